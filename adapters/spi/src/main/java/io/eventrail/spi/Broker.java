@@ -1,0 +1,49 @@
+package io.eventrail.spi;
+
+import java.util.Set;
+
+/**
+ * One open, named broker instance, expressed as Camel endpoint URIs.
+ *
+ * <p>Contract of the endpoints: a producer endpoint's exchange completes only after the broker
+ * confirmed the message (or fails, never drops silently, and fails with {@link NoConsumerException}
+ * where the broker reports that no consumer group can receive it); a consumer endpoint acknowledges
+ * a message only when its exchange completed without an exception and returns it to the broker
+ * (redelivery) when it failed. Thread-safe.
+ */
+public interface Broker extends AutoCloseable {
+
+    /** The instance name, the {@code <name>} of {@code eventrail.brokers.<name>.*}. */
+    String name();
+
+    /** The adapter type this instance was opened by. */
+    String type();
+
+    /** What this instance promises (usually its adapter's capabilities). */
+    Set<Capability> capabilities();
+
+    /** How events are written to and read from this broker's messages. */
+    EventCodec codec();
+
+    /** The Camel endpoint URI that publishes to {@code destination}. */
+    String producerUri(Destination destination);
+
+    /** The Camel endpoint URI that consumes {@code destination} as {@code subscription}'s group. */
+    String consumerUri(Destination destination, Subscription subscription);
+
+    /** The Camel endpoint URI that sends to the dead-letter destination of {@code subscription} on {@code destination}. */
+    String deadLetterUri(Destination destination, Subscription subscription);
+
+    /**
+     * Creates what the destination and the group need on the broker (topics, queues, bindings,
+     * dead-letter destinations). Idempotent; must not fight a topology an operator created with the
+     * same names. {@code subscription} is null when only the producer side is provisioned.
+     */
+    default void provision(Destination destination, Subscription subscription) {
+    }
+
+    /** Releases what {@link BrokerAdapter#open} created; idempotent. */
+    @Override
+    default void close() {
+    }
+}

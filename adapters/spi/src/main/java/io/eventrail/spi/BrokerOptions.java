@@ -1,0 +1,138 @@
+package io.eventrail.spi;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The validated options of one broker instance: typed values for the adapter's declared
+ * {@link OptionSpec}s plus the raw client passthrough ({@code client.*}). Immutable and
+ * thread-safe; {@link #toString()} masks secrets and passthrough values whose key looks secret.
+ */
+public final class BrokerOptions {
+    /** The prefix of raw client passthrough keys, e.g. {@code client.acks}. */
+    public static final String CLIENT_PREFIX = "client.";
+
+    private final Map<String, OptionSpec> specs;
+    private final Map<String, Object> values;
+    private final Map<String, String> client;
+
+    private BrokerOptions(Map<String, OptionSpec> specs, Map<String, Object> values, Map<String, String> client) {
+        this.specs = specs;
+        this.values = values;
+        this.client = client;
+    }
+
+    /**
+     * Validates {@code raw} (keys relative to {@code eventrail.brokers.<name>.}, without {@code type})
+     * against {@code specs}. Every problem is added to {@code errors} (prefixed by {@code keyPrefix});
+     * the result is meaningful only when no error was added.
+     */
+    public static BrokerOptions parse(List<OptionSpec> specs, Map<String, String> raw, String keyPrefix,
+                                      List<String> errors) {
+        Map<String, OptionSpec> byName = new LinkedHashMap<>();
+        specs.forEach(s -> byName.put(s.name(), s));
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, String> client = new TreeMap<>();
+        raw.forEach((key, value) -> {
+            if (key.startsWith(CLIENT_PREFIX) && key.length() > CLIENT_PREFIX.length()) {
+                client.put(key.substring(CLIENT_PREFIX.length()), value);
+            } else if (!byName.containsKey(key)) {
+                errors.add(keyPrefix + key + ": unknown option" + Suggestions.nearest(key, byName.keySet())
+                        .map(s -> "; did you mean '" + keyPrefix + s + "'?").orElse("")
+                        + " (known: " + String.join(", ", byName.keySet()) + ", client.*)");
+            }
+        });
+        for (OptionSpec spec : specs) {
+            String v = raw.get(spec.name());
+            if (v == null || v.isBlank()) {
+                v = spec.defaultValue();
+            }
+            if (v == null) {
+                if (spec.required()) {
+                    errors.add(keyPrefix + spec.name() + ": required (" + spec.description() + ")");
+                }
+                continue;
+            }
+            try {
+                values.put(spec.name(), OptionSpec.parse(spec.kind(), keyPrefix + spec.name(), v));
+            } catch (IllegalArgumentException e) {
+                errors.add(spec.secret() ? keyPrefix + spec.name() + ": invalid value (secret, not shown)"
+                        : e.getMessage());
+            }
+        }
+        return new BrokerOptions(Collections.unmodifiableMap(byName), Collections.unmodifiableMap(values),
+                Collections.unmodifiableMap(client));
+    }
+
+    /** Options from plain values, for tests and programmatic set-up; throws listing every problem. */
+    public static BrokerOptions of(List<OptionSpec> specs, Map<String, String> raw) {
+        List<String> errors = new ArrayList<>();
+        BrokerOptions options = parse(specs, raw, "", errors);
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", errors));
+        }
+        return options;
+    }
+
+    public boolean isSet(String name) {
+        return values.containsKey(name);
+    }
+
+    public String string(String name) {
+        return (String) get(name);
+    }
+
+    public int integer(String name) {
+        return (Integer) get(name);
+    }
+
+    public boolean bool(String name) {
+        return (Boolean) get(name);
+    }
+
+    public Duration duration(String name) {
+        return (Duration) get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> list(String name) {
+        return (List<String>) get(name);
+    }
+
+    /** The raw client passthrough, keys without the {@code client.} prefix. */
+    public Map<String, String> client() {
+        return client;
+    }
+
+    private Object get(String name) {
+        if (!specs.containsKey(name)) {
+            throw new IllegalArgumentException("option '" + name + "' is not declared by this adapter");
+        }
+        return values.get(name);
+    }
+
+    /** Whether a passthrough key names a secret (password, secret, token, jaas, credential, key material). */
+    public static boolean looksSecret(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("jaas")
+                || k.contains("credential") || k.endsWith(".key") || k.contains("private");
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("BrokerOptions{");
+        values.forEach((k, v) -> sb.append(k).append('=')
+                .append(specs.get(k).secret() ? "****" : v).append(", "));
+        client.forEach((k, v) -> sb.append(CLIENT_PREFIX).append(k).append('=')
+                .append(looksSecret(k) ? "****" : v).append(", "));
+        if (sb.charAt(sb.length() - 1) == ' ') {
+            sb.setLength(sb.length() - 2);
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,175 @@
+package io.eventrail.spi.codec;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.MalformedEventException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.camel.Message;
+
+/**
+ * CloudEvents binary content mode: the body is the event data, byte for byte; every attribute is a
+ * header named {@code prefix + attribute} (Kafka binding: {@code ce_id}; AMQP: {@code cloudEvents:id}),
+ * {@code datacontenttype} travels in the broker's content-type header. Binary-mode headers are text,
+ * so extension values arrive as strings. Headers without the prefix are ignored on decode. Thread-safe.
+ */
+public final class BinaryHeaderCodec implements EventCodec {
+    /** The most bytes one header value may hold before the event is refused as malformed. */
+    public static final int MAX_HEADER_VALUE_LENGTH = 4096;
+
+    private final String prefix;
+    private final String contentTypeHeader;
+
+    /**
+     * @param prefix            the attribute header prefix, e.g. {@code ce_}
+     * @param contentTypeHeader the header carrying {@code datacontenttype}, e.g. {@code content-type}
+     */
+    public BinaryHeaderCodec(String prefix, String contentTypeHeader) {
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        this.contentTypeHeader = Objects.requireNonNull(contentTypeHeader, "contentTypeHeader");
+    }
+
+    /** The CloudEvents Kafka protocol binding's names: {@code ce_*} and {@code content-type}. */
+    public static BinaryHeaderCodec kafkaBinding() {
+        return new BinaryHeaderCodec("ce_", "content-type");
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    @Override
+    public void encode(CloudEvent event, Message target) {
+        target.setHeader(prefix + "specversion", event.getSpecVersion().toString());
+        target.setHeader(prefix + "id", event.getId());
+        target.setHeader(prefix + "source", event.getSource().toString());
+        target.setHeader(prefix + "type", event.getType());
+        if (event.getTime() != null) {
+            target.setHeader(prefix + "time", event.getTime().toString());
+        }
+        if (event.getSubject() != null) {
+            target.setHeader(prefix + "subject", event.getSubject());
+        }
+        if (event.getDataSchema() != null) {
+            target.setHeader(prefix + "dataschema", event.getDataSchema().toString());
+        }
+        if (event.getDataContentType() != null) {
+            target.setHeader(contentTypeHeader, event.getDataContentType());
+        }
+        for (String name : event.getExtensionNames()) {
+            Object value = event.getExtension(name);
+            if (value != null) {
+                target.setHeader(prefix + name, value.toString());
+            }
+        }
+        target.setBody(event.getData() == null ? new byte[0] : event.getData().toBytes());
+    }
+
+    @Override
+    public CloudEvent decode(Message source) {
+        List<String> problems = new ArrayList<>();
+        CloudEventBuilder builder;
+        String spec = text(source, prefix + "specversion");
+        try {
+            builder = CloudEventBuilder.fromSpecVersion(spec == null ? SpecVersion.V1 : SpecVersion.parse(spec));
+        } catch (RuntimeException e) {
+            throw new MalformedEventException("unsupported specversion '" + Sanitize.forMessage(spec) + "'");
+        }
+        String id = text(source, prefix + "id");
+        String src = text(source, prefix + "source");
+        String type = text(source, prefix + "type");
+        if (id == null || id.isBlank()) {
+            problems.add("attribute 'id' is missing or empty");
+        }
+        if (type == null || type.isBlank()) {
+            problems.add("attribute 'type' is missing or empty");
+        }
+        if (src == null || src.isBlank()) {
+            problems.add("attribute 'source' is missing or empty");
+        }
+        builder.withId(id).withType(type);
+        try {
+            if (src != null && !src.isBlank()) {
+                builder.withSource(URI.create(src));
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("attribute 'source' is not a URI reference");
+        }
+        String time = text(source, prefix + "time");
+        if (time != null) {
+            try {
+                builder.withTime(OffsetDateTime.parse(time));
+            } catch (DateTimeParseException e) {
+                problems.add("attribute 'time' is not an RFC 3339 timestamp");
+            }
+        }
+        String subject = text(source, prefix + "subject");
+        if (subject != null) {
+            builder.withSubject(subject);
+        }
+        String schema = text(source, prefix + "dataschema");
+        if (schema != null) {
+            try {
+                builder.withDataSchema(URI.create(schema));
+            } catch (IllegalArgumentException e) {
+                problems.add("attribute 'dataschema' is not a URI");
+            }
+        }
+        String contentType = text(source, contentTypeHeader);
+        if (contentType == null) {
+            contentType = text(source, prefix + "datacontenttype");
+        }
+        String lowerPrefix = prefix.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, Object> h : source.getHeaders().entrySet()) {
+            String key = h.getKey();
+            if (!key.toLowerCase(Locale.ROOT).startsWith(lowerPrefix)) {
+                continue;
+            }
+            String name = key.substring(prefix.length()).toLowerCase(Locale.ROOT);
+            if (Attributes.CONTEXT.contains(name)) {
+                continue;
+            }
+            if (!Attributes.VALID_NAME.matcher(name).matches()) {
+                problems.add("extension attribute name '" + Sanitize.forMessage(name)
+                        + "' is invalid (lower-case letters and digits, at most 20)");
+                continue;
+            }
+            String value = text(source, key);
+            if (value != null) {
+                builder.withExtension(name, value);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new MalformedEventException(String.join("; ", problems));
+        }
+        byte[] data = source.getBody(byte[].class);
+        if (data != null && data.length > 0) {
+            builder.withData(contentType, data);
+        } else if (contentType != null) {
+            builder.withDataContentType(contentType);
+        }
+        return builder.build();
+    }
+
+    private static String text(Message m, String header) {
+        Object v = m.getHeader(header);
+        if (v == null) {
+            return null;
+        }
+        String s = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString();
+        if (s.length() > MAX_HEADER_VALUE_LENGTH) {
+            throw new MalformedEventException("header '" + Sanitize.forMessage(header) + "' is longer than "
+                    + MAX_HEADER_VALUE_LENGTH + " characters");
+        }
+        return s;
+    }
+}

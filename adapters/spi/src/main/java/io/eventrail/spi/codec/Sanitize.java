@@ -1,0 +1,41 @@
+package io.eventrail.spi.codec;
+
+/**
+ * Makes untrusted text safe to put in an error message or a log line: control characters
+ * (CR, LF, ESC, NUL, ...) are escaped and the length is bounded. Stateless.
+ */
+public final class Sanitize {
+    /** The most characters of untrusted text that are shown. */
+    public static final int MAX = 200;
+
+    private Sanitize() {
+    }
+
+    /** {@code text} with control characters escaped as {@code \\uXXXX}, cut to {@link #MAX} characters. */
+    public static String forMessage(String text) {
+        return forMessage(text, MAX);
+    }
+
+    /** {@code text} with control characters escaped, cut to {@code max} characters. */
+    public static String forMessage(String text, int max) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder(Math.min(text.length(), max) + 16);
+        for (int i = 0; i < text.length() && sb.length() < max; i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)
+                    && !(Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1)))
+                    && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(text.charAt(i - 1)))) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (text.length() > max) {
+            sb.append("...(").append(text.length()).append(" chars)");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package io.eventrail.spi.codec;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.format.EventDeserializationException;
+import io.cloudevents.jackson.JsonFormat;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.MalformedEventException;
+import org.apache.camel.Message;
+
+/**
+ * CloudEvents structured content mode with the JSON event format: the whole event, attributes and
+ * data, is the body ({@code application/cloudevents+json}). For brokers with a small header budget
+ * (SQS, SNS). Bodies above {@code maxBytes} are refused before parsing. Thread-safe.
+ */
+public final class StructuredJsonCodec implements EventCodec {
+    /** The content type of a structured JSON CloudEvent. */
+    public static final String CONTENT_TYPE = JsonFormat.CONTENT_TYPE;
+
+    private final JsonFormat format = new JsonFormat();
+    private final int maxBytes;
+
+    /** @param maxBytes the largest body accepted on decode */
+    public StructuredJsonCodec(int maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive");
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public void encode(CloudEvent event, Message target) {
+        target.setBody(format.serialize(event));
+    }
+
+    /** The structured bytes of {@code event}, e.g. to measure it against a broker's size limit. */
+    public byte[] serialize(CloudEvent event) {
+        return format.serialize(event);
+    }
+
+    @Override
+    public CloudEvent decode(Message source) {
+        byte[] body = source.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw new MalformedEventException("empty message body: expected a structured CloudEvent in JSON");
+        }
+        if (body.length > maxBytes) {
+            throw new MalformedEventException("message body is " + body.length + " bytes, more than the limit of "
+                    + maxBytes);
+        }
+        try {
+            return format.deserialize(body);
+        } catch (EventDeserializationException | IllegalStateException | IllegalArgumentException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new MalformedEventException("not a structured CloudEvent in JSON: "
+                    + Sanitize.forMessage(String.valueOf(root.getMessage())), e);
+        }
+    }
+}
