@@ -35,6 +35,12 @@ public interface Broker extends AutoCloseable {
     String deadLetterUri(Destination destination, Subscription subscription);
 
     /**
+     * The Camel endpoint URI that reads the dead letters of {@code subscription} on {@code destination}
+     * (for inspection and replay); reading acknowledges them like any consumer.
+     */
+    String deadLetterConsumerUri(Destination destination, Subscription subscription);
+
+    /**
      * Creates what the destination and the group need on the broker (topics, queues, bindings,
      * dead-letter destinations). Idempotent; must not fight a topology an operator created with the
      * same names. {@code subscription} is null when only the producer side is provisioned.

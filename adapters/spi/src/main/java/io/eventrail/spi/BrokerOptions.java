@@ -34,17 +34,23 @@ public final class BrokerOptions {
      */
     public static BrokerOptions parse(List<OptionSpec> specs, Map<String, String> raw, String keyPrefix,
                                       List<String> errors) {
+        return parse(specs, raw, keyPrefix, errors, true);
+    }
+
+    /** As {@link #parse(List, Map, String, List)}; {@code allowClient} says whether {@code client.*} keys pass through. */
+    public static BrokerOptions parse(List<OptionSpec> specs, Map<String, String> raw, String keyPrefix,
+                                      List<String> errors, boolean allowClient) {
         Map<String, OptionSpec> byName = new LinkedHashMap<>();
         specs.forEach(s -> byName.put(s.name(), s));
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, String> client = new TreeMap<>();
         raw.forEach((key, value) -> {
-            if (key.startsWith(CLIENT_PREFIX) && key.length() > CLIENT_PREFIX.length()) {
+            if (allowClient && key.startsWith(CLIENT_PREFIX) && key.length() > CLIENT_PREFIX.length()) {
                 client.put(key.substring(CLIENT_PREFIX.length()), value);
             } else if (!byName.containsKey(key)) {
                 errors.add(keyPrefix + key + ": unknown option" + Suggestions.nearest(key, byName.keySet())
                         .map(s -> "; did you mean '" + keyPrefix + s + "'?").orElse("")
-                        + " (known: " + String.join(", ", byName.keySet()) + ", client.*)");
+                        + " (known: " + String.join(", ", byName.keySet()) + (allowClient ? ", client.*)" : ")"));
             }
         });
         for (OptionSpec spec : specs) {
@@ -95,6 +101,10 @@ public final class BrokerOptions {
         return (Boolean) get(name);
     }
 
+    public double decimal(String name) {
+        return (Double) get(name);
+    }
+
     public Duration duration(String name) {
         return (Duration) get(name);
     }
@@ -114,6 +124,15 @@ public final class BrokerOptions {
             throw new IllegalArgumentException("option '" + name + "' is not declared by this adapter");
         }
         return values.get(name);
+    }
+
+    /** Whether {@code name} (an option, or {@code client.<key>}) holds a secret that must never be shown. */
+    public boolean isSecret(String name) {
+        if (name.startsWith(CLIENT_PREFIX)) {
+            return looksSecret(name);
+        }
+        OptionSpec spec = specs.get(name);
+        return spec != null ? spec.secret() : looksSecret(name);
     }
 
     /** Whether a passthrough key names a secret (password, secret, token, jaas, credential, key material). */

@@ -8,6 +8,13 @@ import org.apache.camel.Message;
  */
 public interface EventCodec {
 
+    /**
+     * The header that, when set on the target message before {@link #encode}, holds the event's
+     * partition key (the CloudEvents {@code subject} unless the route names another). A codec maps it to
+     * the broker's own key (Kafka record key, SQS message group id) and removes it.
+     */
+    String PARTITION_KEY = "eventrail_partition_key";
+
     /** Writes {@code event} into {@code target}: body and the headers this broker carries. */
     void encode(CloudEvent event, Message target);
 

@@ -22,6 +22,8 @@ public record OptionSpec(String name, Kind kind, String defaultValue, boolean re
     /** How a value is parsed. */
     public enum Kind {
         STRING, INT, BOOLEAN,
+        /** A decimal number such as {@code 2.0}. */
+        DOUBLE,
         /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT30S}. */
         DURATION,
         /** Comma-separated, blanks trimmed. */
@@ -70,6 +72,16 @@ public record OptionSpec(String name, Kind kind, String defaultValue, boolean re
                     return Integer.parseInt(v);
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(name + ": expected a whole number, got '" + v + "'");
+                }
+            case DOUBLE:
+                try {
+                    double d = Double.parseDouble(v);
+                    if (Double.isNaN(d) || Double.isInfinite(d)) {
+                        throw new NumberFormatException();
+                    }
+                    return d;
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(name + ": expected a number such as 2.0, got '" + v + "'");
                 }
             case BOOLEAN:
                 if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {

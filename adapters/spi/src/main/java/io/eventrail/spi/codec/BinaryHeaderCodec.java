@@ -49,6 +49,7 @@ public final class BinaryHeaderCodec implements EventCodec {
 
     @Override
     public void encode(CloudEvent event, Message target) {
+        target.removeHeader(PARTITION_KEY);
         target.setHeader(prefix + "specversion", event.getSpecVersion().toString());
         target.setHeader(prefix + "id", event.getId());
         target.setHeader(prefix + "source", event.getSource().toString());

@@ -38,4 +38,16 @@ public final class Sanitize {
         }
         return sb.toString();
     }
+
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            "(?i)(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization|credential|sasl\\.jaas\\.config)"
+                    + "(\\s*[=:]\\s*|\\s+)(\"[^\"]*\"|'[^']*'|[^\\s,;&]+)");
+
+    /** {@code text} with values that follow a secret-looking name ({@code password=...}) replaced by {@code ****}. */
+    public static String redactSecrets(String text) {
+        if (text == null) {
+            return null;
+        }
+        return SECRET.matcher(text).replaceAll("$1$2****");
+    }
 }

@@ -29,6 +29,7 @@ public final class StructuredJsonCodec implements EventCodec {
 
     @Override
     public void encode(CloudEvent event, Message target) {
+        target.removeHeader(PARTITION_KEY);
         target.setBody(format.serialize(event));
     }
 

@@ -1,0 +1,290 @@
+package io.eventrail;
+
+import io.eventrail.EventrailSettings.PipelineOverrides;
+import io.eventrail.idempotency.IdempotencyStore;
+import io.eventrail.idempotency.MemoryIdempotencyStore;
+import io.eventrail.internal.ConsumerPipeline;
+import io.eventrail.internal.DataValidation;
+import io.eventrail.internal.DefaultEventPublisher;
+import io.eventrail.internal.EventCatalog;
+import io.eventrail.internal.Metrics;
+import io.eventrail.internal.SettingsLoader;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerAdapter;
+import io.eventrail.spi.BrokerContext;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.Subscription;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.StartupListener;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Eventrail in one Camel context: its settings, broker instances, declared types, pipelines and
+ * publisher. Created on first use by {@link #of(CamelContext)}, bound in the registry as
+ * {@value #REGISTRY_NAME}, stopped with the context (brokers and stores closed). Thread-safe.
+ */
+public final class Eventrail extends ServiceSupport {
+    /** The registry name of the instance. */
+    public static final String REGISTRY_NAME = "eventrail";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Eventrail.class);
+
+    private final CamelContext context;
+    private final Map<String, BrokerAdapter> adapters;
+    private final EventrailSettings settings;
+    private final Map<String, Broker> brokers = new ConcurrentHashMap<>();
+    private final EventCatalog catalog;
+    private final Metrics metrics;
+    private final IdempotencyStore idempotencyStore;
+    private final ProducerTemplate template;
+    private final DefaultEventPublisher publisher;
+    private final Set<String> publishRoutes = Collections.synchronizedSet(new HashSet<>());
+    private final Map<String, ConsumerPipeline> pipelines = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    private Eventrail(CamelContext context) {
+        this.context = context;
+        this.adapters = discoverAdapters(context);
+        this.settings = SettingsLoader.load(context, adapters);
+        this.catalog = new EventCatalog(new DataValidation(settings.limits()));
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        this.metrics = new Metrics(registry != null ? registry : new SimpleMeterRegistry());
+        this.idempotencyStore = createStore(context, settings);
+        this.template = context.createProducerTemplate();
+        URI source = URI.create(settings.source() != null ? settings.source() : "urn:eventrail:" + context.getName());
+        this.publisher = new DefaultEventPublisher(catalog, this::broker, template, source, metrics);
+        LOG.info("Eventrail settings: default broker '{}', brokers {}", settings.defaultBroker(),
+                describeBrokers());
+    }
+
+    /**
+     * The instance of {@code context}, created on first call: settings are read and validated then, so
+     * a misconfiguration fails here with {@link EventrailConfigurationException} listing every problem.
+     */
+    public static Eventrail of(CamelContext context) {
+        synchronized (context) {
+            Eventrail existing = context.getRegistry().lookupByNameAndType(REGISTRY_NAME, Eventrail.class);
+            if (existing != null) {
+                return existing;
+            }
+            Eventrail created = new Eventrail(context);
+            context.getRegistry().bind(REGISTRY_NAME, created);
+            try {
+                context.addService(created, true, true);
+                context.addStartupListener(new StartupListener() {
+                    @Override
+                    public void onCamelContextStarting(CamelContext ctx, boolean alreadyStarted) {
+                        created.checkPipelineOverrides();
+                    }
+
+                    @Override
+                    public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                    }
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot register Eventrail in the Camel context", e);
+            }
+            return created;
+        }
+    }
+
+    public EventrailSettings settings() {
+        return settings;
+    }
+
+    public EventPublisher publisher() {
+        return publisher;
+    }
+
+    /** The meter registry the pipeline records in (the context's, or a private simple one). */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    public IdempotencyStore idempotencyStore() {
+        return idempotencyStore;
+    }
+
+    /** The ids of the consumer pipelines declared so far. */
+    public List<String> pipelineIds() {
+        synchronized (pipelines) {
+            return List.copyOf(pipelines.keySet());
+        }
+    }
+
+    /** The broker instance {@code name}, opened on first use. */
+    public Broker broker(String name) {
+        return brokers.computeIfAbsent(name, this::open);
+    }
+
+    /** The default broker instance ({@code eventrail.broker}). */
+    public Broker defaultBroker() {
+        return broker(settings.defaultBroker());
+    }
+
+    /** Sets what the publisher does with an event no consumer group can receive (the store for later). */
+    public void noConsumerPolicy(DefaultEventPublisher.NoConsumerPolicy policy) {
+        publisher.noConsumerPolicy(policy);
+    }
+
+    private Broker open(String name) {
+        EventrailSettings.BrokerSettings b = settings.brokers().get(name);
+        if (b == null) {
+            throw new EventrailConfigurationException(List.of("broker instance '" + name + "' is not configured "
+                    + "(eventrail.brokers." + name + ".type); configured: " + settings.brokers().keySet()));
+        }
+        Broker broker = adapters.get(b.type()).open(new BrokerContext(name, b.options(), context));
+        LOG.info("Broker '{}' of type {} opened: {}", name, b.type(), b.options());
+        return broker;
+    }
+
+    /** Compiles the declarations of one {@link EventRoutes} into Camel routes. */
+    void compile(RouteBuilder builder, List<EventTypeDefinition> types, List<ConsumerDefinition> consumers) {
+        List<String> problems = new ArrayList<>();
+        for (EventTypeDefinition t : types) {
+            String brokerName = t.broker() != null ? t.broker() : settings.defaultBroker();
+            try {
+                EventCatalog.TypeRoute route = catalog.register(t, brokerName, context.getApplicationContextClassLoader() != null
+                        ? context.getApplicationContextClassLoader() : getClass().getClassLoader());
+                Destination d = Destination.of(route.destination());
+                Broker broker = broker(brokerName);
+                String routeId = "eventrail-publish-" + brokerName + "-" + d.name();
+                if (publishRoutes.add(routeId)) {
+                    broker.provision(d, null);
+                    builder.from(DefaultEventPublisher.routeUri(brokerName, d.name())).routeId(routeId)
+                            .to(broker.producerUri(d)).id("publish-" + d.name());
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        for (ConsumerDefinition c : consumers) {
+            try {
+                compileConsumer(builder, c);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new EventrailConfigurationException(problems);
+        }
+    }
+
+    private void compileConsumer(RouteBuilder builder, ConsumerDefinition c) {
+        PipelineOverrides o = settings.pipelines().get(c.id());
+        String group = o != null && o.group() != null ? o.group() : c.group();
+        if (group == null) {
+            throw new IllegalArgumentException("pipeline '" + c.id() + "': consume(\"" + c.destination()
+                    + "\") needs .group(\"...\") (or eventrail.pipelines." + c.id() + ".group)");
+        }
+        if (c.handlers().isEmpty()) {
+            throw new IllegalArgumentException("pipeline '" + c.id() + "' has no handler: add .on(\"TYPE\", handler)");
+        }
+        String brokerName = o != null && o.broker() != null ? o.broker() : c.broker() != null ? c.broker()
+                : settings.defaultBroker();
+        int concurrency = o != null && o.concurrency() != null ? o.concurrency() : c.concurrency();
+        RetryPolicy retry = c.retry().apply(settings.retry());
+        if (o != null) {
+            retry = o.apply(retry);
+        }
+        Destination d = Destination.of(c.destination());
+        Subscription s = new Subscription(group, concurrency);
+        Broker broker = broker(brokerName);
+        ConsumerPipeline pipeline = new ConsumerPipeline(new ConsumerPipeline.Spec(c.id(), d, s, broker, c.handlers(),
+                retry, c.idempotencyKey(), c.idempotent(), settings.idempotency().lease()), catalog, idempotencyStore,
+                metrics, template, null);
+        synchronized (pipelines) {
+            if (pipelines.putIfAbsent(c.id(), pipeline) != null) {
+                throw new IllegalArgumentException("pipeline id '" + c.id() + "' is declared twice; name one with .id(...)");
+            }
+        }
+        broker.provision(d, s);
+        boolean enabled = o == null || o.enabled() == null || o.enabled();
+        builder.from(broker.consumerUri(d, s)).routeId("eventrail-consume-" + c.id()).autoStartup(enabled)
+                .process(pipeline.validate()).id("validate")
+                .process(pipeline.deduplicate()).id("deduplicate")
+                .process(pipeline.handle()).id("handle");
+    }
+
+    private void checkPipelineOverrides() {
+        List<String> unknown = new ArrayList<>();
+        Set<String> ids = new HashSet<>(pipelineIds());
+        for (String id : settings.pipelines().keySet()) {
+            if (!ids.contains(id)) {
+                unknown.add("eventrail.pipelines." + id + ": no pipeline has id '" + id + "'"
+                        + io.eventrail.spi.Suggestions.nearest(id, ids).map(s -> "; did you mean '" + s + "'?").orElse("")
+                        + " (pipelines: " + new TreeMap<>(pipelines).keySet() + ")");
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new EventrailConfigurationException(unknown);
+        }
+    }
+
+    private String describeBrokers() {
+        Map<String, String> m = new TreeMap<>();
+        settings.brokers().forEach((k, v) -> m.put(k, v.type()));
+        return m.toString();
+    }
+
+    private static IdempotencyStore createStore(CamelContext context, EventrailSettings settings) {
+        IdempotencyStore bound = context.getRegistry().findSingleByType(IdempotencyStore.class);
+        if (bound != null) {
+            return bound;
+        }
+        String store = settings.idempotency().store();
+        if ("memory".equals(store)) {
+            return new MemoryIdempotencyStore(settings.idempotency().retention());
+        }
+        throw new EventrailConfigurationException(List.of("eventrail.idempotency.store=" + store
+                + " is not available yet in this build; use memory or bind an IdempotencyStore in the registry"));
+    }
+
+    private static Map<String, BrokerAdapter> discoverAdapters(CamelContext context) {
+        ClassLoader cl = context.getApplicationContextClassLoader() != null ? context.getApplicationContextClassLoader()
+                : Eventrail.class.getClassLoader();
+        Map<String, BrokerAdapter> found = new TreeMap<>();
+        for (BrokerAdapter a : ServiceLoader.load(BrokerAdapter.class, cl)) {
+            BrokerAdapter previous = found.putIfAbsent(a.type(), a);
+            if (previous != null && previous.getClass() != a.getClass()) {
+                throw new EventrailConfigurationException(List.of("two broker adapters declare type '" + a.type()
+                        + "': " + previous.getClass().getName() + " and " + a.getClass().getName()));
+            }
+        }
+        return found;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        for (Broker b : brokers.values()) {
+            try {
+                b.close();
+            } catch (Exception e) {
+                LOG.warn("Closing broker {} failed: {}", b.name(), e.toString());
+            }
+        }
+        brokers.clear();
+        try {
+            idempotencyStore.close();
+        } catch (Exception e) {
+            LOG.warn("Closing the idempotency store failed: {}", e.toString());
+        }
+        template.stop();
+    }
+}

@@ -1,0 +1,276 @@
+package io.eventrail.internal;
+
+import io.cloudevents.CloudEvent;
+import io.eventrail.Event;
+import io.eventrail.EventHandler;
+import io.eventrail.InvalidEventException;
+import io.eventrail.RetryPolicy;
+import io.eventrail.idempotency.IdempotencyStore;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.MalformedEventException;
+import io.eventrail.spi.Subscription;
+import io.eventrail.spi.codec.Sanitize;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The consumer side of one pipeline as three Camel processors: {@link #validate()} (read and validate;
+ * invalid → dead letter, never retried), {@link #deduplicate()} (claim in the idempotent repository;
+ * duplicate → skipped and counted) and {@link #handle()} (dispatch by type with retries, then dead
+ * letter). An exchange completes normally only when the event had its effect, was skipped or was dead
+ * lettered; otherwise it fails and the broker redelivers. Thread-safe.
+ */
+public final class ConsumerPipeline {
+    static final String RAW = "eventrail.raw";
+    static final String HEADERS = "eventrail.headers";
+    static final String EVENT = "eventrail.event";
+    static final String CLAIM = "eventrail.claim";
+    /** The longest exception message kept in a dead letter. */
+    static final int MAX_EXCEPTION_MESSAGE = 1000;
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.pipeline");
+
+    /** What a pipeline is made of; immutable. */
+    public record Spec(String id, Destination destination, Subscription subscription, Broker broker,
+                       Map<String, EventHandler> handlers, RetryPolicy retry, Function<Event, String> idempotencyKey,
+                       boolean idempotent, Duration lease) {
+    }
+
+    private final Spec spec;
+    private final EventCatalog catalog;
+    private final IdempotencyStore store;
+    private final Metrics metrics;
+    private final ProducerTemplate template;
+    private final String deadLetterUri;
+    private final NoHandlerPolicy noHandler;
+
+    /** What happens to an event no handler of the pipeline knows. */
+    @FunctionalInterface
+    public interface NoHandlerPolicy {
+        /** Takes care of {@code event} durably, or throws so that the broker redelivers it. */
+        void accept(Exchange exchange, CloudEvent event, byte[] raw, Map<String, Object> headers) throws Exception;
+    }
+
+    public ConsumerPipeline(Spec spec, EventCatalog catalog, IdempotencyStore store, Metrics metrics,
+                            ProducerTemplate template, NoHandlerPolicy noHandler) {
+        this.spec = spec;
+        this.catalog = catalog;
+        this.store = store;
+        this.metrics = metrics;
+        this.template = template;
+        this.deadLetterUri = spec.broker().deadLetterUri(spec.destination(), spec.subscription());
+        this.noHandler = noHandler != null ? noHandler : this::deadLetterNoHandler;
+    }
+
+    public Spec spec() {
+        return spec;
+    }
+
+    /** Reads the event and validates it; an unreadable or invalid event is dead-lettered with {@code reason=invalid}. */
+    public Processor validate() {
+        return exchange -> {
+            byte[] raw = exchange.getMessage().getBody(byte[].class);
+            if (raw == null) {
+                raw = new byte[0];
+            }
+            Map<String, Object> headers = HeaderSnapshot.of(exchange.getMessage().getHeaders());
+            exchange.setProperty(RAW, raw);
+            exchange.setProperty(HEADERS, headers);
+            CloudEvent event;
+            try {
+                event = spec.broker().codec().decode(exchange.getMessage());
+            } catch (MalformedEventException e) {
+                reject(exchange, null, e);
+                return;
+            }
+            var violations = catalog.validate(event);
+            metrics.count(Metrics.RECEIVED, tags(event.getType()));
+            if (!violations.isEmpty()) {
+                reject(exchange, event, new InvalidEventException(event.getType(), violations));
+                return;
+            }
+            exchange.setProperty(EVENT, event);
+        };
+    }
+
+    /** Claims the event's key for the group; a duplicate is skipped and counted, a live foreign claim fails the exchange. */
+    public Processor deduplicate() {
+        return exchange -> {
+            CloudEvent event = exchange.getProperty(EVENT, CloudEvent.class);
+            if (!spec.idempotent()) {
+                return;
+            }
+            String key;
+            try {
+                key = key(event);
+            } catch (InvalidEventException e) {
+                reject(exchange, event, e);
+                return;
+            }
+            IdempotencyStore.Claim claim = store.claim(spec.subscription().group(), key, spec.lease());
+            switch (claim) {
+                case ACQUIRED -> exchange.setProperty(CLAIM, key);
+                case DUPLICATE -> {
+                    metrics.count(Metrics.DUPLICATES, tags(event.getType()));
+                    LOG.info("Duplicate event skipped: id={} type={} group={}", safe(event.getId()),
+                            safe(event.getType()), spec.subscription().group());
+                    exchange.setRouteStop(true);
+                }
+                case IN_PROGRESS -> throw new IllegalStateException("event " + safe(event.getId())
+                        + " is being processed by another instance of group '" + spec.subscription().group()
+                        + "'; the broker will redeliver it");
+                default -> throw new AssertionError(claim);
+            }
+        };
+    }
+
+    /** Dispatches to the type's handler with retries; after the last attempt the event is dead-lettered. */
+    public Processor handle() {
+        return exchange -> {
+            CloudEvent event = exchange.getProperty(EVENT, CloudEvent.class);
+            String claim = exchange.getProperty(CLAIM, String.class);
+            try {
+                EventHandler handler = spec.handlers().get(event.getType());
+                if (handler == null) {
+                    release(claim);
+                    claim = null;
+                    noHandler.accept(exchange, event, exchange.getProperty(RAW, byte[].class), headers(exchange));
+                    return;
+                }
+                Event e = new Event(event);
+                RetryPolicy retry = spec.retry();
+                Instant firstFailure = null;
+                for (int attempt = 1; ; attempt++) {
+                    long start = System.nanoTime();
+                    MDC.put("eventrail.event_id", safe(event.getId()));
+                    MDC.put("eventrail.event_type", safe(event.getType()));
+                    try {
+                        handler.handle(e);
+                        metrics.time(Duration.ofNanos(System.nanoTime() - start), tags(event.getType()));
+                        metrics.count(Metrics.PROCESSED, tags(event.getType()));
+                        if (claim != null) {
+                            store.complete(spec.subscription().group(), claim);
+                            claim = null;
+                        }
+                        return;
+                    } catch (Exception failure) {
+                        Instant now = Instant.now();
+                        firstFailure = firstFailure == null ? now : firstFailure;
+                        if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
+                            LOG.warn("Event dead-lettered after {} attempt(s): id={} type={} group={} reason=failed: {}",
+                                    attempt, safe(event.getId()), safe(event.getType()), spec.subscription().group(),
+                                    safe(failure.toString()));
+                            release(claim);
+                            claim = null;
+                            deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
+                                    event.getType());
+                            return;
+                        }
+                        metrics.count(Metrics.RETRIED, tags(event.getType()));
+                        Duration wait = retry.backoffAfter(attempt);
+                        LOG.debug("Attempt {} of event {} failed, retrying in {} ms: {}", attempt, safe(event.getId()),
+                                wait.toMillis(), safe(failure.toString()));
+                        Thread.sleep(wait.toMillis());
+                    } finally {
+                        MDC.remove("eventrail.event_id");
+                        MDC.remove("eventrail.event_type");
+                    }
+                }
+            } catch (Exception | Error e) {
+                release(claim);
+                throw e;
+            }
+        };
+    }
+
+    private void deadLetterNoHandler(Exchange exchange, CloudEvent event, byte[] raw, Map<String, Object> headers) {
+        LOG.warn("No handler for event type: id={} type={} group={}; dead-lettered with reason=no-handler",
+                safe(event.getId()), safe(event.getType()), spec.subscription().group());
+        Instant now = Instant.now();
+        deadLetter(exchange, DeadLetterHeaders.REASON_NO_HANDLER, null, 0, now, now, event.getType());
+    }
+
+    private void reject(Exchange exchange, CloudEvent event, RuntimeException why) {
+        String type = event == null ? null : event.getType();
+        metrics.count(Metrics.REJECTED, "reason", "invalid", "destination", spec.destination().name(),
+                "group", spec.subscription().group());
+        LOG.warn("Invalid event dead-lettered: id={} group={} reason=invalid: {}",
+                event == null ? "unknown" : safe(event.getId()), spec.subscription().group(), safe(why.getMessage()));
+        Instant now = Instant.now();
+        deadLetter(exchange, DeadLetterHeaders.REASON_INVALID, why, 0, now, now, type);
+    }
+
+    /** Sends the original payload, byte for byte, with the standard headers to the group's dead letter; then stops the route. */
+    private void deadLetter(Exchange exchange, String reason, Throwable failure, int attempts, Instant first,
+                            Instant last, String type) {
+        byte[] raw = exchange.getProperty(RAW, byte[].class);
+        Map<String, Object> headers = headers(exchange);
+        Exchange result = template.send(deadLetterUri, dl -> {
+            dl.getMessage().setBody(raw);
+            dl.getMessage().getHeaders().putAll(headers);
+            dl.getMessage().setHeader(DeadLetterHeaders.ORIGINAL_DESTINATION, spec.destination().name());
+            dl.getMessage().setHeader(DeadLetterHeaders.CONSUMER_GROUP, spec.subscription().group());
+            dl.getMessage().setHeader(DeadLetterHeaders.REASON, reason);
+            dl.getMessage().setHeader(DeadLetterHeaders.EXCEPTION_CLASS, failure == null ? "" : failure.getClass().getName());
+            dl.getMessage().setHeader(DeadLetterHeaders.EXCEPTION_MESSAGE, failure == null ? ""
+                    : Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(failure.getMessage())),
+                    MAX_EXCEPTION_MESSAGE));
+            dl.getMessage().setHeader(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
+            dl.getMessage().setHeader(DeadLetterHeaders.FIRST_FAILURE_TIME, first.toString());
+            dl.getMessage().setHeader(DeadLetterHeaders.LAST_FAILURE_TIME, last.toString());
+        });
+        if (result.getException() != null) {
+            throw new IllegalStateException("dead letter of group '" + spec.subscription().group()
+                    + "' could not be written; the broker will redeliver the event", result.getException());
+        }
+        metrics.count(Metrics.DEAD_LETTERED, "reason", reason, "destination", spec.destination().name(),
+                "group", spec.subscription().group(), "type", type);
+        exchange.setRouteStop(true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> headers(Exchange exchange) {
+        return exchange.getProperty(HEADERS, Map.class);
+    }
+
+    private String key(CloudEvent event) {
+        if (spec.idempotencyKey() != null) {
+            String k = spec.idempotencyKey().apply(new Event(event));
+            if (k == null || k.isEmpty()) {
+                throw new InvalidEventException(event.getType(), java.util.List.of("idempotency key is empty"));
+            }
+            return k;
+        }
+        return event.getSource() + "/" + event.getId();
+    }
+
+    private void release(String claim) {
+        if (claim != null) {
+            try {
+                store.release(spec.subscription().group(), claim);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not release idempotency claim of group {} (it expires after its lease): {}",
+                        spec.subscription().group(), safe(e.toString()));
+            }
+        }
+    }
+
+    private String[] tags(String type) {
+        return new String[] {"broker", spec.broker().name(), "destination", spec.destination().name(),
+            "group", spec.subscription().group(), "type", type};
+    }
+
+    private static String safe(String s) {
+        return Sanitize.forMessage(s);
+    }
+}

@@ -1,0 +1,125 @@
+package io.eventrail.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.networknt.schema.JsonSchema;
+import io.cloudevents.CloudEvent;
+import io.eventrail.Event;
+import io.eventrail.EventValidator;
+import io.eventrail.ValidationLimits;
+import io.eventrail.spi.codec.Sanitize;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Validates an event: envelope attributes, data parsed within limits, then the type's JSON Schema and
+ * Java validators. Returns every violation; never throws for bad input. Thread-safe.
+ */
+public final class DataValidation {
+    private final ValidationLimits limits;
+    private final ObjectReader reader;
+
+    public DataValidation(ValidationLimits limits) {
+        this.limits = limits;
+        this.reader = Json.strictReader(limits);
+    }
+
+    public ValidationLimits limits() {
+        return limits;
+    }
+
+    /** Every violation of {@code event} against {@code schema} (may be null) and {@code validators}. */
+    public List<String> validate(CloudEvent event, JsonSchema schema, List<EventValidator> validators) {
+        List<String> violations = new ArrayList<>();
+        if (event.getId() == null || event.getId().isBlank()) {
+            violations.add("attribute 'id' is missing or empty");
+        } else if (event.getId().length() > 256) {
+            violations.add("attribute 'id' is longer than 256 characters");
+        }
+        if (event.getType() == null || event.getType().isBlank()) {
+            violations.add("attribute 'type' is missing or empty");
+        }
+        if (event.getSource() == null || event.getSource().toString().isEmpty()) {
+            violations.add("attribute 'source' is missing or empty");
+        }
+        byte[] data = event.getData() == null ? null : event.getData().toBytes();
+        JsonNode tree = null;
+        if (data != null && data.length > limits.maxBytes()) {
+            violations.add("data is " + data.length + " bytes, more than the limit of " + limits.maxBytes());
+            return violations;
+        }
+        if (isJson(event.getDataContentType())) {
+            if (data == null || data.length == 0) {
+                if (schema != null) {
+                    violations.add("data is missing: a JSON document is required");
+                }
+            } else {
+                try {
+                    tree = reader.readTree(data);
+                } catch (StreamConstraintsException e) {
+                    violations.add("data exceeds a parsing limit: " + Sanitize.forMessage(e.getOriginalMessage()));
+                } catch (CharConversionException e) {
+                    violations.add("data is not valid UTF-8");
+                } catch (JsonProcessingException e) {
+                    violations.add("data is not well-formed JSON: " + Sanitize.forMessage(e.getOriginalMessage())
+                            + location(e));
+                } catch (IOException e) {
+                    violations.add("data could not be read: " + Sanitize.forMessage(e.getMessage()));
+                }
+                if (tree == null && violations.isEmpty()) {
+                    violations.add("data is empty");
+                }
+            }
+        } else if (schema != null) {
+            violations.add("datacontenttype '" + Sanitize.forMessage(event.getDataContentType())
+                    + "' is not JSON, but the type has a JSON Schema");
+        }
+        if (!violations.isEmpty()) {
+            return violations;
+        }
+        if (schema != null && tree != null) {
+            schema.validate(tree).forEach(m -> violations.add(Sanitize.forMessage(m.getMessage(), 500)));
+        }
+        if (violations.isEmpty() && !validators.isEmpty()) {
+            Event e = new Event(event);
+            for (EventValidator v : validators) {
+                try {
+                    List<String> found = v.validate(e);
+                    if (found != null) {
+                        found.forEach(s -> violations.add(Sanitize.forMessage(s, 500)));
+                    }
+                } catch (RuntimeException ex) {
+                    violations.add("validator " + v.getClass().getSimpleName() + " failed: "
+                            + Sanitize.forMessage(String.valueOf(ex.getMessage())));
+                }
+            }
+        }
+        return violations;
+    }
+
+    /** Whether a data content type is JSON (null counts as JSON, the Eventrail default). */
+    public static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return true;
+        }
+        String ct = contentType.toLowerCase(Locale.ROOT);
+        int semi = ct.indexOf(';');
+        if (semi >= 0) {
+            ct = ct.substring(0, semi);
+        }
+        ct = ct.trim();
+        return ct.equals("application/json") || ct.endsWith("+json") || ct.equals("text/json");
+    }
+
+    private static String location(JsonProcessingException e) {
+        if (e.getLocation() == null) {
+            return "";
+        }
+        return " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,174 @@
+package io.eventrail.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.Event;
+import io.eventrail.EventPublisher;
+import io.eventrail.InvalidEventException;
+import io.eventrail.PublishException;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.NoConsumerException;
+import io.eventrail.spi.UnsendableEventException;
+import io.eventrail.spi.codec.Sanitize;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Validates, encodes and sends events through the publish route of their type. Thread-safe. */
+public final class DefaultEventPublisher implements EventPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.publisher");
+
+    /** What to do with an event no consumer group can receive (the store for later, or an error). */
+    @FunctionalInterface
+    public interface NoConsumerPolicy {
+        /** Keeps {@code event} durably for later, or throws. */
+        void accept(CloudEvent event, String broker, String destination, NoConsumerException cause);
+    }
+
+    private final EventCatalog catalog;
+    private final Function<String, Broker> brokers;
+    private final ProducerTemplate template;
+    private final URI defaultSource;
+    private final Metrics metrics;
+    private volatile NoConsumerPolicy noConsumer = (event, broker, destination, cause) -> {
+        throw cause;
+    };
+
+    public DefaultEventPublisher(EventCatalog catalog, Function<String, Broker> brokers, ProducerTemplate template,
+                                 URI defaultSource, Metrics metrics) {
+        this.catalog = catalog;
+        this.brokers = brokers;
+        this.template = template;
+        this.defaultSource = defaultSource;
+        this.metrics = metrics;
+    }
+
+    /** Sets what happens to an event no consumer group can receive. */
+    public void noConsumerPolicy(NoConsumerPolicy policy) {
+        this.noConsumer = policy;
+    }
+
+    /** The URI of the publish route of {@code broker} and {@code destination}. */
+    public static String routeUri(String broker, String destination) {
+        return "direct:eventrail-publish-" + broker + "-" + destination;
+    }
+
+    @Override
+    public String publish(String type, Object data) {
+        return publish(type, data, null);
+    }
+
+    @Override
+    public String publish(String type, Object data, String subject) {
+        if (type == null || type.isBlank()) {
+            throw new InvalidEventException(type, List.of("event type is missing or empty"));
+        }
+        CloudEventBuilder b = CloudEventBuilder.v1().withId(UUID.randomUUID().toString()).withType(type)
+                .withSource(defaultSource).withTime(OffsetDateTime.now(ZoneOffset.UTC));
+        if (subject != null) {
+            b.withSubject(subject);
+        }
+        if (data != null) {
+            b.withData("application/json", toBytes(type, data));
+        } else {
+            b.withDataContentType("application/json");
+        }
+        return send(b.build());
+    }
+
+    @Override
+    public String publish(CloudEvent event) {
+        CloudEventBuilder b = CloudEventBuilder.from(event);
+        if (event.getId() == null || event.getId().isEmpty()) {
+            b.withId(UUID.randomUUID().toString());
+        }
+        if (event.getTime() == null) {
+            b.withTime(OffsetDateTime.now(ZoneOffset.UTC));
+        }
+        if (event.getDataContentType() == null) {
+            if (event.getData() != null) {
+                b.withData("application/json", event.getData());
+            } else {
+                b.withDataContentType("application/json");
+            }
+        }
+        return send(b.build());
+    }
+
+    private String send(CloudEvent event) {
+        EventCatalog.TypeRoute route = catalog.find(event.getType());
+        if (route == null) {
+            metrics.count(Metrics.REJECTED, "reason", "unknown-type");
+            throw new InvalidEventException(event.getType(), List.of("event type '" + Sanitize.forMessage(event.getType())
+                    + "' is not declared; declare it with eventType(\"...\") in an EventRoutes"));
+        }
+        List<String> violations = catalog.validate(event);
+        if (!violations.isEmpty()) {
+            metrics.count(Metrics.REJECTED, "reason", "invalid", "type", event.getType());
+            throw new InvalidEventException(event.getType(), violations);
+        }
+        Broker broker = brokers.apply(route.broker());
+        String key = route.partitionKey().apply(new Event(event));
+        Exchange result = template.send(routeUri(route.broker(), route.destination()), exchange -> {
+            if (key != null) {
+                exchange.getMessage().setHeader(EventCodec.PARTITION_KEY, key);
+            }
+            broker.codec().encode(event, exchange.getMessage());
+        });
+        Exception failure = result.getException();
+        if (failure != null) {
+            NoConsumerException nc = find(failure, NoConsumerException.class);
+            if (nc != null) {
+                noConsumer.accept(event, route.broker(), route.destination(), nc);
+                return event.getId();
+            }
+            UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
+            if (unsendable != null) {
+                metrics.count(Metrics.REJECTED, "reason", "unsendable", "type", event.getType());
+                throw new InvalidEventException(event.getType(), List.of(unsendable.getMessage()));
+            }
+            throw new PublishException(event.getId(), "publish of event " + event.getId() + " to '"
+                    + route.destination() + "' on broker '" + route.broker() + "' was not confirmed: "
+                    + Sanitize.redactSecrets(String.valueOf(failure.getMessage())), failure);
+        }
+        metrics.count(Metrics.PUBLISHED, "broker", route.broker(), "destination", route.destination(),
+                "type", event.getType());
+        LOG.debug("Published event id={} type={} to {}", event.getId(), event.getType(), route.destination());
+        return event.getId();
+    }
+
+    private static byte[] toBytes(String type, Object data) {
+        if (data instanceof byte[] bytes) {
+            return bytes;
+        }
+        if (data instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return data instanceof JsonNode n ? Json.mapper().writeValueAsBytes(n)
+                    : Json.mapper().writeValueAsBytes(data);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException(type, List.of("data cannot be written as JSON: " + e.getOriginalMessage()));
+        }
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,41 @@
+package io.eventrail.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The headers of a received message that belong to the event, without transport and Camel-internal
+ * headers ({@code Camel*}, {@code kafka.*}, ...), so that nothing a broker delivered can steer routing
+ * when it is sent on (to a dead letter, a store, a replay).
+ */
+public final class HeaderSnapshot {
+    private static final String[] TRANSPORT_PREFIXES = {"camel", "org.apache.camel", "kafka.", "breadcrumbid",
+        "jms", "rabbitmq.", "amqp_", "eventrail_dlq_", "eventrail_partition_key", "aws", "x-amz", "sqs",
+        "content-length", "host", "user-agent", "accept"};
+
+    private HeaderSnapshot() {
+    }
+
+    /** A copy of {@code headers} keeping only event headers. */
+    public static Map<String, Object> of(Map<String, Object> headers) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        headers.forEach((k, v) -> {
+            if (isEventHeader(k) && v != null) {
+                copy.put(k, v);
+            }
+        });
+        return copy;
+    }
+
+    /** Whether {@code name} may travel with the event. */
+    public static boolean isEventHeader(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        for (String p : TRANSPORT_PREFIXES) {
+            if (n.startsWith(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

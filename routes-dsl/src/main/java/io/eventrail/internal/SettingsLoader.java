@@ -1,0 +1,282 @@
+package io.eventrail.internal;
+
+import io.eventrail.EventrailConfigurationException;
+import io.eventrail.EventrailSettings;
+import io.eventrail.EventrailSettings.BrokerSettings;
+import io.eventrail.EventrailSettings.PipelineOverrides;
+import io.eventrail.RetryPolicy;
+import io.eventrail.ValidationLimits;
+import io.eventrail.spi.BrokerAdapter;
+import io.eventrail.spi.BrokerOptions;
+import io.eventrail.spi.OptionSpec;
+import io.eventrail.spi.OptionSpec.Kind;
+import io.eventrail.spi.Suggestions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Reads the {@code eventrail.*} tree (properties files, environment variables, system properties,
+ * command-line overrides, in rising precedence) and validates all of it at once.
+ */
+public final class SettingsLoader {
+    /** The property prefix. */
+    public static final String PREFIX = "eventrail.";
+
+    /** Every top-level key, relative to {@code eventrail.}: the one place they are declared. */
+    public static final List<OptionSpec> GLOBAL = List.of(
+            OptionSpec.of("broker", Kind.STRING, "memory", "The broker instance every pipeline uses unless it names another."),
+            OptionSpec.of("source", Kind.STRING, null, "The CloudEvents source of published events (default urn:eventrail:<camel context name>)."),
+            OptionSpec.of("retry.max-attempts", Kind.INT, "3", "Handler attempts before the dead letter, the first included."),
+            OptionSpec.of("retry.initial-backoff", Kind.DURATION, "200ms", "Wait before the second attempt."),
+            OptionSpec.of("retry.multiplier", Kind.DOUBLE, "2.0", "Growth of the wait per attempt."),
+            OptionSpec.of("retry.max-backoff", Kind.DURATION, "5s", "Longest wait between attempts."),
+            OptionSpec.of("retry.jitter", Kind.DOUBLE, "0.2", "Random spread of each wait, 0.0 to 1.0."),
+            OptionSpec.of("validation.max-bytes", Kind.INT, "1048576", "Largest event data in bytes."),
+            OptionSpec.of("validation.max-depth", Kind.INT, "64", "Deepest JSON nesting in event data."),
+            OptionSpec.of("validation.max-string-length", Kind.INT, "262144", "Longest JSON string in event data."),
+            OptionSpec.of("validation.max-number-length", Kind.INT, "100", "Most digits of a JSON number in event data."),
+            OptionSpec.of("idempotency.store", Kind.STRING, "memory", "The shared idempotent repository: memory, jdbc or redis."),
+            OptionSpec.of("idempotency.lease", Kind.DURATION, "5m", "How long a claim of an instance that died blocks the event."),
+            OptionSpec.of("idempotency.retention", Kind.DURATION, "7d", "How long completed keys are kept."));
+
+    /** Every per-pipeline key, relative to {@code eventrail.pipelines.<id>.}. */
+    public static final List<OptionSpec> PIPELINE = List.of(
+            OptionSpec.of("broker", Kind.STRING, null, "The broker instance of this pipeline."),
+            OptionSpec.of("group", Kind.STRING, null, "The consumer group."),
+            OptionSpec.of("concurrency", Kind.INT, null, "Consumers in this process."),
+            OptionSpec.of("enabled", Kind.BOOLEAN, null, "Whether the pipeline starts."),
+            OptionSpec.of("retry.max-attempts", Kind.INT, null, "Handler attempts before the dead letter."),
+            OptionSpec.of("retry.initial-backoff", Kind.DURATION, null, "Wait before the second attempt."),
+            OptionSpec.of("retry.multiplier", Kind.DOUBLE, null, "Growth of the wait per attempt."),
+            OptionSpec.of("retry.max-backoff", Kind.DURATION, null, "Longest wait between attempts."),
+            OptionSpec.of("retry.jitter", Kind.DOUBLE, null, "Random spread of each wait."));
+
+    /** Sections that other components validate themselves (key prefixes relative to {@code eventrail.}). */
+    private static final Set<String> DELEGATED = new LinkedHashSet<>(List.of("store.", "http.", "management."));
+
+    private SettingsLoader() {
+    }
+
+    /** Collects and validates the settings of {@code context}. */
+    public static EventrailSettings load(CamelContext context, Map<String, BrokerAdapter> adapters) {
+        return parse(collect(context, adapters), adapters);
+    }
+
+    /** Validates {@code raw} ({@code eventrail.*} keys); throws listing every problem. */
+    public static EventrailSettings parse(Map<String, String> raw, Map<String, BrokerAdapter> adapters) {
+        List<String> errors = new ArrayList<>();
+        Map<String, String> global = new LinkedHashMap<>();
+        Map<String, Map<String, String>> brokers = new TreeMap<>();
+        Map<String, Map<String, String>> pipelines = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(raw).entrySet()) {
+            String key = e.getKey().substring(PREFIX.length());
+            if (key.startsWith("brokers.") || key.startsWith("pipelines.")) {
+                boolean broker = key.startsWith("brokers.");
+                String rest = key.substring(broker ? "brokers.".length() : "pipelines.".length());
+                int dot = rest.indexOf('.');
+                if (dot <= 0 || dot == rest.length() - 1) {
+                    errors.add(e.getKey() + ": expected eventrail." + (broker ? "brokers.<name>.<option>" : "pipelines.<id>.<option>"));
+                    continue;
+                }
+                (broker ? brokers : pipelines).computeIfAbsent(rest.substring(0, dot), k -> new LinkedHashMap<>())
+                        .put(rest.substring(dot + 1), e.getValue());
+            } else if (DELEGATED.stream().noneMatch(key::startsWith)) {
+                global.put(key, e.getValue());
+            }
+        }
+        if (global.keySet().stream().anyMatch(k -> k.startsWith("client."))) {
+            errors.add("eventrail.client.*: client passthrough belongs under eventrail.brokers.<name>.client.*");
+            global.keySet().removeIf(k -> k.startsWith("client."));
+        }
+        List<String> globalKeys = new ArrayList<>(GLOBAL.stream().map(OptionSpec::name).toList());
+        globalKeys.add("brokers.<name>.<option>");
+        globalKeys.add("pipelines.<id>.<option>");
+        BrokerOptions g = BrokerOptions.parse(GLOBAL, global, PREFIX, errors, false);
+
+        Map<String, BrokerSettings> brokerSettings = new TreeMap<>();
+        for (Map.Entry<String, Map<String, String>> b : brokers.entrySet()) {
+            String name = b.getKey();
+            Map<String, String> options = new LinkedHashMap<>(b.getValue());
+            String type = options.remove("type");
+            if (type == null && adapters.containsKey(name)) {
+                type = name;
+            }
+            String prefix = PREFIX + "brokers." + name + ".";
+            if (type == null) {
+                errors.add(prefix + "type: required (one of: " + String.join(", ", new TreeMap<>(adapters).keySet()) + ")");
+                continue;
+            }
+            BrokerAdapter adapter = adapters.get(type);
+            if (adapter == null) {
+                errors.add(prefix + "type: '" + type + "' has no adapter on the classpath" + hint(type, adapters.keySet())
+                        + " (available: " + String.join(", ", new TreeMap<>(adapters).keySet()) + ")");
+                continue;
+            }
+            BrokerOptions parsed = BrokerOptions.parse(adapter.options(), options, prefix, errors);
+            brokerSettings.put(name, new BrokerSettings(name, type, parsed));
+        }
+        String defaultBroker = g.isSet("broker") ? g.string("broker") : "memory";
+        if (!brokerSettings.containsKey(defaultBroker)) {
+            BrokerAdapter implicit = adapters.get(defaultBroker);
+            if (implicit != null) {
+                List<String> implicitErrors = new ArrayList<>();
+                BrokerOptions options = BrokerOptions.parse(implicit.options(), Map.of(),
+                        PREFIX + "brokers." + defaultBroker + ".", implicitErrors);
+                errors.addAll(implicitErrors);
+                brokerSettings.put(defaultBroker, new BrokerSettings(defaultBroker, defaultBroker, options));
+            } else {
+                errors.add("eventrail.broker: '" + defaultBroker + "' is neither a configured broker instance ("
+                        + (brokerSettings.isEmpty() ? "none configured" : String.join(", ", brokerSettings.keySet()))
+                        + ") nor an adapter type on the classpath (" + String.join(", ", new TreeMap<>(adapters).keySet()) + ")"
+                        + hint(defaultBroker, union(brokerSettings.keySet(), adapters.keySet())));
+            }
+        }
+
+        Map<String, PipelineOverrides> pipelineSettings = new TreeMap<>();
+        for (Map.Entry<String, Map<String, String>> p : pipelines.entrySet()) {
+            BrokerOptions o = BrokerOptions.parse(PIPELINE, p.getValue(), PREFIX + "pipelines." + p.getKey() + ".",
+                    errors, false);
+            if (o.isSet("broker") && !brokerSettings.containsKey(o.string("broker")) && !adapters.containsKey(o.string("broker"))) {
+                errors.add(PREFIX + "pipelines." + p.getKey() + ".broker: '" + o.string("broker")
+                        + "' is not a configured broker instance");
+            }
+            pipelineSettings.put(p.getKey(), new PipelineOverrides(
+                    o.isSet("broker") ? o.string("broker") : null, o.isSet("group") ? o.string("group") : null,
+                    o.isSet("concurrency") ? o.integer("concurrency") : null, o.isSet("enabled") ? o.bool("enabled") : null,
+                    o.isSet("retry.max-attempts") ? o.integer("retry.max-attempts") : null,
+                    o.isSet("retry.initial-backoff") ? o.duration("retry.initial-backoff") : null,
+                    o.isSet("retry.multiplier") ? o.decimal("retry.multiplier") : null,
+                    o.isSet("retry.max-backoff") ? o.duration("retry.max-backoff") : null,
+                    o.isSet("retry.jitter") ? o.decimal("retry.jitter") : null));
+        }
+        RetryPolicy retry = null;
+        ValidationLimits limits = null;
+        EventrailSettings.Idempotency idempotency = null;
+        if (errors.isEmpty()) {
+            try {
+                retry = new RetryPolicy(g.integer("retry.max-attempts"), g.duration("retry.initial-backoff"),
+                        g.decimal("retry.multiplier"), g.duration("retry.max-backoff"), g.decimal("retry.jitter"),
+                        List.of());
+            } catch (IllegalArgumentException e) {
+                errors.add("eventrail." + e.getMessage());
+            }
+            try {
+                limits = new ValidationLimits(g.integer("validation.max-bytes"), g.integer("validation.max-depth"),
+                        g.integer("validation.max-string-length"), g.integer("validation.max-number-length"));
+            } catch (IllegalArgumentException e) {
+                errors.add("eventrail.validation.*: " + e.getMessage());
+            }
+            String store = g.string("idempotency.store");
+            if (!List.of("memory", "jdbc", "redis").contains(store)) {
+                errors.add("eventrail.idempotency.store: '" + store + "' is not one of memory, jdbc, redis");
+            }
+            if (g.duration("idempotency.lease").compareTo(Duration.ofSeconds(1)) < 0) {
+                errors.add("eventrail.idempotency.lease: must be at least 1s");
+            }
+            idempotency = new EventrailSettings.Idempotency(store, g.duration("idempotency.lease"),
+                    g.duration("idempotency.retention"));
+        }
+        if (!errors.isEmpty()) {
+            throw new EventrailConfigurationException(errors);
+        }
+        return new EventrailSettings(defaultBroker, g.isSet("source") ? g.string("source") : null, retry, limits,
+                idempotency, brokerSettings, pipelineSettings, raw);
+    }
+
+    /**
+     * Every {@code eventrail.*} property visible to {@code context}: properties files and initial
+     * properties, then {@code EVENTRAIL_*} environment variables, then system properties, then the
+     * override properties (command line), each winning over the one before.
+     */
+    public static Map<String, String> collect(CamelContext context, Map<String, BrokerAdapter> adapters) {
+        Map<String, String> result = new HashMap<>();
+        PropertiesComponent pc = context.getPropertiesComponent();
+        pc.loadProperties(k -> k.startsWith(PREFIX)).forEach((k, v) -> result.put(k.toString(), String.valueOf(v)));
+        Map<String, String> sys = new HashMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith(PREFIX)) {
+                sys.put(k.toString(), v.toString());
+            }
+        });
+        Map<String, String> known = new HashMap<>(result);
+        known.putAll(sys);
+        result.putAll(fromEnvironment(System.getenv(), known, adapters));
+        result.putAll(sys);
+        if (pc instanceof org.apache.camel.component.properties.PropertiesComponent impl
+                && impl.getOverrideProperties() != null) {
+            impl.getOverrideProperties().forEach((k, v) -> {
+                if (k.toString().startsWith(PREFIX)) {
+                    result.put(k.toString(), String.valueOf(v));
+                }
+            });
+        }
+        return result;
+    }
+
+    /**
+     * Maps {@code EVENTRAIL_*} environment variables to keys: {@code EVENTRAIL_BROKERS_MAIN_BOOTSTRAP_SERVERS}
+     * becomes {@code eventrail.brokers.main.bootstrap-servers} when that is a key the adapter declares,
+     * otherwise the plain lower-case dotted form (which start-up then reports if it is unknown).
+     */
+    static Map<String, String> fromEnvironment(Map<String, String> env, Map<String, String> known,
+                                               Map<String, BrokerAdapter> adapters) {
+        Map<String, String> vars = env.entrySet().stream().filter(e -> e.getKey().startsWith("EVENTRAIL_"))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        if (vars.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> brokerTypes = new HashMap<>();
+        known.forEach((k, v) -> {
+            if (k.startsWith(PREFIX + "brokers.") && k.endsWith(".type")) {
+                brokerTypes.put(k.substring((PREFIX + "brokers.").length(), k.length() - ".type".length()), v);
+            }
+        });
+        vars.forEach((k, v) -> {
+            if (k.startsWith("EVENTRAIL_BROKERS_") && k.endsWith("_TYPE")) {
+                brokerTypes.put(k.substring("EVENTRAIL_BROKERS_".length(), k.length() - "_TYPE".length())
+                        .toLowerCase(Locale.ROOT).replace('_', '-'), v);
+            }
+        });
+        adapters.keySet().forEach(t -> brokerTypes.putIfAbsent(t, t));
+        Map<String, String> candidates = new HashMap<>();
+        for (OptionSpec s : GLOBAL) {
+            candidates.put(envName(PREFIX + s.name()), PREFIX + s.name());
+        }
+        brokerTypes.forEach((name, type) -> {
+            BrokerAdapter a = adapters.get(type);
+            candidates.put(envName(PREFIX + "brokers." + name + ".type"), PREFIX + "brokers." + name + ".type");
+            if (a != null) {
+                a.options().forEach(o -> candidates.put(envName(PREFIX + "brokers." + name + "." + o.name()),
+                        PREFIX + "brokers." + name + "." + o.name()));
+            }
+        });
+        Map<String, String> result = new HashMap<>();
+        vars.forEach((k, v) -> result.put(candidates.getOrDefault(k, k.toLowerCase(Locale.ROOT).replace('_', '.')), v));
+        return result;
+    }
+
+    private static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private static String hint(String value, Set<String> candidates) {
+        return Suggestions.nearest(value, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new LinkedHashSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+}
