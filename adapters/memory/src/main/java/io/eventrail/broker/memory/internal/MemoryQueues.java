@@ -1,0 +1,74 @@
+package io.eventrail.broker.memory.internal;
+
+import io.eventrail.spi.NoConsumerException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queues of one named memory broker, JVM-wide: destination → consumer group → queue. A group's
+ * queue exists from its first subscription for the life of the JVM, like a durable queue. Thread-safe.
+ */
+public final class MemoryQueues {
+    private static final Map<String, MemoryQueues> INSTANCES = new ConcurrentHashMap<>();
+
+    /** A message as the broker holds it: bytes and text headers, plus its delivery count. */
+    public record StoredMessage(byte[] body, Map<String, Object> headers, int deliveries) {
+        StoredMessage redelivered() {
+            return new StoredMessage(body, headers, deliveries + 1);
+        }
+    }
+
+    private final int maxQueueSize;
+    private final Map<String, Map<String, BlockingQueue<StoredMessage>>> destinations = new ConcurrentHashMap<>();
+
+    private MemoryQueues(int maxQueueSize) {
+        this.maxQueueSize = maxQueueSize;
+    }
+
+    /** The queues of broker instance {@code name}, created on first use. */
+    public static MemoryQueues named(String name, int maxQueueSize) {
+        return INSTANCES.computeIfAbsent(name, n -> new MemoryQueues(maxQueueSize));
+    }
+
+    /** Creates {@code group}'s queue on {@code destination} if missing; idempotent. */
+    public BlockingQueue<StoredMessage> subscribe(String destination, String group) {
+        return destinations.computeIfAbsent(destination, d -> new ConcurrentHashMap<>())
+                .computeIfAbsent(group, g -> new LinkedBlockingQueue<>(maxQueueSize));
+    }
+
+    /**
+     * Puts {@code message} in every group's queue of {@code destination}.
+     *
+     * @throws NoConsumerException when no group subscribes to the destination
+     * @throws IllegalStateException when a queue stays full for {@code timeoutMillis}
+     */
+    public void publish(String destination, StoredMessage message, long timeoutMillis) throws InterruptedException {
+        Map<String, BlockingQueue<StoredMessage>> groups = destinations.get(destination);
+        if (groups == null || groups.isEmpty()) {
+            throw new NoConsumerException(destination, "no consumer group has subscribed on the memory broker");
+        }
+        for (Map.Entry<String, BlockingQueue<StoredMessage>> g : groups.entrySet()) {
+            if (!g.getValue().offer(message, timeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("memory broker queue of group '" + g.getKey() + "' on '" + destination
+                        + "' is full (" + maxQueueSize + " events; eventrail.brokers.<name>.max-queue-size)");
+            }
+        }
+    }
+
+    /** How many events wait in {@code group}'s queue on {@code destination}. */
+    public int depth(String destination, String group) {
+        Map<String, BlockingQueue<StoredMessage>> groups = destinations.get(destination);
+        BlockingQueue<StoredMessage> q = groups == null ? null : groups.get(group);
+        return q == null ? 0 : q.size();
+    }
+
+    /** The groups subscribed to {@code destination}. */
+    public List<String> groups(String destination) {
+        Map<String, BlockingQueue<StoredMessage>> groups = destinations.get(destination);
+        return groups == null ? List.of() : List.copyOf(groups.keySet());
+    }
+}
