@@ -9,14 +9,16 @@ import org.apache.camel.Message;
 
 /**
  * CloudEvents structured content mode with the JSON event format: the whole event, attributes and
- * data, is the body ({@code application/cloudevents+json}). For brokers with a small header budget
+ * data, is the body ({@code application/cloudevents+json}). Data is written as {@code data_base64} so it
+ * survives byte for byte; both {@code data} and {@code data_base64} are read. For brokers with a small header budget
  * (SQS, SNS). Bodies above {@code maxBytes} are refused before parsing. Thread-safe.
  */
 public final class StructuredJsonCodec implements EventCodec {
     /** The content type of a structured JSON CloudEvent. */
     public static final String CONTENT_TYPE = JsonFormat.CONTENT_TYPE;
 
-    private final JsonFormat format = new JsonFormat();
+    /** Writes data as {@code data_base64} so it round-trips byte for byte; reads both {@code data} and {@code data_base64}. */
+    private final JsonFormat format = new JsonFormat().withForceJsonDataToBase64();
     private final int maxBytes;
 
     /** @param maxBytes the largest body accepted on decode */

@@ -1,0 +1,129 @@
+package io.eventrail.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventrail.EventrailConfigurationException;
+import io.eventrail.EventrailSettings;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerAdapter;
+import io.eventrail.spi.BrokerContext;
+import io.eventrail.spi.Capability;
+import io.eventrail.spi.OptionSpec;
+import io.eventrail.spi.OptionSpec.Kind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Settings are validated at start-up, every problem reported at once, secrets never shown")
+class SettingsLoaderTest {
+    /** An adapter declaring options only: the parser under test never opens it. */
+    private static final BrokerAdapter KAFKA_LIKE = new BrokerAdapter() {
+        @Override
+        public String type() {
+            return "kafka";
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return Set.of();
+        }
+
+        @Override
+        public List<OptionSpec> options() {
+            return List.of(OptionSpec.of("bootstrap-servers", Kind.STRING, "localhost:9092", "servers"),
+                    OptionSpec.secret("sasl-jaas-config", "JAAS"), OptionSpec.of("partitions", Kind.INT, "1", "p"));
+        }
+
+        @Override
+        public Broker open(BrokerContext context) {
+            throw new UnsupportedOperationException("not opened by settings tests");
+        }
+    };
+    private static final Map<String, BrokerAdapter> ADAPTERS = Map.of("kafka", KAFKA_LIKE);
+
+    @Test
+    void noSettingsAtAllMeansTheMemoryBrokerWhenItIsAvailable() {
+        assertThatThrownBy(() -> SettingsLoader.parse(Map.of(), ADAPTERS))
+                .hasMessageContaining("eventrail.broker: 'memory' is neither");
+    }
+
+    @Test
+    void anInstanceNamedAfterATypeNeedsNoTypeKey() {
+        EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "kafka"), ADAPTERS);
+        assertThat(s.brokers().get("kafka").type()).isEqualTo("kafka");
+        assertThat(s.brokers().get("kafka").options().string("bootstrap-servers")).isEqualTo("localhost:9092");
+    }
+
+    @Test
+    void twoInstancesOfOneTypeLiveSideBySide() {
+        EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "east",
+                "eventrail.brokers.east.type", "kafka", "eventrail.brokers.east.bootstrap-servers", "a:9092",
+                "eventrail.brokers.west.type", "kafka", "eventrail.brokers.west.bootstrap-servers", "b:9092",
+                "eventrail.brokers.west.client.acks", "all"), ADAPTERS);
+        assertThat(s.brokers()).containsOnlyKeys("east", "west");
+        assertThat(s.brokers().get("west").options().client()).containsEntry("acks", "all");
+    }
+
+    @Test
+    void unknownKeysFailNamingTheKeyAndTheNearestSpelling() {
+        assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.brokers.kafka.bootstrap-server", "x", "eventrail.retry.max-atempts", "3"), ADAPTERS))
+                .isInstanceOf(EventrailConfigurationException.class)
+                .hasMessageContaining("eventrail.brokers.kafka.bootstrap-server: unknown option; did you mean "
+                        + "'eventrail.brokers.kafka.bootstrap-servers'?")
+                .hasMessageContaining("eventrail.retry.max-atempts: unknown option; did you mean "
+                        + "'eventrail.retry.max-attempts'?");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        EventrailConfigurationException e = (EventrailConfigurationException) org.junit.jupiter.api.Assertions
+                .assertThrows(EventrailConfigurationException.class, () -> SettingsLoader.parse(Map.of(
+                        "eventrail.broker", "kafka", "eventrail.brokers.kafka.partitions", "many",
+                        "eventrail.retry.initial-backoff", "soon", "eventrail.brokers.x.type", "nats",
+                        "eventrail.pipelines.p.concurrency", "two"), ADAPTERS));
+        assertThat(e.problems()).hasSize(4);
+        assertThat(e.getMessage()).contains("partitions: expected a whole number")
+                .contains("initial-backoff: expected a duration")
+                .contains("'nats' has no adapter on the classpath")
+                .contains("pipelines.p.concurrency: expected a whole number");
+    }
+
+    @Test
+    void secretsNeverAppearInErrorsOrToString() {
+        EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.brokers.kafka.sasl-jaas-config", "password=\"hunter2\"",
+                "eventrail.brokers.kafka.client.ssl.keystore.password", "hunter3"), ADAPTERS);
+        assertThat(s.toString()).doesNotContain("hunter2").doesNotContain("hunter3");
+        assertThat(s.brokers().get("kafka").options().toString()).doesNotContain("hunter2").doesNotContain("hunter3");
+    }
+
+    @Test
+    void retryAndLimitsAreParsedAndCrossChecked() {
+        EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.retry.max-attempts", "5", "eventrail.retry.initial-backoff", "50ms",
+                "eventrail.validation.max-depth", "10"), ADAPTERS);
+        assertThat(s.retry().maxAttempts()).isEqualTo(5);
+        assertThat(s.retry().initialBackoff()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.limits().maxDepth()).isEqualTo(10);
+        assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.retry.initial-backoff", "10s", "eventrail.retry.max-backoff", "1s"), ADAPTERS))
+                .hasMessageContaining("max-backoff");
+    }
+
+    @Test
+    void environmentVariablesMapToDeclaredKebabCaseKeys() {
+        Map<String, String> env = SettingsLoader.fromEnvironment(Map.of(
+                "EVENTRAIL_BROKER", "main", "EVENTRAIL_BROKERS_MAIN_TYPE", "kafka",
+                "EVENTRAIL_BROKERS_MAIN_BOOTSTRAP_SERVERS", "h:1", "EVENTRAIL_RETRY_MAX_ATTEMPTS", "4",
+                "PATH", "/bin"), Map.of(), ADAPTERS);
+        assertThat(env).containsEntry("eventrail.broker", "main")
+                .containsEntry("eventrail.brokers.main.type", "kafka")
+                .containsEntry("eventrail.brokers.main.bootstrap-servers", "h:1")
+                .containsEntry("eventrail.retry.max-attempts", "4").hasSize(4);
+    }
+}
