@@ -217,9 +217,9 @@ public final class Eventrail extends ServiceSupport {
         broker.provision(d, s);
         boolean enabled = o == null || o.enabled() == null || o.enabled();
         builder.from(broker.consumerUri(d, s)).routeId("eventrail-consume-" + c.id()).autoStartup(enabled)
-                .process(pipeline.validate()).id("validate")
-                .process(pipeline.deduplicate()).id("deduplicate")
-                .process(pipeline.handle()).id("handle");
+                .process(pipeline.validate()).id("validate-" + c.id())
+                .process(pipeline.deduplicate()).id("deduplicate-" + c.id())
+                .process(pipeline.handle()).id("handle-" + c.id());
     }
 
     private void checkPipelineOverrides() {

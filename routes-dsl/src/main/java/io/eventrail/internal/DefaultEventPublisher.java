@@ -42,7 +42,8 @@ public final class DefaultEventPublisher implements EventPublisher {
     private final URI defaultSource;
     private final Metrics metrics;
     private volatile NoConsumerPolicy noConsumer = (event, broker, destination, cause) -> {
-        throw cause;
+        throw new PublishException(event.getId(), "event " + event.getId() + " was not published: no consumer group"
+                + " receives destination '" + destination + "' on broker '" + broker + "'", cause);
     };
 
     public DefaultEventPublisher(EventCatalog catalog, Function<String, Broker> brokers, ProducerTemplate template,

@@ -202,7 +202,11 @@ public final class SettingsLoader {
     public static Map<String, String> collect(CamelContext context, Map<String, BrokerAdapter> adapters) {
         Map<String, String> result = new HashMap<>();
         PropertiesComponent pc = context.getPropertiesComponent();
-        pc.loadProperties(k -> k.startsWith(PREFIX)).forEach((k, v) -> result.put(k.toString(), String.valueOf(v)));
+        // entrySet(), not forEach(): Camel's ordered Properties keep their entries outside the Hashtable that
+        // Properties.forEach iterates, so forEach sees none of them
+        for (Map.Entry<Object, Object> e : pc.loadProperties(k -> k.startsWith(PREFIX)).entrySet()) {
+            result.put(e.getKey().toString(), String.valueOf(e.getValue()));
+        }
         Map<String, String> sys = new HashMap<>();
         System.getProperties().forEach((k, v) -> {
             if (k.toString().startsWith(PREFIX)) {
@@ -215,11 +219,11 @@ public final class SettingsLoader {
         result.putAll(sys);
         if (pc instanceof org.apache.camel.component.properties.PropertiesComponent impl
                 && impl.getOverrideProperties() != null) {
-            impl.getOverrideProperties().forEach((k, v) -> {
-                if (k.toString().startsWith(PREFIX)) {
-                    result.put(k.toString(), String.valueOf(v));
+            for (Map.Entry<Object, Object> e : impl.getOverrideProperties().entrySet()) {
+                if (e.getKey().toString().startsWith(PREFIX)) {
+                    result.put(e.getKey().toString(), String.valueOf(e.getValue()));
                 }
-            });
+            }
         }
         return result;
     }

@@ -1,0 +1,109 @@
+package io.eventrail.broker.memory;
+
+import io.eventrail.broker.memory.internal.MemoryBroker;
+import io.eventrail.broker.memory.internal.MemoryQueues;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerAdapter;
+import io.eventrail.spi.BrokerContext;
+import io.eventrail.spi.Capability;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.OptionSpec;
+import io.eventrail.spi.Subscription;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Test-only adapter, type {@value #TYPE}: the real memory broker, except that provisioning a destination also
+ * subscribes a group that never consumes and fills its queue to {@code max-queue-size}. Every publish then
+ * waits {@code publish-timeout} for room and fails, so the kit can prove that a publish the broker did not
+ * accept raises to the caller. Stateless and thread-safe.
+ */
+public final class StalledMemoryBrokerAdapter implements BrokerAdapter {
+    /** The adapter type. */
+    public static final String TYPE = "memory-stalled";
+    /** The group that subscribes every provisioned destination and never consumes. */
+    static final String STALLED_GROUP = "stalled";
+
+    private final MemoryBrokerAdapter memory = new MemoryBrokerAdapter();
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return memory.capabilities();
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return memory.options();
+    }
+
+    @Override
+    public Broker open(BrokerContext context) {
+        return new Stalled((MemoryBroker) memory.open(context));
+    }
+
+    /** The memory broker with a stalled group on every provisioned destination. */
+    private record Stalled(MemoryBroker delegate) implements Broker {
+        @Override
+        public void provision(Destination destination, Subscription subscription) {
+            delegate.provision(destination, subscription);
+            BlockingQueue<MemoryQueues.StoredMessage> queue = delegate.queues().subscribe(destination.name(),
+                    STALLED_GROUP);
+            while (queue.remainingCapacity() > 0) {
+                queue.offer(new MemoryQueues.StoredMessage(new byte[0], Map.of(), 0));
+            }
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return delegate.capabilities();
+        }
+
+        @Override
+        public EventCodec codec() {
+            return delegate.codec();
+        }
+
+        @Override
+        public String producerUri(Destination destination) {
+            return delegate.producerUri(destination);
+        }
+
+        @Override
+        public String consumerUri(Destination destination, Subscription subscription) {
+            return delegate.consumerUri(destination, subscription);
+        }
+
+        @Override
+        public String deadLetterUri(Destination destination, Subscription subscription) {
+            return delegate.deadLetterUri(destination, subscription);
+        }
+
+        @Override
+        public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
+            return delegate.deadLetterConsumerUri(destination, subscription);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
