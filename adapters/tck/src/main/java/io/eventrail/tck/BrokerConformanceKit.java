@@ -567,8 +567,9 @@ public abstract class BrokerConformanceKit {
             Node n = node("foreign").routes(r -> {
                 r.type(TYPE).destination(dest).validator(BrokerConformanceKit::requireUserIdAndEmail);
                 r.consumer(dest).group(group).on(TYPE, rec);
-            }).start();
+            });
             DeadLetters dlq = n.deadLetters(dest, group);
+            n.start();
             byte[] data = "{\"name\":\"no user id\"}".getBytes(StandardCharsets.UTF_8);
             CloudEvent invalid = CloudEventBuilder.v1().withId(Names.fresh("id"))
                     .withSource(URI.create("urn:foreign:producer")).withType(TYPE)
@@ -594,8 +595,9 @@ public abstract class BrokerConformanceKit {
             Node n = node("malformed").routes(r -> {
                 r.type(TYPE).destination(dest);
                 r.consumer(dest).group(group).on(TYPE, rec);
-            }).start();
+            });
             DeadLetters dlq = n.deadLetters(dest, group);
+            n.start();
             CloudEvent event = CloudEventBuilder.v1().withId(Names.fresh("id"))
                     .withSource(URI.create("urn:foreign:producer")).withType(TYPE)
                     .withData("application/json", "{\"n\":1}".getBytes(StandardCharsets.UTF_8)).build();
@@ -624,8 +626,9 @@ public abstract class BrokerConformanceKit {
             Node n = node("garbage").routes(r -> {
                 r.type(TYPE).destination(dest);
                 r.consumer(dest).group(group).on(TYPE, rec);
-            }).start();
+            });
             DeadLetters dlq = n.deadLetters(dest, group);
+            n.start();
             byte[] garbage = {'{', 'n', 'o', 't', ' ', 0x01, (byte) 0xff, '\n', 'j', 's', 'o', 'n'};
 
             sendRaw(n, dest, m -> m.setBody(garbage));
@@ -683,8 +686,9 @@ public abstract class BrokerConformanceKit {
                     calls.incrementAndGet();
                     throw new IllegalStateException("boom " + e.id());
                 });
-            }).start();
+            });
             DeadLetters dlq = n.deadLetters(dest, group);
+            n.start();
             byte[] data = "{ \"order\" : 42,\n \"note\": \"\u00e9t\u00e9\" }".getBytes(StandardCharsets.UTF_8);
             Instant before = Instant.now().minusSeconds(1);
 
@@ -727,8 +731,9 @@ public abstract class BrokerConformanceKit {
                             calls.incrementAndGet();
                             throw new IllegalStateException("always fails");
                         });
-                    }).start();
+                    });
             DeadLetters dlq = n.deadLetters(dest, group);
+            n.start();
 
             n.publisher().publish(TYPE, "{\"n\":1}");
 
@@ -752,8 +757,9 @@ public abstract class BrokerConformanceKit {
                             calls.incrementAndGet();
                             throw new IllegalArgumentException("bad order");
                         });
-            }).start();
+            });
             DeadLetters dlq = n.deadLetters(dest, group);
+            n.start();
 
             n.publisher().publish(TYPE, "{\"n\":1}");
 
@@ -779,8 +785,9 @@ public abstract class BrokerConformanceKit {
                     }
                     rec.handle(e);
                 });
-            }).start();
+            });
             DeadLetters dlq = n.deadLetters(dest, group);
+            n.start();
 
             String poison = n.publisher().publish(TYPE, "{\"poison\":true}", "key-1");
             List<String> good = new ArrayList<>();
@@ -805,8 +812,9 @@ public abstract class BrokerConformanceKit {
                 r.consumer(dest).group(group).retry(p -> p.withMaxAttempts(1)).on(TYPE, e -> {
                     throw new IllegalStateException("login failed with password=" + secret + " for user bob");
                 });
-            }).start();
+            });
             DeadLetters dlq = n.deadLetters(dest, group);
+            n.start();
 
             n.publisher().publish(TYPE, "{\"n\":1}");
 
@@ -942,8 +950,9 @@ public abstract class BrokerConformanceKit {
                 r.type(TYPE).destination(dest);
                 r.type(OTHER_TYPE).destination(dest);
                 r.consumer(dest).group(group).on(TYPE, rec);
-            }).start();
+            });
             Unhandled kept = Unhandled.watch(n, dest, group);
+            n.start();
 
             String unhandled = n.publisher().publish(OTHER_TYPE, "{\"n\":1}");
             String handled = n.publisher().publish(TYPE, "{\"n\":2}");
