@@ -1,0 +1,76 @@
+package io.eventrail.samples.signup.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adds two Vert.x handlers in front of the ingest path once the HTTP server runs: refusals that happen
+ * before Camel sees the request (413 from the body limit, 400 from a broken chunked encoding, a failed
+ * handler) are answered as JSON without a stack trace, and a form-encoded body (curl's default for
+ * {@code -d}) is read as the raw bytes it is rather than as form fields.
+ */
+final class VertxHooks implements StartupListener {
+    private static final Logger LOG = LoggerFactory.getLogger(VertxHooks.class);
+
+    private final String path;
+    private final int maxBytes;
+
+    VertxHooks(String path, int maxBytes) {
+        this.path = path;
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        var routers = context.getRegistry().findByType(VertxPlatformHttpRouter.class);
+        if (routers.isEmpty()) {
+            LOG.warn("No Vert.x HTTP router found; refusals before the ingest route are answered by Vert.x itself");
+        }
+        for (VertxPlatformHttpRouter router : routers) {
+            var server = router.getServer();
+            if (server != null && (server.getServer() == null || server.getServer().actualPort() <= 0)) {
+                throw new IllegalStateException("the HTTP server is not listening on " + server.getHost() + ":"
+                        + server.getConfigurationPort() + " (port in use?); set another port with camel.server.port");
+            }
+            router.route(path).order(-1).handler(VertxHooks::rawFormBody).failureHandler(this::failure);
+        }
+    }
+
+    private static void rawFormBody(RoutingContext ctx) {
+        String ct = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        ctx.next();
+    }
+
+    private void failure(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten() || response.ended()) {
+            return;
+        }
+        int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+        String body;
+        if (status == 413) {
+            body = HttpIngest.error("body too large", "the request body is larger than the limit of " + maxBytes
+                    + " bytes (eventrail.validation.max-bytes)");
+        } else if (status == 400) {
+            body = HttpIngest.error("bad request", "the request could not be read");
+        } else {
+            LOG.warn("HTTP ingest failed with status {}: {}", status, String.valueOf(ctx.failure()));
+            body = HttpIngest.error(status == 500 ? "internal error" : "request refused", "status " + status);
+        }
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (status == 413) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        response.end(body);
+    }
+}
