@@ -2,6 +2,7 @@ package io.eventrail.samples.signup.http;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import org.apache.camel.CamelContext;
@@ -35,7 +36,8 @@ final class VertxHooks implements StartupListener {
         }
         for (VertxPlatformHttpRouter router : routers) {
             var server = router.getServer();
-            if (server != null && (server.getServer() == null || server.getServer().actualPort() <= 0)) {
+            if (server != null && (server.getServer() == null
+                    || server.getServer() instanceof TCPServerBase tcp && !tcp.isListening())) {
                 throw new IllegalStateException("the HTTP server is not listening on " + server.getHost() + ":"
                         + server.getConfigurationPort() + " (port in use?); set another port with camel.server.port");
             }

@@ -1,0 +1,107 @@
+package io.eventrail.samples.signup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventrail.Event;
+import io.eventrail.Eventrail;
+import io.eventrail.EventrailMain;
+import io.micrometer.core.instrument.Counter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class StartupTest {
+
+    @Test
+    @DisplayName("the demo publishes valid events, refuses the invalid one and the consumer skips the duplicate")
+    void demo() throws Exception {
+        try (TestApp app = TestApp.start()) {
+            assertThat(app.awaitUser("12345")).isNotNull();
+            assertThat(app.awaitUser("67890")).isNotNull();
+            assertThat(app.awaitUser("24680")).isNotNull();
+            assertThat(TestApp.await(() -> duplicates(app) >= 1)).as("duplicate counted by the consumer").isTrue();
+            assertThat(app.processed).extracting(e -> e.field("userId")).containsOnlyOnce("24680")
+                    .doesNotContain("");
+            List<String> users = app.processed.stream().map(e -> e.field("userId")).toList();
+            assertThat(users).containsExactlyInAnyOrder("12345", "67890", "24680");
+            Counter rejected = Eventrail.of(app.context()).meterRegistry().find("eventrail.events.rejected").counter();
+            assertThat(rejected).isNotNull();
+            assertThat(rejected.count()).isEqualTo(1.0);
+        }
+    }
+
+    private static double duplicates(TestApp app) {
+        Counter c = Eventrail.of(app.context()).meterRegistry().find("eventrail.events.duplicates").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    @DisplayName("--eventrail.* arguments reach Eventrail's settings (a second broker instance made the default)")
+    void argumentsReachSettings() throws Exception {
+        try (TestApp app = TestApp.start("--signup.demo.enabled=false", "--eventrail.brokers.second.type=memory",
+                "--eventrail.broker", "second", "-Deventrail.validation.max-depth=10")) {
+            assertThat(Eventrail.of(app.context()).settings().defaultBroker()).isEqualTo("second");
+            assertThat(Eventrail.of(app.context()).settings().limits().maxDepth()).isEqualTo(10);
+            assertThat(app.postJson("{\"eventType\":\"USER_SIGNUP\",\"userId\":\"on-second\"}").statusCode())
+                    .isEqualTo(202);
+            Event e = app.awaitUser("on-second");
+            assertThat(e).isNotNull();
+            assertThat(app.context().getRoute("eventrail-publish-second-users")).isNotNull();
+        }
+    }
+
+    @Test
+    @DisplayName("an unknown eventrail.* property fails start-up naming the key")
+    void unknownProperty() throws Exception {
+        TestApp app = TestApp.configure("--signup.demo.enabled=false", "--eventrail.brokr=kafka");
+        try {
+            assertThatThrownBy(app.main::start).satisfies(t -> assertThat(messages(t)).contains("eventrail.brokr")
+                    .contains("broker"));
+        } finally {
+            app.close();
+        }
+    }
+
+    @Test
+    @DisplayName("an HTTP port already in use fails start-up instead of running without HTTP")
+    void portInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Main main = UserSignupApplication.create(e -> { });
+            EventrailMain.applyPropertyArguments(main, "--signup.demo.enabled=false", "--camel.server.host=127.0.0.1",
+                    "--camel.server.port=" + taken.getLocalPort());
+            try {
+                assertThatThrownBy(main::start).satisfies(t -> assertThat(messages(t)).contains("camel.server.port"));
+            } finally {
+                main.stop();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("property arguments are split from camel-main's own options")
+    void argumentSplitting() {
+        Main main = new Main();
+        String[] rest = EventrailMain.applyPropertyArguments(main, "--a.b=1", "-d", "5", "--c.d", "x y", "-De.f=2",
+                "--g.h=");
+        assertThat(rest).containsExactly("-d", "5");
+        var p = main.getOverrideProperties();
+        assertThat(p.stringPropertyNames()).containsExactlyInAnyOrder("a.b", "c.d", "e.f", "g.h");
+        assertThat(List.of(p.getProperty("a.b"), p.getProperty("c.d"), p.getProperty("e.f"), p.getProperty("g.h")))
+                .containsExactly("1", "x y", "2", "");
+        assertThatThrownBy(() -> EventrailMain.applyPropertyArguments(main, "--only.key"))
+                .hasMessageContaining("--only.key=VALUE");
+        assertThatThrownBy(() -> EventrailMain.applyPropertyArguments(main, "--=x")).hasMessageContaining("no property key");
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            sb.append(c.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+}
