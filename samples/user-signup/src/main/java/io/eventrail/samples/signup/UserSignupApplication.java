@@ -1,6 +1,7 @@
 package io.eventrail.samples.signup;
 
 import io.eventrail.Event;
+import io.eventrail.EventrailConfigurationException;
 import io.eventrail.EventrailMain;
 import io.eventrail.samples.signup.http.HttpIngestRoutes;
 import java.util.function.Consumer;
@@ -20,8 +21,19 @@ public final class UserSignupApplication {
         int code;
         try {
             code = EventrailMain.run(create(event -> { }), args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("user-signup: " + e.getMessage());
+        } catch (Exception e) {
+            // a configuration problem is a message for the user, not a stack trace
+            Throwable reason = null;
+            for (Throwable c = e; c != null && reason == null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof EventrailConfigurationException || c instanceof IllegalArgumentException
+                        || c instanceof IllegalStateException) {
+                    reason = c;
+                }
+            }
+            if (reason == null) {
+                throw e;
+            }
+            System.err.println("user-signup did not start: " + reason.getMessage());
             code = 2;
         }
         if (code != 0) {

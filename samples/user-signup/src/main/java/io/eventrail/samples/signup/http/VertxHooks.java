@@ -61,8 +61,8 @@ final class VertxHooks implements StartupListener {
         int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
         String body;
         if (status == 413) {
-            body = HttpIngest.error("body too large", "the request body is larger than the limit of " + maxBytes
-                    + " bytes (eventrail.validation.max-bytes)");
+            body = HttpIngest.error("body too large", "the request body is larger than the HTTP server's limit "
+                    + "(camel.server.maxBodySize; by default eventrail.validation.max-bytes, " + maxBytes + " bytes)");
         } else if (status == 400) {
             body = HttpIngest.error("bad request", "the request could not be read");
         } else {
