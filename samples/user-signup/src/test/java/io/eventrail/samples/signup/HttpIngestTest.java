@@ -75,7 +75,7 @@ class HttpIngestTest {
     }
 
     @Test
-    @DisplayName("the type may come from ?type= or a Ce-Type header, and curl's default form content type is read as JSON")
+    @DisplayName("the type may come from ?type= or a Ce-Type header, ?subject= sets the subject, and curl's default form content type is read as JSON")
     void typeSources() throws Exception {
         String body = "{\"eventType\":\"USER_SIGNUP\",\"userId\":\"q1\"}";
         assertThat(app.post(BodyPublishers.ofString(body), "type=USER_SIGNUP", "Content-Type", "application/json")
@@ -84,7 +84,10 @@ class HttpIngestTest {
                 .statusCode()).isEqualTo(202);
         assertThat(app.post(BodyPublishers.ofString("{\"eventType\":\"USER_SIGNUP\",\"userId\":\"f1\"}"), null,
                 "Content-Type", "application/x-www-form-urlencoded").statusCode()).isEqualTo(202);
+        assertThat(app.post(BodyPublishers.ofString("{\"eventType\":\"USER_SIGNUP\",\"userId\":\"s1\"}"),
+                "subject=user%2Fs1", "Content-Type", "application/json").statusCode()).isEqualTo(202);
         assertThat(app.awaitUser("q1")).isNotNull();
+        assertThat(app.awaitUser("s1")).isNotNull().extracting(Event::subject).isEqualTo("user/s1");
         assertThat(app.awaitUser("h1")).isNotNull();
         assertThat(app.awaitUser("f1")).isNotNull();
     }

@@ -81,22 +81,6 @@ class StartupTest {
         }
     }
 
-    @Test
-    @DisplayName("property arguments are split from camel-main's own options")
-    void argumentSplitting() {
-        Main main = new Main();
-        String[] rest = EventrailMain.applyPropertyArguments(main, "--a.b=1", "-d", "5", "--c.d", "x y", "-De.f=2",
-                "--g.h=");
-        assertThat(rest).containsExactly("-d", "5");
-        var p = main.getOverrideProperties();
-        assertThat(p.stringPropertyNames()).containsExactlyInAnyOrder("a.b", "c.d", "e.f", "g.h");
-        assertThat(List.of(p.getProperty("a.b"), p.getProperty("c.d"), p.getProperty("e.f"), p.getProperty("g.h")))
-                .containsExactly("1", "x y", "2", "");
-        assertThatThrownBy(() -> EventrailMain.applyPropertyArguments(main, "--only.key"))
-                .hasMessageContaining("--only.key=VALUE");
-        assertThatThrownBy(() -> EventrailMain.applyPropertyArguments(main, "--=x")).hasMessageContaining("no property key");
-    }
-
     private static String messages(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
