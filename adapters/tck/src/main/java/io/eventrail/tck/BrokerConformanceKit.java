@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.ConsumerDefinition;
 import io.eventrail.Event;
 import io.eventrail.EventHandler;
 import io.eventrail.EventrailConfigurationException;
@@ -51,6 +52,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
@@ -140,10 +142,7 @@ public abstract class BrokerConformanceKit {
         void publishReturnsIdAndSubscriberReceivesEvent() {
             String dest = Names.fresh("pubsub");
             Recorder rec = new Recorder();
-            Node n = node("pubsub").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("g")).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("pubsub", dest, Names.fresh("g"), rec).start();
 
             String id = n.publisher().publish(TYPE, "{\"userId\":\"12345\"}", "user-12345");
 
@@ -160,10 +159,7 @@ public abstract class BrokerConformanceKit {
         void manyEventsAllArriveExactlyOnce() {
             String dest = Names.fresh("many");
             Recorder rec = new Recorder();
-            Node n = node("many").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("g")).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("many", dest, Names.fresh("g"), rec).start();
 
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
@@ -171,9 +167,7 @@ public abstract class BrokerConformanceKit {
             }
 
             assertThat(new HashSet<>(ids)).as("generated ids are distinct").hasSize(100);
-            rec.await(100, timeout());
-            quiet();
-            assertThat(rec.ids()).containsExactlyInAnyOrderElementsOf(ids);
+            assertReceivedExactly(rec, ids);
         }
 
         @Test
@@ -204,16 +198,11 @@ public abstract class BrokerConformanceKit {
         void concurrentConsumersInOneInstanceHandleEachEventOnce() {
             String dest = Names.fresh("concurrent");
             Recorder rec = new Recorder();
-            Node n = node("concurrent").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("g")).concurrency(4).on(TYPE, work(rec, 2));
-            }).start();
+            Node n = pipeline("concurrent", Map.of(), dest, Names.fresh("g"), c -> c.concurrency(4), work(rec, 2)).start();
 
             List<String> ids = publishMany(n, TYPE, 60);
 
-            rec.await(60, timeout());
-            quiet();
-            assertThat(rec.ids()).containsExactlyInAnyOrderElementsOf(ids);
+            assertReceivedExactly(rec, ids);
         }
     }
 
@@ -280,10 +269,7 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("compete");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
-            Node a = node("compete-a").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).on(TYPE, work(rec, "a", 2));
-            }).start();
+            Node a = pipeline("compete-a", dest, group, work(rec, "a", 2)).start();
             node("compete-b").routes(r -> {
                 r.type(TYPE).destination(dest);
                 r.consumer(dest).group(group).on(TYPE, work(rec, "b", 2));
@@ -386,10 +372,7 @@ public abstract class BrokerConformanceKit {
         void publisherFillsRequiredAttributes() {
             String dest = Names.fresh("attrs");
             Recorder rec = new Recorder();
-            Node n = node("attrs").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("g")).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("attrs", dest, Names.fresh("g"), rec).start();
             Instant before = Instant.now().minusSeconds(1);
 
             String id = n.publisher().publish(TYPE, Map.of("userId", "12345"));
@@ -420,19 +403,15 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("confirm");
             String pipeline = Names.fresh("p");
             Recorder rec = new Recorder();
-            Node n = node("confirm", Map.of("eventrail.pipelines." + pipeline + ".enabled", "false")).routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("g")).id(pipeline).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("confirm", Map.of("eventrail.pipelines." + pipeline + ".enabled", "false"), dest,
+                    Names.fresh("g"), c -> c.id(pipeline), rec).start();
             assertThat(n.routeStatus(consumeRoute(pipeline))).as("consumer not started yet")
                     .isNotEqualTo(ServiceStatus.Started);
 
             List<String> ids = publishMany(n, TYPE, 3);
             n.startRoute(consumeRoute(pipeline));
 
-            rec.await(3, timeout());
-            quiet();
-            assertThat(rec.ids()).containsExactlyInAnyOrderElementsOf(ids);
+            assertReceivedExactly(rec, ids);
         }
 
         @Test
@@ -476,10 +455,7 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("late");
             Recorder early = new Recorder();
             Recorder late = new Recorder();
-            Node first = node("early").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("early")).on(TYPE, early);
-            }).start();
+            Node first = pipeline("early", dest, Names.fresh("early"), early).start();
             List<String> ids = publishMany(first, TYPE, 3);
             early.await(3, timeout());
 
@@ -568,8 +544,7 @@ public abstract class BrokerConformanceKit {
                 r.type(TYPE).destination(dest).validator(BrokerConformanceKit::requireUserIdAndEmail);
                 r.consumer(dest).group(group).on(TYPE, rec);
             });
-            DeadLetters dlq = n.deadLetters(dest, group);
-            n.start();
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
             byte[] data = "{\"name\":\"no user id\"}".getBytes(StandardCharsets.UTF_8);
             CloudEvent invalid = CloudEventBuilder.v1().withId(Names.fresh("id"))
                     .withSource(URI.create("urn:foreign:producer")).withType(TYPE)
@@ -592,12 +567,8 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("malformed");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
-            Node n = node("malformed").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).on(TYPE, rec);
-            });
-            DeadLetters dlq = n.deadLetters(dest, group);
-            n.start();
+            Node n = pipeline("malformed", dest, group, rec);
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
             CloudEvent event = CloudEventBuilder.v1().withId(Names.fresh("id"))
                     .withSource(URI.create("urn:foreign:producer")).withType(TYPE)
                     .withData("application/json", "{\"n\":1}".getBytes(StandardCharsets.UTF_8)).build();
@@ -623,12 +594,8 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("garbage");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
-            Node n = node("garbage").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).on(TYPE, rec);
-            });
-            DeadLetters dlq = n.deadLetters(dest, group);
-            n.start();
+            Node n = pipeline("garbage", dest, group, rec);
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
             byte[] garbage = {'{', 'n', 'o', 't', ' ', 0x01, (byte) 0xff, '\n', 'j', 's', 'o', 'n'};
 
             sendRaw(n, dest, m -> m.setBody(garbage));
@@ -680,15 +647,11 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("dlq");
             String group = Names.fresh("g");
             AtomicInteger calls = new AtomicInteger();
-            Node n = node("dlq").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).retry(p -> p.withMaxAttempts(4)).on(TYPE, e -> {
-                    calls.incrementAndGet();
-                    throw new IllegalStateException("boom " + e.id());
-                });
+            Node n = pipeline("dlq", Map.of(), dest, group, c -> c.retry(p -> p.withMaxAttempts(4)), e -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("boom " + e.id());
             });
-            DeadLetters dlq = n.deadLetters(dest, group);
-            n.start();
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
             byte[] data = "{ \"order\" : 42,\n \"note\": \"\u00e9t\u00e9\" }".getBytes(StandardCharsets.UTF_8);
             Instant before = Instant.now().minusSeconds(1);
 
@@ -724,16 +687,12 @@ public abstract class BrokerConformanceKit {
             String group = Names.fresh("g");
             String pipeline = Names.fresh("p");
             AtomicInteger calls = new AtomicInteger();
-            Node n = node("dlq-settings", Map.of("eventrail.pipelines." + pipeline + ".retry.max-attempts", "2"))
-                    .routes(r -> {
-                        r.type(TYPE).destination(dest);
-                        r.consumer(dest).group(group).id(pipeline).retry(p -> p.withMaxAttempts(5)).on(TYPE, e -> {
-                            calls.incrementAndGet();
-                            throw new IllegalStateException("always fails");
-                        });
+            Node n = pipeline("dlq-settings", Map.of("eventrail.pipelines." + pipeline + ".retry.max-attempts", "2"),
+                    dest, group, c -> c.id(pipeline).retry(p -> p.withMaxAttempts(5)), e -> {
+                        calls.incrementAndGet();
+                        throw new IllegalStateException("always fails");
                     });
-            DeadLetters dlq = n.deadLetters(dest, group);
-            n.start();
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
 
             n.publisher().publish(TYPE, "{\"n\":1}");
 
@@ -749,17 +708,12 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("nonretry");
             String group = Names.fresh("g");
             AtomicInteger calls = new AtomicInteger();
-            Node n = node("nonretry").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group)
-                        .retry(p -> p.withMaxAttempts(5).withNonRetryable(IllegalArgumentException.class))
-                        .on(TYPE, e -> {
-                            calls.incrementAndGet();
-                            throw new IllegalArgumentException("bad order");
-                        });
-            });
-            DeadLetters dlq = n.deadLetters(dest, group);
-            n.start();
+            Node n = pipeline("nonretry", Map.of(), dest, group,
+                    c -> c.retry(p -> p.withMaxAttempts(5).withNonRetryable(IllegalArgumentException.class)), e -> {
+                        calls.incrementAndGet();
+                        throw new IllegalArgumentException("bad order");
+                    });
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
 
             n.publisher().publish(TYPE, "{\"n\":1}");
 
@@ -777,17 +731,14 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("poison");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
-            Node n = node("poison").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).concurrency(1).retry(p -> p.withMaxAttempts(2)).on(TYPE, e -> {
-                    if (e.json().path("poison").asBoolean()) {
-                        throw new IllegalStateException("poison");
-                    }
-                    rec.handle(e);
-                });
-            });
-            DeadLetters dlq = n.deadLetters(dest, group);
-            n.start();
+            Node n = pipeline("poison", Map.of(), dest, group, c -> c.concurrency(1).retry(p -> p.withMaxAttempts(2)),
+                    e -> {
+                        if (e.json().path("poison").asBoolean()) {
+                            throw new IllegalStateException("poison");
+                        }
+                        rec.handle(e);
+                    });
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
 
             String poison = n.publisher().publish(TYPE, "{\"poison\":true}", "key-1");
             List<String> good = new ArrayList<>();
@@ -807,14 +758,10 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("secret-dlq");
             String group = Names.fresh("g");
             String secret = Names.fresh("hunter2");
-            Node n = node("secret-dlq").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).retry(p -> p.withMaxAttempts(1)).on(TYPE, e -> {
-                    throw new IllegalStateException("login failed with password=" + secret + " for user bob");
-                });
+            Node n = pipeline("secret-dlq", Map.of(), dest, group, c -> c.retry(p -> p.withMaxAttempts(1)), e -> {
+                throw new IllegalStateException("login failed with password=" + secret + " for user bob");
             });
-            DeadLetters dlq = n.deadLetters(dest, group);
-            n.start();
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
 
             n.publisher().publish(TYPE, "{\"n\":1}");
 
@@ -837,10 +784,7 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("dup");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
-            Node n = node("dup").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("dup", dest, group, rec).start();
             CloudEvent event = event(Names.fresh("id"), "urn:eventrail:tck:dup");
 
             n.publisher().publish(event);
@@ -892,10 +836,7 @@ public abstract class BrokerConformanceKit {
         void sameIdFromTwoSourcesIsTwoEvents() {
             String dest = Names.fresh("dup-sources");
             Recorder rec = new Recorder();
-            Node n = node("dup-sources").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("g")).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("dup-sources", dest, Names.fresh("g"), rec).start();
             String id = Names.fresh("id");
 
             n.publisher().publish(event(id, "urn:eventrail:tck:source-a"));
@@ -915,10 +856,7 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("fifo");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
-            Node n = node("fifo").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("fifo", dest, group, rec).start();
             CloudEvent event = event(Names.fresh("id"), "urn:eventrail:tck:fifo");
 
             n.publisher().publish(event);
@@ -1002,10 +940,7 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("restart-route");
             String pipeline = Names.fresh("p");
             Recorder rec = new Recorder();
-            Node n = node("restart-route").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("g")).id(pipeline).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("restart-route", Map.of(), dest, Names.fresh("g"), c -> c.id(pipeline), rec).start();
             String before = n.publisher().publish(TYPE, "{\"n\":0}");
             rec.await(1, timeout());
 
@@ -1029,10 +964,7 @@ public abstract class BrokerConformanceKit {
             String group = Names.fresh("g");
             Recorder first = new Recorder();
             Recorder second = new Recorder();
-            Node a = node("first").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).on(TYPE, first);
-            }).start();
+            Node a = pipeline("first", dest, group, first).start();
             List<String> handled = publishMany(a, TYPE, 3);
             first.await(3, timeout());
             a.close();
@@ -1041,9 +973,7 @@ public abstract class BrokerConformanceKit {
             List<String> inBetween = publishMany(producer, TYPE, 5);
             node("second").routes(r -> r.consumer(dest).group(group).on(TYPE, second)).start();
 
-            second.await(5, timeout());
-            quiet();
-            assertThat(second.ids()).containsExactlyInAnyOrderElementsOf(inBetween);
+            assertReceivedExactly(second, inBetween);
             assertThat(first.ids()).containsExactlyInAnyOrderElementsOf(handled);
         }
 
@@ -1053,10 +983,7 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("graceful");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
-            Node a = node("graceful-a").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(group).on(TYPE, work(rec, "a", 50));
-            }).start();
+            Node a = pipeline("graceful-a", dest, group, work(rec, "a", 50)).start();
             List<String> ids = publishMany(a, TYPE, 12);
             rec.await(2, timeout());
 
@@ -1084,10 +1011,7 @@ public abstract class BrokerConformanceKit {
             requires(Capability.ORDERED_PER_KEY);
             String dest = Names.fresh("ordered");
             Recorder rec = new Recorder();
-            Node n = node("ordered").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.consumer(dest).group(Names.fresh("g")).on(TYPE, rec);
-            }).start();
+            Node n = pipeline("ordered", dest, Names.fresh("g"), rec).start();
             List<String> keys = List.of("key-a", "key-b", "key-c");
 
             for (int seq = 0; seq < 20; seq++) {
@@ -1246,6 +1170,34 @@ public abstract class BrokerConformanceKit {
         return n;
     }
 
+    /** A node that publishes {@link #TYPE} to {@code dest} and consumes it as {@code group} with {@code handler}; not started. */
+    private Node pipeline(String label, String dest, String group, EventHandler handler) {
+        return pipeline(label, Map.of(), dest, group, c -> c, handler);
+    }
+
+    /** As {@link #pipeline(String, String, String, EventHandler)}, with {@code extra} settings and the consumer adjusted by {@code consumer}. */
+    private Node pipeline(String label, Map<String, String> extra, String dest, String group,
+                          UnaryOperator<ConsumerDefinition> consumer, EventHandler handler) {
+        return node(label, extra).routes(r -> {
+            r.type(TYPE).destination(dest);
+            consumer.apply(r.consumer(dest).group(group)).on(TYPE, handler);
+        });
+    }
+
+    /** Attaches a reader of {@code group}'s dead letters to {@code n}, then starts {@code n}. */
+    private static DeadLetters startReadingDeadLetters(Node n, String dest, String group) {
+        DeadLetters letters = n.deadLetters(dest, group);
+        n.start();
+        return letters;
+    }
+
+    /** Waits until {@code rec} handled {@code ids}, then checks after the quiet period that it handled exactly them. */
+    private void assertReceivedExactly(Recorder rec, List<String> ids) {
+        rec.await(ids.size(), timeout());
+        quiet();
+        assertThat(rec.ids()).as("each event exactly once").containsExactlyInAnyOrderElementsOf(ids);
+    }
+
     /** The broker's properties, {@code eventrail.broker=name}, short retry backoffs, then {@code extra}. */
     private static Map<String, String> properties(Map<String, String> brokerProperties, String name,
                                                   Map<String, String> extra) {
@@ -1305,10 +1257,7 @@ public abstract class BrokerConformanceKit {
     private CloudEvent roundTrip(CloudEvent sent) {
         String dest = Names.fresh("roundtrip");
         Recorder rec = new Recorder();
-        Node n = node("roundtrip").routes(r -> {
-            r.type(TYPE).destination(dest);
-            r.consumer(dest).group(Names.fresh("g")).on(TYPE, rec);
-        }).start();
+        Node n = pipeline("roundtrip", dest, Names.fresh("g"), rec).start();
         String id = n.publisher().publish(sent);
         assertThat(id).isEqualTo(sent.getId());
         return rec.await(1, timeout()).get(0).cloudEvent();
