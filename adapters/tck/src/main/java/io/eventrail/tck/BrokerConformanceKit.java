@@ -419,7 +419,7 @@ public abstract class BrokerConformanceKit {
         void unconfirmedPublishRaises() {
             String dest = Names.fresh("unreachable");
             Node n = new Node(Names.fresh("unreachable"), UNREACHABLE,
-                    properties(fixture.unreachableBrokerProperties(UNREACHABLE), UNREACHABLE, Map.of()));
+                    properties(fixture.unreachableBrokerProperties(UNREACHABLE), UNREACHABLE, Map.of()), timeout());
             nodes.add(n);
             n.routes(r -> r.type(TYPE).destination(dest)).start();
 
@@ -639,6 +639,28 @@ public abstract class BrokerConformanceKit {
             quiet();
             assertThat(rec.ids()).containsExactly(id);
             assertThat(attempts.get(id)).hasValue(2);
+        }
+
+        @Test
+        @DisplayName("a delivery whose processing crashed is not acknowledged: the broker delivers it again and it has one effect")
+        void crashedDeliveryIsRedeliveredByTheBroker() {
+            String dest = Names.fresh("crash");
+            Recorder rec = new Recorder();
+            AtomicInteger calls = new AtomicInteger();
+            Node n = pipeline("crash", dest, Names.fresh("g"), e -> {
+                if (calls.incrementAndGet() == 1) {
+                    // an Error is not retried by the pipeline: the exchange fails and the broker must redeliver
+                    throw new SimulatedCrash();
+                }
+                rec.handle(e);
+            }).start();
+
+            String id = n.publisher().publish(TYPE, "{\"n\":1}");
+
+            rec.await(1, timeout());
+            quiet();
+            assertThat(rec.ids()).containsExactly(id);
+            assertThat(calls).as("delivered twice: the crash, then the redelivery").hasValue(2);
         }
 
         @Test
@@ -1165,7 +1187,7 @@ public abstract class BrokerConformanceKit {
 
     private Node node(String label, Map<String, String> extra) {
         Node n = new Node(Names.fresh("tck-" + label), BROKER,
-                properties(fixture.brokerProperties(BROKER), BROKER, extra));
+                properties(fixture.brokerProperties(BROKER), BROKER, extra), timeout());
         nodes.add(n);
         return n;
     }
@@ -1323,6 +1345,15 @@ public abstract class BrokerConformanceKit {
             assertThat(cause).as("cause NoConsumerException").isNotNull();
             assertThat(cause.destination()).isEqualTo(destination);
         });
+    }
+
+    /** What a handler throws to simulate a crash in the middle of processing (not an Exception, so never retried). */
+    private static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash() {
+            super("simulated crash during processing (conformance kit)", null, false, false);
+        }
     }
 
     private static List<Throwable> causes(Throwable t) {

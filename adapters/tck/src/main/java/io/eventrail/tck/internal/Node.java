@@ -26,11 +26,14 @@ public final class Node implements AutoCloseable {
      * @param name       the Camel context name (also the default CloudEvents source suffix)
      * @param brokerName the broker instance the node's pipelines use
      * @param properties the {@code eventrail.*} properties
+     * @param stopTimeout the longest a stop waits for in-flight exchanges before it forces them
      */
-    public Node(String name, String brokerName, Map<String, String> properties) {
+    public Node(String name, String brokerName, Map<String, String> properties, java.time.Duration stopTimeout) {
         this.brokerName = brokerName;
         this.context = new DefaultCamelContext();
         context.getCamelContextExtension().setName(name);
+        context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        context.getShutdownStrategy().setTimeout(Math.max(1, stopTimeout.toMillis()));
         Properties p = new Properties();
         p.putAll(properties);
         context.getPropertiesComponent().setInitialProperties(p);

@@ -82,7 +82,8 @@ final class MemoryConsumer extends DefaultConsumer {
         try {
             getProcessor().process(exchange);
             failed = exchange.getException() != null;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // an Error escaping the route (a crash in a handler) must neither lose the message nor end this thread
             exchange.setException(e);
             failed = true;
         }
