@@ -1,0 +1,70 @@
+package io.eventrail.broker.rabbitmq.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
+import org.apache.camel.component.springrabbit.SpringRabbitMQHeaderFilterStrategy;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+
+/**
+ * The {@code camel-spring-rabbitmq} component of one broker instance, bound to that instance's own
+ * connection factory. Endpoints: {@code <component>:<exchange>?destination=<d>[&routingKey=<k>]}
+ * publishes with {@link ConfirmingProducer}; {@code <component>:<exchange>?queue=<q>&concurrency=<n>}
+ * consumes queue {@code q} with Spring's listener container (acknowledged after the exchange
+ * completed, returned to the queue when it failed). Nothing is declared by endpoints: the topology
+ * is provisioned by {@link Topology}.
+ */
+final class RabbitComponent extends SpringRabbitMQComponent {
+    private final RabbitSettings settings;
+    private final CachingConnectionFactory connectionFactory;
+
+    RabbitComponent(RabbitSettings settings, CachingConnectionFactory connectionFactory) {
+        this.settings = settings;
+        this.connectionFactory = connectionFactory;
+        setConnectionFactory(connectionFactory);
+        setHeaderFilterStrategy(new SpringRabbitMQHeaderFilterStrategy());
+        setMessageConverter(new BytesMessageConverter());
+        setMessagePropertiesConverter(new EventPropertiesConverter());
+        setListenerContainerFactory(new ContainerFactory(settings));
+        setErrorHandler(new RequeueErrorHandler(settings.name()));
+        setShutdownTimeout(settings.shutdownTimeout().toMillis());
+        setAutoDeclare(false);
+        setAutoDeclareProducer(false);
+        setPrefetchCount(settings.prefetch());
+        setMaximumRetryAttempts(0);
+        setRejectAndDontRequeue(false);
+    }
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        String destination = getAndRemoveParameter(parameters, "destination", String.class, remaining);
+        String routingKey = getAndRemoveParameter(parameters, "routingKey", String.class);
+        String queue = getAndRemoveParameter(parameters, "queue", String.class);
+        int concurrency = getAndRemoveParameter(parameters, "concurrency", Integer.class, 1);
+        RabbitEndpoint endpoint = new RabbitEndpoint(uri, this, remaining, destination, routingKey, settings);
+        endpoint.setConnectionFactory(connectionFactory);
+        endpoint.setMessageConverter(getMessageConverter());
+        getMessagePropertiesConverter().setHeaderFilterStrategy(getHeaderFilterStrategy());
+        endpoint.setMessagePropertiesConverter(getMessagePropertiesConverter());
+        endpoint.setAutoDeclare(false);
+        endpoint.setAutoDeclareProducer(false);
+        endpoint.setArgs(new HashMap<>());
+        endpoint.setQueues(queue);
+        endpoint.setAcknowledgeMode(AcknowledgeMode.AUTO);
+        endpoint.setPrefetchCount(settings.prefetch());
+        endpoint.setConcurrentConsumers(concurrency);
+        endpoint.setMessageListenerContainerType("DMLC");
+        endpoint.setMaximumRetryAttempts(0);
+        endpoint.setRejectAndDontRequeue(false);
+        endpoint.setAsyncConsumer(false);
+        endpoint.setDisableReplyTo(true);
+        endpoint.setAutoStartup(true);
+        return endpoint;
+    }
+
+    RabbitSettings settings() {
+        return settings;
+    }
+}

@@ -1,0 +1,221 @@
+package io.eventrail.broker.rabbitmq.internal;
+
+import com.rabbitmq.client.ConnectionFactoryConfigurator;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerContext;
+import io.eventrail.spi.Capability;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.Subscription;
+import io.eventrail.spi.codec.BinaryHeaderCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+
+/**
+ * One open RabbitMQ broker instance: its own connection factory (publisher confirms and returns on)
+ * and Camel component, the naming of its exchanges and queues, and their provisioning.
+ *
+ * <pre>
+ * destination d, group g (prefixes from exchange-prefix / queue-prefix):
+ *   exchange  d          (topic, durable)  ──binding '#'──►  queue d.g      (durable, x-dead-letter-exchange=d.g.dlx)
+ *   exchange  d.g.dlx    (fanout, durable) ──binding ''───►  queue d.g.dlq  (durable)
+ * </pre>
+ *
+ * Thread-safe.
+ */
+public final class RabbitMqBroker implements Broker {
+    /** The CloudEvents AMQP binding's attribute prefix, used for the AMQP 0-9-1 message headers. */
+    public static final String CE_PREFIX = "cloudEvents:";
+    /** The longest AMQP exchange or queue name, in bytes. */
+    static final int MAX_NAME_BYTES = 255;
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.broker.rabbitmq");
+
+    private final String name;
+    private final String component;
+    private final Set<Capability> capabilities;
+    private final RabbitSettings settings;
+    private final CachingConnectionFactory connectionFactory;
+    private final Topology topology;
+    private final EventCodec codec = new BinaryHeaderCodec(CE_PREFIX, EventPropertiesConverter.CONTENT_TYPE);
+    private final boolean ownsConnectionFactory;
+
+    private RabbitMqBroker(String name, String component, Set<Capability> capabilities, RabbitSettings settings,
+                           CachingConnectionFactory connectionFactory, boolean ownsConnectionFactory) {
+        this.name = name;
+        this.component = component;
+        this.capabilities = Set.copyOf(capabilities);
+        this.settings = settings;
+        this.connectionFactory = connectionFactory;
+        this.ownsConnectionFactory = ownsConnectionFactory;
+        this.topology = new Topology(connectionFactory, name);
+    }
+
+    /** Opens instance {@code context.name()}: creates its connection factory and registers its component. */
+    public static RabbitMqBroker open(BrokerContext context, RabbitSettings settings, Set<Capability> capabilities) {
+        String componentName = context.componentName("rabbitmq");
+        Component existing = context.camelContext().hasComponent(componentName);
+        if (existing instanceof RabbitComponent rc) {
+            return new RabbitMqBroker(context.name(), componentName, capabilities, rc.settings(),
+                    (CachingConnectionFactory) rc.getConnectionFactory(), false);
+        }
+        if (existing != null) {
+            throw new IllegalStateException("Camel component '" + componentName + "' already exists and is not the"
+                    + " RabbitMQ component of broker '" + context.name() + "'");
+        }
+        CachingConnectionFactory cf = connectionFactory(settings);
+        context.camelContext().addComponent(componentName, new RabbitComponent(settings, cf));
+        LOG.info("RabbitMQ broker '{}' opened: {}", context.name(), settings);
+        return new RabbitMqBroker(context.name(), componentName, capabilities, settings, cf, true);
+    }
+
+    static CachingConnectionFactory connectionFactory(RabbitSettings settings) {
+        com.rabbitmq.client.ConnectionFactory rabbit = new com.rabbitmq.client.ConnectionFactory();
+        if (!settings.client().isEmpty()) {
+            ConnectionFactoryConfigurator.load(rabbit, settings.client(), "");
+        }
+        rabbit.setVirtualHost(settings.virtualHost());
+        rabbit.setUsername(settings.username());
+        rabbit.setPassword(settings.password());
+        rabbit.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
+        rabbit.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectionTimeout().toMillis()));
+        rabbit.setAutomaticRecoveryEnabled(false); // Spring's connection factory and containers recover
+        if (settings.tls()) {
+            try {
+                rabbit.useSslProtocol(settings.sslContext());
+            } catch (Exception e) {
+                throw new IllegalArgumentException("eventrail.brokers." + settings.name()
+                        + ".tls: cannot build the TLS context: " + e.getClass().getSimpleName(), e);
+            }
+            if (settings.tlsVerifyHostname()) {
+                rabbit.enableHostnameVerification();
+            }
+        }
+        CachingConnectionFactory cf = new CachingConnectionFactory(rabbit);
+        cf.setAddresses(String.join(",", settings.addresses()));
+        cf.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        cf.setPublisherReturns(true);
+        cf.setChannelCacheSize(settings.channelCacheSize());
+        cf.setConnectionNameStrategy(f -> "eventrail-" + settings.name());
+        return cf;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return "rabbitmq";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public EventCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public String producerUri(Destination destination) {
+        return component + ":" + exchange(destination) + "?destination=" + destination.name();
+    }
+
+    @Override
+    public String consumerUri(Destination destination, Subscription subscription) {
+        return component + ":" + exchange(destination) + "?queue=" + queue(destination, subscription)
+                + "&concurrency=" + subscription.concurrency();
+    }
+
+    @Override
+    public String deadLetterUri(Destination destination, Subscription subscription) {
+        String dlx = deadLetterExchange(destination, subscription);
+        return component + ":" + dlx + "?destination=" + dlx + "&routingKey=" + queue(destination, subscription);
+    }
+
+    @Override
+    public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
+        return component + ":" + deadLetterExchange(destination, subscription) + "?queue="
+                + deadLetterQueue(destination, subscription) + "&concurrency=1";
+    }
+
+    @Override
+    public void provision(Destination destination, Subscription subscription) {
+        String exchange = exchange(destination);
+        topology.exchange(exchange, settings.exchangeType(), true);
+        if (subscription == null) {
+            return;
+        }
+        String queue = queue(destination, subscription);
+        String dlx = deadLetterExchange(destination, subscription);
+        String dlq = deadLetterQueue(destination, subscription);
+        topology.exchange(dlx, "fanout", false);
+        topology.queue(dlq, queueArguments(null));
+        topology.bind(dlq, dlx, "");
+        topology.queue(queue, queueArguments(dlx));
+        topology.bind(queue, exchange, "topic".equals(settings.exchangeType()) ? "#" : "");
+        LOG.info("RabbitMQ broker '{}': group '{}' of '{}' reads queue '{}' bound to exchange '{}'; dead letters go to"
+                + " exchange '{}' and queue '{}'", name, subscription.group(), destination.name(), queue, exchange, dlx, dlq);
+    }
+
+    private Map<String, Object> queueArguments(String deadLetterExchange) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        if (deadLetterExchange != null) {
+            args.put("x-dead-letter-exchange", deadLetterExchange);
+        }
+        if ("quorum".equals(settings.queueType())) {
+            args.put("x-queue-type", "quorum");
+        }
+        return args;
+    }
+
+    /** The exchange of {@code destination}. */
+    public String exchange(Destination destination) {
+        return checked(settings.exchangePrefix() + destination.name());
+    }
+
+    /** The queue of {@code subscription}'s group on {@code destination}. */
+    public String queue(Destination destination, Subscription subscription) {
+        return checked(settings.queuePrefix() + destination.name() + "." + subscription.group());
+    }
+
+    /** The dead-letter exchange of the group's queue. */
+    public String deadLetterExchange(Destination destination, Subscription subscription) {
+        return checked(settings.exchangePrefix() + destination.name() + "." + subscription.group() + ".dlx");
+    }
+
+    /** The dead-letter queue of the group's queue. */
+    public String deadLetterQueue(Destination destination, Subscription subscription) {
+        return checked(settings.queuePrefix() + destination.name() + "." + subscription.group() + ".dlq");
+    }
+
+    private static String checked(String entity) {
+        if (entity.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new IllegalArgumentException("RabbitMQ name '" + entity + "' is longer than " + MAX_NAME_BYTES
+                    + " bytes; use a shorter destination or group name");
+        }
+        return entity;
+    }
+
+    /** The connection factory of this instance (for tests and tools in this module). */
+    public CachingConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    @Override
+    public void close() {
+        if (ownsConnectionFactory) {
+            connectionFactory.destroy();
+        }
+    }
+}

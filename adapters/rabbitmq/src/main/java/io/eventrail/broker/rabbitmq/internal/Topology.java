@@ -1,0 +1,180 @@
+package io.eventrail.broker.rabbitmq.internal;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.eventrail.spi.codec.Sanitize;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpAuthenticationException;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionListener;
+
+/**
+ * Declares the exchanges, queues and bindings of one broker instance, idempotently, and declares them
+ * again on every new connection (so a broker that lost them, or was unreachable at start-up, gets them
+ * when it is reachable). When an entity already exists with other arguments (an operator created it;
+ * the broker answers {@code PRECONDITION_FAILED}) the existing one is used and a warning names the
+ * argument, except for a destination exchange whose type cannot deliver every event to every bound
+ * group queue (direct, headers): that fails provisioning, naming the type. Thread-safe.
+ */
+final class Topology implements ConnectionListener {
+    private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.broker.rabbitmq");
+    private static final Pattern INEQUIVALENT = Pattern.compile("inequivalent arg '([^']*)'.*?(current is .*)$");
+
+    /** What one declaration does on a fresh channel. */
+    @FunctionalInterface
+    private interface Declaration {
+        void run(Channel channel) throws Exception;
+    }
+
+    /** One declaration: what it is, and whether a conflicting exchange type is fatal. */
+    private record Step(String kind, String name, Declaration action, boolean needsRoutingToAll) {
+    }
+
+    /** The broker could not be reached; the declarations run again on the next connection. */
+    private static final class Unreachable extends Exception {
+        Unreachable(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private final ConnectionFactory connectionFactory;
+    private final String broker;
+    private final Map<String, Step> steps = new LinkedHashMap<>();
+
+    Topology(ConnectionFactory connectionFactory, String broker) {
+        this.connectionFactory = connectionFactory;
+        this.broker = broker;
+        connectionFactory.addConnectionListener(this);
+    }
+
+    /** A durable exchange of {@code type}; {@code destination} exchanges must deliver to every bound queue. */
+    void exchange(String name, String type, boolean destination) {
+        add("exchange:" + name, new Step("exchange", name, ch -> ch.exchangeDeclare(name, type, true, false, null),
+                destination));
+    }
+
+    /** A durable queue with {@code arguments}. */
+    void queue(String name, Map<String, Object> arguments) {
+        Map<String, Object> args = Map.copyOf(arguments);
+        add("queue:" + name, new Step("queue", name, ch -> ch.queueDeclare(name, true, false, false, args), false));
+    }
+
+    /** Binds {@code queue} to {@code exchange} with {@code routingKey}. */
+    void bind(String queue, String exchange, String routingKey) {
+        add("binding:" + exchange + ">" + queue + ":" + routingKey, new Step("binding of queue '" + queue
+                + "' to exchange", exchange, ch -> ch.queueBind(queue, exchange, routingKey), false));
+    }
+
+    /** Declares {@code step} now unless it is known; an unreachable broker only delays it to the next connection. */
+    private void add(String key, Step step) {
+        synchronized (steps) {
+            if (steps.containsKey(key)) {
+                return;
+            }
+            try {
+                apply(step);
+            } catch (Unreachable e) {
+                LOG.warn("RabbitMQ broker '{}' is not reachable ({}); {} '{}' is declared when a connection opens",
+                        broker, Sanitize.forMessage(Sanitize.redactSecrets(rootMessage(e))), step.kind(), step.name());
+            }
+            steps.put(key, step);
+        }
+    }
+
+    @Override
+    public void onCreate(Connection connection) {
+        List<Step> all;
+        synchronized (steps) {
+            all = new ArrayList<>(steps.values());
+        }
+        for (Step step : all) {
+            try {
+                apply(step);
+            } catch (Exception e) {
+                LOG.warn("RabbitMQ broker '{}': declaring {} '{}' again on a new connection failed: {}", broker,
+                        step.kind(), step.name(), Sanitize.forMessage(Sanitize.redactSecrets(rootMessage(e))));
+                return;
+            }
+        }
+    }
+
+    private void apply(Step step) throws Unreachable {
+        try {
+            withChannel(step.action());
+            LOG.debug("RabbitMQ broker '{}': declared {} '{}'", broker, step.kind(), step.name());
+        } catch (AmqpAuthenticationException e) {
+            throw new IllegalStateException("RabbitMQ broker '" + broker + "': authentication failed for the configured"
+                    + " user (check username and password; the password is not shown)", e);
+        } catch (Exception e) {
+            ShutdownSignalException sse = find(e);
+            AMQP.Channel.Close close = sse != null && sse.getReason() instanceof AMQP.Channel.Close c ? c : null;
+            if (close == null) {
+                throw new Unreachable(e);
+            }
+            if (close.getReplyCode() != AMQP.PRECONDITION_FAILED) {
+                throw new IllegalStateException("RabbitMQ broker '" + broker + "': cannot declare " + step.kind() + " '"
+                        + step.name() + "': " + close.getReplyCode() + " " + Sanitize.forMessage(close.getReplyText()), e);
+            }
+            conflict(step, close.getReplyText());
+        }
+    }
+
+    private void conflict(Step step, String text) {
+        Matcher m = INEQUIVALENT.matcher(text);
+        boolean parsed = m.find();
+        String argument = parsed ? m.group(1) : "?";
+        String current = parsed ? m.group(2) : text;
+        if (step.needsRoutingToAll() && argument.toLowerCase(Locale.ROOT).equals("type")
+                && !current.contains("'fanout'") && !current.contains("'topic'")) {
+            throw new IllegalStateException("RabbitMQ broker '" + broker + "': exchange '" + step.name()
+                    + "' exists with argument 'type' different from ours (" + Sanitize.forMessage(current)
+                    + "); an Eventrail destination needs a topic or fanout exchange so that every consumer group's"
+                    + " queue receives every event. Delete or rename that exchange, or set exchange-prefix");
+        }
+        LOG.warn("RabbitMQ broker '{}': {} '{}' already exists with a different argument '{}' ({}); using the existing"
+                + " one as it is. Broker said: {}", broker, step.kind(), step.name(), Sanitize.forMessage(argument),
+                Sanitize.forMessage(current), Sanitize.forMessage(text));
+    }
+
+    private void withChannel(Declaration action) throws Exception {
+        Channel channel = connectionFactory.createConnection().createChannel(false);
+        try {
+            action.run(channel);
+        } finally {
+            try {
+                if (channel.isOpen()) {
+                    channel.close();
+                }
+            } catch (Exception ignored) {
+                // closing a channel the broker already closed
+            }
+        }
+    }
+
+    private static ShutdownSignalException find(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ShutdownSignalException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+}
