@@ -1,6 +1,8 @@
 package io.eventrail.broker.rabbitmq.internal;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConnectionFactoryConfigurator;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
@@ -15,7 +17,9 @@ import java.util.Set;
 import org.apache.camel.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.support.ConditionalExceptionLogger;
 
 /**
  * One open RabbitMQ broker instance: its own connection factory (publisher confirms and returns on)
@@ -103,6 +107,16 @@ public final class RabbitMqBroker implements Broker {
         cf.setPublisherReturns(true);
         cf.setChannelCacheSize(settings.channelCacheSize());
         cf.setConnectionNameStrategy(f -> "eventrail-" + settings.name());
+        ConditionalExceptionLogger standard = new AbstractConnectionFactory.DefaultChannelCloseLogger();
+        cf.setCloseExceptionLogger((logger, message, t) -> {
+            // a declaration that meets an operator's entity closes its channel with 406; Topology reports it once
+            if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
+                    && c.getReplyCode() == AMQP.PRECONDITION_FAILED) {
+                logger.debug(message + ": " + s.getMessage());
+            } else {
+                standard.log(logger, message, t);
+            }
+        });
         return cf;
     }
 

@@ -50,6 +50,7 @@ final class Topology implements ConnectionListener {
     private final ConnectionFactory connectionFactory;
     private final String broker;
     private final Map<String, Step> steps = new LinkedHashMap<>();
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Topology(ConnectionFactory connectionFactory, String broker) {
         this.connectionFactory = connectionFactory;
@@ -141,9 +142,11 @@ final class Topology implements ConnectionListener {
                     + "); an Eventrail destination needs a topic or fanout exchange so that every consumer group's"
                     + " queue receives every event. Delete or rename that exchange, or set exchange-prefix");
         }
-        LOG.warn("RabbitMQ broker '{}': {} '{}' already exists with a different argument '{}' ({}); using the existing"
-                + " one as it is. Broker said: {}", broker, step.kind(), step.name(), Sanitize.forMessage(argument),
-                Sanitize.forMessage(current), Sanitize.forMessage(text));
+        if (warned.add(step.kind() + " " + step.name())) {
+            LOG.warn("RabbitMQ broker '{}': {} '{}' already exists with a different argument '{}' ({}); using the"
+                    + " existing one as it is. Broker said: {}", broker, step.kind(), step.name(),
+                    Sanitize.forMessage(argument), Sanitize.forMessage(current), Sanitize.forMessage(text));
+        }
     }
 
     private void withChannel(Declaration action) throws Exception {
