@@ -81,14 +81,14 @@ public final class RabbitMqBroker implements Broker {
 
     static CachingConnectionFactory connectionFactory(RabbitSettings settings) {
         com.rabbitmq.client.ConnectionFactory rabbit = new com.rabbitmq.client.ConnectionFactory();
-        if (!settings.client().isEmpty()) {
-            ConnectionFactoryConfigurator.load(rabbit, settings.client(), "");
-        }
         rabbit.setVirtualHost(settings.virtualHost());
         rabbit.setUsername(settings.username());
         rabbit.setPassword(settings.password());
         rabbit.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
         rabbit.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectionTimeout().toMillis()));
+        if (!settings.client().isEmpty()) {
+            ConnectionFactoryConfigurator.load(rabbit, settings.client(), ""); // passthrough wins over the options
+        }
         rabbit.setAutomaticRecoveryEnabled(false); // Spring's connection factory and containers recover
         if (settings.tls()) {
             try {

@@ -59,8 +59,14 @@ public final class RabbitSettings {
             OptionSpec.of("max-message-size", Kind.INT, "134217728",
                     "Largest message body in bytes; a bigger event is refused before sending (RabbitMQ's own default limit is 128 MiB)."));
 
-    /** The {@code client.*} passthrough keys (amqp-client ConnectionFactoryConfigurator names) that may be set. */
-    static final Set<String> CLIENT_KEYS = Set.of("connection.channel.max", "connection.frame.max", "handshake.timeout",
+    /**
+     * The {@code client.*} passthrough keys (amqp-client {@code ConnectionFactoryConfigurator} names) that may be
+     * set; they are applied after the options, so they win. Not accepted: {@code uri}, {@code host},
+     * {@code port} (use addresses/host/port), {@code ssl.*} (use the tls options) and the client's own
+     * recovery switches (Spring's connection factory and containers do the recovery).
+     */
+    static final Set<String> CLIENT_KEYS = Set.of("username", "password", "virtual.host", "connection.channel.max",
+            "connection.frame.max", "connection.heartbeat", "connection.timeout", "handshake.timeout",
             "shutdown.timeout", "channel.rpc.timeout", "channel.should.check.rpc.response.type", "use.nio",
             "nio.read.byte.buffer.size", "nio.write.byte.buffer.size", "nio.nb.io.threads",
             "nio.write.enqueuing.timeout.in.ms", "nio.write.queue.capacity");
@@ -199,7 +205,7 @@ public final class RabbitSettings {
                         + Suggestions.nearest(key, CLIENT_KEYS).map(s -> "; did you mean '" + p + "client." + s + "'?")
                         .orElse("") + " (accepted: client.client.properties.*, client." + String.join(", client.",
                         new java.util.TreeSet<>(CLIENT_KEYS))
-                        + "; host, port, credentials, heartbeat, timeouts and TLS have options of their own)");
+                        + "; host, port and TLS have options of their own, and Spring does the recovery)");
             }
         }
         RabbitSettings settings = new RabbitSettings(name, o, addresses);
