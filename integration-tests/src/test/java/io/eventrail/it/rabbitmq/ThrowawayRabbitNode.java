@@ -32,6 +32,15 @@ final class ThrowawayRabbitNode implements AutoCloseable {
     private boolean running;
 
     ThrowawayRabbitNode(int port, int distPort) throws IOException, InterruptedException {
+        this(port, distPort, d -> "listeners.tcp.local = 127.0.0.1:" + port + "\n");
+    }
+
+    /**
+     * A node whose {@code rabbitmq.conf} is {@code config.apply(dir)}; files the config names may be written
+     * into {@link #dir()} before {@link #start()}.
+     */
+    ThrowawayRabbitNode(int port, int distPort, java.util.function.Function<Path, String> config)
+            throws IOException, InterruptedException {
         this.port = port;
         this.distPort = distPort;
         if (!onPath("rabbitmq-server") || !onPath("rabbitmqctl")) {
@@ -45,9 +54,12 @@ final class ThrowawayRabbitNode implements AutoCloseable {
         dir = Files.createTempDirectory("eventrail-rabbit-node-");
         Files.createDirectories(dir.resolve("mnesia"));
         Files.createDirectories(dir.resolve("log"));
-        Files.writeString(dir.resolve("rabbitmq.conf"), "listeners.tcp.local = 127.0.0.1:" + port + "\n"
-                + "loopback_users.guest = true\n", StandardCharsets.UTF_8);
-        run(Duration.ofSeconds(10), "chown", "-R", "rabbitmq:rabbitmq", dir.toString());
+        Files.writeString(dir.resolve("rabbitmq.conf"), config.apply(dir), StandardCharsets.UTF_8);
+    }
+
+    /** The node's own directory (data, logs, config). */
+    Path dir() {
+        return dir;
     }
 
     int port() {
@@ -56,6 +68,7 @@ final class ThrowawayRabbitNode implements AutoCloseable {
 
     /** Starts the node and waits until its AMQP port accepts connections. */
     void start() throws IOException, InterruptedException {
+        run(Duration.ofSeconds(10), "chown", "-R", "rabbitmq:rabbitmq", dir.toString());
         ProcessBuilder pb = new ProcessBuilder("rabbitmq-server", "-detached").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("start.out").toFile());
         Map<String, String> env = pb.environment();
