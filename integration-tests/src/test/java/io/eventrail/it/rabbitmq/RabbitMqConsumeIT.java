@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.spi.Broker;
@@ -23,44 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Manual acknowledgement, redelivery, dead letters, concurrency and prefetch against the real RabbitMQ server. */
-class RabbitMqConsumeIT {
+class RabbitMqConsumeIT extends RabbitIntegrationTest {
     private static final String TYPE = "it.rabbit.consume";
-    private static Connection inspector;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        RabbitSupport.requireBroker(PORT);
-        inspector = RabbitSupport.raw(PORT);
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        if (inspector != null) {
-            inspector.close();
-        }
-    }
-
-    private static void cleanUp(String dest, String group) {
-        RabbitSupport.delete(inspector, dest + "." + group, dest + "." + group + ".dlq", dest, dest + "." + group + ".dlx");
-    }
-
-    /** Dead letters of {@code dest}/{@code group}, read through the broker's dead-letter consumer endpoint. */
-    private static RouteBuilder deadLetterReader(Broker broker, String dest, String group, List<Message> into) {
-        return new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(broker.deadLetterConsumerUri(Destination.of(dest), new Subscription(group, 1)))
-                        .process(e -> into.add(e.getMessage().copy()));
-            }
-        };
-    }
-
     @Test
     @DisplayName("an event whose handler fails every attempt reaches the group's DLQ with the standard headers and its original bytes")
     void failedEventIsDeadLettered() throws Exception {
@@ -167,13 +134,7 @@ class RabbitMqConsumeIT {
             Eventrail.of(ctx).publisher().publish(TYPE, "{}");
             assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> redelivered.size() == 2)).isTrue();
             assertThat(redelivered).containsExactly(false, true);
-            assertThat(RabbitSupport.await(Duration.ofSeconds(5), () -> {
-                try {
-                    return RabbitSupport.ready(inspector, dest + ".raw") == 0;
-                } catch (Exception e) {
-                    return false;
-                }
-            })).isTrue();
+            assertThat(RabbitSupport.await(Duration.ofSeconds(5), () -> readyNow(dest + ".raw") == 0)).isTrue();
             assertThat(redelivered).hasSize(2);
         } finally {
             cleanUp(dest, "raw");
@@ -186,22 +147,14 @@ class RabbitMqConsumeIT {
         String dest = RabbitSupport.unique("prefetch");
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger started = new AtomicInteger();
-        // two contexts: routes-dsl gives every pipeline's processors the same node ids within one context
-        try (CamelContext wide = RabbitSupport.context(RabbitSupport.brokerProperties("rmq", PORT, Map.of()));
-             CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("rmq", PORT,
+        try (CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("rmq", PORT,
                 Map.of("prefetch", "2", "shutdown-timeout", "1s")))) {
-            wide.addRoutes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    consume(dest).group("wide").concurrency(3).on(TYPE, e -> { });
-                }
-            });
-            wide.start();
             ctx.getShutdownStrategy().setTimeout(5);
             ctx.addRoutes(new EventRoutes() {
                 @Override
                 protected void configureEvents() {
                     eventType(TYPE).destination(dest);
+                    consume(dest).group("wide").concurrency(3).on(TYPE, e -> { });
                     consume(dest).group("narrow").on(TYPE, e -> {
                         started.incrementAndGet();
                         release.await(20, TimeUnit.SECONDS);
@@ -209,19 +162,19 @@ class RabbitMqConsumeIT {
                 }
             });
             ctx.start();
-            assertThat(RabbitSupport.consumers(inspector, dest + ".wide")).isEqualTo(3);
+            assertThat(RabbitSupport.await(Duration.ofSeconds(10), () -> {
+                try {
+                    return RabbitSupport.consumers(inspector, dest + ".wide") == 3;
+                } catch (Exception e) {
+                    return false;
+                }
+            })).as("three consumers on the group queue").isTrue();
             for (int i = 0; i < 6; i++) {
                 Eventrail.of(ctx).publisher().publish(TYPE, "{\"i\":" + i + "}");
             }
             // one consumer, prefetch 2: two deliveries are out (one blocked in the handler), four stay ready
             assertThat(RabbitSupport.await(Duration.ofSeconds(10), () -> started.get() == 1)).isTrue();
-            assertThat(RabbitSupport.await(Duration.ofSeconds(5), () -> {
-                try {
-                    return RabbitSupport.ready(inspector, dest + ".narrow") == 4;
-                } catch (Exception e) {
-                    return false;
-                }
-            })).as("ready messages with prefetch 2").isTrue();
+            assertThat(RabbitSupport.await(Duration.ofSeconds(5), () -> readyNow(dest + ".narrow") == 4)).as("ready messages with prefetch 2").isTrue();
             release.countDown();
             assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> started.get() == 6)).isTrue();
         } finally {
@@ -257,13 +210,7 @@ class RabbitMqConsumeIT {
             assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
             ctx.stop();
             release.countDown();
-            assertThat(RabbitSupport.await(Duration.ofSeconds(10), () -> {
-                try {
-                    return RabbitSupport.ready(inspector, dest + ".g") == 1;
-                } catch (Exception e) {
-                    return false;
-                }
-            })).as("the in-flight event is back in the queue").isTrue();
+            assertThat(RabbitSupport.await(Duration.ofSeconds(10), () -> readyNow(dest + ".g") == 1)).as("the in-flight event is back in the queue").isTrue();
         } finally {
             release.countDown();
             cleanUp(dest, "g");

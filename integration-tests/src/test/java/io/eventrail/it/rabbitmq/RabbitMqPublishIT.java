@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -24,28 +23,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Publisher confirms, mandatory returns and the envelope on the wire, against the real RabbitMQ server. */
-class RabbitMqPublishIT {
-    private static Connection inspector;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        RabbitSupport.requireBroker(PORT);
-        inspector = RabbitSupport.raw(PORT);
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        if (inspector != null) {
-            inspector.close();
-        }
-    }
-
+class RabbitMqPublishIT extends RabbitIntegrationTest {
     private static CamelContext context(String destination, String group, List<CloudEvent> received) throws Exception {
         CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("rmq", PORT, Map.of()));
         ctx.addRoutes(new EventRoutes() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.spi.DeadLetterHeaders;
@@ -17,30 +16,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
-import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Provisioning of exchanges, queues and dead-letter topology, and coexistence with an operator's topology. */
-class RabbitMqTopologyIT {
+class RabbitMqTopologyIT extends RabbitIntegrationTest {
     private static final String TYPE = "it.rabbit.topology";
-    private static Connection inspector;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        RabbitSupport.requireBroker(PORT);
-        inspector = RabbitSupport.raw(PORT);
-    }
-
-    @AfterAll
-    static void close() throws Exception {
-        if (inspector != null) {
-            inspector.close();
-        }
-    }
-
     private static CamelContext start(String dest, String group, Map<String, String> options, List<String> into)
             throws Exception {
         CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("rmq", PORT, options));
@@ -53,10 +34,6 @@ class RabbitMqTopologyIT {
         });
         ctx.start();
         return ctx;
-    }
-
-    private static void cleanUp(String dest, String group) {
-        RabbitSupport.delete(inspector, dest + "." + group, dest + "." + group + ".dlq", dest, dest + "." + group + ".dlx");
     }
 
     @Test
@@ -86,7 +63,7 @@ class RabbitMqTopologyIT {
                 assertThat(r).isNotNull();
                 ch.basicReject(r.getEnvelope().getDeliveryTag(), false);
             }
-            assertThat(RabbitSupport.await(Duration.ofSeconds(5), () -> readyOrZero(dest + ".g.dlq") == 1)).isTrue();
+            assertThat(RabbitSupport.await(Duration.ofSeconds(5), () -> readyNow(dest + ".g.dlq") == 1)).isTrue();
         } finally {
             cleanUp(dest, "g");
         }
@@ -112,13 +89,7 @@ class RabbitMqTopologyIT {
             });
             ctx.start();
             var broker = Eventrail.of(ctx).broker("rmq");
-            ctx.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(broker.deadLetterConsumerUri(Destination.of(dest), new Subscription("g", 1)))
-                            .process(e -> deadLetters.add(e.getMessage().copy()));
-                }
-            });
+            ctx.addRoutes(deadLetterReader(broker, dest, "g", deadLetters));
             Eventrail.of(ctx).publisher().publish(TYPE, "{}");
             assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> deadLetters.size() == 1)).isTrue();
             assertThat(deadLetters.get(0).getHeader(DeadLetterHeaders.REASON, String.class)).isEqualTo("failed");
@@ -189,14 +160,6 @@ class RabbitMqTopologyIT {
             }
         } finally {
             RabbitSupport.delete(inspector, "q." + dest + ".g", "q." + dest + ".g.dlq", "ex." + dest, "ex." + dest + ".g.dlx");
-        }
-    }
-
-    private static int readyOrZero(String queue) {
-        try {
-            return RabbitSupport.ready(inspector, queue);
-        } catch (Exception e) {
-            return 0;
         }
     }
 }
