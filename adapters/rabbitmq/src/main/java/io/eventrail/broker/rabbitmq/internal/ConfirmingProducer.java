@@ -70,8 +70,9 @@ final class ConfirmingProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         RabbitTemplate t = template;
-        if (t == null) {
-            throw new IllegalStateException("producer of " + endpoint.getExchangeName() + " is not started");
+        if (t == null || endpoint.getComponent().isClosed()) {
+            throw new IllegalStateException("producer of exchange '" + endpoint.getExchangeName() + "' of RabbitMQ broker '"
+                    + endpoint.settings().name() + "' is stopped or its broker is closed");
         }
         org.apache.camel.Message in = exchange.getMessage();
         byte[] body = in.getBody(byte[].class);

@@ -19,6 +19,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 final class RabbitComponent extends SpringRabbitMQComponent {
     private final RabbitSettings settings;
     private final CachingConnectionFactory connectionFactory;
+    private volatile boolean closed;
 
     RabbitComponent(RabbitSettings settings, CachingConnectionFactory connectionFactory) {
         this.settings = settings;
@@ -66,5 +67,14 @@ final class RabbitComponent extends SpringRabbitMQComponent {
 
     RabbitSettings settings() {
         return settings;
+    }
+
+    /** Marks the broker instance closed: its producers refuse to publish (no connection is opened again). */
+    void markClosed() {
+        closed = true;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 }

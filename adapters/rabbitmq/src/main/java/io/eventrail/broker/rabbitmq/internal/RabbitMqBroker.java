@@ -43,6 +43,7 @@ public final class RabbitMqBroker implements Broker {
 
     private final String name;
     private final String component;
+    private final RabbitComponent camelComponent;
     private final Set<Capability> capabilities;
     private final RabbitSettings settings;
     private final CachingConnectionFactory connectionFactory;
@@ -50,12 +51,13 @@ public final class RabbitMqBroker implements Broker {
     private final EventCodec codec = new BinaryHeaderCodec(CE_PREFIX, EventPropertiesConverter.CONTENT_TYPE);
     private final boolean ownsConnectionFactory;
 
-    private RabbitMqBroker(String name, String component, Set<Capability> capabilities, RabbitSettings settings,
+    private RabbitMqBroker(String name, String component, Set<Capability> capabilities, RabbitComponent camelComponent,
                            CachingConnectionFactory connectionFactory, boolean ownsConnectionFactory) {
         this.name = name;
         this.component = component;
+        this.camelComponent = camelComponent;
         this.capabilities = Set.copyOf(capabilities);
-        this.settings = settings;
+        this.settings = camelComponent.settings();
         this.connectionFactory = connectionFactory;
         this.ownsConnectionFactory = ownsConnectionFactory;
         this.topology = new Topology(connectionFactory, name);
@@ -66,7 +68,7 @@ public final class RabbitMqBroker implements Broker {
         String componentName = context.componentName("rabbitmq");
         Component existing = context.camelContext().hasComponent(componentName);
         if (existing instanceof RabbitComponent rc) {
-            return new RabbitMqBroker(context.name(), componentName, capabilities, rc.settings(),
+            return new RabbitMqBroker(context.name(), componentName, capabilities, rc,
                     (CachingConnectionFactory) rc.getConnectionFactory(), false);
         }
         if (existing != null) {
@@ -74,9 +76,10 @@ public final class RabbitMqBroker implements Broker {
                     + " RabbitMQ component of broker '" + context.name() + "'");
         }
         CachingConnectionFactory cf = connectionFactory(settings);
-        context.camelContext().addComponent(componentName, new RabbitComponent(settings, cf));
-        LOG.info("RabbitMQ broker '{}' opened: {}", context.name(), settings);
-        return new RabbitMqBroker(context.name(), componentName, capabilities, settings, cf, true);
+        RabbitComponent rc = new RabbitComponent(settings, cf);
+        context.camelContext().addComponent(componentName, rc);
+        LOG.debug("RabbitMQ broker '{}' opened: {}", context.name(), settings);
+        return new RabbitMqBroker(context.name(), componentName, capabilities, rc, cf, true);
     }
 
     static CachingConnectionFactory connectionFactory(RabbitSettings settings) {
@@ -228,7 +231,9 @@ public final class RabbitMqBroker implements Broker {
 
     @Override
     public void close() {
+        topology.close();
         if (ownsConnectionFactory) {
+            camelComponent.markClosed();
             connectionFactory.destroy();
         }
     }

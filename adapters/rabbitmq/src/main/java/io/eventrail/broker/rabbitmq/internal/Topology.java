@@ -58,6 +58,11 @@ final class Topology implements ConnectionListener {
         connectionFactory.addConnectionListener(this);
     }
 
+    /** Stops declaring on new connections (the broker instance is closed). */
+    void close() {
+        connectionFactory.removeConnectionListener(this);
+    }
+
     /** A durable exchange of {@code type}; {@code destination} exchanges must deliver to every bound queue. */
     void exchange(String name, String type, boolean destination) {
         add("exchange:" + name, new Step("exchange", name, ch -> ch.exchangeDeclare(name, type, true, false, null),
