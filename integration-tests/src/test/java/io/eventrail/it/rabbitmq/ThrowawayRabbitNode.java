@@ -105,6 +105,13 @@ final class ThrowawayRabbitNode implements AutoCloseable {
         running = false;
     }
 
+    /** Runs {@code rabbitmqctl -n <node> args...} and waits for it. */
+    void ctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("rabbitmqctl", "-n", node));
+        cmd.addAll(List.of(args));
+        run(STOP_TIMEOUT, cmd.toArray(String[]::new));
+    }
+
     boolean listening() {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);
