@@ -3,7 +3,6 @@ package io.eventrail.it.rabbitmq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.PublishException;
 import java.time.Duration;
@@ -29,16 +28,8 @@ class RabbitMqConfirmTimeoutIT {
         List<String> received = new CopyOnWriteArrayList<>();
         try (ThrowawayRabbitNode node = new ThrowawayRabbitNode(5675, 25675)) {
             node.start();
-            try (CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("alarm", node.port(),
-                    Map.of("confirm-timeout", "1500ms")))) {
-                ctx.addRoutes(new EventRoutes() {
-                    @Override
-                    protected void configureEvents() {
-                        eventType(TYPE).destination(dest);
-                        consume(dest).group("g").on(TYPE, e -> received.add(e.id()));
-                    }
-                });
-                ctx.start();
+            try (CamelContext ctx = RabbitSupport.started("alarm", node.port(), Map.of("confirm-timeout", "1500ms"),
+                    TYPE, dest, "g", e -> received.add(e.id()))) {
                 var publisher = Eventrail.of(ctx).publisher();
                 String first = publisher.publish(TYPE, "{}");
                 assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> received.contains(first))).isTrue();

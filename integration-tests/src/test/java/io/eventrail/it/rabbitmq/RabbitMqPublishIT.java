@@ -29,18 +29,8 @@ import org.junit.jupiter.api.Test;
 /** Publisher confirms, mandatory returns and the envelope on the wire, against the real RabbitMQ server. */
 class RabbitMqPublishIT extends RabbitIntegrationTest {
     private static CamelContext context(String destination, String group, List<CloudEvent> received) throws Exception {
-        CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("rmq", PORT, Map.of()));
-        ctx.addRoutes(new EventRoutes() {
-            @Override
-            protected void configureEvents() {
-                eventType("it.rabbit.sample").destination(destination);
-                if (group != null) {
-                    consume(destination).group(group).on("it.rabbit.sample", e -> received.add(e.cloudEvent()));
-                }
-            }
-        });
-        ctx.start();
-        return ctx;
+        return RabbitSupport.started("rmq", PORT, Map.of(), "it.rabbit.sample", destination, group,
+                e -> received.add(e.cloudEvent()));
     }
 
     @Test

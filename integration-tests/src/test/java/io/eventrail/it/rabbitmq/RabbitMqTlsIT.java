@@ -82,16 +82,7 @@ class RabbitMqTlsIT {
     }
 
     private static CamelContext start(String dest, Map<String, String> tls, List<String> received) throws Exception {
-        CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("tls", TLS_PORT, tls));
-        ctx.addRoutes(new EventRoutes() {
-            @Override
-            protected void configureEvents() {
-                eventType(TYPE).destination(dest);
-                consume(dest).group("g").on(TYPE, e -> received.add(e.id()));
-            }
-        });
-        ctx.start();
-        return ctx;
+        return RabbitSupport.started("tls", TLS_PORT, tls, TYPE, dest, "g", e -> received.add(e.id()));
     }
 
     @Test

@@ -24,16 +24,7 @@ class RabbitMqTopologyIT extends RabbitIntegrationTest {
     private static final String TYPE = "it.rabbit.topology";
     private static CamelContext start(String dest, String group, Map<String, String> options, List<String> into)
             throws Exception {
-        CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("rmq", PORT, options));
-        ctx.addRoutes(new EventRoutes() {
-            @Override
-            protected void configureEvents() {
-                eventType(TYPE).destination(dest);
-                consume(dest).group(group).on(TYPE, e -> into.add(e.id()));
-            }
-        });
-        ctx.start();
-        return ctx;
+        return RabbitSupport.started("rmq", PORT, options, TYPE, dest, group, e -> into.add(e.id()));
     }
 
     @Test

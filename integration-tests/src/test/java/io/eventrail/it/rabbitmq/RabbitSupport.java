@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import io.eventrail.Event;
+import io.eventrail.EventRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -54,6 +57,27 @@ final class RabbitSupport {
         Properties props = new Properties();
         props.putAll(properties);
         ctx.getPropertiesComponent().setOverrideProperties(props);
+        return ctx;
+    }
+
+    /**
+     * Starts a context of broker instance {@code name} on {@code port} (with {@code options}) in which events of
+     * {@code type} go to {@code destination} and, when {@code group} is not null, that group hands each to
+     * {@code handler}.
+     */
+    static CamelContext started(String name, int port, Map<String, String> options, String type, String destination,
+                                String group, Consumer<Event> handler) throws Exception {
+        CamelContext ctx = context(brokerProperties(name, port, options));
+        ctx.addRoutes(new EventRoutes() {
+            @Override
+            protected void configureEvents() {
+                eventType(type).destination(destination);
+                if (group != null) {
+                    consume(destination).group(group).on(type, handler::accept);
+                }
+            }
+        });
+        ctx.start();
         return ctx;
     }
 
