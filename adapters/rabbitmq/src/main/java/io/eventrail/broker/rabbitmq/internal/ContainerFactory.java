@@ -1,21 +1,26 @@
 package io.eventrail.broker.rabbitmq.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import org.apache.camel.component.springrabbit.DefaultListenerContainerFactory;
 import org.apache.camel.component.springrabbit.ListenerContainerFactory;
 import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 
 /**
  * Creates the component's listener containers, then fits them to the pipeline: no retry advice (the
  * pipeline retries), a failed delivery is nacked with requeue, header strings up to 64 KiB arrive as
- * strings (the codec bounds them further), and a lost connection is retried every
- * {@code recovery-interval}. Stateless.
+ * strings (the codec bounds them further), a lost connection is retried every {@code recovery-interval},
+ * and a {@link Error} in processing never exits the JVM (the delivery is redelivered instead). Stateless.
  */
 final class ContainerFactory implements ListenerContainerFactory {
     /** The longest AMQP header string converted to a Java string; longer ones reach the codec unconverted. */
     static final int LONG_STRING_LIMIT = 64 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.broker.rabbitmq");
 
     private final DefaultListenerContainerFactory delegate = new DefaultListenerContainerFactory();
     private final RabbitSettings settings;
@@ -31,6 +36,12 @@ final class ContainerFactory implements ListenerContainerFactory {
         container.setDefaultRequeueRejected(true);
         container.setMissingQueuesFatal(false);
         container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
+        // Spring's default for a java.lang.Error thrown by the listener is System.exit(99); a library must not end
+        // the application: the error is logged, the container rethrows it, the client closes the channel and the
+        // broker redelivers the unacknowledged delivery.
+        container.setjavaLangErrorHandler(error -> LOG.error("RabbitMQ broker '{}': processing of a delivery from '{}'"
+                + " crashed with {}; it is not acknowledged and the broker delivers it again", settings.name(),
+                endpoint.getQueues(), Sanitize.forMessage(Sanitize.redactSecrets(error.toString()), 500)));
         long recovery = settings.recoveryInterval().toMillis();
         container.setRecoveryInterval(recovery);
         if (container instanceof DirectMessageListenerContainer direct) {
