@@ -169,7 +169,7 @@ public final class ConsumerPipeline {
                         if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
                             LOG.warn("Event dead-lettered after {} attempt(s): id={} type={} group={} reason=failed: {}",
                                     attempt, safe(event.getId()), safe(event.getType()), spec.subscription().group(),
-                                    safe(failure.toString()));
+                                    safe(Sanitize.redactSecrets(failure.toString())));
                             release(claim);
                             claim = null;
                             deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
@@ -179,7 +179,7 @@ public final class ConsumerPipeline {
                         metrics.count(Metrics.RETRIED, tags(event.getType()));
                         Duration wait = retry.backoffAfter(attempt);
                         LOG.debug("Attempt {} of event {} failed, retrying in {} ms: {}", attempt, safe(event.getId()),
-                                wait.toMillis(), safe(failure.toString()));
+                                wait.toMillis(), safe(Sanitize.redactSecrets(failure.toString())));
                         Thread.sleep(wait.toMillis());
                     } finally {
                         MDC.remove("eventrail.event_id");
@@ -205,7 +205,8 @@ public final class ConsumerPipeline {
         metrics.count(Metrics.REJECTED, "reason", "invalid", "destination", spec.destination().name(),
                 "group", spec.subscription().group());
         LOG.warn("Invalid event dead-lettered: id={} group={} reason=invalid: {}",
-                event == null ? "unknown" : safe(event.getId()), spec.subscription().group(), safe(why.getMessage()));
+                event == null ? "unknown" : safe(event.getId()), spec.subscription().group(),
+                safe(Sanitize.redactSecrets(why.getMessage())));
         Instant now = Instant.now();
         deadLetter(exchange, DeadLetterHeaders.REASON_INVALID, why, 0, now, now, type);
     }
