@@ -1,0 +1,168 @@
+package io.eventrail.broker.kafka.internal;
+
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerContext;
+import io.eventrail.spi.Capability;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.Subscription;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.camel.component.kafka.PollOnError;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open Kafka broker instance: a camel-kafka {@link KafkaComponent} of its own, configured so that
+ * publishes are synchronous and acknowledged by all in-sync replicas, and consumers commit each partition's
+ * offset synchronously only after the records before it completed (see the module README for the details).
+ */
+public final class KafkaBroker implements Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+    /** The prefix of the consumer group that reads a group's dead letters through {@link #deadLetterConsumerUri}. */
+    static final String DEAD_LETTER_READER_PREFIX = "eventrail-dead-letters.";
+
+    private final String name;
+    private final String component;
+    private final Set<Capability> capabilities;
+    private final KafkaSettings settings;
+    private final EventCodec codec;
+    private final TopicProvisioner provisioner;
+
+    private KafkaBroker(String name, String component, Set<Capability> capabilities, KafkaSettings settings) {
+        this.name = name;
+        this.component = component;
+        this.capabilities = Set.copyOf(capabilities);
+        this.settings = settings;
+        this.codec = new KafkaEventCodec(settings.maxMessageBytes());
+        this.provisioner = new TopicProvisioner(settings);
+    }
+
+    /** Opens instance {@code context.name()}, registering its Kafka component in the Camel context. */
+    public static KafkaBroker open(BrokerContext context, KafkaSettings settings, Set<Capability> capabilities) {
+        String component = context.componentName("kafka");
+        if (context.camelContext().hasComponent(component) == null) {
+            KafkaComponent kafka = new KafkaComponent(context.camelContext());
+            kafka.setConfiguration(configuration(settings));
+            // a synchronous commit manager: offsets are committed with commitSync, per partition, after processing
+            kafka.setKafkaManualCommitFactory(new DefaultKafkaManualCommitFactory());
+            context.camelContext().addComponent(component, kafka);
+        }
+        LOG.debug("Kafka broker '{}' opened: {}", context.name(), settings);
+        return new KafkaBroker(context.name(), component, capabilities, settings);
+    }
+
+    static KafkaConfiguration configuration(KafkaSettings s) {
+        KafkaConfiguration c = new KafkaConfiguration();
+        c.setBrokers(s.bootstrapServers());
+        c.setSecurityProtocol(s.securityProtocol());
+        if (s.clientId() != null && !s.clientId().isBlank()) {
+            c.setClientId(s.clientId());
+        }
+        // producer: confirmed by every in-sync replica, no duplicates or reordering on retries
+        c.setRequestRequiredAcks("all");
+        c.setEnableIdempotence(true);
+        c.setMaxInFlightRequest(5);
+        c.setKeySerializer(StringSerializer.class.getName());
+        c.setValueSerializer(ByteArraySerializer.class.getName());
+        int publishMs = (int) s.publishTimeout().toMillis();
+        c.setDeliveryTimeoutMs(publishMs);
+        c.setRequestTimeoutMs(Math.min(publishMs, 30_000));
+        c.setLingerMs(0);
+        c.setMaxBlockMs(publishMs);
+        c.setMaxRequestSize(s.maxMessageBytes());
+        // consumer: no auto-commit; camel-kafka's sync commit manager commits a partition's last completed
+        // record; a failed exchange stops the poll, commits what completed before it and reconnects, so the
+        // failed record and every unprocessed one are read again from the committed offsets
+        c.setKeyDeserializer(StringDeserializer.class.getName());
+        c.setValueDeserializer(ByteArrayDeserializer.class.getName());
+        c.setAutoCommitEnable(false);
+        c.setAllowManualCommit(true);
+        c.setBreakOnFirstError(true);
+        c.setPollOnError(PollOnError.RECONNECT);
+        c.setAutoOffsetReset(s.autoOffsetReset());
+        c.setMaxPollRecords(s.maxPollRecords());
+        c.setMaxPollIntervalMs((int) s.maxPollInterval().toMillis());
+        c.setSessionTimeoutMs((int) s.sessionTimeout().toMillis());
+        c.setPollTimeoutMs(s.pollTimeout().toMillis());
+        c.setCommitTimeoutMs(s.commitTimeout().toMillis());
+        c.setShutdownTimeout((int) s.shutdownTimeout().toMillis());
+        Map<String, Object> extra = new HashMap<>(s.security());
+        extra.putAll(s.client());
+        c.setAdditionalProperties(extra);
+        return c;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return "kafka";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public EventCodec codec() {
+        return codec;
+    }
+
+    /** The settings of this instance. */
+    public KafkaSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String producerUri(Destination destination) {
+        return component + ":" + settings.topic(destination.name()) + "?synchronous=true";
+    }
+
+    @Override
+    public String consumerUri(Destination destination, Subscription subscription) {
+        return component + ":" + settings.topic(destination.name()) + "?groupId=" + subscription.group()
+                + "&consumersCount=" + subscription.concurrency();
+    }
+
+    @Override
+    public String deadLetterUri(Destination destination, Subscription subscription) {
+        return component + ":" + settings.deadLetterTopic(destination.name(), subscription.group()) + "?synchronous=true";
+    }
+
+    @Override
+    public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
+        return component + ":" + settings.deadLetterTopic(destination.name(), subscription.group()) + "?groupId="
+                + DEAD_LETTER_READER_PREFIX + subscription.group();
+    }
+
+    @Override
+    public void provision(Destination destination, Subscription subscription) {
+        if (!settings.provision()) {
+            return;
+        }
+        if (subscription == null) {
+            provisioner.ensure(settings.topic(destination.name()));
+        } else {
+            provisioner.ensure(settings.topic(destination.name()),
+                    settings.deadLetterTopic(destination.name(), subscription.group()));
+        }
+    }
+
+    @Override
+    public void close() {
+        provisioner.close();
+    }
+}
