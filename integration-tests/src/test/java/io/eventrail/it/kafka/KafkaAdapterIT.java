@@ -8,6 +8,11 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.cloudevents.kafka.CloudEventSerializer;
 import io.eventrail.Event;
+import io.eventrail.Eventrail;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.Subscription;
+import org.apache.camel.builder.RouteBuilder;
 import io.eventrail.PublishException;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.idempotency.MemoryIdempotencyStore;
@@ -100,6 +105,9 @@ class KafkaAdapterIT {
             KafkaTestCluster.awaitFullyCommitted("a", topic, WAIT);
             KafkaTestCluster.awaitFullyCommitted("b", topic, WAIT);
             assertThat(total.get()).isEqualTo(60);
+            var groups = KafkaTestCluster.admin().describeConsumerGroups(List.of("a", "b")).all().get(30, TimeUnit.SECONDS);
+            assertThat(groups.get("a").members()).as("concurrency 3 = 3 consumers in group a").hasSize(3);
+            assertThat(groups.get("b").members()).hasSize(1);
         }
     }
 
@@ -198,6 +206,22 @@ class KafkaAdapterIT {
             assertThat(h.get(DeadLetterHeaders.EXCEPTION_MESSAGE)).doesNotContain("hunter2");
             KafkaTestCluster.awaitFullyCommitted("g", topic, WAIT);
             assertThat(attempts.get()).isEqualTo(3);
+            // the dead letters are readable through the broker's dead-letter consumer endpoint
+            Broker broker = Eventrail.of(app.context()).broker("kafka");
+            String uri = broker.deadLetterConsumerUri(Destination.of(topic), new Subscription("g", 1));
+            List<String> read = new CopyOnWriteArrayList<>();
+            CountDownLatch oneRead = new CountDownLatch(1);
+            app.context().addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri).routeId("dlq-reader").process(x -> {
+                        read.add(x.getMessage().getHeader(DeadLetterHeaders.REASON, String.class));
+                        oneRead.countDown();
+                    });
+                }
+            });
+            assertThat(oneRead.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(read).containsExactly("failed");
         }
     }
 
@@ -329,6 +353,41 @@ class KafkaAdapterIT {
         try (EventrailApp app = EventrailApp.start(props(), r -> r.consumer(topic).group("late-group")
                 .on("LATE", e -> five.countDown()))) {
             assertThat(five.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("Two broker instances of type kafka live side by side, each with its own Camel component and topic naming")
+    void twoInstancesCoexist() throws Exception {
+        String topic = name("twin");
+        Map<String, String> p = new LinkedHashMap<>();
+        p.putAll(new KafkaFixture().brokerProperties("east"));
+        p.putAll(new KafkaFixture().brokerProperties("west"));
+        p.put("eventrail.brokers.east.topic-prefix", "east.");
+        p.put("eventrail.brokers.west.topic-prefix", "west.");
+        p.put("eventrail.broker", "east");
+        CountDownLatch both = new CountDownLatch(2);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (EventrailApp app = EventrailApp.start(p, r -> {
+            r.type("EAST").destination(topic);
+            r.type("WEST").destination(topic + "-w").broker("west");
+            r.consumer(topic).group("g").on("EAST", e -> {
+                seen.add("east");
+                both.countDown();
+            });
+            r.consumer(topic + "-w").broker("west").group("g").on("WEST", e -> {
+                seen.add("west");
+                both.countDown();
+            });
+        })) {
+            app.publisher().publish("EAST", Map.of("a", 1));
+            app.publisher().publish("WEST", Map.of("a", 1));
+            assertThat(both.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(seen).containsExactlyInAnyOrder("east", "west");
+            assertThat(app.context().hasComponent("eventrail-kafka-east")).isNotNull();
+            assertThat(app.context().hasComponent("eventrail-kafka-west")).isNotNull();
+            assertThat(KafkaTestCluster.endOffsets("east." + topic).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
+            assertThat(KafkaTestCluster.endOffsets("west." + topic + "-w").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
         }
     }
 
