@@ -38,6 +38,7 @@ public final class CrashConsumerMain {
         props.put("eventrail.brokers.kafka.replication-factor", "1");
         // a killed member is evicted after the session timeout; keep it short so restarts rebalance quickly
         props.put("eventrail.brokers.kafka.session-timeout", "6s");
+        props.put("eventrail.brokers.kafka.heartbeat-interval", "1s");
         props.put("eventrail.brokers.kafka.max-poll-records", "50");
         props.put("eventrail.brokers.kafka.poll-timeout", "200ms");
         EventrailApp app = EventrailApp.start(props, r -> r.consumer(topic).group(group).concurrency(2)

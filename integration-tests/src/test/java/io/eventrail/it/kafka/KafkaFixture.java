@@ -17,7 +17,9 @@ public final class KafkaFixture implements BrokerFixture {
         p.put("eventrail.brokers." + name + ".type", "kafka");
         p.put("eventrail.brokers." + name + ".bootstrap-servers", bootstrap);
         p.put("eventrail.brokers." + name + ".replication-factor", "1");
+        // tests start and stop many consumers: notice rebalances quickly
         p.put("eventrail.brokers." + name + ".session-timeout", "10s");
+        p.put("eventrail.brokers." + name + ".heartbeat-interval", "300ms");
         p.put("eventrail.brokers." + name + ".poll-timeout", "200ms");
         return p;
     }

@@ -92,6 +92,7 @@ public final class KafkaBroker implements Broker {
         c.setMaxPollRecords(s.maxPollRecords());
         c.setMaxPollIntervalMs((int) s.maxPollInterval().toMillis());
         c.setSessionTimeoutMs((int) s.sessionTimeout().toMillis());
+        c.setHeartbeatIntervalMs((int) s.heartbeatInterval().toMillis());
         c.setPollTimeoutMs(s.pollTimeout().toMillis());
         c.setCommitTimeoutMs(s.commitTimeout().toMillis());
         c.setShutdownTimeout((int) s.shutdownTimeout().toMillis());

@@ -66,7 +66,10 @@ public final class KafkaSettings {
                     "Most records one poll returns; with the retry policy it bounds the time between polls."),
             OptionSpec.of("max-poll-interval", Kind.DURATION, "5m",
                     "Kafka max.poll.interval.ms: a consumer that takes longer to process one poll's records leaves the group."),
-            OptionSpec.of("session-timeout", Kind.DURATION, "45s", "Kafka session.timeout.ms of consumers."),
+            OptionSpec.of("session-timeout", Kind.DURATION, "45s",
+                    "Kafka session.timeout.ms: a consumer that stops heart-beating (a crashed process) leaves its group after this."),
+            OptionSpec.of("heartbeat-interval", Kind.DURATION, "3s",
+                    "Kafka heartbeat.interval.ms: also how soon a consumer notices a rebalance; below a third of session-timeout."),
             OptionSpec.of("poll-timeout", Kind.DURATION, "500ms", "How long one poll waits for records (bounds stop latency)."),
             OptionSpec.of("commit-timeout", Kind.DURATION, "10s", "Longest wait for an offset commit."),
             OptionSpec.of("shutdown-timeout", Kind.DURATION, "30s", "Longest wait for in-flight events when a consumer stops."));
@@ -88,6 +91,7 @@ public final class KafkaSettings {
     private final int maxPollRecords;
     private final Duration maxPollInterval;
     private final Duration sessionTimeout;
+    private final Duration heartbeatInterval;
     private final Duration pollTimeout;
     private final Duration commitTimeout;
     private final Duration shutdownTimeout;
@@ -126,6 +130,7 @@ public final class KafkaSettings {
         this.maxPollRecords = o.integer("max-poll-records");
         this.maxPollInterval = o.duration("max-poll-interval");
         this.sessionTimeout = o.duration("session-timeout");
+        this.heartbeatInterval = o.duration("heartbeat-interval");
         this.pollTimeout = o.duration("poll-timeout");
         this.commitTimeout = o.duration("commit-timeout");
         this.shutdownTimeout = o.duration("shutdown-timeout");
@@ -184,6 +189,10 @@ public final class KafkaSettings {
         positive(problems, p + "publish-timeout", publishTimeout);
         positive(problems, p + "max-poll-interval", maxPollInterval);
         positive(problems, p + "session-timeout", sessionTimeout);
+        positive(problems, p + "heartbeat-interval", heartbeatInterval);
+        if (heartbeatInterval.compareTo(sessionTimeout) >= 0) {
+            problems.add(p + "heartbeat-interval: must be shorter than session-timeout (a third of it or less)");
+        }
         positive(problems, p + "poll-timeout", pollTimeout);
         positive(problems, p + "commit-timeout", commitTimeout);
         if (!pollTimeout.isZero() && pollTimeout.compareTo(maxPollInterval) >= 0) {
@@ -274,6 +283,10 @@ public final class KafkaSettings {
 
     public Duration sessionTimeout() {
         return sessionTimeout;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
     }
 
     public Duration pollTimeout() {
