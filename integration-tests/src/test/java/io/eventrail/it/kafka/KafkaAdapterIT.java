@@ -118,6 +118,10 @@ class KafkaAdapterIT {
         String id;
         try (EventrailApp app = EventrailApp.start(props(), r -> r.type("USER_SIGNUP").destination(topic))) {
             id = app.publisher().publish("USER_SIGNUP", Map.of("userId", "12345"), "user-12345");
+            app.publisher().publish(CloudEventBuilder.v1().withId("on-the-minute").withSource(URI.create("urn:it"))
+                    .withType("USER_SIGNUP").withSubject("user-12345")
+                    .withTime(OffsetDateTime.of(2025, 6, 1, 12, 30, 0, 0, ZoneOffset.UTC))
+                    .withData("application/json", "{\"userId\":\"1\"}".getBytes(StandardCharsets.UTF_8)).build());
         }
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -126,7 +130,8 @@ class KafkaAdapterIT {
         try (KafkaConsumer<String, CloudEvent> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new CloudEventDeserializer())) {
             consumer.subscribe(List.of(topic));
-            ConsumerRecord<String, CloudEvent> record = pollOne(consumer);
+            List<ConsumerRecord<String, CloudEvent>> records = poll(consumer, 2);
+            ConsumerRecord<String, CloudEvent> record = records.get(0);
             CloudEvent e = record.value();
             assertThat(record.key()).isEqualTo("user-12345");
             assertThat(e.getId()).isEqualTo(id);
@@ -141,6 +146,10 @@ class KafkaAdapterIT {
             for (Header h : record.headers()) {
                 assertThat(h.key()).as("only CloudEvents headers travel").matches("ce_[a-z0-9]+|content-type");
             }
+            ConsumerRecord<String, CloudEvent> second = records.get(1);
+            assertThat(second.value().getId()).isEqualTo("on-the-minute");
+            assertThat(new String(second.headers().lastHeader("ce_time").value(), StandardCharsets.UTF_8))
+                    .as("RFC 3339 time, seconds included").isEqualTo("2025-06-01T12:30:00Z");
         }
     }
 
@@ -415,14 +424,14 @@ class KafkaAdapterIT {
         return m;
     }
 
-    private static <K, V> ConsumerRecord<K, V> pollOne(KafkaConsumer<K, V> consumer) {
+    private static <K, V> List<ConsumerRecord<K, V>> poll(KafkaConsumer<K, V> consumer, int count) {
+        List<ConsumerRecord<K, V>> out = new ArrayList<>();
         long end = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < end) {
-            for (ConsumerRecord<K, V> r : consumer.poll(Duration.ofMillis(200))) {
-                return r;
-            }
+        while (out.size() < count && System.nanoTime() < end) {
+            consumer.poll(Duration.ofMillis(200)).forEach(out::add);
         }
-        throw new AssertionError("no record within " + WAIT);
+        assertThat(out).as("records within " + WAIT).hasSizeGreaterThanOrEqualTo(count);
+        return out;
     }
 
     private ConsumerRecord<byte[], byte[]> readOne(String topic) {

@@ -13,25 +13,25 @@ public final class KafkaFixture implements BrokerFixture {
 
     @Override
     public Map<String, String> brokerProperties(String name) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("eventrail.brokers." + name + ".type", "kafka");
-        p.put("eventrail.brokers." + name + ".bootstrap-servers", bootstrap);
-        p.put("eventrail.brokers." + name + ".replication-factor", "1");
         // tests start and stop many consumers: notice rebalances quickly
-        p.put("eventrail.brokers." + name + ".session-timeout", "10s");
-        p.put("eventrail.brokers." + name + ".heartbeat-interval", "300ms");
-        p.put("eventrail.brokers." + name + ".poll-timeout", "200ms");
-        return p;
+        return instance(name, bootstrap, "replication-factor", "1", "session-timeout", "10s",
+                "heartbeat-interval", "300ms", "poll-timeout", "200ms");
     }
 
     @Override
     public Map<String, String> unreachableBrokerProperties(String name) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("eventrail.brokers." + name + ".type", "kafka");
         // a port nothing listens on; no provisioning, so only publishing meets the absent broker
-        p.put("eventrail.brokers." + name + ".bootstrap-servers", "127.0.0.1:1");
-        p.put("eventrail.brokers." + name + ".provision", "false");
-        p.put("eventrail.brokers." + name + ".publish-timeout", "2s");
+        return instance(name, "127.0.0.1:1", "provision", "false", "publish-timeout", "2s");
+    }
+
+    private static Map<String, String> instance(String name, String servers, String... options) {
+        String prefix = "eventrail.brokers." + name + ".";
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(prefix + "type", "kafka");
+        p.put(prefix + "bootstrap-servers", servers);
+        for (int i = 0; i < options.length; i += 2) {
+            p.put(prefix + options[i], options[i + 1]);
+        }
         return p;
     }
 
