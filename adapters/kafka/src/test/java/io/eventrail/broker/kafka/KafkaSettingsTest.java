@@ -33,6 +33,15 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void topicNamesLongerThanKafkaAllowsAreRefused() {
+        KafkaSettings s = settings(Map.of("dead-letter-per-group", "true"));
+        String longName = "d".repeat(200);
+        assertThat(s.topic(longName)).hasSize(200);
+        assertThatThrownBy(() -> s.deadLetterTopic(longName, "g".repeat(60)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Kafka allows 249");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceNamingTheOption() {
         Map<String, String> raw = new HashMap<>();
         raw.put("bootstrap-servers", "no-port");

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  * Immutable; {@link #toString()} never shows a secret.
  */
 public final class KafkaSettings {
+    /** Kafka's longest topic name. */
+    static final int MAX_TOPIC_LENGTH = 249;
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
     private static final Set<String> OFFSET_RESETS = Set.of("earliest", "latest", "none");
     /** Client keys that would break a guarantee the adapter makes, with the reason. */
@@ -306,14 +308,23 @@ public final class KafkaSettings {
         return client;
     }
 
-    /** The topic of {@code destination}. */
+    /** The topic of {@code destination}; fails naming it when it is longer than Kafka allows. */
     public String topic(String destination) {
-        return topicPrefix + destination;
+        return checked(topicPrefix + destination);
     }
 
-    /** The dead-letter topic of {@code destination} as seen by {@code group}. */
+    /** The dead-letter topic of {@code destination} as seen by {@code group}; fails when it is too long for Kafka. */
     public String deadLetterTopic(String destination, String group) {
-        return topic(destination) + (deadLetterPerGroup ? "." + group : "") + deadLetterSuffix;
+        return checked(topic(destination) + (deadLetterPerGroup ? "." + group : "") + deadLetterSuffix);
+    }
+
+    private String checked(String topic) {
+        if (topic.length() > MAX_TOPIC_LENGTH) {
+            throw new IllegalArgumentException("Kafka broker '" + name + "': topic name '" + topic.substring(0, 40)
+                    + "...' has " + topic.length() + " characters, Kafka allows " + MAX_TOPIC_LENGTH
+                    + "; shorten the destination, group, topic-prefix or dead-letter-suffix");
+        }
+        return topic;
     }
 
     /** The properties every client of this instance shares: servers, security, client id, passthrough. */
