@@ -168,7 +168,7 @@ public final class Eventrail extends ServiceSupport {
                 if (publishRoutes.add(routeId)) {
                     broker.provision(d, null);
                     builder.from(DefaultEventPublisher.routeUri(brokerName, d.name())).routeId(routeId)
-                            .to(broker.producerUri(d)).id("publish-" + d.name());
+                            .to(broker.producerUri(d)).id("publish-" + brokerName + "-" + d.name());
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());

@@ -34,6 +34,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import kafka.testkit.KafkaClusterTestKit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -265,6 +267,7 @@ class KafkaAdapterIT {
             assertThat(dl.key()).isNull();
             KafkaTestCluster.awaitFullyCommitted("g", topic, WAIT);
             assertThat(KafkaTestCluster.endOffsets(evil).values()).as("nothing was sent to the injected topic").containsOnly(0L);
+            assertThat(KafkaTestCluster.endOffsets(topic)).as("the existing 1-partition topic was left as it was").hasSize(1);
         }
     }
 
@@ -366,37 +369,42 @@ class KafkaAdapterIT {
     }
 
     @Test
-    @DisplayName("Two broker instances of type kafka live side by side, each with its own Camel component and topic naming")
-    void twoInstancesCoexist() throws Exception {
+    @DisplayName("Two broker instances of type kafka on two clusters live side by side, each with its own Camel component and settings")
+    void twoClustersCoexist() throws Exception {
         String topic = name("twin");
-        Map<String, String> p = new LinkedHashMap<>();
-        p.putAll(new KafkaFixture().brokerProperties("east"));
-        p.putAll(new KafkaFixture().brokerProperties("west"));
-        p.put("eventrail.brokers.east.topic-prefix", "east.");
-        p.put("eventrail.brokers.west.topic-prefix", "west.");
-        p.put("eventrail.broker", "east");
-        CountDownLatch both = new CountDownLatch(2);
-        List<String> seen = new CopyOnWriteArrayList<>();
-        try (EventrailApp app = EventrailApp.start(p, r -> {
-            r.type("EAST").destination(topic);
-            r.type("WEST").destination(topic + "-w").broker("west");
-            r.consumer(topic).group("g").on("EAST", e -> {
-                seen.add("east");
-                both.countDown();
-            });
-            r.consumer(topic + "-w").broker("west").group("g").on("WEST", e -> {
-                seen.add("west");
-                both.countDown();
-            });
-        })) {
-            app.publisher().publish("EAST", Map.of("a", 1));
-            app.publisher().publish("WEST", Map.of("a", 1));
-            assertThat(both.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            assertThat(seen).containsExactlyInAnyOrder("east", "west");
-            assertThat(app.context().hasComponent("eventrail-kafka-east")).isNotNull();
-            assertThat(app.context().hasComponent("eventrail-kafka-west")).isNotNull();
-            assertThat(KafkaTestCluster.endOffsets("east." + topic).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
-            assertThat(KafkaTestCluster.endOffsets("west." + topic + "-w").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
+        try (KafkaClusterTestKit second = KafkaTestCluster.startNew();
+             Admin secondAdmin = Admin.create(Map.of("bootstrap.servers", second.bootstrapServers()))) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.putAll(new KafkaFixture().brokerProperties("east"));
+            p.putAll(new KafkaFixture().brokerProperties("west"));
+            p.put("eventrail.brokers.west.bootstrap-servers", second.bootstrapServers());
+            p.put("eventrail.brokers.west.topic-prefix", "west.");
+            p.put("eventrail.broker", "east");
+            CountDownLatch both = new CountDownLatch(2);
+            List<String> seen = new CopyOnWriteArrayList<>();
+            try (EventrailApp app = EventrailApp.start(p, r -> {
+                r.type("EAST").destination(topic);
+                r.type("WEST").destination(topic).broker("west");
+                r.consumer(topic).group("g").on("EAST", e -> {
+                    seen.add("east");
+                    both.countDown();
+                });
+                r.consumer(topic).id("west-pipeline").broker("west").group("g").on("WEST", e -> {
+                    seen.add("west");
+                    both.countDown();
+                });
+            })) {
+                app.publisher().publish("EAST", Map.of("a", 1));
+                app.publisher().publish("WEST", Map.of("a", 1));
+                assertThat(both.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(seen).containsExactlyInAnyOrder("east", "west");
+                assertThat(app.context().hasComponent("eventrail-kafka-east")).isNotNull();
+                assertThat(app.context().hasComponent("eventrail-kafka-west")).isNotNull();
+                assertThat(KafkaTestCluster.endOffsets(topic).values().stream().mapToLong(Long::longValue).sum())
+                        .as("east cluster, topic " + topic).isEqualTo(1);
+                assertThat(secondAdmin.listTopics().names().get(30, TimeUnit.SECONDS))
+                        .as("west cluster").contains("west." + topic, "west." + topic + ".dlq").doesNotContain(topic);
+            }
         }
     }
 

@@ -30,27 +30,32 @@ public final class KafkaTestCluster {
     /** The bootstrap servers of the shared cluster, starting it on first call. */
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
-            try {
-                KafkaClusterTestKit c = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("offsets.topic.num.partitions", "3")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                        .setConfigProp("auto.create.topics.enable", "true")
-                        .build();
-                c.format();
-                c.startup();
-                c.waitForReadyBrokers();
-                cluster = c;
-                Runtime.getRuntime().addShutdownHook(new Thread(KafkaTestCluster::stop, "kafka-test-cluster-stop"));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot start the in-process Kafka test cluster (KafkaClusterTestKit): "
-                        + e, e);
-            }
+            cluster = startNew();
+            Runtime.getRuntime().addShutdownHook(new Thread(KafkaTestCluster::stop, "kafka-test-cluster-stop"));
         }
         return cluster.bootstrapServers();
+    }
+
+    /** Starts another, independent single-node cluster; the caller closes it. */
+    public static KafkaClusterTestKit startNew() {
+        try {
+            KafkaClusterTestKit c = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "3")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "true")
+                    .build();
+            c.format();
+            c.startup();
+            c.waitForReadyBrokers();
+            return c;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start an in-process Kafka test cluster (KafkaClusterTestKit): "
+                    + e, e);
+        }
     }
 
     /** An admin client of the shared cluster. */
