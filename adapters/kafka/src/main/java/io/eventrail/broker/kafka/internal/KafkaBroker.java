@@ -50,7 +50,8 @@ public final class KafkaBroker implements Broker {
     public static KafkaBroker open(BrokerContext context, KafkaSettings settings, Set<Capability> capabilities) {
         String component = context.componentName("kafka");
         if (context.camelContext().hasComponent(component) == null) {
-            KafkaComponent kafka = new KafkaComponent(context.camelContext());
+            KafkaComponent kafka = new CrashSafeKafkaComponent();
+            kafka.setCamelContext(context.camelContext());
             kafka.setConfiguration(configuration(settings));
             // a synchronous commit manager: offsets are committed with commitSync, per partition, after processing
             kafka.setKafkaManualCommitFactory(new DefaultKafkaManualCommitFactory());

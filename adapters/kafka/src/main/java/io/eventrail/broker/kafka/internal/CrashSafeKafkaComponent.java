@@ -1,0 +1,136 @@
+package io.eventrail.broker.kafka.internal;
+
+import java.util.Map;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Consumer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaComponentConfigurer;
+import org.apache.camel.component.kafka.KafkaEndpointConfigurer;
+import org.apache.camel.spi.PropertyConfigurer;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.spi.InflightRepository;
+import org.apache.camel.spi.UnitOfWork;
+import org.apache.camel.support.AsyncProcessorConverterHelper;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * camel-kafka's component whose consumers survive an {@link Error} thrown by the route (a crashing handler):
+ * camel-kafka catches only exceptions, so an Error would end the consumer thread silently with the record
+ * neither committed nor processed again. Here the Error becomes the exchange's failure, so the record is not
+ * committed and is read again, like any failed exchange (breakOnFirstError).
+ */
+final class CrashSafeKafkaComponent extends KafkaComponent {
+    // Camel finds the generated configurers by the @Component annotation, which a subclass does not inherit
+    private final PropertyConfigurer endpointConfigurer = new KafkaEndpointConfigurer();
+    private final PropertyConfigurer componentConfigurer = new KafkaComponentConfigurer();
+
+    @Override
+    public PropertyConfigurer getEndpointPropertyConfigurer() {
+        return endpointConfigurer;
+    }
+
+    @Override
+    public PropertyConfigurer getComponentPropertyConfigurer() {
+        return componentConfigurer;
+    }
+
+    @Override
+    protected KafkaEndpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        KafkaEndpoint configured = super.createEndpoint(uri, remaining, parameters);
+        CrashSafeEndpoint endpoint = new CrashSafeEndpoint(uri, this);
+        endpoint.setConfiguration(configured.getConfiguration());
+        endpoint.setKafkaClientFactory(configured.getKafkaClientFactory());
+        endpoint.setKafkaManualCommitFactory(configured.getKafkaManualCommitFactory());
+        return endpoint;
+    }
+
+    static final class CrashSafeEndpoint extends KafkaEndpoint {
+        CrashSafeEndpoint(String uri, KafkaComponent component) {
+            super(uri, component);
+        }
+
+        @Override
+        public Consumer createConsumer(Processor processor) throws Exception {
+            return super.createConsumer(new CrashSafeProcessor(AsyncProcessorConverterHelper.convert(processor)));
+        }
+    }
+
+    /** Turns an Error escaping the route into the exchange's exception and closes the exchange's books. */
+    static final class CrashSafeProcessor extends ServiceSupport implements AsyncProcessor {
+        private final AsyncProcessor delegate;
+
+        CrashSafeProcessor(AsyncProcessor delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void process(Exchange exchange) throws Exception {
+            try {
+                delegate.process(exchange);
+            } catch (Error crash) {
+                crashed(exchange, crash);
+            }
+        }
+
+        @Override
+        public boolean process(Exchange exchange, AsyncCallback callback) {
+            try {
+                return delegate.process(exchange, callback);
+            } catch (Error crash) {
+                crashed(exchange, crash);
+                callback.done(true);
+                return true;
+            }
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Exchange> processAsync(Exchange exchange) {
+            java.util.concurrent.CompletableFuture<Exchange> f = new java.util.concurrent.CompletableFuture<>();
+            process(exchange, doneSync -> f.complete(exchange));
+            return f;
+        }
+
+        private static void crashed(Exchange exchange, Error crash) {
+            exchange.setException(new ProcessingCrashedException(crash));
+            // the route's after-advices did not run: take the exchange out of the in-flight books so that a
+            // graceful stop does not wait for it
+            InflightRepository inflight = exchange.getContext().getInflightRepository();
+            String routeId = exchange.getFromRouteId();
+            if (routeId != null) {
+                inflight.remove(exchange, routeId);
+            }
+            UnitOfWork uow = exchange.getUnitOfWork();
+            if (uow != null) {
+                try {
+                    uow.done(exchange);
+                } catch (RuntimeException ignored) {
+                    inflight.remove(exchange);
+                }
+            } else {
+                inflight.remove(exchange);
+            }
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            ServiceHelper.startService(delegate);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            ServiceHelper.stopService(delegate);
+        }
+    }
+
+    /** The route threw an Error while processing a record; the record is read again. */
+    static final class ProcessingCrashedException extends RuntimeException {
+        ProcessingCrashedException(Error crash) {
+            super("processing crashed with " + crash.getClass().getName() + "; the record is not committed and is read again",
+                    crash);
+        }
+    }
+}
