@@ -186,9 +186,14 @@ public final class ConsumerPipeline {
                         MDC.remove("eventrail.event_type");
                     }
                 }
-            } catch (Exception | Error e) {
+            } catch (Exception e) {
                 release(claim);
                 throw e;
+            } catch (Error e) {
+                release(claim);
+                // Camel consumers catch exceptions, not errors: an Error escaping here would leak the exchange and
+                // kill the consumer thread, so it fails the exchange like any failure and the broker redelivers.
+                throw new IllegalStateException("handler of event " + safe(event.getId()) + " threw " + e, e);
             }
         };
     }

@@ -55,7 +55,7 @@ public final class BinaryHeaderCodec implements EventCodec {
         target.setHeader(prefix + "source", event.getSource().toString());
         target.setHeader(prefix + "type", event.getType());
         if (event.getTime() != null) {
-            target.setHeader(prefix + "time", event.getTime().toString());
+            target.setHeader(prefix + "time", event.getTime().format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         }
         if (event.getSubject() != null) {
             target.setHeader(prefix + "subject", event.getSubject());

@@ -80,4 +80,12 @@ class CodecTest {
         assertThat(Sanitize.redactSecrets("connect failed: password=hunter2; token: abc user=bob"))
                 .isEqualTo("connect failed: password=****; token: **** user=bob");
     }
+
+    @Test
+    void binaryModeWritesTimeAsRfc3339WithSeconds() {
+        Message m = new DefaultMessage(camel);
+        BinaryHeaderCodec.kafkaBinding().encode(CloudEventBuilder.v1().withId("1").withSource(URI.create("urn:s"))
+                .withType("T").withTime(OffsetDateTime.parse("2026-11-24T10:15:00Z")).build(), m);
+        assertThat(m.getHeader("ce_time")).isEqualTo("2026-11-24T10:15:00Z");
+    }
 }

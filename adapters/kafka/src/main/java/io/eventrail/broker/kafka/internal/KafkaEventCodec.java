@@ -5,7 +5,6 @@ import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.UnsendableEventException;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
 import java.nio.charset.StandardCharsets;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -31,10 +30,6 @@ final class KafkaEventCodec implements EventCodec {
     public void encode(CloudEvent event, Message target) {
         String key = target.getHeader(PARTITION_KEY, String.class);
         binding.encode(event, target);
-        if (event.getTime() != null) {
-            // RFC 3339 always has seconds; OffsetDateTime.toString() drops them when they are zero
-            target.setHeader("ce_time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.getTime()));
-        }
         if (key != null) {
             target.setHeader(KafkaConstants.KEY, key);
         }
