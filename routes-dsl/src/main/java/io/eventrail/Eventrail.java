@@ -8,7 +8,15 @@ import io.eventrail.internal.DataValidation;
 import io.eventrail.internal.DefaultEventPublisher;
 import io.eventrail.internal.EventCatalog;
 import io.eventrail.internal.Metrics;
+import io.eventrail.internal.ProbeHealthCheck;
+import io.eventrail.internal.PrometheusScrape;
 import io.eventrail.internal.SettingsLoader;
+import io.eventrail.internal.Tracing;
+import io.eventrail.management.ManagementServer;
+import io.eventrail.management.ManagementSettings;
+import io.eventrail.spi.ops.BacklogProbe;
+import io.eventrail.spi.ops.HealthProbe;
+import io.micrometer.core.instrument.Gauge;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerContext;
@@ -23,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -31,6 +40,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,18 +67,24 @@ public final class Eventrail extends ServiceSupport {
     private final DefaultEventPublisher publisher;
     private final Set<String> publishRoutes = Collections.synchronizedSet(new HashSet<>());
     private final Map<String, ConsumerPipeline> pipelines = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Tracing tracing;
+    private final ManagementSettings management;
 
     private Eventrail(CamelContext context) {
         this.context = context;
         this.adapters = discoverAdapters(context);
-        this.settings = SettingsLoader.load(context, adapters);
+        Map<String, String> raw = SettingsLoader.collect(context, adapters);
+        this.settings = SettingsLoader.parse(raw, adapters);
+        this.management = ManagementSettings.parse(raw);
         this.catalog = new EventCatalog(new DataValidation(settings.limits()));
-        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
-        this.metrics = new Metrics(registry != null ? registry : new SimpleMeterRegistry());
+        this.metrics = new Metrics(meterRegistry(context, management));
+        this.tracing = Tracing.of(context);
         this.idempotencyStore = createStore(context, settings);
+        registerHealthCheck("idempotency-store", "idempotency store",
+                idempotencyStore instanceof HealthProbe p ? p : null);
         this.template = context.createProducerTemplate();
         URI source = URI.create(settings.source() != null ? settings.source() : "urn:eventrail:" + context.getName());
-        this.publisher = new DefaultEventPublisher(catalog, this::broker, template, source, metrics);
+        this.publisher = new DefaultEventPublisher(catalog, this::broker, template, source, metrics, tracing);
         LOG.info("Eventrail settings: default broker '{}', brokers {}", settings.defaultBroker(),
                 describeBrokers());
     }
@@ -87,6 +103,9 @@ public final class Eventrail extends ServiceSupport {
             context.getRegistry().bind(REGISTRY_NAME, created);
             try {
                 context.addService(created, true, true);
+                if (created.management.enabled()) {
+                    context.addService(new ManagementServer(context, created, created.management), true, true);
+                }
                 context.addStartupListener(new StartupListener() {
                     @Override
                     public void onCamelContextStarting(CamelContext ctx, boolean alreadyStarted) {
@@ -115,6 +134,11 @@ public final class Eventrail extends ServiceSupport {
     /** The meter registry the pipeline records in (the context's, or a private simple one). */
     public MeterRegistry meterRegistry() {
         return metrics.registry();
+    }
+
+    /** The validated {@code eventrail.management.*} settings. */
+    public ManagementSettings managementSettings() {
+        return management;
     }
 
     public IdempotencyStore idempotencyStore() {
@@ -151,6 +175,8 @@ public final class Eventrail extends ServiceSupport {
         }
         Broker broker = adapters.get(b.type()).open(new BrokerContext(name, b.options(), context));
         LOG.info("Broker '{}' of type {} opened: {}", name, b.type(), b.options());
+        registerHealthCheck("broker-" + name, "broker '" + name + "' (" + b.type() + ")",
+                broker instanceof HealthProbe p ? p : null);
         return broker;
     }
 
@@ -208,18 +234,63 @@ public final class Eventrail extends ServiceSupport {
         Broker broker = broker(brokerName);
         ConsumerPipeline pipeline = new ConsumerPipeline(new ConsumerPipeline.Spec(c.id(), d, s, broker, c.handlers(),
                 retry, c.idempotencyKey(), c.idempotent(), settings.idempotency().lease()), catalog, idempotencyStore,
-                metrics, template, null);
+                metrics, template, null, tracing);
         synchronized (pipelines) {
             if (pipelines.putIfAbsent(c.id(), pipeline) != null) {
                 throw new IllegalArgumentException("pipeline id '" + c.id() + "' is declared twice; name one with .id(...)");
             }
         }
         broker.provision(d, s);
+        if (broker instanceof BacklogProbe probe) {
+            registerBacklogGauges(probe, broker, d, s);
+        }
         boolean enabled = o == null || o.enabled() == null || o.enabled();
         builder.from(broker.consumerUri(d, s)).routeId("eventrail-consume-" + c.id()).autoStartup(enabled)
                 .process(pipeline.validate()).id("validate-" + c.id())
                 .process(pipeline.deduplicate()).id("deduplicate-" + c.id())
                 .process(pipeline.handle()).id("handle-" + c.id());
+    }
+
+    private void registerBacklogGauges(BacklogProbe probe, Broker broker, Destination d, Subscription s) {
+        MeterRegistry registry = metrics.registry();
+        String[] tags = Metrics.clean(new String[] {Metrics.SYSTEM, broker.type(), Metrics.BROKER, broker.name(),
+            Metrics.DESTINATION, d.name(), Metrics.GROUP, s.group()});
+        Gauge.builder(Metrics.BACKLOG, probe, p -> orNaN(p.depth(d, s))).tags(tags).strongReference(true)
+                .description("Events waiting for the consumer group").register(registry);
+        Gauge.builder(Metrics.DEAD_LETTER_DEPTH, probe, p -> orNaN(p.deadLetterDepth(d, s))).tags(tags)
+                .strongReference(true).description("Events in the consumer group's dead letter").register(registry);
+        Gauge.builder(Metrics.DEAD_LETTER_AGE, probe, p -> p.oldestDeadLetterAge(d, s)
+                        .map(a -> a.toMillis() / 1000.0).orElse(0.0)).tags(tags).strongReference(true)
+                .baseUnit("seconds").description("Age of the consumer group's oldest dead letter (0 when none)")
+                .register(registry);
+    }
+
+    private static double orNaN(OptionalLong v) {
+        return v.isPresent() ? v.getAsLong() : Double.NaN;
+    }
+
+    private void registerHealthCheck(String id, String what, HealthProbe probe) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry == null) {
+            LOG.debug("No Camel health-check registry (add camel-health); readiness check {} not registered", id);
+            return;
+        }
+        ProbeHealthCheck check = new ProbeHealthCheck(id, what, probe);
+        check.setCamelContext(context);
+        registry.register(check);
+    }
+
+    private static MeterRegistry meterRegistry(CamelContext context, ManagementSettings management) {
+        MeterRegistry bound = context.getRegistry().findSingleByType(MeterRegistry.class);
+        if (bound != null) {
+            return bound;
+        }
+        if (management.enabled() && PrometheusScrape.available()) {
+            MeterRegistry prometheus = PrometheusScrape.newRegistry();
+            context.getRegistry().bind("eventrailPrometheusMeterRegistry", prometheus);
+            return prometheus;
+        }
+        return new SimpleMeterRegistry();
     }
 
     private void checkPipelineOverrides() {

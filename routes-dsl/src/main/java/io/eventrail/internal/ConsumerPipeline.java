@@ -12,6 +12,8 @@ import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.Sanitize;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -19,9 +21,9 @@ import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The consumer side of one pipeline as three Camel processors: {@link #validate()} (read and validate;
@@ -35,6 +37,7 @@ public final class ConsumerPipeline {
     static final String HEADERS = "eventrail.headers";
     static final String EVENT = "eventrail.event";
     static final String CLAIM = "eventrail.claim";
+    static final String SPAN = "eventrail.span";
     /** The longest exception message kept in a dead letter. */
     static final int MAX_EXCEPTION_MESSAGE = 1000;
 
@@ -53,6 +56,7 @@ public final class ConsumerPipeline {
     private final ProducerTemplate template;
     private final String deadLetterUri;
     private final NoHandlerPolicy noHandler;
+    private final Tracing tracing;
 
     /** What happens to an event no handler of the pipeline knows. */
     @FunctionalInterface
@@ -62,7 +66,7 @@ public final class ConsumerPipeline {
     }
 
     public ConsumerPipeline(Spec spec, EventCatalog catalog, IdempotencyStore store, Metrics metrics,
-                            ProducerTemplate template, NoHandlerPolicy noHandler) {
+                            ProducerTemplate template, NoHandlerPolicy noHandler, Tracing tracing) {
         this.spec = spec;
         this.catalog = catalog;
         this.store = store;
@@ -70,6 +74,7 @@ public final class ConsumerPipeline {
         this.template = template;
         this.deadLetterUri = spec.broker().deadLetterUri(spec.destination(), spec.subscription());
         this.noHandler = noHandler != null ? noHandler : this::deadLetterNoHandler;
+        this.tracing = tracing;
     }
 
     public Spec spec() {
@@ -93,8 +98,9 @@ public final class ConsumerPipeline {
                 reject(exchange, null, e);
                 return;
             }
+            trace(exchange, event);
             var violations = catalog.validate(event);
-            metrics.count(Metrics.RECEIVED, tags(event.getType()));
+            metrics.count(Metrics.CONSUMED, where(event.getType()));
             if (!violations.isEmpty()) {
                 reject(exchange, event, new InvalidEventException(event.getType(), violations));
                 return;
@@ -121,7 +127,7 @@ public final class ConsumerPipeline {
             switch (claim) {
                 case ACQUIRED -> exchange.setProperty(CLAIM, key);
                 case DUPLICATE -> {
-                    metrics.count(Metrics.DUPLICATES, tags(event.getType()));
+                    metrics.count(Metrics.DUPLICATES, where(event.getType()));
                     LOG.info("Duplicate event skipped: id={} type={} group={}", safe(event.getId()),
                             safe(event.getType()), spec.subscription().group());
                     exchange.setRouteStop(true);
@@ -150,20 +156,23 @@ public final class ConsumerPipeline {
                 Event e = new Event(event);
                 RetryPolicy retry = spec.retry();
                 Instant firstFailure = null;
+                Span span = exchange.getProperty(SPAN, Span.class);
                 for (int attempt = 1; ; attempt++) {
                     long start = System.nanoTime();
-                    MDC.put("eventrail.event_id", safe(event.getId()));
-                    MDC.put("eventrail.event_type", safe(event.getType()));
-                    try {
+                    try (Scope ignored = span == null ? null : span.makeCurrent()) {
                         handler.handle(e);
-                        metrics.time(Duration.ofNanos(System.nanoTime() - start), tags(event.getType()));
-                        metrics.count(Metrics.PROCESSED, tags(event.getType()));
+                        metrics.time(Duration.ofNanos(System.nanoTime() - start), null, where(event.getType()));
+                        metrics.count(Metrics.PROCESSED, where(event.getType()));
                         if (claim != null) {
                             store.complete(spec.subscription().group(), claim);
                             claim = null;
                         }
                         return;
                     } catch (Exception failure) {
+                        metrics.time(Duration.ofNanos(System.nanoTime() - start), failure, where(event.getType()));
+                        if (span != null) {
+                            span.addEvent("attempt " + attempt + " failed: " + failure.getClass().getName());
+                        }
                         Instant now = Instant.now();
                         firstFailure = firstFailure == null ? now : firstFailure;
                         if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
@@ -176,14 +185,11 @@ public final class ConsumerPipeline {
                                     event.getType());
                             return;
                         }
-                        metrics.count(Metrics.RETRIED, tags(event.getType()));
+                        metrics.count(Metrics.RETRIED, where(event.getType()));
                         Duration wait = retry.backoffAfter(attempt);
                         LOG.debug("Attempt {} of event {} failed, retrying in {} ms: {}", attempt, safe(event.getId()),
                                 wait.toMillis(), safe(Sanitize.redactSecrets(failure.toString())));
                         Thread.sleep(wait.toMillis());
-                    } finally {
-                        MDC.remove("eventrail.event_id");
-                        MDC.remove("eventrail.event_type");
                     }
                 }
             } catch (Exception e) {
@@ -207,8 +213,7 @@ public final class ConsumerPipeline {
 
     private void reject(Exchange exchange, CloudEvent event, RuntimeException why) {
         String type = event == null ? null : event.getType();
-        metrics.count(Metrics.REJECTED, "reason", "invalid", "destination", spec.destination().name(),
-                "group", spec.subscription().group());
+        metrics.count(Metrics.REJECTED, DeadLetterHeaders.REASON_INVALID, where(type));
         LOG.warn("Invalid event dead-lettered: id={} group={} reason=invalid: {}",
                 event == null ? "unknown" : safe(event.getId()), spec.subscription().group(),
                 safe(Sanitize.redactSecrets(why.getMessage())));
@@ -239,8 +244,7 @@ public final class ConsumerPipeline {
             throw new IllegalStateException("dead letter of group '" + spec.subscription().group()
                     + "' could not be written; the broker will redeliver the event", result.getException());
         }
-        metrics.count(Metrics.DEAD_LETTERED, "reason", reason, "destination", spec.destination().name(),
-                "group", spec.subscription().group(), "type", type);
+        metrics.count(Metrics.DEAD_LETTERED, reason, where(type));
         exchange.setRouteStop(true);
     }
 
@@ -271,9 +275,30 @@ public final class ConsumerPipeline {
         }
     }
 
-    private String[] tags(String type) {
-        return new String[] {"broker", spec.broker().name(), "destination", spec.destination().name(),
-            "group", spec.subscription().group(), "type", type};
+    private Metrics.Where where(String type) {
+        return new Metrics.Where(spec.broker().type(), spec.broker().name(), spec.destination().name(),
+                spec.subscription().group(), type);
+    }
+
+    /**
+     * Starts the event's process span (a child of the trace context the event carries) and sets the MDC
+     * keys for every later log line of this exchange; both end when the exchange completes.
+     */
+    private void trace(Exchange exchange, CloudEvent event) {
+        Span span = tracing.startProcess(event, spec.broker().type(), spec.destination().name(),
+                spec.subscription().group());
+        exchange.setProperty(SPAN, span);
+        Mdc.Scope mdc = Mdc.open(event, spec.destination().name(), spec.subscription().group(), span);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                if (done.getException() != null) {
+                    Tracing.fail(span, done.getException());
+                }
+                span.end();
+                mdc.close();
+            }
+        });
     }
 
     private static String safe(String s) {

@@ -9,10 +9,13 @@ import io.eventrail.EventPublisher;
 import io.eventrail.InvalidEventException;
 import io.eventrail.PublishException;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.UnsendableEventException;
 import io.eventrail.spi.codec.Sanitize;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -41,18 +44,20 @@ public final class DefaultEventPublisher implements EventPublisher {
     private final ProducerTemplate template;
     private final URI defaultSource;
     private final Metrics metrics;
+    private final Tracing tracing;
     private volatile NoConsumerPolicy noConsumer = (event, broker, destination, cause) -> {
         throw new PublishException(event.getId(), "event " + event.getId() + " was not published: no consumer group"
                 + " receives destination '" + destination + "' on broker '" + broker + "'", cause);
     };
 
     public DefaultEventPublisher(EventCatalog catalog, Function<String, Broker> brokers, ProducerTemplate template,
-                                 URI defaultSource, Metrics metrics) {
+                                 URI defaultSource, Metrics metrics, Tracing tracing) {
         this.catalog = catalog;
         this.brokers = brokers;
         this.template = template;
         this.defaultSource = defaultSource;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     /** Sets what happens to an event no consumer group can receive. */
@@ -110,43 +115,72 @@ public final class DefaultEventPublisher implements EventPublisher {
     private String send(CloudEvent event) {
         EventCatalog.TypeRoute route = catalog.find(event.getType());
         if (route == null) {
-            metrics.count(Metrics.REJECTED, "reason", "unknown-type");
+            metrics.count(Metrics.REJECTED, "unknown-type", new Metrics.Where(null, null, null, null, event.getType()));
             throw new InvalidEventException(event.getType(), List.of("event type '" + Sanitize.forMessage(event.getType())
                     + "' is not declared; declare it with eventType(\"...\") in an EventRoutes"));
         }
-        List<String> violations = catalog.validate(event);
-        if (!violations.isEmpty()) {
-            metrics.count(Metrics.REJECTED, "reason", "invalid", "type", event.getType());
-            throw new InvalidEventException(event.getType(), violations);
+        return deliver(event, route, route.broker(), route.destination(), routeUri(route.broker(), route.destination()));
+    }
+
+    /**
+     * Publishes {@code event} to {@code destination} of broker instance {@code brokerName}, whatever
+     * destination its type is declared with: validation (when the type is declared here), tracing,
+     * metrics and confirmation as for {@link #publish(CloudEvent)}. Used by the control plane to replay
+     * an event to its original or a chosen destination; the event keeps its id and source, so the
+     * consumers' idempotency recognises an event that already had its effect.
+     */
+    public String publishTo(CloudEvent event, String brokerName, String destination) {
+        EventCatalog.TypeRoute route = catalog.find(event.getType());
+        Broker broker = brokers.apply(brokerName);
+        String uri = route != null && route.broker().equals(brokerName) && route.destination().equals(destination)
+                ? routeUri(brokerName, destination) : broker.producerUri(Destination.of(destination));
+        return deliver(event, route, brokerName, destination, uri);
+    }
+
+    private String deliver(CloudEvent original, EventCatalog.TypeRoute route, String brokerName, String destination,
+                           String uri) {
+        Broker broker = brokers.apply(brokerName);
+        Metrics.Where where = new Metrics.Where(broker.type(), brokerName, destination, null, original.getType());
+        if (route != null) {
+            List<String> violations = catalog.validate(original);
+            if (!violations.isEmpty()) {
+                metrics.count(Metrics.REJECTED, "invalid", where);
+                throw new InvalidEventException(original.getType(), violations);
+            }
         }
-        Broker broker = brokers.apply(route.broker());
-        String key = route.partitionKey().apply(new Event(event));
-        Exchange result = template.send(routeUri(route.broker(), route.destination()), exchange -> {
-            if (key != null) {
-                exchange.getMessage().setHeader(EventCodec.PARTITION_KEY, key);
+        Span span = tracing.startPublish(original, broker.type(), destination);
+        CloudEvent event = Tracing.inject(original, span);
+        try (Scope ignored = span.makeCurrent(); Mdc.Scope mdc = Mdc.open(event, destination, null, span)) {
+            String key = route != null ? route.partitionKey().apply(new Event(event)) : event.getSubject();
+            Exchange result = template.send(uri, exchange -> {
+                if (key != null) {
+                    exchange.getMessage().setHeader(EventCodec.PARTITION_KEY, key);
+                }
+                broker.codec().encode(event, exchange.getMessage());
+            });
+            Exception failure = result.getException();
+            if (failure != null) {
+                Tracing.fail(span, failure);
+                NoConsumerException nc = find(failure, NoConsumerException.class);
+                if (nc != null) {
+                    noConsumer.accept(event, brokerName, destination, nc);
+                    return event.getId();
+                }
+                UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
+                if (unsendable != null) {
+                    metrics.count(Metrics.REJECTED, "unsendable", where);
+                    throw new InvalidEventException(event.getType(), List.of(unsendable.getMessage()));
+                }
+                throw new PublishException(event.getId(), "publish of event " + event.getId() + " to '"
+                        + destination + "' on broker '" + brokerName + "' was not confirmed: "
+                        + Sanitize.redactSecrets(String.valueOf(failure.getMessage())), failure);
             }
-            broker.codec().encode(event, exchange.getMessage());
-        });
-        Exception failure = result.getException();
-        if (failure != null) {
-            NoConsumerException nc = find(failure, NoConsumerException.class);
-            if (nc != null) {
-                noConsumer.accept(event, route.broker(), route.destination(), nc);
-                return event.getId();
-            }
-            UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
-            if (unsendable != null) {
-                metrics.count(Metrics.REJECTED, "reason", "unsendable", "type", event.getType());
-                throw new InvalidEventException(event.getType(), List.of(unsendable.getMessage()));
-            }
-            throw new PublishException(event.getId(), "publish of event " + event.getId() + " to '"
-                    + route.destination() + "' on broker '" + route.broker() + "' was not confirmed: "
-                    + Sanitize.redactSecrets(String.valueOf(failure.getMessage())), failure);
+            metrics.count(Metrics.SENT, where);
+            LOG.debug("Published event id={} type={} to {}", event.getId(), event.getType(), destination);
+            return event.getId();
+        } finally {
+            span.end();
         }
-        metrics.count(Metrics.PUBLISHED, "broker", route.broker(), "destination", route.destination(),
-                "type", event.getType());
-        LOG.debug("Published event id={} type={} to {}", event.getId(), event.getType(), route.destination());
-        return event.getId();
     }
 
     private static byte[] toBytes(String type, Object data) {

@@ -806,13 +806,13 @@ public abstract class BrokerConformanceKit {
             rec.await(1, timeout());
             if (!has(Capability.FIFO_DEDUP)) {
                 // the broker delivers both; the pipeline must recognise the second
-                Await.until(timeout(), () -> n.counter("eventrail.events.duplicates", "group", group) >= 1,
+                Await.until(timeout(), () -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1,
                         () -> "eventrail.events.duplicates of group " + group + " to reach 1");
             }
             quiet();
             assertThat(rec.ids()).containsExactly(event.getId());
             if (!has(Capability.FIFO_DEDUP)) {
-                assertThat(n.counter("eventrail.events.duplicates", "group", group)).isEqualTo(1.0);
+                assertThat(n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group)).isEqualTo(1.0);
             }
         }
 
@@ -878,7 +878,7 @@ public abstract class BrokerConformanceKit {
             rec.await(1, timeout());
             quiet();
             assertThat(rec.ids()).containsExactly(event.getId());
-            assertThat(n.counter("eventrail.events.received", "group", group))
+            assertThat(n.counter("messaging.client.consumed.messages", "messaging.consumer.group.name", group))
                     .as("the group received the message once").isEqualTo(1.0);
         }
     }

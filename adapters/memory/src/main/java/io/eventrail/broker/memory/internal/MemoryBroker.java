@@ -7,10 +7,26 @@ import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
+import io.eventrail.spi.ops.BacklogProbe;
+import io.eventrail.spi.ops.DeadLetter;
+import io.eventrail.spi.ops.DeadLetterControl;
+import io.eventrail.spi.ops.DeadLetterQuery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 
-/** One open memory broker instance: a Camel component over a JVM-wide {@link MemoryQueues} of its name. */
-public final class MemoryBroker implements Broker {
+/**
+ * One open memory broker instance: a Camel component over a JVM-wide {@link MemoryQueues} of its name.
+ * Its backlog is the group queue's size; its dead letters are read in place (a dead letter's id is
+ * {@code <dead-letter destination>/<message id>}).
+ */
+public final class MemoryBroker implements Broker, BacklogProbe, DeadLetterControl {
     /** The group whose queue holds a destination's dead letters until they are read. */
     static final String DEAD_LETTER_GROUP = "dead-letters";
 
@@ -93,5 +109,91 @@ public final class MemoryBroker implements Broker {
 
     private static String deadLetterDestination(Destination destination, Subscription subscription) {
         return destination.name() + "." + subscription.group() + ".dlq";
+    }
+
+    @Override
+    public OptionalLong depth(Destination destination, Subscription subscription) {
+        BlockingQueue<MemoryQueues.StoredMessage> q = queues.queue(destination.name(), subscription.group());
+        return q == null ? OptionalLong.empty() : OptionalLong.of(q.size());
+    }
+
+    @Override
+    public OptionalLong deadLetterDepth(Destination destination, Subscription subscription) {
+        BlockingQueue<MemoryQueues.StoredMessage> q = deadLetters(destination, subscription);
+        return q == null ? OptionalLong.empty() : OptionalLong.of(q.size());
+    }
+
+    @Override
+    public Optional<Duration> oldestDeadLetterAge(Destination destination, Subscription subscription) {
+        BlockingQueue<MemoryQueues.StoredMessage> q = deadLetters(destination, subscription);
+        MemoryQueues.StoredMessage head = q == null ? null : q.peek();
+        return head == null ? Optional.empty() : Optional.of(Duration.between(head.enqueued(), Instant.now()));
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(DeadLetterQuery query) {
+        record Found(long seq, DeadLetter letter) {
+        }
+        List<Found> found = new ArrayList<>();
+        for (String d : queues.destinations()) {
+            BlockingQueue<MemoryQueues.StoredMessage> q = queues.queue(d, DEAD_LETTER_GROUP);
+            if (q != null) {
+                for (MemoryQueues.StoredMessage m : q) {
+                    DeadLetter letter = toDeadLetter(d, m);
+                    if (query.matches(letter)) {
+                        found.add(new Found(m.id(), letter));
+                    }
+                }
+            }
+        }
+        return found.stream().sorted(Comparator.comparingLong(Found::seq)).limit(query.limit()).map(Found::letter)
+                .toList();
+    }
+
+    @Override
+    public Optional<DeadLetter> deadLetter(String id) {
+        return find(id).map(m -> toDeadLetter(destinationOf(id), m));
+    }
+
+    @Override
+    public boolean removeDeadLetter(String id) {
+        Optional<MemoryQueues.StoredMessage> m = find(id);
+        BlockingQueue<MemoryQueues.StoredMessage> q = m.isEmpty() ? null : queues.queue(destinationOf(id), DEAD_LETTER_GROUP);
+        return q != null && q.remove(m.get());
+    }
+
+    private Optional<MemoryQueues.StoredMessage> find(String id) {
+        int slash = id.lastIndexOf('/');
+        if (slash <= 0) {
+            return Optional.empty();
+        }
+        long seq;
+        try {
+            seq = Long.parseLong(id.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        BlockingQueue<MemoryQueues.StoredMessage> q = queues.queue(id.substring(0, slash), DEAD_LETTER_GROUP);
+        if (q == null) {
+            return Optional.empty();
+        }
+        for (MemoryQueues.StoredMessage m : q) {
+            if (m.id() == seq) {
+                return Optional.of(m);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String destinationOf(String id) {
+        return id.substring(0, id.lastIndexOf('/'));
+    }
+
+    private static DeadLetter toDeadLetter(String deadLetterDestination, MemoryQueues.StoredMessage m) {
+        return DeadLetter.of(deadLetterDestination + "/" + m.id(), m.body(), m.headers());
+    }
+
+    private BlockingQueue<MemoryQueues.StoredMessage> deadLetters(Destination destination, Subscription subscription) {
+        return queues.queue(deadLetterDestination(destination, subscription), DEAD_LETTER_GROUP);
     }
 }

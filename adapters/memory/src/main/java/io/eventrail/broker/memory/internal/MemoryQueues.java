@@ -1,12 +1,15 @@
 package io.eventrail.broker.memory.internal;
 
 import io.eventrail.spi.NoConsumerException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The queues of one named memory broker, JVM-wide: destination → consumer group → queue. A group's
@@ -15,10 +18,20 @@ import java.util.concurrent.TimeUnit;
 public final class MemoryQueues {
     private static final Map<String, MemoryQueues> INSTANCES = new ConcurrentHashMap<>();
 
-    /** A message as the broker holds it: bytes and text headers, plus its delivery count. */
-    public record StoredMessage(byte[] body, Map<String, Object> headers, int deliveries) {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    /**
+     * A message as the broker holds it: a JVM-unique id, when it was first enqueued, bytes and text
+     * headers, plus its delivery count.
+     */
+    public record StoredMessage(long id, Instant enqueued, byte[] body, Map<String, Object> headers, int deliveries) {
+        /** A new message with the next id, enqueued now. */
+        public StoredMessage(byte[] body, Map<String, Object> headers, int deliveries) {
+            this(SEQUENCE.incrementAndGet(), Instant.now(), body, headers, deliveries);
+        }
+
         StoredMessage redelivered() {
-            return new StoredMessage(body, headers, deliveries + 1);
+            return new StoredMessage(id, enqueued, body, headers, deliveries + 1);
         }
     }
 
@@ -70,5 +83,16 @@ public final class MemoryQueues {
     public List<String> groups(String destination) {
         Map<String, BlockingQueue<StoredMessage>> groups = destinations.get(destination);
         return groups == null ? List.of() : List.copyOf(groups.keySet());
+    }
+
+    /** {@code group}'s queue on {@code destination}, or null when the group never subscribed there. */
+    public BlockingQueue<StoredMessage> queue(String destination, String group) {
+        Map<String, BlockingQueue<StoredMessage>> groups = destinations.get(destination);
+        return groups == null ? null : groups.get(group);
+    }
+
+    /** Every destination that has at least one subscribed group. */
+    public Set<String> destinations() {
+        return Set.copyOf(destinations.keySet());
     }
 }

@@ -1,0 +1,120 @@
+package io.eventrail.broker.memory.ops;
+
+import io.eventrail.EventPublisher;
+import io.eventrail.Eventrail;
+import io.eventrail.management.ManagementServer;
+import io.eventrail.tck.internal.KitRoutes;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/** One application in an operations test: a Camel context on a fresh memory broker instance. Owned by one test. */
+final class OpsApp implements AutoCloseable {
+    private static final AtomicLong SEQ = new AtomicLong();
+
+    final String broker;
+    final DefaultCamelContext context = new DefaultCamelContext();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** An app on a new memory broker instance of {@code type} (its queues are fresh: the name is unique). */
+    OpsApp(String type) {
+        broker = "ops" + SEQ.incrementAndGet() + "-" + System.nanoTime();
+        properties.put("eventrail.broker", broker);
+        properties.put("eventrail.brokers." + broker + ".type", type);
+        properties.put("eventrail.brokers." + broker + ".redelivery-delay", "20ms");
+        properties.put("eventrail.brokers." + broker + ".poll-timeout", "50ms");
+        properties.put("eventrail.retry.max-attempts", "2");
+        properties.put("eventrail.retry.initial-backoff", "10ms");
+    }
+
+    OpsApp() {
+        this("memory");
+    }
+
+    /** Adds a property (before {@link #routes}). */
+    OpsApp with(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
+    /** Adds event routes declared in {@code body} (settings are read here). */
+    OpsApp routes(Consumer<KitRoutes> body) throws Exception {
+        Properties p = new Properties();
+        p.putAll(properties);
+        context.getPropertiesComponent().setInitialProperties(p);
+        context.addRoutes(new KitRoutes(body));
+        return this;
+    }
+
+    OpsApp start() {
+        context.start();
+        return this;
+    }
+
+    CamelContext context() {
+        return context;
+    }
+
+    Eventrail eventrail() {
+        return Eventrail.of(context);
+    }
+
+    EventPublisher publisher() {
+        return eventrail().publisher();
+    }
+
+    /** The management server's base URL. */
+    String base() {
+        ManagementServer server = context.hasService(ManagementServer.class);
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(String method, String path, String body, String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until {@code condition} holds, at most 10 s, polling every 20 ms; fails naming {@code what}. */
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after 10s waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        context.stop();
+    }
+}

@@ -1,0 +1,93 @@
+package io.eventrail.broker.memory.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventrail.internal.Mdc;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.opentelemetry2.OpenTelemetryTracer;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+class TracingTest {
+
+    @Test
+    void oneTraceFromIngestRouteThroughPublishAndBrokerHopToHandler() throws Exception {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(provider)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+        Map<String, String> seen = new ConcurrentHashMap<>();
+        CountDownLatch handled = new CountDownLatch(1);
+        try (OpsApp app = new OpsApp()) {
+            app.context().getRegistry().bind("tracer", Tracer.class, otel.getTracer("test"));
+            app.context().getRegistry().bind("propagators", ContextPropagators.class, otel.getPropagators());
+            OpenTelemetryTracer camelTracing = new OpenTelemetryTracer();
+            camelTracing.init(app.context());
+            app.routes(r -> {
+                r.type("order.placed").destination("orders");
+                r.consumer("orders").group("shipping").on("order.placed", e -> {
+                    SpanContext current = Span.current().getSpanContext();
+                    seen.put("handlerTrace", current.getTraceId());
+                    seen.put("handlerSpan", current.getSpanId());
+                    seen.put("traceparent", String.valueOf(e.extension("traceparent")));
+                    seen.put("eventId", e.id());
+                    for (String k : List.of(Mdc.EVENT_ID, Mdc.EVENT_TYPE, Mdc.GROUP, Mdc.TRACE_ID)) {
+                        seen.put("mdc." + k, String.valueOf(MDC.get(k)));
+                    }
+                    handled.countDown();
+                });
+                // the HTTP ingest stand-in: a plain Camel route that publishes
+                r.from("direct:ingest").routeId("ingest")
+                        .process(ex -> app.publisher().publish("order.placed", Map.of("orderId", "o-1")));
+            }).start();
+
+            app.context().createProducerTemplate().sendBody("direct:ingest", "{}");
+
+            assertThat(handled.await(10, TimeUnit.SECONDS)).as("handler called").isTrue();
+            OpsApp.await("the process span to end", () -> find(exporter, "orders process") != null);
+            SpanData publish = find(exporter, "orders publish");
+            SpanData process = find(exporter, "orders process");
+            SpanData ingest = exporter.getFinishedSpanItems().stream()
+                    .filter(s -> s.getSpanId().equals(publish.getParentSpanId())).findFirst().orElse(null);
+
+            assertThat(ingest).as("the publish span is a child of the Camel ingest route's span: "
+                    + exporter.getFinishedSpanItems()).isNotNull();
+            String trace = ingest.getTraceId();
+            assertThat(publish.getTraceId()).isEqualTo(trace);
+            assertThat(publish.getKind()).isEqualTo(SpanKind.PRODUCER);
+            assertThat(process.getTraceId()).isEqualTo(trace);
+            assertThat(process.getKind()).isEqualTo(SpanKind.CONSUMER);
+            assertThat(process.getParentSpanId()).as("handler span is a child of the publish span")
+                    .isEqualTo(publish.getSpanId());
+            assertThat(process.getAttributes().asMap().toString()).contains("shipping").contains("orders");
+            assertThat(seen.get("handlerTrace")).isEqualTo(trace);
+            assertThat(seen.get("handlerSpan")).isEqualTo(process.getSpanId());
+            assertThat(seen.get("traceparent")).isEqualTo("00-" + trace + "-" + publish.getSpanId() + "-01");
+            assertThat(seen.get("mdc." + Mdc.TRACE_ID)).isEqualTo(trace);
+            assertThat(seen.get("mdc." + Mdc.EVENT_ID)).isEqualTo(seen.get("eventId"));
+            assertThat(seen.get("mdc." + Mdc.EVENT_TYPE)).isEqualTo("order.placed");
+            assertThat(seen.get("mdc." + Mdc.GROUP)).isEqualTo("shipping");
+        } finally {
+            provider.close();
+        }
+    }
+
+    private static SpanData find(InMemorySpanExporter exporter, String name) {
+        return exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).findFirst().orElse(null);
+    }
+}
