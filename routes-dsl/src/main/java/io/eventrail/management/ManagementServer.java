@@ -187,6 +187,9 @@ public final class ManagementServer extends ServiceSupport {
 
     private void deadLetters(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getRawPath();
+        if (!path.equals("/dead-letters") && !path.startsWith("/dead-letters/")) {
+            throw new HttpError(404, "no such path: " + Sanitize.forMessage(path));
+        }
         String rest = path.length() > "/dead-letters".length() ? path.substring("/dead-letters".length() + 1) : "";
         Map<String, String> query = query(ex);
         String m = ex.getRequestMethod();
@@ -379,6 +382,10 @@ public final class ManagementServer extends ServiceSupport {
     }
 
     private static void method(HttpExchange ex, String expected) {
+        String path = ex.getRequestURI().getRawPath();
+        if (!path.equals(ex.getHttpContext().getPath())) {
+            throw new HttpError(404, "no such path: " + Sanitize.forMessage(path));
+        }
         if (!expected.equals(ex.getRequestMethod())) {
             throw new HttpError(405, "use " + expected);
         }
