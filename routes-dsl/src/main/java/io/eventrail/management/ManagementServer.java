@@ -246,7 +246,7 @@ public final class ManagementServer extends ServiceSupport {
             throw new HttpError(400, "replay needs \"ids\": [...] or a \"filter\": {...}");
         }
         ControlPlane.Selection selection = ids.isEmpty()
-                ? new ControlPlane.Selection(List.of(), f.get("broker"), filter(f, false))
+                ? new ControlPlane.Selection(List.of(), f.get("broker"), filter(f, true))
                 : ControlPlane.Selection.ids(ids);
         String target = req.hasNonNull("destination") ? req.get("destination").asText() : null;
         double rate = req.hasNonNull("ratePerSecond") ? req.get("ratePerSecond").asDouble() : settings.replayRate();
@@ -278,11 +278,12 @@ public final class ManagementServer extends ServiceSupport {
         return Boolean.parseBoolean(query.getOrDefault("dryRun", "false"));
     }
 
-    private static DeadLetterQuery filter(Map<String, String> q, boolean forPurge) {
+    /** The query of filter parameters {@code q}; without a limit, a bulk request (replay, purge) takes up to the maximum. */
+    private static DeadLetterQuery filter(Map<String, String> q, boolean bulk) {
         int limit;
         try {
             limit = q.containsKey("limit") ? Integer.parseInt(q.get("limit"))
-                    : forPurge ? DeadLetterQuery.MAX_LIMIT : DeadLetterQuery.DEFAULT_LIMIT;
+                    : bulk ? DeadLetterQuery.MAX_LIMIT : DeadLetterQuery.DEFAULT_LIMIT;
         } catch (NumberFormatException e) {
             throw new HttpError(400, "limit must be a number from 1 to " + DeadLetterQuery.MAX_LIMIT);
         }

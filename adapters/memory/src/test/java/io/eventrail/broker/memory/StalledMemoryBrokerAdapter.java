@@ -7,7 +7,6 @@ import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
-import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.Subscription;
 import java.util.List;
@@ -50,7 +49,7 @@ public final class StalledMemoryBrokerAdapter implements BrokerAdapter {
     }
 
     /** The memory broker with a stalled group on every provisioned destination. */
-    private record Stalled(MemoryBroker delegate) implements Broker {
+    private record Stalled(MemoryBroker delegate) implements DelegatingBroker {
         @Override
         public void provision(Destination destination, Subscription subscription) {
             delegate.provision(destination, subscription);
@@ -62,48 +61,8 @@ public final class StalledMemoryBrokerAdapter implements BrokerAdapter {
         }
 
         @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
         public String type() {
             return TYPE;
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return delegate.capabilities();
-        }
-
-        @Override
-        public EventCodec codec() {
-            return delegate.codec();
-        }
-
-        @Override
-        public String producerUri(Destination destination) {
-            return delegate.producerUri(destination);
-        }
-
-        @Override
-        public String consumerUri(Destination destination, Subscription subscription) {
-            return delegate.consumerUri(destination, subscription);
-        }
-
-        @Override
-        public String deadLetterUri(Destination destination, Subscription subscription) {
-            return delegate.deadLetterUri(destination, subscription);
-        }
-
-        @Override
-        public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
-            return delegate.deadLetterConsumerUri(destination, subscription);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

@@ -1,15 +1,13 @@
 package io.eventrail.broker.memory.ops;
 
+import io.eventrail.broker.memory.DelegatingBroker;
 import io.eventrail.broker.memory.MemoryBrokerAdapter;
 import io.eventrail.broker.memory.internal.MemoryBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
-import io.eventrail.spi.Destination;
-import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.OptionSpec;
-import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.HealthProbe;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +53,7 @@ public final class ProbedMemoryBrokerAdapter implements BrokerAdapter {
         return new Probed((MemoryBroker) memory.open(context), reachable(context.name()));
     }
 
-    private record Probed(MemoryBroker delegate, AtomicBoolean up) implements Broker, HealthProbe {
+    private record Probed(MemoryBroker delegate, AtomicBoolean up) implements DelegatingBroker, HealthProbe {
         @Override
         public void check() {
             if (!up.get()) {
@@ -64,48 +62,8 @@ public final class ProbedMemoryBrokerAdapter implements BrokerAdapter {
         }
 
         @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
         public String type() {
             return TYPE;
-        }
-
-        @Override
-        public Set<Capability> capabilities() {
-            return delegate.capabilities();
-        }
-
-        @Override
-        public EventCodec codec() {
-            return delegate.codec();
-        }
-
-        @Override
-        public String producerUri(Destination destination) {
-            return delegate.producerUri(destination);
-        }
-
-        @Override
-        public String consumerUri(Destination destination, Subscription subscription) {
-            return delegate.consumerUri(destination, subscription);
-        }
-
-        @Override
-        public String deadLetterUri(Destination destination, Subscription subscription) {
-            return delegate.deadLetterUri(destination, subscription);
-        }
-
-        @Override
-        public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
-            return delegate.deadLetterConsumerUri(destination, subscription);
-        }
-
-        @Override
-        public void provision(Destination destination, Subscription subscription) {
-            delegate.provision(destination, subscription);
         }
     }
 }
