@@ -3,15 +3,10 @@ package io.eventrail.broker.memory;
 import io.eventrail.broker.memory.internal.MemoryBroker;
 import io.eventrail.broker.memory.internal.MemoryQueues;
 import io.eventrail.spi.Broker;
-import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerContext;
-import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
-import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.Subscription;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 
 /**
@@ -20,13 +15,11 @@ import java.util.concurrent.BlockingQueue;
  * waits {@code publish-timeout} for room and fails, so the kit can prove that a publish the broker did not
  * accept raises to the caller. Stateless and thread-safe.
  */
-public final class StalledMemoryBrokerAdapter implements BrokerAdapter {
+public final class StalledMemoryBrokerAdapter extends WrappingMemoryAdapter {
     /** The adapter type. */
     public static final String TYPE = "memory-stalled";
     /** The group that subscribes every provisioned destination and never consumes. */
     static final String STALLED_GROUP = "stalled";
-
-    private final MemoryBrokerAdapter memory = new MemoryBrokerAdapter();
 
     @Override
     public String type() {
@@ -34,18 +27,8 @@ public final class StalledMemoryBrokerAdapter implements BrokerAdapter {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return memory.capabilities();
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return memory.options();
-    }
-
-    @Override
-    public Broker open(BrokerContext context) {
-        return new Stalled((MemoryBroker) memory.open(context));
+    protected Broker wrap(MemoryBroker broker, BrokerContext context) {
+        return new Stalled(broker);
     }
 
     /** The memory broker with a stalled group on every provisioned destination. */

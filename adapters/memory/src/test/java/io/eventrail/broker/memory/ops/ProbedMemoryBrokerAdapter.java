@@ -1,17 +1,12 @@
 package io.eventrail.broker.memory.ops;
 
 import io.eventrail.broker.memory.DelegatingBroker;
-import io.eventrail.broker.memory.MemoryBrokerAdapter;
+import io.eventrail.broker.memory.WrappingMemoryAdapter;
 import io.eventrail.broker.memory.internal.MemoryBroker;
 import io.eventrail.spi.Broker;
-import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerContext;
-import io.eventrail.spi.Capability;
-import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.ops.HealthProbe;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -20,13 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * test switches per instance name with {@link #reachable(String)}, standing in for a broker that goes away
  * and comes back. Thread-safe.
  */
-public final class ProbedMemoryBrokerAdapter implements BrokerAdapter {
+public final class ProbedMemoryBrokerAdapter extends WrappingMemoryAdapter {
     /** The adapter type. */
     public static final String TYPE = "memory-probed";
 
     private static final Map<String, AtomicBoolean> REACHABLE = new ConcurrentHashMap<>();
-
-    private final MemoryBrokerAdapter memory = new MemoryBrokerAdapter();
 
     /** The switch of instance {@code name} (true until a test sets it false). */
     public static AtomicBoolean reachable(String name) {
@@ -39,18 +32,8 @@ public final class ProbedMemoryBrokerAdapter implements BrokerAdapter {
     }
 
     @Override
-    public Set<Capability> capabilities() {
-        return memory.capabilities();
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return memory.options();
-    }
-
-    @Override
-    public Broker open(BrokerContext context) {
-        return new Probed((MemoryBroker) memory.open(context), reachable(context.name()));
+    protected Broker wrap(MemoryBroker broker, BrokerContext context) {
+        return new Probed(broker, reachable(context.name()));
     }
 
     private record Probed(MemoryBroker delegate, AtomicBoolean up) implements DelegatingBroker, HealthProbe {
