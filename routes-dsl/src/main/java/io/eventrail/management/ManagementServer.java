@@ -190,6 +190,7 @@ public final class ManagementServer extends ServiceSupport {
         if (!path.equals("/dead-letters") && !path.startsWith("/dead-letters/")) {
             throw new HttpError(404, "no such path: " + Sanitize.forMessage(path));
         }
+        authorize(ex);
         String rest = path.length() > "/dead-letters".length() ? path.substring("/dead-letters".length() + 1) : "";
         Map<String, String> query = query(ex);
         String m = ex.getRequestMethod();
@@ -202,10 +203,8 @@ public final class ManagementServer extends ServiceSupport {
             entries.forEach(e -> items.add(summary(e)));
             json(ex, 200, body);
         } else if ("replay".equals(rest) && "POST".equals(m)) {
-            authorize(ex);
             replay(ex);
         } else if (rest.isEmpty() && "DELETE".equals(m)) {
-            authorize(ex);
             boolean all = Boolean.parseBoolean(query.getOrDefault("all", "false"));
             if (!all && query.keySet().stream().noneMatch(k -> FILTER_KEYS.contains(k) && !"limit".equals(k))) {
                 throw new HttpError(400, "purging many dead letters needs a filter (broker, destination, group, type,"
@@ -221,7 +220,6 @@ public final class ManagementServer extends ServiceSupport {
                         .orElseThrow(() -> new HttpError(404, "no dead letter '" + Sanitize.forMessage(id) + "'"));
                 json(ex, 200, detail(e));
             } else {
-                authorize(ex);
                 ControlPlane.Result r = controlPlane().purge(ControlPlane.Selection.ids(List.of(id)), dryRun(query),
                         actor(ex));
                 json(ex, r.done() == 0 && !r.dryRun() || r.selected() == 0 ? 404 : 200, Json.mapper().valueToTree(r));
@@ -264,7 +262,7 @@ public final class ManagementServer extends ServiceSupport {
         String given = ex.getRequestHeaders().getFirst("Authorization");
         byte[] expected = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
         if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpError(401, "replay and purge need 'Authorization: Bearer <eventrail.management.token>'");
+            throw new HttpError(401, "dead-letter requests need 'Authorization: Bearer <eventrail.management.token>'");
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The {@code eventrail.management.*} settings: whether the management port runs, where, the audit file,
- * the default replay rate and the optional bearer token guarding replay and purge. Immutable, validated
+ * the default replay rate and the optional bearer token guarding the dead-letter endpoints. Immutable, validated
  * on construction; the token never appears in {@link #toString()}.
  *
  * @param enabled      whether the management server starts with the Camel context
@@ -20,7 +20,7 @@ import java.util.Map;
  * @param port         its port (0 picks a free one)
  * @param auditFile    the append-only JSON-lines audit file, or null for the audit logger only
  * @param replayRate   default replay rate, events per second
- * @param token        the bearer token required by replay and purge, or null for none
+ * @param token        the bearer token required by the dead-letter endpoints, or null for none
  */
 public record ManagementSettings(boolean enabled, String host, int port, Path auditFile, double replayRate,
                                  String token) {
@@ -34,7 +34,7 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
             OptionSpec.of("port", Kind.INT, "9876", "Port of the management server (0 picks a free port)."),
             OptionSpec.of("audit-file", Kind.STRING, null, "Append-only JSON-lines file recording every replay and purge (the io.eventrail.audit logger always does)."),
             OptionSpec.of("replay-rate", Kind.DOUBLE, "50", "Default replay rate in events per second when a request names none."),
-            OptionSpec.secret("token", "Bearer token required by POST and DELETE control-plane requests; none when unset."));
+            OptionSpec.secret("token", "Bearer token required by every dead-letter request (payloads may hold personal data); none when unset."));
 
     public ManagementSettings {
         if (port < 0 || port > 65535) {

@@ -71,17 +71,18 @@ class EventrailCliTest {
         assertThat(health.out()).contains("readiness: UP").contains("idempotency-store");
         assertThat(run("health", "--live", "--url", url).code()).isZero();
 
-        Run list = run("dead-letters", "list", "--url", url, "--group", "mailer", "--reason", "failed");
+        Run list = run("dead-letters", "list", "--url", url, "--group", "mailer", "--reason", "failed", "--token", TOKEN);
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(list.out()).contains("ID").contains("invoices").contains("mailer").contains("smtp down")
                 .contains("2 dead letter(s)");
         String id = idOf(a);
 
-        Run show = run("dead-letters", "show", id, "--url", url);
+        Run show = run("dead-letters", "show", id, "--url", url, "--token", TOKEN);
         assertThat(show.code()).as(show.err()).isZero();
         assertThat(show.out()).contains("{\"invoice\":\"i-1\"}").contains("eventrail_dlq_reason: failed")
                 .contains("eventType:").contains("invoice.created");
 
+        assertThat(run("dead-letters", "list", "--url", url).code()).isEqualTo(EventrailCli.UNAUTHORIZED);
         Run noToken = run("dead-letters", "replay", id, "--url", url);
         assertThat(noToken.code()).isEqualTo(EventrailCli.UNAUTHORIZED);
         assertThat(noToken.err()).contains("--token").doesNotContain(TOKEN);
@@ -103,8 +104,8 @@ class EventrailCliTest {
         Run purge = run("dead-letters", "purge", "--all", "--url", url, "--token", TOKEN);
         assertThat(purge.code()).as(purge.err()).isZero();
         assertThat(purge.out()).contains("purge: 1 selected, 1 done");
-        assertThat(run("dead-letters", "show", id, "--url", url).code()).isEqualTo(EventrailCli.FAILED);
-        assertThat(run("dead-letters", "list", "--url", url, "--json").out()).contains("\"count\" : 0");
+        assertThat(run("dead-letters", "show", id, "--url", url, "--token", TOKEN).code()).isEqualTo(EventrailCli.FAILED);
+        assertThat(run("dead-letters", "list", "--url", url, "--json", "--token", TOKEN).out()).contains("\"count\" : 0");
     }
 
     @Test
@@ -140,7 +141,7 @@ class EventrailCliTest {
     }
 
     private String idOf(String eventId) {
-        Run json = run("dead-letters", "list", "--url", url, "--json");
+        Run json = run("dead-letters", "list", "--url", url, "--json", "--token", TOKEN);
         int at = json.out().indexOf(eventId);
         assertThat(at).as(json.out()).isPositive();
         String before = json.out().substring(0, at);

@@ -21,7 +21,7 @@ public final class Connection {
     String url;
 
     @Option(names = "--token", defaultValue = "${env:EVENTRAIL_MANAGEMENT_TOKEN}", arity = "1",
-            description = "Bearer token for replay and purge (env EVENTRAIL_MANAGEMENT_TOKEN). Prefer the environment"
+            description = "Bearer token for the dead-letter commands (env EVENTRAIL_MANAGEMENT_TOKEN). Prefer the environment"
                     + " variable: a command line is visible to other users.")
     String token;
 

@@ -69,7 +69,10 @@ class ManagementRestTest {
             assertThat(app.send("POST", "/dead-letters/replay", "{}", TOKEN).statusCode()).isEqualTo(400);
             assertThat(app.send("PUT", "/dead-letters", null, TOKEN).statusCode()).isEqualTo(405);
 
-            // replay and purge need the token
+            // every dead-letter request needs the token
+            assertThat(app.send("GET", "/dead-letters", null, null).statusCode()).isEqualTo(401);
+            assertThat(app.send("GET", "/dead-letters/" + enc(idA), null, "wrong").statusCode()).isEqualTo(401);
+            assertThat(app.send("GET", "/health/ready", null, null).statusCode()).as("health stays open").isEqualTo(200);
             String replayA = "{\"ids\":[\"" + idA + "\"]}";
             HttpResponse<String> noToken = app.send("POST", "/dead-letters/replay", replayA, null);
             assertThat(noToken.statusCode()).isEqualTo(401);

@@ -82,8 +82,7 @@ final class OpsApp implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send("GET", path, null, properties.get("eventrail.management.token"));
     }
 
     HttpResponse<String> send(String method, String path, String body, String token)
