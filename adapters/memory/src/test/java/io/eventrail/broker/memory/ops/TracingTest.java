@@ -3,6 +3,7 @@ package io.eventrail.broker.memory.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventrail.internal.Mdc;
+import io.eventrail.spi.Destination;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -40,7 +41,10 @@ class TracingTest {
             camelTracing.init(app.context());
             app.routes(r -> {
                 r.type("order.placed").destination("orders");
-                r.consumer("orders").group("shipping").on("order.placed", e -> {
+                r.type("order.cancelled").destination("orders");
+                r.consumer("orders").group("shipping").on("order.cancelled", e -> {
+                    throw new IllegalStateException("cannot cancel");
+                }).on("order.placed", e -> {
                     SpanContext current = Span.current().getSpanContext();
                     seen.put("handlerTrace", current.getTraceId());
                     seen.put("handlerSpan", current.getSpanId());
@@ -82,6 +86,57 @@ class TracingTest {
             assertThat(seen.get("mdc." + Mdc.EVENT_ID)).isEqualTo(seen.get("eventId"));
             assertThat(seen.get("mdc." + Mdc.EVENT_TYPE)).isEqualTo("order.placed");
             assertThat(seen.get("mdc." + Mdc.GROUP)).isEqualTo("shipping");
+        } finally {
+            provider.close();
+        }
+    }
+
+    @Test
+    void everyLogLineOfAnEventCarriesItsIdAndTraceIdAndTheThreadIsCleanAfterwards() throws Exception {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(provider).build();
+        CountDownLatch second = new CountDownLatch(1);
+        try (OpsApp app = new OpsApp(); CapturedLog log = CapturedLog.attach()) {
+            app.context().getRegistry().bind("tracer", Tracer.class, otel.getTracer("test"));
+            app.routes(r -> {
+                r.type("order.cancelled").destination("orders");
+                r.type("order.placed").destination("orders");
+                r.consumer("orders").group("shipping")
+                        .on("order.cancelled", e -> {
+                            throw new IllegalStateException("cannot cancel");
+                        })
+                        .on("order.placed", e -> second.countDown());
+            }).start();
+
+            String failed = app.publisher().publish("order.cancelled", Map.of("orderId", "o-9"));
+            OpsApp.await("the dead-letter line", () -> log.lines().stream()
+                    .anyMatch(l -> l.message().startsWith("Event dead-lettered") && l.message().contains(failed)));
+            app.publisher().publish("order.placed", Map.of("orderId", "o-10"));
+            assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+            OpsApp.await("the process span of the failed event", () -> find(exporter, "orders process") != null);
+            String trace = exporter.getFinishedSpanItems().stream()
+                    .filter(s -> s.getName().equals("orders publish")).findFirst().orElseThrow().getTraceId();
+
+            List<CapturedLog.Line> pipeline = log.lines().stream()
+                    .filter(l -> l.logger().equals("io.eventrail.pipeline") && l.message().contains(failed)).toList();
+            assertThat(pipeline).as("pipeline lines of the failed event").isNotEmpty();
+            assertThat(pipeline).allSatisfy(l -> {
+                assertThat(l.mdc()).containsEntry(Mdc.EVENT_ID, failed).containsEntry(Mdc.EVENT_TYPE, "order.cancelled")
+                        .containsEntry(Mdc.GROUP, "shipping").containsEntry(Mdc.DESTINATION, "orders");
+                assertThat(l.mdc().get(Mdc.TRACE_ID)).isEqualTo(trace);
+            });
+
+            // an unreadable message on the same consumer thread (concurrency 1) is logged before any event is
+            // known: its line must carry nothing left over from the events before it
+            app.context().createProducerTemplate().sendBody(
+                    app.eventrail().broker(app.broker).producerUri(Destination.of("orders")), "not an event");
+            OpsApp.await("the invalid-event line", () -> log.lines().stream()
+                    .anyMatch(l -> l.message().startsWith("Invalid event dead-lettered: id=unknown")));
+            CapturedLog.Line unreadable = log.lines().stream()
+                    .filter(l -> l.message().startsWith("Invalid event dead-lettered: id=unknown")).findFirst().orElseThrow();
+            assertThat(unreadable.mdc()).as("no event keys left on the consumer thread").doesNotContainKeys(
+                    Mdc.KEYS.toArray(String[]::new));
         } finally {
             provider.close();
         }
