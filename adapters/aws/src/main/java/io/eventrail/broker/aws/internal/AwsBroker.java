@@ -1,0 +1,268 @@
+package io.eventrail.broker.aws.internal;
+
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerContext;
+import io.eventrail.spi.Capability;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.Subscription;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.aws2.sns.Sns2Component;
+import org.apache.camel.component.aws2.sns.Sns2Configuration;
+import org.apache.camel.component.aws2.sns.Sns2Constants;
+import org.apache.camel.component.aws2.sns.Sns2Endpoint;
+import org.apache.camel.component.aws2.sqs.Sqs2Component;
+import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * One open {@code sqs} or {@code sns} broker instance, the core both adapters share. It owns one set of
+ * SDK clients (one account and region) and three Camel components named after the instance: the send
+ * component ({@link AwsSendComponent}) and camel-aws2-sqs / camel-aws2-sns instances bound to its clients.
+ * In {@code sqs} mode a destination is a queue that every group reads (groups compete); in {@code sns} mode a
+ * destination is a topic and each group has its own queue subscribed to it. Every queue has a dead-letter
+ * queue with a redrive policy. Thread-safe.
+ */
+public final class AwsBroker implements Broker {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsBroker.class);
+
+    /** Whether destinations are queues or topics. */
+    public enum Mode { SQS, SNS }
+
+    /** Where a send component producer hands its messages: a camel-aws2 endpoint and how to set it up. */
+    record SendTarget(String name, String uri, Consumer<Endpoint> configure, String topicArn, String groupProperty) {
+    }
+
+    private final String name;
+    private final Mode mode;
+    private final AwsSettings settings;
+    private final AwsClients clients;
+    private final AwsNames names;
+    private final AwsProvisioner provisioner;
+    private final Set<Capability> capabilities;
+    private final String sendComponent;
+    private final String sqsComponent;
+    private final String snsComponent;
+    private final EventCodec codec = new AwsEventCodec();
+    private final Map<String, Long> subscribedUntil = new ConcurrentHashMap<>();
+
+    private AwsBroker(String name, Mode mode, AwsSettings settings, AwsClients clients, Set<Capability> capabilities,
+                      String component) {
+        this.name = name;
+        this.mode = mode;
+        this.settings = settings;
+        this.clients = clients;
+        this.names = new AwsNames(settings.namePrefix(), settings.fifo(), mode == Mode.SNS);
+        this.provisioner = new AwsProvisioner(clients, settings);
+        this.capabilities = Set.copyOf(capabilities);
+        this.sendComponent = component;
+        this.sqsComponent = component + "-sqs";
+        this.snsComponent = component + "-sns";
+    }
+
+    /**
+     * Opens instance {@code context.name()}: validates its options, builds its clients and registers its
+     * components. {@code base} are the adapter's capabilities; FIFO adds per-key order and deduplication.
+     */
+    public static AwsBroker open(BrokerContext context, Mode mode, Set<Capability> base) {
+        String type = mode.name().toLowerCase(java.util.Locale.ROOT);
+        AwsSettings settings = AwsSettings.from(type, context.name(), context.options());
+        Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+        capabilities.addAll(base);
+        if (settings.fifo()) {
+            capabilities.add(Capability.FIFO_DEDUP);
+            capabilities.add(Capability.ORDERED_PER_KEY);
+        }
+        AwsClients clients = AwsClients.create(context.name(), settings);
+        String component = context.componentName(type);
+        AwsBroker broker = new AwsBroker(context.name(), mode, settings, clients, capabilities, component);
+        CamelContext camel = context.camelContext();
+        if (camel.hasComponent(component) == null) {
+            Sqs2Configuration sqs = new Sqs2Configuration();
+            sqs.setAmazonSQSClient(clients.sqs());
+            Sqs2Component sqsComponent = new Sqs2Component();
+            sqsComponent.setConfiguration(sqs);
+            camel.addComponent(broker.sqsComponent, sqsComponent);
+            Sns2Configuration sns = new Sns2Configuration();
+            sns.setAmazonSNSClient(clients.sns());
+            Sns2Component snsComponent = new Sns2Component();
+            snsComponent.setConfiguration(sns);
+            camel.addComponent(broker.snsComponent, snsComponent);
+            camel.addComponent(component, new AwsSendComponent(broker));
+        } else {
+            clients.close();
+            throw new IllegalStateException("broker instance '" + context.name() + "' is already open in this Camel "
+                    + "context (component " + component + ")");
+        }
+        LOG.info("{} broker '{}' opened: {}", type, context.name(), settings);
+        return broker;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public EventCodec codec() {
+        return codec;
+    }
+
+    /** The validated settings. */
+    public AwsSettings settings() {
+        return settings;
+    }
+
+    /** The clients of this instance (for tests and tools). */
+    public AwsClients clients() {
+        return clients;
+    }
+
+    /** The queue and topic names of this instance. */
+    public AwsNames names() {
+        return names;
+    }
+
+    @Override
+    public String producerUri(Destination destination) {
+        return sendComponent + ":" + destination.name();
+    }
+
+    @Override
+    public String consumerUri(Destination destination, Subscription subscription) {
+        provision(destination, subscription);
+        AwsProvisioner.QueueRef q = provisioner.queueWithDeadLetter(names.queue(destination, subscription),
+                names.deadLetterQueue(destination, subscription));
+        return consumer(q, subscription.concurrency());
+    }
+
+    @Override
+    public String deadLetterUri(Destination destination, Subscription subscription) {
+        return sendComponent + ":" + destination.name() + "?deadLetterGroup=" + subscription.group();
+    }
+
+    @Override
+    public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
+        AwsProvisioner.QueueRef dlq = provisioner.queue(names.deadLetterQueue(destination, subscription), null);
+        return consumer(dlq, 1);
+    }
+
+    private String consumer(AwsProvisioner.QueueRef q, int concurrency) {
+        return sqsComponent + ":" + q.name() + "?queueUrl=RAW(" + q.url() + ")&autoCreateQueue=false"
+                + "&deleteAfterRead=true&messageAttributeNames=All"
+                + "&visibilityTimeout=" + settings.visibilityTimeout()
+                + "&extendMessageVisibility=" + settings.extendVisibility()
+                + "&waitTimeSeconds=" + settings.waitTime()
+                + "&maxMessagesPerPoll=" + settings.maxMessagesPerPoll()
+                + "&concurrentConsumers=" + concurrency
+                + "&greedy=true&initialDelay=0&delay=" + (settings.waitTime() > 0 ? 50 : 500);
+    }
+
+    /**
+     * {@code sqs}: the queue and its dead-letter queue. {@code sns}: the topic, and for a group its queue,
+     * dead-letter queue, queue policy and raw-delivery subscription. Producer-side provisioning
+     * ({@code subscription} null) that cannot reach AWS is retried by the first publish.
+     */
+    @Override
+    public void provision(Destination destination, Subscription subscription) {
+        try {
+            if (mode == Mode.SQS) {
+                provisioner.queueWithDeadLetter(names.queue(destination, subscription),
+                        names.deadLetterQueue(destination, subscription));
+            } else {
+                String topic = provisioner.topic(names.topic(destination));
+                if (subscription != null) {
+                    AwsProvisioner.QueueRef q = provisioner.queueWithDeadLetter(names.queue(destination, subscription),
+                            names.deadLetterQueue(destination, subscription));
+                    provisioner.subscribe(topic, q);
+                    subscribedUntil.remove(topic);
+                }
+            }
+        } catch (SdkException e) {
+            if (subscription != null) {
+                throw new IllegalStateException(type() + " broker '" + name + "' could not provision '" + destination
+                        + "' for group '" + subscription.group() + "': " + e.getMessage(), e);
+            }
+            LOG.warn("{} broker '{}' could not provision '{}' now; the first publish tries again: {}", type(), name,
+                    destination, e.toString());
+        }
+    }
+
+    SendTarget publishTarget(Destination destination) {
+        if (mode == Mode.SQS) {
+            AwsProvisioner.QueueRef q = provisioner.queueWithDeadLetter(names.queue(destination, null),
+                    names.deadLetterQueue(destination, null));
+            return sqsTarget(q);
+        }
+        String topic = provisioner.topic(names.topic(destination));
+        String uri = snsComponent + ":" + topic + "?autoCreateTopic=false"
+                + (settings.fifo() ? "&messageGroupIdStrategy=usePropertyValue" : "");
+        return new SendTarget(names.topic(destination), uri, e -> {
+            if (settings.fifo()) {
+                ((Sns2Endpoint) e).getConfiguration().setMessageDeduplicationIdStrategy(
+                        x -> x.getProperty(AwsSendProducer.DEDUP_PROPERTY, String.class));
+            }
+        }, topic, Sns2Constants.MESSAGE_GROUP_ID_PROPERTY);
+    }
+
+    SendTarget deadLetterTarget(Destination destination, Subscription subscription) {
+        return sqsTarget(provisioner.queue(names.deadLetterQueue(destination, subscription), null));
+    }
+
+    private SendTarget sqsTarget(AwsProvisioner.QueueRef q) {
+        String uri = sqsComponent + ":" + q.name() + "?queueUrl=RAW(" + q.url() + ")&autoCreateQueue=false"
+                + (settings.fifo() ? "&messageGroupIdStrategy=usePropertyValue" : "");
+        return new SendTarget(q.name(), uri, e -> {
+            if (settings.fifo()) {
+                ((Sqs2Endpoint) e).getConfiguration().setMessageDeduplicationIdStrategy(
+                        x -> x.getProperty(AwsSendProducer.DEDUP_PROPERTY, String.class));
+            }
+        }, null, Sqs2Constants.MESSAGE_GROUP_ID_PROPERTY);
+    }
+
+    /** Whether topic {@code topicArn} has a subscription; a yes is remembered for subscription-check-cache. */
+    boolean hasSubscription(String topicArn) {
+        long now = System.nanoTime();
+        Long until = subscribedUntil.get(topicArn);
+        if (until != null && until - now > 0) {
+            return true;
+        }
+        boolean yes = provisioner.hasSubscription(topicArn);
+        if (yes) {
+            subscribedUntil.put(topicArn, now + settings.subscriptionCheckCache().toNanos());
+        } else {
+            subscribedUntil.remove(topicArn);
+        }
+        return yes;
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+
+    @Override
+    public String toString() {
+        return type() + " broker '" + name + "' " + settings;
+    }
+}

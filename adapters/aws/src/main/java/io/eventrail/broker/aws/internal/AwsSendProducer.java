@@ -1,0 +1,200 @@
+package io.eventrail.broker.aws.internal;
+
+import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.NoConsumerException;
+import io.eventrail.spi.Subscription;
+import io.eventrail.spi.UnsendableEventException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategyAware;
+import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a message against the SQS/SNS limits (at most 10 message attributes, at most max-message-bytes
+ * of body plus attributes) and, for an SNS topic, that a subscription exists; then sends it through the
+ * camel-aws2-sqs or camel-aws2-sns producer of the queue or topic, which is created on first use. A
+ * publish over a limit fails with {@link UnsendableEventException} before anything is sent; a dead letter
+ * keeps the standard headers first and shortens the exception message to fit.
+ */
+final class AwsSendProducer extends DefaultProducer {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsSendProducer.class);
+    /** The exchange property the FIFO deduplication strategies read. */
+    static final String DEDUP_PROPERTY = "EventrailAwsDeduplicationId";
+
+    private final AwsBroker broker;
+    private final Destination destination;
+    private final Subscription deadLetterOf;
+    private volatile Target target;
+
+    private record Target(String name, Endpoint endpoint, Producer producer, HeaderFilterStrategy filter,
+                          String topicArn, String groupProperty) {
+    }
+
+    AwsSendProducer(Endpoint endpoint, AwsBroker broker, Destination destination, Subscription deadLetterOf) {
+        super(endpoint);
+        this.broker = broker;
+        this.destination = destination;
+        this.deadLetterOf = deadLetterOf;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Target t = target();
+        Message m = exchange.getMessage();
+        Object group = m.removeHeader(AwsEventCodec.GROUP_HEADER);
+        Object dedup = m.removeHeader(AwsEventCodec.DEDUP_HEADER);
+        String body = m.getBody(String.class);
+        if (body == null) {
+            body = "";
+        }
+        Map<String, Object> attributes = attributes(m, t.filter(), exchange);
+        if (deadLetterOf != null) {
+            fitDeadLetter(m, attributes, body, t);
+            group = deadLetterOf.group();
+            dedup = UUID.randomUUID().toString();
+        } else {
+            checkLimits(attributes, body, dedup, t);
+            if (t.topicArn() != null && !broker.hasSubscription(t.topicArn())) {
+                throw new NoConsumerException(destination.name(), "SNS topic " + t.name() + " has no subscription");
+            }
+        }
+        if (broker.settings().fifo()) {
+            exchange.setProperty(t.groupProperty(), AwsEventCodec.fifoId(String.valueOf(group)));
+            exchange.setProperty(DEDUP_PROPERTY, AwsEventCodec.fifoId(String.valueOf(dedup)));
+        }
+        t.producer().process(exchange);
+    }
+
+    /** The headers that will become message attributes (those camel-aws2 does not filter), empty ones dropped. */
+    private static Map<String, Object> attributes(Message m, HeaderFilterStrategy filter, Exchange exchange) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> h : new ArrayList<>(m.getHeaders().entrySet())) {
+            if (filter.applyFilterToCamelHeaders(h.getKey(), h.getValue(), exchange)) {
+                continue;
+            }
+            if (h.getValue() == null || h.getValue() instanceof CharSequence s && s.length() == 0) {
+                m.removeHeader(h.getKey()); // SQS and SNS refuse empty attribute values
+                continue;
+            }
+            result.put(h.getKey(), h.getValue());
+        }
+        return result;
+    }
+
+    private void checkLimits(Map<String, Object> attributes, String body, Object eventId, Target t) {
+        String type = broker.type();
+        if (attributes.size() > AwsSettings.MAX_ATTRIBUTES) {
+            throw new UnsendableEventException("event " + eventId + " would carry " + attributes.size()
+                    + " message attributes (" + String.join(", ", attributes.keySet()) + "); " + type
+                    + " allows at most " + AwsSettings.MAX_ATTRIBUTES + " message attributes per message");
+        }
+        long size = size(body, attributes);
+        if (size > broker.settings().maxMessageBytes()) {
+            throw new UnsendableEventException("event " + eventId + " is " + size + " bytes as an " + type
+                    + " message (structured CloudEvent body plus message attributes); the limit is "
+                    + broker.settings().maxMessageBytes() + " bytes (eventrail.brokers." + broker.name()
+                    + ".max-message-bytes; " + type + " allows at most "
+                    + (type.equals("sns") ? AwsSettings.SNS_MAX_MESSAGE_BYTES : AwsSettings.SQS_MAX_MESSAGE_BYTES)
+                    + ")");
+        }
+    }
+
+    private void fitDeadLetter(Message m, Map<String, Object> attributes, String body, Target t) {
+        if (attributes.size() > AwsSettings.MAX_ATTRIBUTES) {
+            List<String> keep = new ArrayList<>();
+            DeadLetterHeaders.all().stream().filter(attributes::containsKey).forEach(keep::add);
+            attributes.keySet().stream().filter(k -> !keep.contains(k)).forEach(keep::add);
+            List<String> dropped = new ArrayList<>(keep.subList(AwsSettings.MAX_ATTRIBUTES, keep.size()));
+            dropped.forEach(k -> {
+                m.removeHeader(k);
+                attributes.remove(k);
+            });
+            LOG.warn("Dead letter of group {} on {}: headers {} dropped ({} allows {} message attributes)",
+                    deadLetterOf.group(), destination, dropped, broker.type(), AwsSettings.MAX_ATTRIBUTES);
+        }
+        long over = size(body, attributes) - broker.settings().maxMessageBytes();
+        Object msg = attributes.get(DeadLetterHeaders.EXCEPTION_MESSAGE);
+        if (over > 0 && msg instanceof String s) {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            String shorter = bytes.length - over - 3 > 0
+                    ? new String(bytes, 0, (int) (bytes.length - over - 3), StandardCharsets.UTF_8) + "..." : "...";
+            m.setHeader(DeadLetterHeaders.EXCEPTION_MESSAGE, shorter);
+            attributes.put(DeadLetterHeaders.EXCEPTION_MESSAGE, shorter);
+            over = size(body, attributes) - broker.settings().maxMessageBytes();
+        }
+        if (over > 0) {
+            throw new IllegalStateException("the dead letter of group '" + deadLetterOf.group() + "' on '" + destination
+                    + "' is " + over + " bytes over the " + broker.settings().maxMessageBytes()
+                    + "-byte limit; SQS's redrive policy moves the original message to " + t.name() + " instead");
+        }
+    }
+
+    /** SQS's message size: the body plus, per attribute, its name, data type and value, in UTF-8 bytes. */
+    static long size(String body, Map<String, Object> attributes) {
+        long size = utf8(body);
+        for (Map.Entry<String, Object> a : attributes.entrySet()) {
+            Object v = a.getValue();
+            size += utf8(a.getKey());
+            if (v instanceof byte[] b) {
+                size += "Binary".length() + b.length;
+            } else if (v instanceof Number) {
+                size += "Number".length() + utf8(v.toString());
+            } else {
+                size += "String".length() + utf8(v.toString());
+            }
+        }
+        return size;
+    }
+
+    private static long utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private Target target() throws Exception {
+        Target t = target;
+        if (t == null) {
+            synchronized (this) {
+                t = target;
+                if (t == null) {
+                    t = open(deadLetterOf != null ? broker.deadLetterTarget(destination, deadLetterOf)
+                            : broker.publishTarget(destination));
+                    target = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    private Target open(AwsBroker.SendTarget s) throws Exception {
+        Endpoint endpoint = getEndpoint().getCamelContext().getEndpoint(s.uri());
+        s.configure().accept(endpoint);
+        ServiceHelper.initService(endpoint);
+        Producer producer = endpoint.createProducer();
+        ServiceHelper.startService(producer);
+        return new Target(s.name(), endpoint, producer, ((HeaderFilterStrategyAware) endpoint).getHeaderFilterStrategy(),
+                s.topicArn(), s.groupProperty());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        Target t = target;
+        if (t != null) {
+            ServiceHelper.stopService(t.producer());
+        }
+        target = null;
+        super.doStop();
+    }
+}
