@@ -1,0 +1,103 @@
+package io.eventrail.broker.aws.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventrail.spi.BrokerOptions;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.Subscription;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Options of the sqs/sns adapters, queue naming and message size: no broker needed. */
+class AwsSettingsTest {
+
+    private static AwsSettings settings(String type, Map<String, String> raw) {
+        return AwsSettings.from(type, "orders", BrokerOptions.of(AwsSettings.OPTIONS, raw));
+    }
+
+    @Test
+    void defaultsAreUsableAgainstAws() {
+        AwsSettings s = settings("sqs", Map.of("region", "eu-west-1"));
+        assertThat(s.endpointOverride()).isNull();
+        assertThat(s.staticCredentials()).isFalse();
+        assertThat(s.visibilityTimeout()).isEqualTo(30);
+        assertThat(s.waitTime()).isEqualTo(10);
+        assertThat(s.maxMessagesPerPoll()).isEqualTo(10);
+        assertThat(s.maxMessageBytes()).isEqualTo(262_144);
+        assertThat(s.fifo()).isFalse();
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceNamingTheOption() {
+        Map<String, String> raw = new HashMap<>();
+        raw.put("max-messages-per-poll", "11");
+        raw.put("wait-time", "21s");
+        raw.put("visibility-timeout", "1500ms");
+        raw.put("credentials", "static");
+        raw.put("access-key", "AKIDEXAMPLE");
+        raw.put("endpoint-override", "ftp://x");
+        raw.put("max-message-bytes", "300000");
+        assertThatThrownBy(() -> settings("sns", raw)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("eventrail.brokers.orders.max-messages-per-poll")
+                .hasMessageContaining("eventrail.brokers.orders.wait-time")
+                .hasMessageContaining("eventrail.brokers.orders.visibility-timeout")
+                .hasMessageContaining("secret-key")
+                .hasMessageContaining("eventrail.brokers.orders.endpoint-override")
+                .hasMessageContaining("sns allows 1024 to 262144")
+                .hasMessageNotContaining("AKIDEXAMPLE");
+    }
+
+    @Test
+    void sqsAcceptsItsRaisedOneMebibyteLimit() {
+        assertThat(settings("sqs", Map.of("max-message-bytes", "1048576")).maxMessageBytes()).isEqualTo(1_048_576);
+    }
+
+    @Test
+    void keysAreNeverShown() {
+        AwsSettings s = settings("sqs", Map.of("credentials", "static", "access-key", "AKIDEXAMPLE",
+                "secret-key", "wJalrXUtnFEMI"));
+        assertThat(s.toString()).doesNotContain("AKIDEXAMPLE").doesNotContain("wJalrXUtnFEMI").contains("****");
+        assertThatThrownBy(() -> settings("sqs", Map.of("access-key", "AKIDEXAMPLE", "secret-key", "wJalrXUtnFEMI")))
+                .hasMessageContaining("credentials=static").hasMessageNotContaining("AKIDEXAMPLE")
+                .hasMessageNotContaining("wJalrXUtnFEMI");
+    }
+
+    @Test
+    void refusesClientPassthrough() {
+        assertThatThrownBy(() -> settings("sqs", Map.of("client.foo", "1"))).hasMessageContaining("client.*");
+    }
+
+    @Test
+    void namesQueuesTopicsAndDeadLetterQueues() {
+        Destination d = Destination.of("user.signups");
+        Subscription g = new Subscription("mailer", 1);
+        AwsNames sqs = new AwsNames("prod-", false, false);
+        assertThat(sqs.queue(d, g)).isEqualTo("prod-user_signups");
+        assertThat(sqs.queue(d, null)).isEqualTo("prod-user_signups");
+        assertThat(sqs.deadLetterQueue(d, g)).isEqualTo("prod-user_signups-dlq");
+        AwsNames sns = new AwsNames("prod-", true, true);
+        assertThat(sns.topic(d)).isEqualTo("prod-user_signups.fifo");
+        assertThat(sns.queue(d, g)).isEqualTo("prod-user_signups-mailer.fifo");
+        assertThat(sns.deadLetterQueue(d, g)).isEqualTo("prod-user_signups-mailer-dlq.fifo");
+        String longName = sns.deadLetterQueue(Destination.of("d".repeat(100)), g);
+        assertThat(longName).hasSize(80).endsWith("-dlq.fifo");
+        assertThat(sns.deadLetterQueue(Destination.of("d".repeat(100)), new Subscription("other", 1)))
+                .isNotEqualTo(longName);
+    }
+
+    @Test
+    void measuresMessagesAsSqsDoes() {
+        assertThat(AwsSendProducer.size("héllo", Map.of())).isEqualTo(6);
+        assertThat(AwsSendProducer.size("", Map.of("k", "v"))).isEqualTo(1 + "String".length() + 1);
+        assertThat(AwsSendProducer.size("", Map.of("n", 42))).isEqualTo(1 + "Number".length() + 2);
+    }
+
+    @Test
+    void fifoIdsAreValidOrHashed() {
+        assertThat(AwsEventCodec.fifoId("order-42")).isEqualTo("order-42");
+        assertThat(AwsEventCodec.fifoId("with space")).hasSize(64).matches("[0-9a-f]+");
+        assertThat(AwsEventCodec.fifoId("x".repeat(129))).hasSize(64);
+    }
+}
