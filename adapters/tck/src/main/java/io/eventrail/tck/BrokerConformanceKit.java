@@ -676,7 +676,10 @@ public abstract class BrokerConformanceKit {
             quiet();
             assertThat(calls).as("handler attempts").hasValue(4);
             assertThat(dlq.received()).as("one dead letter").hasSize(1);
-            assertThat(dl.body()).as("original payload byte for byte").isEqualTo(data);
+            if (!(n.broker().codec() instanceof StructuredJsonCodec)) {
+                // binary mode: the payload is the data; structured mode: the payload is the envelope (checked below)
+                assertThat(dl.body()).as("original payload byte for byte").isEqualTo(data);
+            }
             assertThat(dl.headers()).containsKeys(DeadLetterHeaders.all().toArray(String[]::new));
             assertThat(dl.header(DeadLetterHeaders.ORIGINAL_DESTINATION)).isEqualTo(dest);
             assertThat(dl.header(DeadLetterHeaders.CONSUMER_GROUP)).isEqualTo(group);
@@ -691,6 +694,7 @@ public abstract class BrokerConformanceKit {
             CloudEvent original = n.broker().codec().decode(message(n, dl));
             assertThat(original.getId()).as("the event's own headers travel with the dead letter").isEqualTo(id);
             assertThat(original.getType()).isEqualTo(TYPE);
+            assertThat(original.getData().toBytes()).as("the event's data byte for byte").isEqualTo(data);
         }
 
         @Test

@@ -60,7 +60,6 @@ public final class AwsFixture implements BrokerFixture {
         m.put(p + "type", type);
         m.put(p + "endpoint-override", endpoint);
         m.put(p + "region", "us-east-1");
-        m.put(p + "credentials", "static");
         m.put(p + "access-key", "test");
         m.put(p + "secret-key", "test");
         m.put(p + "name-prefix", prefix);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventrail.EventRoutes;
 import io.eventrail.InvalidEventException;
+import io.eventrail.PublishException;
 import io.eventrail.spi.NoConsumerException;
 import java.time.Duration;
 import java.util.List;
@@ -87,7 +88,7 @@ class SnsAdapterIT {
     }
 
     @Test
-    @DisplayName("a publish to a topic without subscription fails with NoConsumerException; once a group subscribes it succeeds")
+    @DisplayName("a publish to a topic without subscription fails with a PublishException caused by NoConsumerException; once a group subscribes it succeeds")
     void detectsNoSubscription() throws Exception {
         String dest = unique("lonely");
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -99,8 +100,8 @@ class SnsAdapterIT {
                 }
             }).start();
             assertThatThrownBy(() -> producer.eventrail().publisher().publish("LONELY", "{\"n\":\"1\"}"))
-                    .isInstanceOf(NoConsumerException.class).hasMessageContaining(dest)
-                    .hasMessageContaining("no subscription");
+                    .isInstanceOf(PublishException.class).cause().isInstanceOf(NoConsumerException.class)
+                    .hasMessageContaining(dest).hasMessageContaining("no subscription");
             consumer.routes(new EventRoutes() {
                 @Override
                 protected void configureEvents() {

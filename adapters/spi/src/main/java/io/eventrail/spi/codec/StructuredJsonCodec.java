@@ -11,9 +11,10 @@ import org.apache.camel.Message;
  * CloudEvents structured content mode with the JSON event format: the whole event, attributes and
  * data, is the body ({@code application/cloudevents+json}). Data is written as {@code data_base64} so it
  * survives byte for byte; both {@code data} and {@code data_base64} are read. For brokers with a small header budget
- * (SQS, SNS). Bodies above {@code maxBytes} are refused before parsing. Thread-safe.
+ * (SQS, SNS). Bodies above {@code maxBytes} are refused before parsing. Thread-safe. Adapters may extend it
+ * to map the partition key before {@link #encode} removes it (subclasses stay thread-safe).
  */
-public final class StructuredJsonCodec implements EventCodec {
+public class StructuredJsonCodec implements EventCodec {
     /** The content type of a structured JSON CloudEvent. */
     public static final String CONTENT_TYPE = JsonFormat.CONTENT_TYPE;
 

@@ -28,7 +28,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * One open {@code sqs} or {@code sns} broker instance, the core both adapters share. It owns one set of
  * SDK clients (one account and region) and three Camel components named after the instance: the send
- * component ({@link AwsSendComponent}) and camel-aws2-sqs / camel-aws2-sns instances bound to its clients.
+ * component ({@link AwsComponent}) and camel-aws2-sqs / camel-aws2-sns instances bound to its clients.
  * In {@code sqs} mode a destination is a queue that every group reads (groups compete); in {@code sns} mode a
  * destination is a topic and each group has its own queue subscribed to it. Every queue has a dead-letter
  * queue with a redrive policy. Thread-safe.
@@ -98,7 +98,7 @@ public final class AwsBroker implements Broker {
             Sns2Component snsComponent = new Sns2Component();
             snsComponent.setConfiguration(sns);
             camel.addComponent(broker.snsComponent, snsComponent);
-            camel.addComponent(component, new AwsSendComponent(broker));
+            camel.addComponent(component, new AwsComponent(broker));
         } else {
             clients.close();
             throw new IllegalStateException("broker instance '" + context.name() + "' is already open in this Camel "
@@ -151,9 +151,8 @@ public final class AwsBroker implements Broker {
     @Override
     public String consumerUri(Destination destination, Subscription subscription) {
         provision(destination, subscription);
-        AwsProvisioner.QueueRef q = provisioner.queueWithDeadLetter(names.queue(destination, subscription),
-                names.deadLetterQueue(destination, subscription));
-        return consumer(q, subscription.concurrency());
+        return sendComponent + ":" + destination.name() + "?group=" + subscription.group() + "&concurrency="
+                + subscription.concurrency();
     }
 
     @Override
@@ -163,19 +162,33 @@ public final class AwsBroker implements Broker {
 
     @Override
     public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
-        AwsProvisioner.QueueRef dlq = provisioner.queue(names.deadLetterQueue(destination, subscription), null);
-        return consumer(dlq, 1);
+        return deadLetterUri(destination, subscription);
     }
 
-    private String consumer(AwsProvisioner.QueueRef q, int concurrency) {
-        return sqsComponent + ":" + q.name() + "?queueUrl=RAW(" + q.url() + ")&autoCreateQueue=false"
-                + "&deleteAfterRead=true&messageAttributeNames=All"
-                + "&visibilityTimeout=" + settings.visibilityTimeout()
-                + "&extendMessageVisibility=" + settings.extendVisibility()
-                + "&waitTimeSeconds=" + settings.waitTime()
-                + "&maxMessagesPerPoll=" + settings.maxMessagesPerPoll()
-                + "&concurrentConsumers=" + concurrency
-                + "&greedy=true&initialDelay=0&delay=" + (settings.waitTime() > 0 ? 50 : 500);
+    /** The camel-aws2-sqs consumer URI of {@code subscription}'s queue, provisioned first. */
+    String queueConsumerUri(Destination destination, Subscription subscription) {
+        provision(destination, subscription);
+        return sqsConsumer(provisioner.queueWithDeadLetter(names.queue(destination, subscription),
+                names.deadLetterQueue(destination, subscription)), subscription.concurrency());
+    }
+
+    /** The camel-aws2-sqs consumer URI of {@code subscription}'s dead-letter queue. */
+    String deadLetterQueueConsumerUri(Destination destination, Subscription subscription) {
+        return sqsConsumer(provisioner.queue(names.deadLetterQueue(destination, subscription), null), 1);
+    }
+
+    private String sqsConsumer(AwsProvisioner.QueueRef q, int concurrency) {
+        StringBuilder uri = new StringBuilder(sqsComponent).append(':').append(q.name())
+                .append("?queueUrl=RAW(").append(q.url()).append(")&autoCreateQueue=false")
+                .append("&deleteAfterRead=true&messageAttributeNames=All")
+                .append("&visibilityTimeout=").append(settings.visibilityTimeout())
+                .append("&extendMessageVisibility=").append(settings.extendVisibility())
+                .append("&waitTimeSeconds=").append(settings.waitTime())
+                .append("&maxMessagesPerPoll=").append(settings.maxMessagesPerPoll())
+                .append("&concurrentConsumers=").append(concurrency)
+                .append("&greedy=true&initialDelay=0&delay=").append(settings.waitTime() > 0 ? 50 : 500);
+        settings.consumerOptions().forEach((k, v) -> uri.append('&').append(k).append("=RAW(").append(v).append(')'));
+        return uri.toString();
     }
 
     /**
@@ -220,7 +233,7 @@ public final class AwsBroker implements Broker {
         return new SendTarget(names.topic(destination), uri, e -> {
             if (settings.fifo()) {
                 ((Sns2Endpoint) e).getConfiguration().setMessageDeduplicationIdStrategy(
-                        x -> x.getProperty(AwsSendProducer.DEDUP_PROPERTY, String.class));
+                        x -> x.getProperty(AwsProducer.DEDUP_PROPERTY, String.class));
             }
         }, topic, Sns2Constants.MESSAGE_GROUP_ID_PROPERTY);
     }
@@ -235,7 +248,7 @@ public final class AwsBroker implements Broker {
         return new SendTarget(q.name(), uri, e -> {
             if (settings.fifo()) {
                 ((Sqs2Endpoint) e).getConfiguration().setMessageDeduplicationIdStrategy(
-                        x -> x.getProperty(AwsSendProducer.DEDUP_PROPERTY, String.class));
+                        x -> x.getProperty(AwsProducer.DEDUP_PROPERTY, String.class));
             }
         }, null, Sqs2Constants.MESSAGE_GROUP_ID_PROPERTY);
     }

@@ -1,7 +1,6 @@
 package io.eventrail.broker.aws.internal;
 
 import io.cloudevents.CloudEvent;
-import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.codec.StructuredJsonCodec;
 import org.apache.camel.Message;
 
@@ -11,7 +10,7 @@ import org.apache.camel.Message;
  * one constant group) and the event id are kept in two {@code Camel*} headers, which never become message
  * attributes, for the FIFO message group id and deduplication id. Thread-safe.
  */
-public final class AwsEventCodec implements EventCodec {
+public final class AwsEventCodec extends StructuredJsonCodec {
     /** The FIFO message group id chosen at encoding. */
     static final String GROUP_HEADER = "CamelEventrailAwsMessageGroupId";
     /** The FIFO deduplication id chosen at encoding. */
@@ -19,21 +18,19 @@ public final class AwsEventCodec implements EventCodec {
     /** The group of events without partition key or subject. */
     static final String DEFAULT_GROUP = "eventrail-default";
 
-    private final StructuredJsonCodec json = new StructuredJsonCodec(AwsSettings.SQS_MAX_MESSAGE_BYTES);
+    /** Reads structured events up to SQS's 1 MiB limit. */
+    public AwsEventCodec() {
+        super(AwsSettings.SQS_MAX_MESSAGE_BYTES);
+    }
 
     @Override
     public void encode(CloudEvent event, Message target) {
         Object key = target.getHeader(PARTITION_KEY);
         String group = key != null && !key.toString().isEmpty() ? key.toString()
                 : event.getSubject() != null && !event.getSubject().isEmpty() ? event.getSubject() : DEFAULT_GROUP;
-        json.encode(event, target);
+        super.encode(event, target);
         target.setHeader(GROUP_HEADER, fifoId(group));
         target.setHeader(DEDUP_HEADER, fifoId(event.getId()));
-    }
-
-    @Override
-    public CloudEvent decode(Message source) {
-        return json.decode(source);
     }
 
     /** {@code value} when it is a valid FIFO id (1 to 128 of ASCII 33 to 126), else its SHA-256 in hex. */

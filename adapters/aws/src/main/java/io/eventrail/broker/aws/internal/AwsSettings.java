@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The validated settings of one {@code sqs} or {@code sns} broker instance. Immutable; {@link #toString()}
@@ -14,7 +15,7 @@ import java.util.List;
  *
  * @param region            the AWS region, or null for the SDK's default region chain
  * @param endpointOverride  the SQS and SNS endpoint (an emulator), or null for AWS itself
- * @param staticCredentials whether the access and secret key are used instead of the SDK's default chain
+ * @param staticCredentials whether the access and secret key are used (both set) instead of the SDK's default chain
  * @param accessKey         the static access key id (secret), or null
  * @param secretKey         the static secret access key (secret), or null
  * @param namePrefix        prefix of every queue and topic name this instance creates
@@ -27,11 +28,13 @@ import java.util.List;
  * @param extendVisibility  whether the visibility timeout is extended while a handler runs
  * @param subscriptionCheckCache how long a topic's "has a subscription" answer is reused
  * @param apiCallTimeout    the longest one AWS call may take, retries included
+ * @param consumerOptions   {@code client.*} passthrough: extra camel-aws2-sqs consumer endpoint options
  */
 public record AwsSettings(String region, URI endpointOverride, boolean staticCredentials, String accessKey,
                           String secretKey, String namePrefix, int visibilityTimeout, int waitTime,
                           int maxMessagesPerPoll, boolean fifo, int maxReceiveCount, int maxMessageBytes,
-                          boolean extendVisibility, Duration subscriptionCheckCache, Duration apiCallTimeout) {
+                          boolean extendVisibility, Duration subscriptionCheckCache, Duration apiCallTimeout,
+                          Map<String, String> consumerOptions) {
 
     /** SQS and SNS: at most 10 message attributes per message. */
     public static final int MAX_ATTRIBUTES = 10;
@@ -44,9 +47,8 @@ public record AwsSettings(String region, URI endpointOverride, boolean staticCre
     public static final List<OptionSpec> OPTIONS = List.of(
             OptionSpec.of("region", Kind.STRING, null, "AWS region, e.g. eu-west-1; unset = the SDK's default region chain (AWS_REGION, profile, instance metadata)."),
             OptionSpec.of("endpoint-override", Kind.STRING, null, "SQS and SNS endpoint URL instead of AWS (an emulator such as http://127.0.0.1:4566); unset for AWS."),
-            OptionSpec.of("credentials", Kind.STRING, "default", "default = the SDK's default credentials chain; static = access-key and secret-key."),
-            OptionSpec.secret("access-key", "Static access key id (credentials=static); never shown."),
-            OptionSpec.secret("secret-key", "Static secret access key (credentials=static); never shown."),
+            OptionSpec.secret("access-key", "Static access key id; with secret-key it replaces the SDK's default credentials chain. Never shown."),
+            OptionSpec.secret("secret-key", "Static secret access key, with access-key. Never shown."),
             OptionSpec.of("name-prefix", Kind.STRING, "", "Prefix of every queue and topic name, e.g. prod- ."),
             OptionSpec.of("visibility-timeout", Kind.DURATION, "30s", "How long a received message stays invisible to other consumers; extended while the handler runs (whole seconds, 1s to 12h)."),
             OptionSpec.of("wait-time", Kind.DURATION, "10s", "Long-poll wait per receive (whole seconds, 0s to 20s); bounds how long a stop waits."),
@@ -66,9 +68,11 @@ public record AwsSettings(String region, URI endpointOverride, boolean staticCre
     public static AwsSettings from(String type, String name, BrokerOptions o) {
         String p = "eventrail.brokers." + name + ".";
         List<String> errors = new ArrayList<>();
-        if (!o.client().isEmpty()) {
-            errors.add(p + "client.*: the " + type + " adapter has no client passthrough (got "
-                    + o.client().keySet() + "); use its options");
+        for (String key : o.client().keySet()) {
+            if (!key.matches("[a-zA-Z][a-zA-Z0-9]*")) {
+                errors.add(p + "client." + key + ": client.* keys are camel-aws2-sqs consumer endpoint options "
+                        + "such as client.concurrentRequestLimit");
+            }
         }
         String region = o.isSet("region") ? o.string("region").trim() : null;
         if (region != null && !region.matches("[a-z0-9-]{2,40}")) {
@@ -86,19 +90,11 @@ public record AwsSettings(String region, URI endpointOverride, boolean staticCre
                 errors.add(p + "endpoint-override: expected an http(s) URL such as http://127.0.0.1:4566");
             }
         }
-        String credentials = o.string("credentials").trim();
-        boolean staticCredentials = credentials.equals("static");
-        if (!staticCredentials && !credentials.equals("default")) {
-            errors.add(p + "credentials: expected default or static, got '" + credentials + "'");
-        }
         String accessKey = o.isSet("access-key") ? o.string("access-key") : null;
         String secretKey = o.isSet("secret-key") ? o.string("secret-key") : null;
-        if (staticCredentials && (accessKey == null || secretKey == null)) {
-            errors.add(p + "credentials=static needs both " + p + "access-key and " + p + "secret-key");
-        }
-        if (!staticCredentials && (accessKey != null || secretKey != null)) {
-            errors.add(p + "access-key/secret-key are set but credentials=" + credentials
-                    + "; set " + p + "credentials=static to use them");
+        if ((accessKey == null) != (secretKey == null)) {
+            errors.add(p + "access-key and " + p + "secret-key go together: set both (static credentials) or "
+                    + "neither (the SDK's default credentials chain)");
         }
         String prefix = o.string("name-prefix");
         if (!prefix.matches("[A-Za-z0-9_-]{0,40}")) {
@@ -126,9 +122,9 @@ public record AwsSettings(String region, URI endpointOverride, boolean staticCre
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
-        return new AwsSettings(region, endpoint, staticCredentials, accessKey, secretKey, prefix, visibility, wait,
+        return new AwsSettings(region, endpoint, accessKey != null, accessKey, secretKey, prefix, visibility, wait,
                 batch, o.bool("fifo"), receives, maxBytes, o.bool("extend-visibility"),
-                o.duration("subscription-check-cache"), apiTimeout);
+                o.duration("subscription-check-cache"), apiTimeout, Map.copyOf(o.client()));
     }
 
     private static int seconds(Duration d, int min, int max, String key, List<String> errors) {
@@ -145,6 +141,6 @@ public record AwsSettings(String region, URI endpointOverride, boolean staticCre
                 + (staticCredentials ? "static(****)" : "default") + ", namePrefix=" + namePrefix
                 + ", visibilityTimeout=" + visibilityTimeout + "s, waitTime=" + waitTime + "s, maxMessagesPerPoll="
                 + maxMessagesPerPoll + ", fifo=" + fifo + ", maxReceiveCount=" + maxReceiveCount
-                + ", maxMessageBytes=" + maxMessageBytes + "}";
+                + ", maxMessageBytes=" + maxMessageBytes + ", consumerOptions=" + consumerOptions.keySet() + "}";
     }
 }

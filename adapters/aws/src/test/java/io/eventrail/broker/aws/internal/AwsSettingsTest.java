@@ -35,7 +35,6 @@ class AwsSettingsTest {
         raw.put("max-messages-per-poll", "11");
         raw.put("wait-time", "21s");
         raw.put("visibility-timeout", "1500ms");
-        raw.put("credentials", "static");
         raw.put("access-key", "AKIDEXAMPLE");
         raw.put("endpoint-override", "ftp://x");
         raw.put("max-message-bytes", "300000");
@@ -56,17 +55,36 @@ class AwsSettingsTest {
 
     @Test
     void keysAreNeverShown() {
-        AwsSettings s = settings("sqs", Map.of("credentials", "static", "access-key", "AKIDEXAMPLE",
-                "secret-key", "wJalrXUtnFEMI"));
-        assertThat(s.toString()).doesNotContain("AKIDEXAMPLE").doesNotContain("wJalrXUtnFEMI").contains("****");
-        assertThatThrownBy(() -> settings("sqs", Map.of("access-key", "AKIDEXAMPLE", "secret-key", "wJalrXUtnFEMI")))
-                .hasMessageContaining("credentials=static").hasMessageNotContaining("AKIDEXAMPLE")
-                .hasMessageNotContaining("wJalrXUtnFEMI");
+        AwsSettings s = settings("sqs", Map.of("access-key", "AKIDEXAMPLE", "secret-key", "wJalrXUtnFEMI",
+                "client.password", "hunter2"));
+        assertThat(s.staticCredentials()).isTrue();
+        assertThat(s.toString()).doesNotContain("AKIDEXAMPLE").doesNotContain("wJalrXUtnFEMI")
+                .doesNotContain("hunter2").contains("****");
+        assertThatThrownBy(() -> settings("sqs", Map.of("secret-key", "wJalrXUtnFEMI")))
+                .hasMessageContaining("go together").hasMessageNotContaining("wJalrXUtnFEMI");
     }
 
     @Test
-    void refusesClientPassthrough() {
-        assertThatThrownBy(() -> settings("sqs", Map.of("client.foo", "1"))).hasMessageContaining("client.*");
+    void passesClientKeysToTheConsumerEndpoint() {
+        assertThat(settings("sqs", Map.of("client.concurrentRequestLimit", "2")).consumerOptions())
+                .containsEntry("concurrentRequestLimit", "2");
+        assertThatThrownBy(() -> settings("sqs", Map.of("client.not-camel", "1"))).hasMessageContaining("client.*");
+    }
+
+    @Test
+    void bodiesThatAreNotSqsTextAreSentInBase64() {
+        var m = new org.apache.camel.support.DefaultMessage(new org.apache.camel.impl.DefaultCamelContext());
+        byte[] garbage = {'{', 0x01, (byte) 0xff, '\n'};
+        m.setBody(garbage);
+        String sent = AwsBodies.encode(m);
+        assertThat(m.getHeader(AwsBodies.ENCODING)).isEqualTo("base64");
+        m.setBody(sent);
+        AwsBodies.restore(m, false);
+        assertThat(m.getBody(byte[].class)).isEqualTo(garbage);
+        assertThat(m.getHeader(AwsBodies.ENCODING)).isNull();
+        m.setBody("{\"ok\":\"\u00e9t\u00e9\"}");
+        assertThat(AwsBodies.encode(m)).isEqualTo("{\"ok\":\"\u00e9t\u00e9\"}");
+        assertThat(m.getHeader(AwsBodies.ENCODING)).isNull();
     }
 
     @Test
@@ -89,9 +107,9 @@ class AwsSettingsTest {
 
     @Test
     void measuresMessagesAsSqsDoes() {
-        assertThat(AwsSendProducer.size("héllo", Map.of())).isEqualTo(6);
-        assertThat(AwsSendProducer.size("", Map.of("k", "v"))).isEqualTo(1 + "String".length() + 1);
-        assertThat(AwsSendProducer.size("", Map.of("n", 42))).isEqualTo(1 + "Number".length() + 2);
+        assertThat(AwsProducer.size("héllo", Map.of())).isEqualTo(6);
+        assertThat(AwsProducer.size("", Map.of("k", "v"))).isEqualTo(1 + "String".length() + 1);
+        assertThat(AwsProducer.size("", Map.of("n", 42))).isEqualTo(1 + "Number".length() + 2);
     }
 
     @Test

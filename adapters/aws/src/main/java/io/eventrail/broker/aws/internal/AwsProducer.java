@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * publish over a limit fails with {@link UnsendableEventException} before anything is sent; a dead letter
  * keeps the standard headers first and shortens the exception message to fit.
  */
-final class AwsSendProducer extends DefaultProducer {
-    private static final Logger LOG = LoggerFactory.getLogger(AwsSendProducer.class);
+final class AwsProducer extends DefaultProducer {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsProducer.class);
     /** The exchange property the FIFO deduplication strategies read. */
     static final String DEDUP_PROPERTY = "EventrailAwsDeduplicationId";
 
@@ -43,7 +43,7 @@ final class AwsSendProducer extends DefaultProducer {
                           String topicArn, String groupProperty) {
     }
 
-    AwsSendProducer(Endpoint endpoint, AwsBroker broker, Destination destination, Subscription deadLetterOf) {
+    AwsProducer(Endpoint endpoint, AwsBroker broker, Destination destination, Subscription deadLetterOf) {
         super(endpoint);
         this.broker = broker;
         this.destination = destination;
@@ -56,10 +56,7 @@ final class AwsSendProducer extends DefaultProducer {
         Message m = exchange.getMessage();
         Object group = m.removeHeader(AwsEventCodec.GROUP_HEADER);
         Object dedup = m.removeHeader(AwsEventCodec.DEDUP_HEADER);
-        String body = m.getBody(String.class);
-        if (body == null) {
-            body = "";
-        }
+        String body = AwsBodies.encode(m);
         Map<String, Object> attributes = attributes(m, t.filter(), exchange);
         if (deadLetterOf != null) {
             fitDeadLetter(m, attributes, body, t);

@@ -1,0 +1,103 @@
+package io.eventrail.broker.aws.internal;
+
+import io.eventrail.spi.DeadLetterHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.AsyncProcessorConverterHelper;
+import org.apache.camel.support.processor.DelegateAsyncProcessor;
+
+/**
+ * SQS and SNS bodies are text of a restricted alphabet (XML characters: no NUL or other control
+ * characters but tab, LF, CR, and valid UTF-8 only). A payload that is not such text travels in base64 with
+ * the message attribute {@value #ENCODING}={@code base64}; consumers decode it back to the original bytes
+ * and drop the attribute before the pipeline sees the message. Stateless.
+ */
+final class AwsBodies {
+    /** The message attribute that marks a base64 body. */
+    static final String ENCODING = "eventrail_body_encoding";
+
+    private AwsBodies() {
+    }
+
+    /** Sets {@code m}'s body to SQS-safe text, base64 with {@link #ENCODING} when the payload is not; returns it. */
+    static String encode(Message m) {
+        Object body = m.getBody();
+        String text;
+        if (body == null) {
+            text = "";
+        } else if (body instanceof String s) {
+            text = s;
+        } else {
+            byte[] bytes = m.getBody(byte[].class);
+            text = utf8(bytes);
+            if (text == null) {
+                return base64(m, bytes);
+            }
+        }
+        if (!sendable(text)) {
+            return base64(m, text.getBytes(StandardCharsets.UTF_8));
+        }
+        m.removeHeader(ENCODING);
+        m.setBody(text);
+        return text;
+    }
+
+    private static String base64(Message m, byte[] bytes) {
+        String text = Base64.getEncoder().encodeToString(bytes);
+        m.setHeader(ENCODING, "base64");
+        m.setBody(text);
+        return text;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Whether SQS accepts {@code text} as a body: #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF. */
+    static boolean sendable(String text) {
+        return text.codePoints().allMatch(c -> c == 0x9 || c == 0xA || c == 0xD || c >= 0x20 && c <= 0xD7FF
+                || c >= 0xE000 && c <= 0xFFFD || c >= 0x10000 && c <= 0x10FFFF);
+    }
+
+    /** Wraps a consumer's {@code processor} so that it sees the original payload (and every dead-letter header). */
+    static Processor restoring(Processor processor, boolean deadLetters) {
+        return new DelegateAsyncProcessor(AsyncProcessorConverterHelper.convert(processor)) {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                restore(exchange.getMessage(), deadLetters);
+                return super.process(exchange, callback);
+            }
+        };
+    }
+
+    static void restore(Message m, boolean deadLetters) {
+        Object encoding = m.removeHeader(ENCODING);
+        if ("base64".equals(encoding)) {
+            try {
+                m.setBody(Base64.getDecoder().decode(m.getBody(String.class)));
+            } catch (IllegalArgumentException e) {
+                // not base64 after all (a foreign producer): the pipeline dead-letters it as it came
+            }
+        }
+        if (deadLetters && m.getHeader(DeadLetterHeaders.REASON) != null) {
+            // SQS refuses empty attribute values: empty dead-letter headers travel absent
+            for (String h : DeadLetterHeaders.all()) {
+                if (m.getHeader(h) == null) {
+                    m.setHeader(h, "");
+                }
+            }
+        }
+    }
+}
