@@ -1,6 +1,12 @@
 package io.eventrail.broker.aws.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
+import io.eventrail.spi.MalformedEventException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import io.eventrail.spi.codec.StructuredJsonCodec;
 import org.apache.camel.Message;
 
@@ -17,6 +23,7 @@ public final class AwsEventCodec extends StructuredJsonCodec {
     static final String DEDUP_HEADER = "CamelEventrailAwsDeduplicationId";
     /** The group of events without partition key or subject. */
     static final String DEFAULT_GROUP = "eventrail-default";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads structured events up to SQS's 1 MiB limit. */
     public AwsEventCodec() {
@@ -31,6 +38,39 @@ public final class AwsEventCodec extends StructuredJsonCodec {
         super.encode(event, target);
         target.setHeader(GROUP_HEADER, fifoId(group));
         target.setHeader(DEDUP_HEADER, fifoId(event.getId()));
+    }
+
+    /** As structured mode, but a message missing required attributes is refused naming every one of them. */
+    @Override
+    public CloudEvent decode(Message source) {
+        try {
+            return super.decode(source);
+        } catch (MalformedEventException e) {
+            List<String> missing = missingAttributes(source.getBody(byte[].class));
+            if (missing.isEmpty()) {
+                throw e;
+            }
+            throw new MalformedEventException(String.join("; ", missing), e);
+        }
+    }
+
+    private static List<String> missingAttributes(byte[] body) {
+        List<String> problems = new ArrayList<>();
+        try {
+            JsonNode json = JSON.readTree(body);
+            if (json == null || !json.isObject()) {
+                return problems;
+            }
+            for (String name : List.of("specversion", "id", "source", "type")) {
+                JsonNode v = json.get(name);
+                if (v == null || !v.isTextual() || v.asText().isBlank()) {
+                    problems.add("attribute '" + name + "' is missing or empty");
+                }
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // not JSON at all: the codec's own message says so
+        }
+        return problems;
     }
 
     /** {@code value} when it is a valid FIFO id (1 to 128 of ASCII 33 to 126), else its SHA-256 in hex. */
