@@ -13,14 +13,17 @@ import org.apache.camel.Message;
 /**
  * SQS/SNS mapping: the whole CloudEvent in structured JSON mode in the body (no message attributes, so
  * the 10-attribute budget stays free for dead-letter headers); the partition key (else the subject, else
- * one constant group) and the event id are kept in two {@code Camel*} headers, which never become message
- * attributes, for the FIFO message group id and deduplication id. Thread-safe.
+ * one constant group), the event's identity ({@code source/id}) and its id are kept in {@code Camel*} headers,
+ * which never become message attributes, for the FIFO message group id, the deduplication id and error
+ * messages. Thread-safe.
  */
 public final class AwsEventCodec extends StructuredJsonCodec {
     /** The FIFO message group id chosen at encoding. */
     static final String GROUP_HEADER = "CamelEventrailAwsMessageGroupId";
     /** The FIFO deduplication id chosen at encoding. */
     static final String DEDUP_HEADER = "CamelEventrailAwsDeduplicationId";
+    /** The event id, for error messages. */
+    static final String ID_HEADER = "CamelEventrailAwsEventId";
     /** The group of events without partition key or subject. */
     static final String DEFAULT_GROUP = "eventrail-default";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +40,9 @@ public final class AwsEventCodec extends StructuredJsonCodec {
                 : event.getSubject() != null && !event.getSubject().isEmpty() ? event.getSubject() : DEFAULT_GROUP;
         super.encode(event, target);
         target.setHeader(GROUP_HEADER, fifoId(group));
-        target.setHeader(DEDUP_HEADER, fifoId(event.getId()));
+        target.setHeader(ID_HEADER, event.getId());
+        // CloudEvents identify an event by source and id: two producers may use the same id
+        target.setHeader(DEDUP_HEADER, fifoId(event.getSource() + "/" + event.getId()));
     }
 
     /** As structured mode, but a message missing required attributes is refused naming every one of them. */

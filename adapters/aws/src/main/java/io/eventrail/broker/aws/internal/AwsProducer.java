@@ -56,6 +56,7 @@ final class AwsProducer extends DefaultProducer {
         Message m = exchange.getMessage();
         Object group = m.removeHeader(AwsEventCodec.GROUP_HEADER);
         Object dedup = m.removeHeader(AwsEventCodec.DEDUP_HEADER);
+        Object eventId = m.removeHeader(AwsEventCodec.ID_HEADER);
         String body = AwsBodies.encode(m);
         Map<String, Object> attributes = attributes(m, t.filter(), exchange);
         if (deadLetterOf != null) {
@@ -63,14 +64,17 @@ final class AwsProducer extends DefaultProducer {
             group = deadLetterOf.group();
             dedup = UUID.randomUUID().toString();
         } else {
-            checkLimits(attributes, body, dedup, t);
+            checkLimits(attributes, body, eventId == null ? "(sent without the codec)" : eventId, t);
             if (t.topicArn() != null && !broker.hasSubscription(t.topicArn())) {
                 throw new NoConsumerException(destination.name(), "SNS topic " + t.name() + " has no subscription");
             }
         }
         if (broker.settings().fifo()) {
-            exchange.setProperty(t.groupProperty(), AwsEventCodec.fifoId(String.valueOf(group)));
-            exchange.setProperty(DEDUP_PROPERTY, AwsEventCodec.fifoId(String.valueOf(dedup)));
+            // a message not written by the codec: one group, deduplicated by content
+            exchange.setProperty(t.groupProperty(), AwsEventCodec.fifoId(group == null ? AwsEventCodec.DEFAULT_GROUP
+                    : group.toString()));
+            exchange.setProperty(DEDUP_PROPERTY, dedup == null ? AwsNames.sha256(body)
+                    : AwsEventCodec.fifoId(dedup.toString()));
         }
         t.producer().process(exchange);
     }
