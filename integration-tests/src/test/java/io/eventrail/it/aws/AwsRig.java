@@ -3,11 +3,14 @@ package io.eventrail.it.aws;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.Subscription;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -54,6 +57,12 @@ final class AwsRig implements AutoCloseable {
         return base + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
     }
 
+    /** JSON data of about 270 KB (27 strings of 10,000 characters, under every parsing limit), over 256 KiB. */
+    static String oversizedJson() {
+        return "{\"blobs\":[" + String.join(",", java.util.Collections.nCopies(27, "\"" + "x".repeat(10_000) + "\""))
+                + "]}";
+    }
+
     AwsRig routes(EventRoutes routes) throws Exception {
         context.addRoutes(routes);
         return this;
@@ -67,6 +76,24 @@ final class AwsRig implements AutoCloseable {
     AwsRig start() {
         context.start();
         return this;
+    }
+
+    /**
+     * Provisions group {@code g} on {@code destination} and consumes it with a plain Camel route into
+     * {@code processor} (no pipeline: no retries, no idempotency); returns the destination.
+     */
+    Destination rawConsumer(String destination, int concurrency, Processor processor) throws Exception {
+        Broker broker = broker();
+        Destination d = Destination.of(destination);
+        Subscription s = new Subscription("g", concurrency);
+        broker.provision(d, s);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(broker.consumerUri(d, s)).process(processor);
+            }
+        });
+        return d;
     }
 
     Eventrail eventrail() {

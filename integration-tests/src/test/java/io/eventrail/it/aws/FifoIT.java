@@ -8,8 +8,6 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.EventRoutes;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.Capability;
-import io.eventrail.spi.Destination;
-import io.eventrail.spi.Subscription;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -74,15 +71,12 @@ class FifoIT {
         List<String> ids = new CopyOnWriteArrayList<>();
         try (AwsRig rig = new AwsRig(type, FIFO)) {
             Broker broker = rig.broker();
-            Destination d = Destination.of(dest);
-            Subscription s = new Subscription("g", 1);
-            broker.provision(d, s);
+            // a raw consumer: the pipeline's own idempotency must not hide a duplicate
+            rig.rawConsumer(dest, 1, x -> ids.add(broker.codec().decode(x.getMessage()).getId()));
             rig.routes(new EventRoutes() {
                 @Override
                 protected void configureEvents() {
                     eventType("ONCE").destination(dest);
-                    // a raw consumer: the pipeline's own idempotency must not hide a duplicate
-                    from(broker.consumerUri(d, s)).process(x -> ids.add(broker.codec().decode(x.getMessage()).getId()));
                 }
             }).start();
             var event = CloudEventBuilder.v1().withId("dup-1").withType("ONCE").withSource(URI.create("urn:test"))

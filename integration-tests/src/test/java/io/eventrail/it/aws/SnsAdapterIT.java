@@ -127,8 +127,7 @@ class SnsAdapterIT {
                     consume(dest).group("g").on("HUGE", e -> { });
                 }
             }).start();
-            String big = "{\"blobs\":[" + String.join(",", java.util.Collections.nCopies(27,
-                    "\"" + "x".repeat(10_000) + "\"")) + "]}";
+            String big = AwsRig.oversizedJson();
             assertThatThrownBy(() -> rig.eventrail().publisher().publish("HUGE", big))
                     .isInstanceOf(InvalidEventException.class)
                     .hasMessageContaining("262144").hasMessageContaining("max-message-bytes");
