@@ -10,8 +10,11 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.UnitOfWork;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.processor.DelegateAsyncProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SQS and SNS bodies are text of a restricted alphabet (XML characters: no NUL or other control
@@ -20,6 +23,7 @@ import org.apache.camel.support.processor.DelegateAsyncProcessor;
  * and drop the attribute before the pipeline sees the message. Stateless.
  */
 final class AwsBodies {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsBodies.class);
     /** The message attribute that marks a base64 body. */
     static final String ENCODING = "eventrail_body_encoding";
 
@@ -71,13 +75,35 @@ final class AwsBodies {
                 || c >= 0xE000 && c <= 0xFFFD || c >= 0x10000 && c <= 0x10FFFF);
     }
 
-    /** Wraps a consumer's {@code processor} so that it sees the original payload (and every dead-letter header). */
+    /**
+     * Wraps a consumer's {@code processor} so that it sees the original payload (and every dead-letter header),
+     * and so that an {@link Error} thrown while processing fails the exchange (message kept) instead of
+     * ending the consumer.
+     */
     static Processor restoring(Processor processor, boolean deadLetters) {
         return new DelegateAsyncProcessor(AsyncProcessorConverterHelper.convert(processor)) {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
                 restore(exchange.getMessage(), deadLetters);
-                return super.process(exchange, callback);
+                try {
+                    return super.process(exchange, callback);
+                } catch (Error crash) {
+                    // camel-aws2-sqs rethrows an Error out of its poll, which ends the consumer's polling for
+                    // good; failing the exchange instead leaves the message undeleted, so SQS delivers it again
+                    LOG.error("Processing of SQS message {} crashed; it is not deleted and SQS delivers it again"
+                            + " after its visibility timeout", exchange.getMessage().getHeader("CamelAwsSqsMessageId"),
+                            crash);
+                    exchange.setException(new IllegalStateException("processing crashed: " + crash, crash));
+                    // the Error skipped the route's unit-of-work completion: complete it, so that the consumer's
+                    // on-failure (no delete) and the end of the visibility extension run, and nothing stays in flight
+                    UnitOfWork uow = exchange.getUnitOfWork();
+                    if (uow != null) {
+                        uow.done(exchange);
+                        exchange.getExchangeExtension().setUnitOfWork(null);
+                    }
+                    callback.done(true);
+                    return true;
+                }
             }
         };
     }
