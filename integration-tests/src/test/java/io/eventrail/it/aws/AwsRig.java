@@ -1,5 +1,7 @@
 package io.eventrail.it.aws;
 
+import io.eventrail.ConsumerDefinition;
+import io.eventrail.EventHandler;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.spi.Broker;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -55,6 +58,30 @@ final class AwsRig implements AutoCloseable {
     /** A destination name unique to the test. */
     static String unique(String base) {
         return base + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
+    }
+
+    /** Declares event type {@code type} on {@code destination} (the publish side only). */
+    AwsRig declare(String type, String destination) throws Exception {
+        return pipeline(type, destination, null, c -> c, null);
+    }
+
+    /** Declares {@code type} on {@code destination} and a pipeline of {@code group} handling it. */
+    AwsRig pipeline(String type, String destination, String group, EventHandler handler) throws Exception {
+        return pipeline(type, destination, group, c -> c, handler);
+    }
+
+    /** As {@link #pipeline(String, String, String, EventHandler)}, the consumer adjusted by {@code adjust}. */
+    AwsRig pipeline(String type, String destination, String group, UnaryOperator<ConsumerDefinition> adjust,
+                    EventHandler handler) throws Exception {
+        return routes(new EventRoutes() {
+            @Override
+            protected void configureEvents() {
+                eventType(type).destination(destination);
+                if (handler != null) {
+                    adjust.apply(consume(destination).group(group)).on(type, handler);
+                }
+            }
+        });
     }
 
     /** JSON data of about 270 KB (27 strings of 10,000 characters, under every parsing limit), over 256 KiB. */

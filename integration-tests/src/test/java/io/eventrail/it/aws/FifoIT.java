@@ -5,7 +5,6 @@ import static io.eventrail.it.aws.AwsRig.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.eventrail.EventRoutes;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.Capability;
 import java.net.URI;
@@ -35,16 +34,10 @@ class FifoIT {
         List<String> keys = List.of("alice", "bob", "carol");
         int perKey = 15;
         try (AwsRig rig = new AwsRig(type, FIFO)) {
-            rig.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("STEP").destination(dest);
-                    consume(dest).group("g").concurrency(3).on("STEP", e -> {
-                        seen.add(e.subject() + ":" + e.field("n"));
-                        if (e.field("n").equals("3")) {
-                            Thread.sleep(300); // a slow event must hold back the rest of its group only
-                        }
-                    });
+            rig.pipeline("STEP", dest, "g", c -> c.concurrency(3), e -> {
+                seen.add(e.subject() + ":" + e.field("n"));
+                if (e.field("n").equals("3")) {
+                    Thread.sleep(300); // a slow event must hold back the rest of its group only
                 }
             }).start();
             assertThat(rig.broker().capabilities()).contains(Capability.ORDERED_PER_KEY, Capability.FIFO_DEDUP);
@@ -73,12 +66,7 @@ class FifoIT {
             Broker broker = rig.broker();
             // a raw consumer: the pipeline's own idempotency must not hide a duplicate
             rig.rawConsumer(dest, 1, x -> ids.add(broker.codec().decode(x.getMessage()).getId()));
-            rig.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("ONCE").destination(dest);
-                }
-            }).start();
+            rig.declare("ONCE", dest).start();
             var event = CloudEventBuilder.v1().withId("dup-1").withType("ONCE").withSource(URI.create("urn:test"))
                     .withSubject("k").withData("application/json", "{}".getBytes(StandardCharsets.UTF_8)).build();
             rig.eventrail().publisher().publish(event);

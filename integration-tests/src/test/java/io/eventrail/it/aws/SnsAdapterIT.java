@@ -5,7 +5,6 @@ import static io.eventrail.it.aws.AwsRig.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.eventrail.EventRoutes;
 import io.eventrail.InvalidEventException;
 import io.eventrail.PublishException;
 import io.eventrail.spi.NoConsumerException;
@@ -35,14 +34,9 @@ class SnsAdapterIT {
         List<String> seen = new CopyOnWriteArrayList<>();
         try (AwsRig a = new AwsRig("sns", Map.of()); AwsRig b = new AwsRig(a.fixture)) {
             for (String group : List.of("mailer", "crm")) {
-                (group.equals("mailer") ? a : b).routes(new EventRoutes() {
-                    @Override
-                    protected void configureEvents() {
-                        eventType("USER_SIGNUP").destination(dest);
-                        consume(dest).group(group).concurrency(2)
-                                .on("USER_SIGNUP", e -> seen.add(group + ":" + e.field("userId")));
-                    }
-                }).start();
+                AwsRig rig = group.equals("mailer") ? a : b;
+                rig.pipeline("USER_SIGNUP", dest, group, c -> c.concurrency(2),
+                        e -> seen.add(group + ":" + e.field("userId"))).start();
             }
             for (int i = 0; i < 5; i++) {
                 a.eventrail().publisher().publish("USER_SIGNUP", "{\"userId\":\"u" + i + "\"}");
@@ -60,13 +54,7 @@ class SnsAdapterIT {
     void provisionsQueueSubscriptionPolicyAndRedrive() throws Exception {
         String dest = unique("provisioned");
         try (AwsRig rig = new AwsRig("sns", Map.of("max-receive-count", "4"))) {
-            rig.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("P").destination(dest);
-                    consume(dest).group("g").on("P", e -> { });
-                }
-            }).start();
+            rig.pipeline("P", dest, "g", e -> { }).start();
             String topicName = rig.fixture.prefix() + dest;
             String topicArn = rig.sns.listTopicsPaginator().topics().stream().map(Topic::topicArn)
                     .filter(arn -> arn.endsWith(":" + topicName)).findFirst().orElseThrow();
@@ -93,22 +81,11 @@ class SnsAdapterIT {
         String dest = unique("lonely");
         List<String> seen = new CopyOnWriteArrayList<>();
         try (AwsRig producer = new AwsRig("sns", Map.of()); AwsRig consumer = new AwsRig(producer.fixture)) {
-            producer.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("LONELY").destination(dest);
-                }
-            }).start();
+            producer.declare("LONELY", dest).start();
             assertThatThrownBy(() -> producer.eventrail().publisher().publish("LONELY", "{\"n\":\"1\"}"))
                     .isInstanceOf(PublishException.class).cause().isInstanceOf(NoConsumerException.class)
                     .hasMessageContaining(dest).hasMessageContaining("no subscription");
-            consumer.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("LONELY").destination(dest);
-                    consume(dest).group("late").on("LONELY", e -> seen.add(e.field("n")));
-                }
-            }).start();
+            consumer.pipeline("LONELY", dest, "late", e -> seen.add(e.field("n"))).start();
             producer.eventrail().publisher().publish("LONELY", "{\"n\":\"2\"}");
             await(WAIT, "the event published after the subscription", () -> seen.contains("2"));
             assertThat(seen).containsExactly("2");
@@ -120,13 +97,7 @@ class SnsAdapterIT {
     void refusesOversizedEvents() throws Exception {
         String dest = unique("huge");
         try (AwsRig rig = new AwsRig("sns", Map.of())) {
-            rig.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("HUGE").destination(dest);
-                    consume(dest).group("g").on("HUGE", e -> { });
-                }
-            }).start();
+            rig.pipeline("HUGE", dest, "g", e -> { }).start();
             String big = AwsRig.oversizedJson();
             assertThatThrownBy(() -> rig.eventrail().publisher().publish("HUGE", big))
                     .isInstanceOf(InvalidEventException.class)

@@ -43,13 +43,7 @@ class SqsAdapterIT {
         String dest = unique("orders");
         List<String> seen = new CopyOnWriteArrayList<>();
         try (AwsRig rig = new AwsRig("sqs", Map.of())) {
-            rig.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("ORDER_PLACED").destination(dest);
-                    consume(dest).group("billing").on("ORDER_PLACED", e -> seen.add(e.field("orderId")));
-                }
-            }).start();
+            rig.pipeline("ORDER_PLACED", dest, "billing", e -> seen.add(e.field("orderId"))).start();
             for (int i = 0; i < 3; i++) {
                 rig.eventrail().publisher().publish("ORDER_PLACED", "{\"orderId\":\"o" + i + "\"}", "customer-" + i);
             }
@@ -66,15 +60,9 @@ class SqsAdapterIT {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (AwsRig rig = new AwsRig("sqs", Map.of())) {
-            rig.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("SLOW").destination(dest);
-                    consume(dest).group("g").on("SLOW", e -> {
-                        entered.countDown();
-                        assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
-                    });
-                }
+            rig.pipeline("SLOW", dest, "g", e -> {
+                entered.countDown();
+                assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
             }).start();
             rig.eventrail().publisher().publish("SLOW", "{}");
             assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
@@ -229,12 +217,7 @@ class SqsAdapterIT {
     void refusesOversizedEvents() throws Exception {
         String dest = unique("big");
         try (AwsRig rig = new AwsRig("sqs", Map.of())) {
-            rig.routes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    eventType("BIG").destination(dest);
-                }
-            }).start();
+            rig.declare("BIG", dest).start();
             String big = AwsRig.oversizedJson();
             assertThatThrownBy(() -> rig.eventrail().publisher().publish("BIG", big))
                     .isInstanceOf(InvalidEventException.class)
@@ -282,13 +265,8 @@ class SqsAdapterIT {
         List<String> seen = new CopyOnWriteArrayList<>();
         try (AwsRig a = new AwsRig("sqs", Map.of()); AwsRig b = new AwsRig(a.fixture)) {
             for (String group : List.of("a", "b")) {
-                (group.equals("a") ? a : b).routes(new EventRoutes() {
-                    @Override
-                    protected void configureEvents() {
-                        eventType("SHARED").destination(dest);
-                        consume(dest).group(group).on("SHARED", e -> seen.add(group + ":" + e.field("n")));
-                    }
-                }).start();
+                AwsRig rig = group.equals("a") ? a : b;
+                rig.pipeline("SHARED", dest, group, e -> seen.add(group + ":" + e.field("n"))).start();
             }
             for (int i = 0; i < 10; i++) {
                 a.eventrail().publisher().publish("SHARED", "{\"n\":\"" + i + "\"}");
