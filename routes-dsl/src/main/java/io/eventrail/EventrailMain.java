@@ -59,4 +59,38 @@ public final class EventrailMain {
     public static int run(Main main, String... args) throws Exception {
         return main.run(applyPropertyArguments(main, args));
     }
+
+    /**
+     * The body of an application's {@code main}: {@link #run} and exit with its code when it is not 0. A
+     * configuration problem found on start ({@link EventrailConfigurationException}, an illegal argument or
+     * state anywhere in the cause chain) is printed as {@code "<name> did not start: <reason>"} and exits
+     * with 2, without a stack trace; anything else is thrown.
+     */
+    public static void runAndExit(String name, Main main, String... args) throws Exception {
+        int code;
+        try {
+            code = run(main, args);
+        } catch (Exception e) {
+            Throwable reason = configurationProblem(e);
+            if (reason == null) {
+                throw e;
+            }
+            System.err.println(name + " did not start: " + reason.getMessage());
+            code = 2;
+        }
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** The first configuration problem in the cause chain of {@code failure}, or null when it has none. */
+    static Throwable configurationProblem(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof EventrailConfigurationException || c instanceof IllegalArgumentException
+                    || c instanceof IllegalStateException) {
+                return c;
+            }
+        }
+        return null;
+    }
 }

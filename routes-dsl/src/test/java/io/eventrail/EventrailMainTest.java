@@ -30,4 +30,12 @@ class EventrailMainTest {
                 .hasMessageContaining("--only.key=VALUE");
         assertThatThrownBy(() -> EventrailMain.applyPropertyArguments(main, "--=x")).hasMessageContaining("no property key");
     }
+
+    @Test
+    void aConfigurationProblemIsFoundAnywhereInTheCauseChain() {
+        IllegalArgumentException bad = new IllegalArgumentException("bad port");
+        assertThat(EventrailMain.configurationProblem(new RuntimeException("start failed", bad))).isSameAs(bad);
+        assertThat(EventrailMain.configurationProblem(new RuntimeException("io", new java.io.IOException("x"))))
+                .isNull();
+    }
 }

@@ -1,7 +1,6 @@
 package io.eventrail.samples.signup;
 
 import io.eventrail.Event;
-import io.eventrail.EventrailConfigurationException;
 import io.eventrail.EventrailMain;
 import io.eventrail.samples.signup.http.HttpIngestRoutes;
 import java.util.function.Consumer;
@@ -18,27 +17,7 @@ public final class UserSignupApplication {
     }
 
     public static void main(String[] args) throws Exception {
-        int code;
-        try {
-            code = EventrailMain.run(create(event -> { }), args);
-        } catch (Exception e) {
-            // a configuration problem is a message for the user, not a stack trace
-            Throwable reason = null;
-            for (Throwable c = e; c != null && reason == null; c = c.getCause() == c ? null : c.getCause()) {
-                if (c instanceof EventrailConfigurationException || c instanceof IllegalArgumentException
-                        || c instanceof IllegalStateException) {
-                    reason = c;
-                }
-            }
-            if (reason == null) {
-                throw e;
-            }
-            System.err.println("user-signup did not start: " + reason.getMessage());
-            code = 2;
-        }
-        if (code != 0) {
-            System.exit(code);
-        }
+        EventrailMain.runAndExit("user-signup", create(event -> { }), args);
     }
 
     /**

@@ -1,0 +1,32 @@
+package io.eventrail.samples.orders;
+
+import io.eventrail.EventrailMain;
+import org.apache.camel.main.Main;
+
+/**
+ * The runnable order-fulfilment sample: a camel-main application with the order routes, the operator
+ * switches, the demo orders and Eventrail's management port (health, metrics, dead-letter control plane).
+ * Arguments {@code --key=value} set any property ({@code --eventrail.broker=kafka},
+ * {@code --orders.payment.failing=false}, {@code --eventrail.management.port=9877}).
+ */
+public final class OrderFulfilmentApplication {
+
+    private OrderFulfilmentApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        EventrailMain.runAndExit("order-fulfilment", create(OrderServices.create()), args);
+    }
+
+    /**
+     * A configured, not yet started application over {@code services}. Apply arguments with
+     * {@link EventrailMain#applyPropertyArguments}, then start or run it.
+     */
+    public static Main create(OrderServices services) {
+        Main main = new Main();
+        main.configure().addRoutesBuilder(new OrderRoutes(services));
+        main.configure().addRoutesBuilder(new AdminRoutes(services));
+        main.configure().addRoutesBuilder(new DemoOrders());
+        return main;
+    }
+}

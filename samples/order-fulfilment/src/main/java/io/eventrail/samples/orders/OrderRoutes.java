@@ -1,0 +1,136 @@
+package io.eventrail.samples.orders;
+
+import io.eventrail.Event;
+import io.eventrail.EventRoutes;
+import io.eventrail.samples.orders.OrderLedger.Effect;
+import io.eventrail.spi.codec.Sanitize;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The order flow: ORDER_PLACED → PAYMENT_REQUESTED → PAYMENT_CAPTURED (→ ORDER_SHIPPED → notification) or
+ * PAYMENT_FAILED (→ order cancelled). One destination and one consumer group per step, each type with its
+ * JSON Schema. The payment step retries an unavailable provider ({@code eventrail.retry.*}, 3 attempts by
+ * default) and then dead-letters the request; notifications dead-letter at once while switched off. Reads
+ * the start state of the switches from {@value #PAYMENT_FAILING} and {@value #NOTIFICATIONS_ENABLED}.
+ */
+public class OrderRoutes extends EventRoutes {
+    /** Property: the payment provider starts with its outage on (default true). */
+    public static final String PAYMENT_FAILING = "orders.payment.failing";
+    /** Property: shipping notifications start switched on (default false). */
+    public static final String NOTIFICATIONS_ENABLED = "orders.notifications.enabled";
+
+    /** A customer placed an order. */
+    public static final String ORDER_PLACED = "ORDER_PLACED";
+    /** The order's payment is to be captured. */
+    public static final String PAYMENT_REQUESTED = "PAYMENT_REQUESTED";
+    /** The payment was captured. */
+    public static final String PAYMENT_CAPTURED = "PAYMENT_CAPTURED";
+    /** The provider declined the payment. */
+    public static final String PAYMENT_FAILED = "PAYMENT_FAILED";
+    /** The order left the warehouse. */
+    public static final String ORDER_SHIPPED = "ORDER_SHIPPED";
+
+    /** The consumer group that captures payments (its dead letter holds the failed payments). */
+    public static final String PAYMENTS_GROUP = "payments";
+    /** The consumer group that notifies customers of shipments. */
+    public static final String NOTIFICATIONS_GROUP = "notifications";
+    /** The destination of PAYMENT_REQUESTED. */
+    public static final String PAYMENTS_REQUESTED = "payments-requested";
+    /** The destination of ORDER_SHIPPED. */
+    public static final String ORDERS_SHIPPED = "orders-shipped";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrderRoutes.class);
+
+    private final OrderServices services;
+
+    /** Routes over {@code services}. */
+    public OrderRoutes(OrderServices services) {
+        this.services = Objects.requireNonNull(services, "services");
+    }
+
+    @Override
+    protected void configureEvents() {
+        services.payments().failing(property(getContext(), PAYMENT_FAILING, Boolean.class, Boolean.TRUE));
+        services.notifier().enabled(property(getContext(), NOTIFICATIONS_ENABLED, Boolean.class, Boolean.FALSE));
+
+        eventType(ORDER_PLACED).destination("orders-placed").schema("schemas/order-placed.json");
+        eventType(PAYMENT_REQUESTED).destination(PAYMENTS_REQUESTED).schema("schemas/payment-requested.json");
+        eventType(PAYMENT_CAPTURED).destination("payments-captured").schema("schemas/payment-captured.json");
+        eventType(PAYMENT_FAILED).destination("payments-failed").schema("schemas/payment-failed.json");
+        eventType(ORDER_SHIPPED).destination(ORDERS_SHIPPED).schema("schemas/order-shipped.json");
+
+        consume("orders-placed").group("payment-requests").on(ORDER_PLACED, this::requestPayment);
+        consume(PAYMENTS_REQUESTED).group(PAYMENTS_GROUP).on(PAYMENT_REQUESTED, this::capturePayment);
+        consume("payments-captured").group("shipping").on(PAYMENT_CAPTURED, this::ship);
+        consume("payments-failed").group("order-cancellation").on(PAYMENT_FAILED, this::cancel);
+        consume(ORDERS_SHIPPED).group(NOTIFICATIONS_GROUP).retry(r -> r.withNonRetryable(Notifier.Disabled.class))
+                .on(ORDER_SHIPPED, this::notifyCustomer);
+    }
+
+    private void requestPayment(Event event) {
+        String orderId = event.field("orderId");
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("orderId", orderId);
+        request.put("amountCents", event.json().get("amountCents").asLong());
+        request.put("currency", event.field("currency"));
+        publisher().publish(PAYMENT_REQUESTED, request, orderId);
+    }
+
+    private void capturePayment(Event event) throws PaymentProvider.Unavailable {
+        String orderId = event.field("orderId");
+        long amount = event.json().get("amountCents").asLong();
+        try {
+            String paymentId = services.payments().capture(orderId, amount);
+            services.ledger().record(orderId, Effect.CHARGED);
+            LOG.info("Payment captured: {} {} for {}", paymentId, amount, Sanitize.forMessage(orderId));
+            publisher().publish(PAYMENT_CAPTURED, Map.of("orderId", orderId, "paymentId", paymentId,
+                    "amountCents", amount), orderId);
+        } catch (PaymentProvider.Declined declined) {
+            LOG.info("Payment declined for {}: {}", Sanitize.forMessage(orderId), declined.getMessage());
+            publisher().publish(PAYMENT_FAILED, Map.of("orderId", orderId, "reason", declined.getMessage()), orderId);
+        }
+    }
+
+    private void ship(Event event) {
+        String orderId = event.field("orderId");
+        services.ledger().record(orderId, Effect.SHIPPED);
+        String tracking = "TRK-" + orderId.substring("order-".length());
+        LOG.info("Order shipped: {} tracking {}", Sanitize.forMessage(orderId), tracking);
+        publisher().publish(ORDER_SHIPPED, Map.of("orderId", orderId, "trackingNumber", tracking), orderId);
+    }
+
+    private void cancel(Event event) {
+        String orderId = event.field("orderId");
+        services.ledger().record(orderId, Effect.CANCELLED);
+        LOG.info("Order cancelled: {} ({})", Sanitize.forMessage(orderId), Sanitize.forMessage(event.field("reason")));
+    }
+
+    private void notifyCustomer(Event event) throws Notifier.Disabled {
+        String orderId = event.field("orderId");
+        services.notifier().checkEnabled();
+        services.ledger().record(orderId, Effect.NOTIFIED);
+        LOG.info("Customer notified: {} is on its way ({})", Sanitize.forMessage(orderId),
+                Sanitize.forMessage(event.field("trackingNumber")));
+    }
+
+    /**
+     * The property {@code key} of {@code context} converted to {@code type}, or {@code otherwise} when unset.
+     *
+     * @throws IllegalArgumentException when the value does not convert
+     */
+    static <T> T property(CamelContext context, String key, Class<T> type, T otherwise) {
+        return context.getPropertiesComponent().resolveProperty(key).map(v -> {
+            T value = context.getTypeConverter().tryConvertTo(type, v.trim());
+            if (value == null) {
+                throw new IllegalArgumentException(key + ": '" + Sanitize.forMessage(v) + "' is not a "
+                        + type.getSimpleName().toLowerCase(java.util.Locale.ROOT));
+            }
+            return value;
+        }).orElse(otherwise);
+    }
+}
