@@ -1,0 +1,215 @@
+package io.eventrail.samples.orders;
+
+import static io.eventrail.samples.orders.OrderLedger.Effect.CANCELLED;
+import static io.eventrail.samples.orders.OrderLedger.Effect.CHARGED;
+import static io.eventrail.samples.orders.OrderLedger.Effect.NOTIFIED;
+import static io.eventrail.samples.orders.OrderLedger.Effect.SHIPPED;
+import static io.eventrail.samples.orders.RunningSample.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.EventPublisher;
+import io.eventrail.Eventrail;
+import io.eventrail.InvalidEventException;
+import io.eventrail.spi.DeadLetterHeaders;
+import io.micrometer.core.instrument.Counter;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class OrderFulfilmentTest {
+
+    @Test
+    @DisplayName("on the memory broker an order is charged, shipped and notified once; a declined one is cancelled; an invalid one never leaves")
+    void flowEndToEnd() throws Exception {
+        try (RunningSample app = RunningSample.start("--orders.payment.failing=false",
+                "--orders.notifications.enabled=true")) {
+            OrderLedger ledger = app.services.ledger();
+            placeOrder(app, "order-2001", 4_200);
+            placeOrder(app, "order-2002", PaymentProvider.LIMIT_CENTS + 1);
+
+            assertThat(eventually(() -> ledger.count("order-2001", NOTIFIED) == 1)).as("order-2001 notified").isTrue();
+            assertThat(eventually(() -> ledger.count("order-2002", CANCELLED) == 1)).as("order-2002 cancelled").isTrue();
+            assertThat(List.of(ledger.count("order-2001", CHARGED), ledger.count("order-2001", SHIPPED)))
+                    .containsExactly(1, 1);
+            assertThat(List.of(ledger.count("order-2002", CHARGED), ledger.count("order-2002", SHIPPED)))
+                    .containsExactly(0, 0);
+
+            EventPublisher publisher = Eventrail.of(app.context()).publisher();
+            assertThatThrownBy(() -> publisher.publish(OrderRoutes.ORDER_PLACED,
+                    "{\"orderId\":\"2003\",\"customerId\":\"c\",\"amountCents\":5,\"currency\":\"EUR\"}"))
+                    .isInstanceOf(InvalidEventException.class).hasMessageContaining("orderId");
+            assertThat(app.deadLetters(OrderRoutes.PAYMENTS_GROUP)).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a payment the failing provider refuses is retried, then dead-lettered with the standard headers")
+    void failingPaymentIsDeadLettered() throws Exception {
+        try (RunningSample app = RunningSample.start()) {
+            placeOrder(app, "order-2013", 1_300);
+            JsonNode letter = awaitOnlyDeadLetter(app, OrderRoutes.PAYMENTS_GROUP);
+
+            JsonNode shown = app.deadLetter(letter.get("id").asText());
+            JsonNode headers = shown.get("headers");
+            assertThat(headers.get(DeadLetterHeaders.REASON).asText()).isEqualTo(DeadLetterHeaders.REASON_FAILED);
+            assertThat(headers.get(DeadLetterHeaders.CONSUMER_GROUP).asText()).isEqualTo(OrderRoutes.PAYMENTS_GROUP);
+            assertThat(headers.get(DeadLetterHeaders.ORIGINAL_DESTINATION).asText())
+                    .isEqualTo(OrderRoutes.PAYMENTS_REQUESTED);
+            assertThat(headers.get(DeadLetterHeaders.ATTEMPTS).asText()).isEqualTo("3");
+            assertThat(headers.get(DeadLetterHeaders.EXCEPTION_CLASS).asText())
+                    .isEqualTo(PaymentProvider.Unavailable.class.getName());
+            assertThat(headers.get(DeadLetterHeaders.EXCEPTION_MESSAGE).asText())
+                    .contains("payment provider unavailable for order-2013");
+            assertThat(headers.has(DeadLetterHeaders.FIRST_FAILURE_TIME)).isTrue();
+            assertThat(headers.has(DeadLetterHeaders.LAST_FAILURE_TIME)).isTrue();
+            assertThat(shown.get("eventType").asText()).isEqualTo(OrderRoutes.PAYMENT_REQUESTED);
+            assertThat(shown.get("subject").asText()).isEqualTo("order-2013");
+            assertThat(shown.get("payload").asText())
+                    .isEqualTo("{\"orderId\":\"order-2013\",\"amountCents\":1300,\"currency\":\"EUR\"}");
+            assertThat(app.services.ledger().count("order-2013", CHARGED)).isZero();
+            assertThat(app.services.ledger().count("order-2013", SHIPPED)).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("replaying the dead-lettered payment after the fix charges it once; a second replay and a redelivered copy change nothing")
+    void replayHasExactlyOneEffect() throws Exception {
+        try (RunningSample app = RunningSample.start()) {
+            OrderLedger ledger = app.services.ledger();
+            placeOrder(app, "order-2017", 1_700);
+            JsonNode letter = awaitOnlyDeadLetter(app, OrderRoutes.PAYMENTS_GROUP);
+            String id = letter.get("id").asText();
+            String payload = app.deadLetterPayload(letter);
+
+            assertThat(app.operator("/admin/payment-provider?failing=maybe").statusCode()).isEqualTo(400);
+            HttpResponse<String> fixed = app.operator("/admin/payment-provider?failing=false");
+            assertThat(fixed.body()).contains("\"failing\":false");
+            HttpResponse<String> replay = app.managementPost("/dead-letters/replay", "{\"ids\":[\"" + id + "\"]}");
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+            assertThat(replay.body()).contains("\"outcome\":\"replayed\"");
+            assertThat(eventually(() -> ledger.count("order-2017", SHIPPED) == 1)).as("shipped after replay").isTrue();
+
+            HttpResponse<String> again = app.managementPost("/dead-letters/replay", "{\"ids\":[\"" + id + "\"]}");
+            assertThat(again.body()).contains("\"outcome\":\"missing\"");
+            // the same PAYMENT_REQUESTED (id and source) once more, as a broker redelivery would bring it
+            Eventrail.of(app.context()).publisher().publish(CloudEventBuilder.v1().withId(letter.get("eventId").asText())
+                    .withSource(URI.create(letter.get("eventSource").asText())).withType(OrderRoutes.PAYMENT_REQUESTED)
+                    .withData("application/json", payload.getBytes(StandardCharsets.UTF_8)).build());
+            assertThat(eventually(() -> duplicates(app, OrderRoutes.PAYMENTS_GROUP) == 1)).as("duplicate skipped").isTrue();
+            assertThat(List.of(ledger.count("order-2017", CHARGED), ledger.count("order-2017", SHIPPED)))
+                    .containsExactly(1, 1);
+            assertThat(app.deadLetters(OrderRoutes.PAYMENTS_GROUP)).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("ORDER_SHIPPED waits in the notifications dead letter until notifications are enabled and it is replayed")
+    void notificationsWaitUntilEnabled() throws Exception {
+        try (RunningSample app = RunningSample.start("--orders.payment.failing=false")) {
+            OrderLedger ledger = app.services.ledger();
+            placeOrder(app, "order-2020", 2_000);
+            JsonNode letter = awaitOnlyDeadLetter(app, OrderRoutes.NOTIFICATIONS_GROUP);
+            assertThat(letter.get("attempts").asInt()).as("not retried").isEqualTo(1);
+            assertThat(ledger.count("order-2020", NOTIFIED)).isZero();
+
+            assertThat(app.operator("/admin/notifications?enabled=true").body()).contains("\"enabled\":true");
+            HttpResponse<String> replay = app.managementPost("/dead-letters/replay",
+                    "{\"filter\":{\"group\":\"notifications\",\"type\":\"ORDER_SHIPPED\"}}");
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+            assertThat(eventually(() -> ledger.count("order-2020", NOTIFIED) == 1)).as("notified after replay").isTrue();
+            assertThat(List.of(ledger.count("order-2020", CHARGED), ledger.count("order-2020", SHIPPED)))
+                    .containsExactly(1, 1);
+        }
+    }
+
+    @Test
+    @DisplayName("the metrics endpoint shows the counters of a known scenario: processed, retried, dead-lettered, replayed")
+    void metricsEndpoint() throws Exception {
+        try (RunningSample app = RunningSample.start("--orders.notifications.enabled=true")) {
+            placeOrder(app, "order-2031", 3_100);
+            placeOrder(app, "order-2033", 3_300);
+            assertThat(eventually(() -> app.services.ledger().count("order-2031", NOTIFIED) == 1)).isTrue();
+            String id = awaitOnlyDeadLetter(app, OrderRoutes.PAYMENTS_GROUP).get("id").asText();
+            app.operator("/admin/payment-provider?failing=false");
+            app.managementPost("/dead-letters/replay", "{\"ids\":[\"" + id + "\"]}");
+            assertThat(eventually(() -> app.services.ledger().count("order-2033", NOTIFIED) == 1)).isTrue();
+
+            HttpResponse<String> metrics = app.management("/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            String text = metrics.body();
+            String payments = "messaging_consumer_group_name=\"payments\"";
+            assertThat(value(text, "eventrail_events_dead_lettered_total", payments, "eventrail_reason=\"failed\""))
+                    .isEqualTo(1.0);
+            assertThat(value(text, "eventrail_events_retried_total", payments)).isEqualTo(2.0);
+            assertThat(value(text, "eventrail_events_replayed_total", "messaging_destination_name=\"payments-requested\""))
+                    .isEqualTo(1.0);
+            assertThat(value(text, "eventrail_events_processed_total", payments)).isEqualTo(2.0);
+            assertThat(value(text, "eventrail_events_processed_total", "messaging_consumer_group_name=\"notifications\""))
+                    .isEqualTo(2.0);
+            assertThat(value(text, "messaging_client_sent_messages_total",
+                    "eventrail_event_type=\"ORDER_PLACED\"")).isEqualTo(2.0);
+            assertThat(value(text, "eventrail_dead_letter_depth", payments)).isEqualTo(0.0);
+        }
+    }
+
+    @Test
+    @DisplayName("a switch property that is not a boolean fails start-up naming the key")
+    void badSwitchProperty() {
+        assertThatThrownBy(() -> RunningSample.start("--orders.payment.failing=maybe"))
+                .satisfies(t -> assertThat(messages(t)).contains("orders.payment.failing"));
+    }
+
+    private static void placeOrder(RunningSample app, String orderId, long amountCents) {
+        Eventrail.of(app.context()).publisher().publish(OrderRoutes.ORDER_PLACED,
+                DemoOrders.order(orderId, "customer-test", amountCents), orderId);
+    }
+
+    private static JsonNode awaitOnlyDeadLetter(RunningSample app, String group) throws Exception {
+        JsonNode[] items = new JsonNode[1];
+        boolean one = eventually(() -> {
+            try {
+                items[0] = app.deadLetters(group);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return items[0].size() == 1;
+        });
+        assertThat(one).as("one dead letter in group %s, got %s", group, items[0]).isTrue();
+        return items[0].get(0);
+    }
+
+    private static double duplicates(RunningSample app, String group) {
+        Counter c = Eventrail.of(app.context()).meterRegistry().find("eventrail.events.duplicates")
+                .tag("messaging.consumer.group.name", group).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** The sum of the samples of {@code name} whose labels contain every one of {@code labels}. */
+    private static double value(String prometheus, String name, String... labels) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : prometheus.split("\n")) {
+            if (line.startsWith(name + "{") && Arrays.stream(labels).allMatch(line::contains)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        assertThat(found).as("%s with %s in the metrics", name, List.of(labels)).isTrue();
+        return sum;
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            sb.append(c.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,130 @@
+package io.eventrail.samples.orders;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventrail.EventrailMain;
+import io.eventrail.management.ManagementServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The sample running in this JVM on free loopback ports (no demo orders, short retry back-off), with its
+ * services at hand and small HTTP helpers for the management port and the operator switches.
+ */
+final class RunningSample implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger STARTS = new AtomicInteger();
+
+    final OrderServices services = OrderServices.create();
+    final Main main = OrderFulfilmentApplication.create(services);
+    private final int httpPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningSample(int httpPort) {
+        this.httpPort = httpPort;
+    }
+
+    /** Starts the sample with {@code args} added to the test defaults (later arguments win). */
+    static RunningSample start(String... args) throws Exception {
+        RunningSample app = new RunningSample(freePort());
+        // memory broker queues live per instance name for the whole JVM: a fresh name isolates each test
+        String broker = "sample-" + STARTS.incrementAndGet();
+        List<String> all = new ArrayList<>(List.of("--eventrail.brokers." + broker + ".type=memory",
+                "--eventrail.broker=" + broker, "--camel.server.port=" + app.httpPort,
+                "--eventrail.management.port=0", "--orders.demo.count=0", "--eventrail.retry.initial-backoff=20ms",
+                "--eventrail.retry.jitter=0"));
+        all.addAll(List.of(args));
+        EventrailMain.applyPropertyArguments(app.main, all.toArray(String[]::new));
+        try {
+            app.main.start();
+        } catch (Exception e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    /** GET on the management port; {@code path} starts with /. */
+    HttpResponse<String> management(String path) throws Exception {
+        return send(HttpRequest.newBuilder(managementUri(path)).GET());
+    }
+
+    /** POST of a JSON body on the management port. */
+    HttpResponse<String> managementPost(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(managementUri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** The dead letters of {@code group}, as the management port lists them. */
+    JsonNode deadLetters(String group) throws Exception {
+        return JSON.readTree(management("/dead-letters?group=" + group).body()).get("items");
+    }
+
+    /** One dead letter with payload and headers. */
+    JsonNode deadLetter(String id) throws Exception {
+        HttpResponse<String> r = management("/dead-letters/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET dead letter " + id + ": " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** The payload of the dead letter {@code letter} (a list item), as text. */
+    String deadLetterPayload(JsonNode letter) throws Exception {
+        return deadLetter(letter.get("id").asText()).get("payload").asText();
+    }
+
+    /** POST on an operator switch of camel-main's HTTP server, e.g. {@code /admin/payment-provider?failing=false}. */
+    HttpResponse<String> operator(String pathAndQuery) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private URI managementUri(String path) {
+        return URI.create("http://127.0.0.1:" + context().hasService(ManagementServer.class).port() + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Polls {@code condition} every 20 ms for up to 15 s; true as soon as it holds. */
+    static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+}
