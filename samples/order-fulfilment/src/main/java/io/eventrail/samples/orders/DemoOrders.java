@@ -5,18 +5,20 @@ import io.eventrail.Eventrail;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
-import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Places {@value #COUNT} (default 10) demo orders once the application has started: ids from
  * {@code order-1001}, amounts of a few hundred; {@code order-1004} is above the card limit (its payment is
- * declined). With the provider's outage on, the payments of ids ending in 3 or 7 dead-letter. A failure is
- * logged, never fatal.
+ * declined). With the provider's outage on, the payments of ids ending in 3 or 7 dead-letter. A count out
+ * of range fails start-up; a failure to publish is logged, never fatal.
  */
-public class DemoOrders extends RouteBuilder {
+public class DemoOrders extends MainListenerSupport {
     /** The property with the number of demo orders (0 to 1000; 0 places none). */
     public static final String COUNT = "orders.demo.count";
     /** The id number of the first demo order. */
@@ -25,8 +27,9 @@ public class DemoOrders extends RouteBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(DemoOrders.class);
 
     @Override
-    public void configure() throws Exception {
-        int count = OrderRoutes.property(getContext(), COUNT, Integer.class, 10);
+    public void afterConfigure(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        int count = OrderRoutes.property(context, COUNT, Integer.class, 10);
         if (count < 0 || count > 1000) {
             throw new IllegalArgumentException(COUNT + ": must be 0 to 1000, got " + count);
         }
@@ -34,14 +37,13 @@ public class DemoOrders extends RouteBuilder {
             LOG.info("Demo orders are off ({}=0)", COUNT);
             return;
         }
-        getContext().addStartupListener(new StartupListener() {
+        // on the context's started event (every route and consumer is up), however the application is started
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
-            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                place(Eventrail.of(context).publisher(), count);
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    place(Eventrail.of(context).publisher(), count);
+                }
             }
         });
     }

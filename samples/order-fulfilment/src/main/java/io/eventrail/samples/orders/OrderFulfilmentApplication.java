@@ -26,7 +26,7 @@ public final class OrderFulfilmentApplication {
         Main main = new Main();
         main.configure().addRoutesBuilder(new OrderRoutes(services));
         main.configure().addRoutesBuilder(new AdminRoutes(services));
-        main.configure().addRoutesBuilder(new DemoOrders());
+        main.addMainListener(new DemoOrders());
         return main;
     }
 }

@@ -160,6 +160,21 @@ class OrderFulfilmentTest {
     }
 
     @Test
+    @DisplayName("the demo orders: seven charged, order-1004 cancelled, the payments of order-1003 and order-1007 dead-lettered")
+    void demoOrders() throws Exception {
+        try (RunningSample app = RunningSample.start("--orders.demo.count=10")) {
+            OrderLedger ledger = app.services.ledger();
+            assertThat(eventually(() -> ledger.total(CHARGED) == 7 && ledger.total(CANCELLED) == 1)).as("%s",
+                    ledger.snapshot()).isTrue();
+            assertThat(awaitDeadLetters(app, OrderRoutes.PAYMENTS_GROUP, 2)).extracting(l -> l.get("subject").asText())
+                    .containsExactlyInAnyOrder("order-1003", "order-1007");
+            assertThat(ledger.count("order-1004", CANCELLED)).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> RunningSample.start("--orders.demo.count=5000"))
+                .satisfies(t -> assertThat(messages(t)).contains("orders.demo.count"));
+    }
+
+    @Test
     @DisplayName("a switch property that is not a boolean fails start-up naming the key")
     void badSwitchProperty() {
         assertThatThrownBy(() -> RunningSample.start("--orders.payment.failing=maybe"))
@@ -172,17 +187,21 @@ class OrderFulfilmentTest {
     }
 
     private static JsonNode awaitOnlyDeadLetter(RunningSample app, String group) throws Exception {
+        return awaitDeadLetters(app, group, 1).get(0);
+    }
+
+    private static JsonNode awaitDeadLetters(RunningSample app, String group, int count) throws Exception {
         JsonNode[] items = new JsonNode[1];
-        boolean one = eventually(() -> {
+        boolean reached = eventually(() -> {
             try {
                 items[0] = app.deadLetters(group);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            return items[0].size() == 1;
+            return items[0].size() == count;
         });
-        assertThat(one).as("one dead letter in group %s, got %s", group, items[0]).isTrue();
-        return items[0].get(0);
+        assertThat(reached).as("%d dead letter(s) in group %s, got %s", count, group, items[0]).isTrue();
+        return items[0];
     }
 
     private static double duplicates(RunningSample app, String group) {
