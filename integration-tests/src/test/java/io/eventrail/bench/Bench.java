@@ -1,0 +1,404 @@
+package io.eventrail.bench;
+
+import io.eventrail.bench.Sides.Side;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The benchmark: per broker and event size, alternating rounds of the raw client and Eventrail in one process,
+ * then latency at a fixed rate without coordinated omission, footprint with 1 and 10 pipelines (child JVMs) and
+ * the sample's start-up time. Run by {@code scripts/bench.sh}; prints a Markdown report and writes it to
+ * {@code integration-tests/target/bench-report.md}.
+ */
+public final class Bench {
+    private static final int PUBLISHERS = Integer.getInteger("bench.publishers", 4);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("bench.latency-seconds", "3"));
+    private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(120);
+    private static final StringBuilder REPORT = new StringBuilder();
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("footprint")) {
+            Footprint.child(args[1], Integer.parseInt(args[2]));
+            return;
+        }
+        List<String> brokers = Arrays.asList(System.getProperty("bench.brokers", "memory,kafka,rabbitmq").split(","));
+        Instant started = Instant.now();
+        line("# Eventrail benchmark run " + started);
+        line("");
+        line("Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
+                + " CPUs, " + PUBLISHERS + " publisher threads (each publish waits for the broker's acknowledgement),"
+                + " 1 consumer per side, " + ROUNDS + " rounds per side, alternating raw/Eventrail.");
+        line("");
+        List<String[]> throughput = new ArrayList<>();
+        List<String[]> latency = new ArrayList<>();
+        for (String broker : brokers) {
+            for (int size : new int[] {100, 4096}) {
+                pair(broker.trim(), size, throughput, latency);
+            }
+        }
+        line("## Throughput (end-to-end events/s, median of " + ROUNDS + " rounds)");
+        line("");
+        line("| broker | size | events/round | raw ev/s | Eventrail ev/s | ratio | raw rounds | Eventrail rounds |");
+        line("|---|---|---|---|---|---|---|---|");
+        throughput.forEach(r -> line("| " + String.join(" | ", r) + " |"));
+        line("");
+        line("## Latency at 50 % of the raw maximum (µs from intended send time to handler; HdrHistogram)");
+        line("");
+        line("| broker | size | rate ev/s | side | p50 | p99 | p99.9 | max | events | p99 Eventrail − raw (ms) |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
+        latency.forEach(r -> line("| " + String.join(" | ", r) + " |"));
+        line("");
+        Footprint.report(brokers);
+        startup();
+        line("");
+        line("Total run time " + Duration.between(started, Instant.now()).toSeconds() + " s.");
+        Path out = Path.of(System.getProperty("bench.report", "target/bench-report.md"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, REPORT.toString());
+        System.out.println("\nreport written to " + out.toAbsolutePath());
+        System.exit(0);
+    }
+
+    static void line(String s) {
+        System.out.println(s);
+        REPORT.append(s).append('\n');
+    }
+
+    // ---------------------------------------------------------------- one broker, one event size
+
+    private static int count(String broker, int size) {
+        int base = switch (broker) {
+            case "memory" -> 20_000;
+            case "kafka" -> 6_000;
+            default -> 4_000;
+        };
+        return Integer.getInteger("bench.events." + broker, size > 1000 ? base / 2 : base);
+    }
+
+    private static void pair(String broker, int size, List<String[]> throughput, List<String[]> latency) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Counter rawSink = new Counter();
+        Counter erSink = new Counter();
+        CpuMeter cpu = new CpuMeter(brokerPid(broker));
+        System.out.println("\n== " + broker + " " + size + " B: setting up (run " + run + ")");
+        try (Side raw = rawSide(broker, "bench-raw-" + run, rawSink);
+             Side er = Sides.eventrail(Brokers.properties(broker), "bench-er-" + run, "bench-er-" + run, erSink)) {
+            String pad = "x".repeat(Math.max(1, size - 40));
+            int n = count(broker, size);
+            // warm-up: consumers assigned, JIT warmed; not measured
+            throughputRound(raw, rawSink, Math.min(n, 2000), pad);
+            throughputRound(er, erSink, Math.min(n, 2000), pad);
+            double[] rawRates = new double[ROUNDS];
+            double[] erRates = new double[ROUNDS];
+            for (int i = 0; i < ROUNDS; i++) {
+                CpuMeter.Sample a = cpu.sample();
+                rawRates[i] = throughputRound(raw, rawSink, n, pad);
+                CpuMeter.Sample b = cpu.sample();
+                erRates[i] = throughputRound(er, erSink, n, pad);
+                CpuMeter.Sample c = cpu.sample();
+                System.out.printf(Locale.ROOT, "   round %d: raw %,.0f ev/s [%s]  eventrail %,.0f ev/s [%s]%n", i + 1,
+                        rawRates[i], a.until(b, n), erRates[i], b.until(c, n));
+                cpuRows.add(new String[] {broker, size + " B", Integer.toString(i + 1), "raw", a.until(b, n)});
+                cpuRows.add(new String[] {broker, size + " B", Integer.toString(i + 1), "Eventrail", b.until(c, n)});
+            }
+            double rawMedian = median(rawRates);
+            double erMedian = median(erRates);
+            throughput.add(new String[] {broker, size + " B", Integer.toString(n), fmt(rawMedian), fmt(erMedian),
+                    String.format(Locale.ROOT, "%.2f", erMedian / rawMedian), list(rawRates), list(erRates)});
+            double rate = rawMedian / 2;
+            Histogram rawLat = latencyRun(raw, rawSink, rate, pad);
+            Histogram erLat = latencyRun(er, erSink, rate, pad);
+            latency.add(latencyRow(broker, size, rate, "raw", rawLat, ""));
+            latency.add(latencyRow(broker, size, rate, "Eventrail", erLat, String.format(Locale.ROOT, "%+.2f",
+                    (erLat.getValueAtPercentile(99) - rawLat.getValueAtPercentile(99)) / 1000.0)));
+        }
+    }
+
+    static final List<String[]> cpuRows = new ArrayList<>();
+
+    private static Side rawSide(String broker, String destination, Counter sink) throws Exception {
+        return switch (broker) {
+            case "memory" -> Sides.rawMemory(sink);
+            case "kafka" -> Sides.rawKafka(Brokers.kafkaBootstrap(), destination, destination, sink);
+            case "rabbitmq" -> Sides.rawRabbit(Brokers.RABBIT_HOST, Brokers.rabbitPort(), destination, sink);
+            default -> throw new IllegalArgumentException("unknown broker '" + broker + "': memory, kafka, rabbitmq");
+        };
+    }
+
+    /** Publishes {@code n} events from the publisher threads as fast as acknowledgements allow; events/s end to end. */
+    private static double throughputRound(Side side, Counter sink, int n, String pad) throws Exception {
+        sink.expect(n, null);
+        long start = System.nanoTime();
+        runPublishers(n, i -> {
+            side.publish(Map.of("t", Long.toString(System.nanoTime()), "pad", pad), "k" + (i % 16));
+        });
+        sink.await(ROUND_TIMEOUT);
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Publishes at a fixed {@code rate}; each event carries its intended send time, so a stall is not hidden. */
+    private static Histogram latencyRun(Side side, Counter sink, double rate, String pad) throws Exception {
+        int n = (int) Math.max(200, Math.min(rate * LATENCY_SECONDS, 200_000));
+        Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        sink.expect(n, h);
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        double interval = 1e9 / rate;
+        runPublishers(n, i -> {
+            long intended = start + (long) (i * interval);
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            side.publish(Map.of("t", Long.toString(intended), "pad", pad), "k" + (i % 16));
+        });
+        sink.await(ROUND_TIMEOUT);
+        return h;
+    }
+
+    interface Task {
+        void run(int index) throws Exception;
+    }
+
+    /** Runs {@code task} for 0..n-1, thread k taking k, k+P, ...; rethrows the first failure. */
+    private static void runPublishers(int n, Task task) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] threads = new Thread[PUBLISHERS];
+        for (int k = 0; k < PUBLISHERS; k++) {
+            int first = k;
+            threads[k] = new Thread(() -> {
+                try {
+                    for (int i = first; i < n && failure.get() == null; i += PUBLISHERS) {
+                        task.run(i);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }, "bench-publisher-" + k);
+            threads[k].start();
+        }
+        for (Thread t : threads) {
+            t.join(ROUND_TIMEOUT.toMillis());
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("publishing failed: " + failure.get(), failure.get());
+        }
+    }
+
+    /** Counts handled events and, in a latency run, records now − intended send time. */
+    static final class Counter implements Sides.Sink {
+        private final AtomicLong left = new AtomicLong();
+        private volatile CountDownLatch done = new CountDownLatch(0);
+        private volatile Histogram histogram;
+
+        void expect(int n, Histogram h) {
+            histogram = h;
+            left.set(n);
+            done = new CountDownLatch(1);
+        }
+
+        @Override
+        public void accept(String t) {
+            Histogram h = histogram;
+            if (h != null) {
+                long micros = Math.max(0, (System.nanoTime() - Long.parseLong(t)) / 1000);
+                synchronized (h) {
+                    h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
+                }
+            } else {
+                Long.parseLong(t);
+            }
+            if (left.decrementAndGet() == 0) {
+                done.countDown();
+            }
+        }
+
+        void await(Duration timeout) throws InterruptedException {
+            if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("only " + (left.get()) + " events short after " + timeout
+                        + ": the consumer did not receive every published event");
+            }
+        }
+    }
+
+    private static String[] latencyRow(String broker, int size, double rate, String side, Histogram h, String delta) {
+        return new String[] {broker, size + " B", fmt(rate), side, Long.toString(h.getValueAtPercentile(50)),
+                Long.toString(h.getValueAtPercentile(99)), Long.toString(h.getValueAtPercentile(99.9)),
+                Long.toString(h.getMaxValue()), Long.toString(h.getTotalCount()), delta};
+    }
+
+    private static long brokerPid(String broker) {
+        String pid = System.getProperty("bench." + broker + ".pid", "");
+        return pid.isBlank() ? -1 : Long.parseLong(pid.trim());
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String list(double[] v) {
+        StringBuilder b = new StringBuilder();
+        for (double d : v) {
+            b.append(b.length() == 0 ? "" : ", ").append(fmt(d));
+        }
+        return b.toString();
+    }
+
+    // ---------------------------------------------------------------- start-up of the sample jar
+
+    private static void startup() throws Exception {
+        Path jar = Path.of(System.getProperty("bench.sample-jar", "../samples/user-signup/target/user-signup.jar"));
+        line("## Start-up of the sample jar (memory broker, to the first demo event processed)");
+        line("");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("sample jar " + jar.toAbsolutePath() + " is missing: build it with "
+                    + "'mvn -B -q -pl samples/user-signup -am package -DskipTests' (scripts/bench.sh does)");
+        }
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", jar.toString(), "--camel.server.port=0", "--camel.server.host=127.0.0.1")
+                    .redirectErrorStream(true).start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while ((l = r.readLine()) != null && System.nanoTime() < end) {
+                    if (l.contains("Processing event: USER_SIGNUP")) {
+                        times.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                        break;
+                    }
+                }
+            } finally {
+                p.destroy();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        line("JVM launch to first event handled, 3 launches: " + times + " ms (median "
+                + times.stream().sorted().skip(times.size() / 2).findFirst().orElse(-1L) + " ms).");
+        line("");
+        line("## Where the CPU went (per round; client = this JVM, broker = the broker process, other = rest of the machine)");
+        line("");
+        line("| broker | size | round | side | wall s · client CPU s · broker CPU s · other CPU s · client CPU µs/event |");
+        line("|---|---|---|---|---|");
+        cpuRows.forEach(r -> line("| " + String.join(" | ", r) + " |"));
+    }
+
+    /** Process CPU of this JVM, of the broker process (from /proc) and of the whole machine. */
+    static final class CpuMeter {
+        private final long brokerPid;
+
+        CpuMeter(long brokerPid) {
+            this.brokerPid = brokerPid;
+        }
+
+        record Sample(long wallNanos, long clientNanos, long brokerNanos, long machineNanos) {
+            String until(Sample later, int events) {
+                double wall = (later.wallNanos - wallNanos) / 1e9;
+                double client = (later.clientNanos - clientNanos) / 1e9;
+                double broker = brokerNanos < 0 ? Double.NaN : (later.brokerNanos - brokerNanos) / 1e9;
+                double other = (later.machineNanos - machineNanos) / 1e9 - client - (Double.isNaN(broker) ? 0 : broker);
+                return String.format(Locale.ROOT, "%.2f · %.2f · %s · %.2f · %.0f", wall, client,
+                        Double.isNaN(broker) ? "in client" : String.format(Locale.ROOT, "%.2f", broker), other,
+                        client * 1e6 / events);
+            }
+        }
+
+        Sample sample() {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            return new Sample(System.nanoTime(), os.getProcessCpuTime(), brokerPid < 0 ? -1 : procCpu(brokerPid),
+                    machineBusy());
+        }
+
+        private static long procCpu(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // USER_HZ = 100
+            } catch (Exception e) {
+                return -1;
+            }
+        }
+
+        private static long machineBusy() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                for (int i = 1; i < f.length && i <= 8; i++) {
+                    if (i != 4 && i != 5) { // idle, iowait
+                        busy += Long.parseLong(f[i]);
+                    }
+                }
+                return busy * 10_000_000L;
+            } catch (Exception e) {
+                return 0;
+            }
+        }
+    }
+
+    /** Broker properties and addresses, from system properties set by scripts/bench.sh. */
+    static final class Brokers {
+        static final String RABBIT_HOST = "127.0.0.1";
+
+        static String kafkaBootstrap() {
+            return System.getProperty("bench.kafka.bootstrap", "127.0.0.1:9192");
+        }
+
+        static int rabbitPort() {
+            return Integer.getInteger("bench.rabbitmq.port", 5672);
+        }
+
+        static Map<String, String> properties(String broker) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("eventrail.broker", broker);
+            String prefix = "eventrail.brokers." + broker + ".";
+            p.put(prefix + "type", broker);
+            switch (broker) {
+                case "kafka" -> {
+                    p.put(prefix + "bootstrap-servers", kafkaBootstrap());
+                    p.put(prefix + "replication-factor", "1");
+                }
+                case "rabbitmq" -> {
+                    p.put(prefix + "host", RABBIT_HOST);
+                    p.put(prefix + "port", Integer.toString(rabbitPort()));
+                    p.put(prefix + "username", "guest");
+                    p.put(prefix + "password", "guest");
+                    p.put(prefix + "prefetch", Integer.toString(Sides.RABBIT_PREFETCH));
+                }
+                default -> {
+                }
+            }
+            return p;
+        }
+    }
+}

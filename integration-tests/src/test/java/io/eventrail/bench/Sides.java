@@ -1,0 +1,240 @@
+package io.eventrail.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.eventrail.EventRoutes;
+import io.eventrail.Eventrail;
+import io.eventrail.EventPublisher;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The two sides of each benchmark pair: the raw broker client and Eventrail over the same broker. */
+final class Sides {
+    static final String TYPE = "BENCH_EVENT";
+    static final int RABBIT_PREFETCH = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Sides() {
+    }
+
+    /** One side: publishes synchronously (returns once the broker acknowledged) from any thread; its consumer feeds {@code sink}. */
+    interface Side extends AutoCloseable {
+        /** Publishes one event whose data is {@code data} ({@code t} and {@code pad}) with partition key {@code key}. */
+        void publish(Map<String, String> data, String key) throws Exception;
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /** The trivial handler work both sides do: read the intended send time of the event and count it. */
+    interface Sink {
+        void accept(String t);
+    }
+
+    /** The raw side's share of the handler work: parse the JSON data with Jackson and read {@code t}. */
+    static void rawHandle(byte[] body, Sink sink) {
+        try {
+            sink.accept(JSON.readTree(body).get("t").asText());
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable benchmark event: " + e, e);
+        }
+    }
+
+    static byte[] rawEncode(Map<String, String> data) {
+        try {
+            return JSON.writeValueAsBytes(data);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- Eventrail (any broker)
+
+    /** Eventrail with validation (JSON Schema), the default in-memory idempotency and one consumer pipeline. */
+    static Side eventrail(Map<String, String> properties, String destination, String group, Sink sink) throws Exception {
+        DefaultCamelContext ctx = new DefaultCamelContext();
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.put("eventrail.idempotency.store", "memory");
+        ctx.getPropertiesComponent().setInitialProperties(p);
+        ctx.getPropertiesComponent().setOverrideProperties(p);
+        ctx.addRoutes(new EventRoutes() {
+            @Override
+            protected void configureEvents() {
+                eventType(TYPE).destination(destination).schema("classpath:bench/bench-event.json");
+                consume(destination).group(group).on(TYPE, e -> sink.accept(e.field("t")));
+            }
+        });
+        ctx.start();
+        EventPublisher publisher = Eventrail.of(ctx).publisher();
+        return new Side() {
+            @Override
+            public void publish(Map<String, String> data, String key) {
+                publisher.publish(TYPE, data, key);
+            }
+
+            @Override
+            public void close() {
+                ctx.stop();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- memory: a JVM queue and one consumer thread
+
+    static Side rawMemory(Sink sink) {
+        BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    rawHandle(queue.take(), sink);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "raw-memory-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
+        return new Side() {
+            @Override
+            public void publish(Map<String, String> data, String key) throws InterruptedException {
+                queue.put(rawEncode(data));
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                consumer.interrupt();
+                consumer.join(5000);
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- Kafka: acks=all, commitSync after processing
+
+    static Side rawKafka(String bootstrap, String topic, String group, Sink sink) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        Map<String, Object> pc = new LinkedHashMap<>();
+        pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        pc.put(ProducerConfig.ACKS_CONFIG, "all");
+        pc.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pc, new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> cc = new LinkedHashMap<>();
+        cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cc.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        cc.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cc, new StringDeserializer(), new ByteArrayDeserializer());
+        Thread thread = new Thread(() -> {
+            try {
+                consumer.subscribe(List.of(topic));
+                while (!Thread.currentThread().isInterrupted()) {
+                    var records = consumer.poll(Duration.ofMillis(100));
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        rawHandle(r.value(), sink);
+                    }
+                    if (!records.isEmpty()) {
+                        consumer.commitSync();
+                    }
+                }
+            } catch (WakeupException stop) {
+                // closing
+            } finally {
+                consumer.close(Duration.ofSeconds(5));
+            }
+        }, "raw-kafka-consumer");
+        thread.setDaemon(true);
+        thread.start();
+        return new Side() {
+            @Override
+            public void publish(Map<String, String> data, String key) throws Exception {
+                producer.send(new ProducerRecord<>(topic, key, rawEncode(data))).get(30, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                consumer.wakeup();
+                thread.join(10_000);
+                producer.close(Duration.ofSeconds(5));
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- RabbitMQ: confirms, persistent, manual acks, same prefetch
+
+    static Side rawRabbit(String host, int port, String queue, Sink sink) throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost(host);
+        f.setPort(port);
+        f.setUsername("guest");
+        f.setPassword("guest");
+        Connection publishing = f.newConnection("bench-raw-publisher");
+        Connection consuming = f.newConnection("bench-raw-consumer");
+        Channel admin = consuming.createChannel();
+        admin.queueDeclare(queue, true, false, false, null);
+        Channel consumerChannel = consuming.createChannel();
+        consumerChannel.basicQos(RABBIT_PREFETCH);
+        consumerChannel.basicConsume(queue, false, new DefaultConsumer(consumerChannel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
+                    throws IOException {
+                rawHandle(body, sink);
+                consumerChannel.basicAck(envelope.getDeliveryTag(), false);
+            }
+        });
+        ThreadLocal<Channel> channels = ThreadLocal.withInitial(() -> {
+            try {
+                Channel c = publishing.createChannel();
+                c.confirmSelect();
+                return c;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2)
+                .contentType("application/json").build();
+        return new Side() {
+            @Override
+            public void publish(Map<String, String> data, String key) throws Exception {
+                Channel c = channels.get();
+                c.basicPublish("", queue, true, persistent, rawEncode(data));
+                c.waitForConfirmsOrDie(30_000);
+            }
+
+            @Override
+            public void close() throws Exception {
+                admin.queueDelete(queue);
+                publishing.close();
+                consuming.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The Eventrail benchmark (docs/BENCHMARKS.md): raw broker clients against Eventrail, alternating, in one run.
+#   scripts/bench.sh                      memory, Kafka and RabbitMQ; prints the report, writes integration-tests/target/bench-report.md
+#   BENCH_BROKERS=memory scripts/bench.sh one broker only
+# Starts what is not running and stops only what it started: a separate Kafka 3.9.1 process (scripts/kafka.sh,
+# on 127.0.0.1:${KAFKA_PORT:-9192}) and RabbitMQ (scripts/services.sh). Builds the sample jar for the start-up figure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BROKERS=${BENCH_BROKERS:-memory,kafka,rabbitmq}
+export KAFKA_PORT=${KAFKA_PORT:-9192}
+export KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9193}
+started_kafka=""
+cleanup() { if [ -n "$started_kafka" ]; then scripts/kafka.sh stop || true; fi; }
+trap cleanup EXIT
+kafka_pid=""; rabbit_pid=""
+if [[ $BROKERS == *kafka* ]]; then
+  if ! scripts/kafka.sh status >/dev/null 2>&1; then
+    scripts/kafka.sh start; started_kafka=yes
+  fi
+  kafka_pid=$(cat .run/kafka/kafka.pid)
+fi
+if [[ $BROKERS == *rabbitmq* ]]; then
+  if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then scripts/services.sh up; fi
+  rabbit_pid=$(ss -ltnpH 'sport = :5672' 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+fi
+mvn -B -q -Pbench -pl samples/user-signup,integration-tests -am verify -DskipTests \
+  -Dbench.brokers="$BROKERS" -Dbench.kafka.bootstrap="127.0.0.1:$KAFKA_PORT" \
+  -Dbench.kafka.pid="$kafka_pid" -Dbench.rabbitmq.pid="$rabbit_pid"
