@@ -31,7 +31,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class Bench {
     private static final int PUBLISHERS = Integer.getInteger("bench.publishers", 4);
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("bench.latency-seconds", "3"));
     private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(120);
     private static final StringBuilder REPORT = new StringBuilder();

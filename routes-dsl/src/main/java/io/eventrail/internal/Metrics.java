@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The pipeline's meters, named in one place: the OpenTelemetry messaging semantic-convention names where
@@ -65,7 +67,17 @@ public final class Metrics {
         }
     }
 
+    /** A meter's identity: its name, where the event was, and an extra tag (reason or error type; key null when none). */
+    private record Key(String name, Where where, String extraKey, String extraValue) {
+        String[] tags() {
+            return clean(extraKey == null ? where.tags() : where.tags(extraKey, extraValue));
+        }
+    }
+
     private final MeterRegistry registry;
+    // meters looked up once per distinct identity, not built and registered again for every event
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
 
     public Metrics(MeterRegistry registry) {
         this.registry = registry;
@@ -77,18 +89,22 @@ public final class Metrics {
 
     /** Counts one event under {@code name} ({@link #SENT}, {@link #CONSUMED}, {@link #PROCESSED}, {@link #DUPLICATES}, {@link #RETRIED}). */
     public void count(String name, Where where) {
-        increment(name, where.tags());
+        counter(new Key(name, where, null, null)).increment();
     }
 
     /** Counts one event under {@code name} ({@link #REJECTED}, {@link #DEAD_LETTERED}, {@link #STORED}, {@link #REPLAYED}) with its reason. */
     public void count(String name, String reason, Where where) {
-        increment(name, where.tags(REASON, reason));
+        counter(new Key(name, where, REASON, reason)).increment();
     }
 
     /** Records one handler attempt; {@code failure} is null on success. */
     public void time(Duration d, Throwable failure, Where where) {
-        Timer.builder(PROCESS_DURATION).tags(clean(where.tags(ERROR_TYPE,
-                failure == null ? null : failure.getClass().getName()))).register(registry).record(d);
+        Key key = new Key(PROCESS_DURATION, where, ERROR_TYPE, failure == null ? null : failure.getClass().getName());
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder(PROCESS_DURATION).tags(k.tags()).register(registry));
+        }
+        timer.record(d);
     }
 
     /** The current value of counter {@code name} summed over all tags matching {@code tags} (key, value pairs). */
@@ -96,8 +112,12 @@ public final class Metrics {
         return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 
-    private void increment(String name, String[] tags) {
-        Counter.builder(name).tags(clean(tags)).register(registry).increment();
+    private Counter counter(Key key) {
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(key, k -> Counter.builder(k.name()).tags(k.tags()).register(registry));
+        }
+        return counter;
     }
 
     /** {@code tags} with null values replaced by "none" and long values cut to 100 characters. */
