@@ -7,7 +7,6 @@ import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.MalformedEventException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +107,7 @@ public final class BinaryHeaderCodec implements EventCodec {
         String time = text(source, prefix + "time");
         if (time != null) {
             try {
-                builder.withTime(OffsetDateTime.parse(time));
+                builder.withTime(Rfc3339.parse(time));
             } catch (DateTimeParseException e) {
                 problems.add("attribute 'time' is not an RFC 3339 timestamp");
             }
