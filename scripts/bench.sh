@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The Eventrail benchmark (docs/BENCHMARKS.md): raw broker clients against Eventrail, alternating, in one run.
-#   scripts/bench.sh                      memory, Kafka and RabbitMQ; prints the report, writes integration-tests/target/bench-report.md
+#   scripts/bench.sh                      memory, Kafka, RabbitMQ and SQS (fauxqs, started by the harness); prints the report, writes integration-tests/target/bench-report.md
 #   BENCH_BROKERS=memory scripts/bench.sh one broker only
 # Starts what is not running and stops only what it started: a separate Kafka 3.9.1 process (scripts/kafka.sh,
 # on 127.0.0.1:${KAFKA_PORT:-9192}) and RabbitMQ (scripts/services.sh). Builds the sample jar for the start-up figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BROKERS=${BENCH_BROKERS:-memory,kafka,rabbitmq}
+BROKERS=${BENCH_BROKERS:-memory,kafka,rabbitmq,sqs}
 export KAFKA_PORT=${KAFKA_PORT:-9192}
 export KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9193}
 started_kafka=""

@@ -44,7 +44,7 @@ public final class Bench {
             Footprint.child(args[1], Integer.parseInt(args[2]));
             return;
         }
-        List<String> brokers = Arrays.asList(System.getProperty("bench.brokers", "memory,kafka,rabbitmq").split(","));
+        List<String> brokers = Arrays.asList(System.getProperty("bench.brokers", "memory,kafka,rabbitmq,sqs").split(","));
         Instant started = Instant.now();
         line("# Eventrail benchmark run " + started);
         line("");
@@ -93,6 +93,7 @@ public final class Bench {
         int base = switch (broker) {
             case "memory" -> 20_000;
             case "kafka" -> 6_000;
+            case "sqs" -> 3_000;
             default -> 4_000;
         };
         return Integer.getInteger("bench.events." + broker, size > 1000 ? base / 2 : base);
@@ -144,7 +145,8 @@ public final class Bench {
             case "memory" -> Sides.rawMemory(sink);
             case "kafka" -> Sides.rawKafka(Brokers.kafkaBootstrap(), destination, destination, sink);
             case "rabbitmq" -> Sides.rawRabbit(Brokers.RABBIT_HOST, Brokers.rabbitPort(), destination, sink);
-            default -> throw new IllegalArgumentException("unknown broker '" + broker + "': memory, kafka, rabbitmq");
+            case "sqs" -> Sides.rawSqs(io.eventrail.it.aws.Fauxqs.endpoint(), destination, sink);
+            default -> throw new IllegalArgumentException("unknown broker '" + broker + "': memory, kafka, rabbitmq, sqs");
         };
     }
 
@@ -250,6 +252,11 @@ public final class Bench {
     }
 
     private static long brokerPid(String broker) {
+        if (broker.equals("sqs")) {
+            io.eventrail.it.aws.Fauxqs.endpoint();
+            return ProcessHandle.current().children().filter(h -> h.info().command().orElse("").contains("node"))
+                    .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+        }
         String pid = System.getProperty("bench." + broker + ".pid", "");
         return pid.isBlank() ? -1 : Long.parseLong(pid.trim());
     }
@@ -394,6 +401,13 @@ public final class Bench {
                     p.put(prefix + "username", "guest");
                     p.put(prefix + "password", "guest");
                     p.put(prefix + "prefetch", Integer.toString(Sides.RABBIT_PREFETCH));
+                }
+                case "sqs" -> {
+                    p.put(prefix + "endpoint-override", io.eventrail.it.aws.Fauxqs.endpoint().toString());
+                    p.put(prefix + "region", "us-east-1");
+                    p.put(prefix + "access-key", "test");
+                    p.put(prefix + "secret-key", "test");
+                    p.put(prefix + "wait-time", "1s");
                 }
                 default -> {
                 }

@@ -237,4 +237,58 @@ final class Sides {
             }
         };
     }
+
+    // ---------------------------------------------------------------- SQS (AWS SDK v2): receive and delete in batches of 10
+
+    static Side rawSqs(java.net.URI endpoint, String queue, Sink sink) {
+        software.amazon.awssdk.services.sqs.SqsClient sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .endpointOverride(endpoint)
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(16).build())
+                .build();
+        String url = sqs.createQueue(b -> b.queueName(queue)).queueUrl();
+        Thread consumer = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    var messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+                            .messages();
+                    if (messages.isEmpty()) {
+                        continue;
+                    }
+                    List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> deletes =
+                            new java.util.ArrayList<>();
+                    for (var m : messages) {
+                        rawHandle(m.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), sink);
+                        deletes.add(software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+                                .id(Integer.toString(deletes.size())).receiptHandle(m.receiptHandle()).build());
+                    }
+                    sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(deletes));
+                } catch (RuntimeException e) {
+                    if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                        return;
+                    }
+                    System.err.println("raw SQS consumer: " + e);
+                }
+            }
+        }, "raw-sqs-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
+        return new Side() {
+            @Override
+            public void publish(Map<String, String> data, String key) {
+                sqs.sendMessage(b -> b.queueUrl(url).messageBody(new String(rawEncode(data),
+                        java.nio.charset.StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                consumer.interrupt();
+                consumer.join(5000);
+                sqs.deleteQueue(b -> b.queueUrl(url));
+                sqs.close();
+            }
+        };
+    }
 }
