@@ -2,6 +2,8 @@
 # The Eventrail benchmark (docs/BENCHMARKS.md): raw broker clients against Eventrail, alternating, in one run.
 #   scripts/bench.sh                      memory, Kafka, RabbitMQ and SQS (fauxqs, started by the harness); prints the report, writes integration-tests/target/bench-report.md
 #   BENCH_BROKERS=memory scripts/bench.sh one broker only
+#   BENCH_JVM_ARGS="-Xmx1g -XX:+FlightRecorder -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" scripts/bench.sh
+#                                         with a JFR profile of the client JVM (jfr print --events jdk.ExecutionSample /tmp/bench.jfr)
 # Starts what is not running and stops only what it started: a separate Kafka 3.9.1 process (scripts/kafka.sh,
 # on 127.0.0.1:${KAFKA_PORT:-9192}) and RabbitMQ (scripts/services.sh). Builds the sample jar for the start-up figure.
 set -euo pipefail
@@ -25,4 +27,4 @@ if [[ $BROKERS == *rabbitmq* ]]; then
 fi
 mvn -B -q -Pbench -pl samples/user-signup,integration-tests -am verify -DskipTests \
   -Dbench.brokers="$BROKERS" -Dbench.kafka.bootstrap="127.0.0.1:$KAFKA_PORT" \
-  -Dbench.kafka.pid="$kafka_pid" -Dbench.rabbitmq.pid="$rabbit_pid"
+  -Dbench.kafka.pid="$kafka_pid" -Dbench.rabbitmq.pid="$rabbit_pid" -Dbench.jvm.args="${BENCH_JVM_ARGS:--Xmx1g}"
