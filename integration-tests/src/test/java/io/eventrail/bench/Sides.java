@@ -67,6 +67,14 @@ final class Sides {
         }
     }
 
+    /** Starts {@code body} on a daemon thread named {@code name}. */
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     static byte[] rawEncode(Map<String, String> data) {
         try {
             return JSON.writeValueAsBytes(data);
@@ -111,7 +119,7 @@ final class Sides {
 
     static Side rawMemory(Sink sink) {
         BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
-        Thread consumer = new Thread(() -> {
+        Thread consumer = daemon("raw-memory-consumer", () -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     rawHandle(queue.take(), sink);
@@ -119,9 +127,7 @@ final class Sides {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "raw-memory-consumer");
-        consumer.setDaemon(true);
-        consumer.start();
+        });
         return new Side() {
             @Override
             public void publish(Map<String, String> data, String key) throws InterruptedException {
@@ -153,7 +159,7 @@ final class Sides {
         cc.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cc, new StringDeserializer(), new ByteArrayDeserializer());
-        Thread thread = new Thread(() -> {
+        Thread thread = daemon("raw-kafka-consumer", () -> {
             try {
                 consumer.subscribe(List.of(topic));
                 while (!Thread.currentThread().isInterrupted()) {
@@ -170,9 +176,7 @@ final class Sides {
             } finally {
                 consumer.close(Duration.ofSeconds(5));
             }
-        }, "raw-kafka-consumer");
-        thread.setDaemon(true);
-        thread.start();
+        });
         return new Side() {
             @Override
             public void publish(Map<String, String> data, String key) throws Exception {
@@ -249,7 +253,7 @@ final class Sides {
                 .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(16).build())
                 .build();
         String url = sqs.createQueue(b -> b.queueName(queue)).queueUrl();
-        Thread consumer = new Thread(() -> {
+        Thread consumer = daemon("raw-sqs-consumer", () -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     var messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
@@ -272,9 +276,7 @@ final class Sides {
                     System.err.println("raw SQS consumer: " + e);
                 }
             }
-        }, "raw-sqs-consumer");
-        consumer.setDaemon(true);
-        consumer.start();
+        });
         return new Side() {
             @Override
             public void publish(Map<String, String> data, String key) {
