@@ -6,8 +6,17 @@ import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
+import io.eventrail.spi.ops.BacklogProbe;
+import io.eventrail.spi.ops.DeadLetter;
+import io.eventrail.spi.ops.DeadLetterControl;
+import io.eventrail.spi.ops.DeadLetterQuery;
+import io.eventrail.spi.ops.HealthProbe;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
@@ -24,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * One open Kafka broker instance: a camel-kafka {@link KafkaComponent} of its own, configured so that
  * publishes are synchronous and acknowledged by all in-sync replicas, and consumers commit each partition's
  * offset synchronously only after the records before it completed (see the module README for the details).
+ * Health, backlog and dead-letter control are delegated to {@link KafkaOperations}.
  */
-public final class KafkaBroker implements Broker {
+public final class KafkaBroker implements Broker, HealthProbe, BacklogProbe, DeadLetterControl {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     /** The prefix of the consumer group that reads a group's dead letters through {@link #deadLetterConsumerUri}. */
     static final String DEAD_LETTER_READER_PREFIX = "eventrail-dead-letters.";
@@ -36,6 +46,7 @@ public final class KafkaBroker implements Broker {
     private final KafkaSettings settings;
     private final EventCodec codec;
     private final TopicProvisioner provisioner;
+    private final KafkaOperations operations;
 
     private KafkaBroker(String name, String component, Set<Capability> capabilities, KafkaSettings settings) {
         this.name = name;
@@ -44,6 +55,7 @@ public final class KafkaBroker implements Broker {
         this.settings = settings;
         this.codec = new KafkaEventCodec(settings.maxMessageBytes());
         this.provisioner = new TopicProvisioner(settings);
+        this.operations = new KafkaOperations(settings);
     }
 
     /** Opens instance {@code context.name()}, registering its Kafka component in the Camel context. */
@@ -152,6 +164,9 @@ public final class KafkaBroker implements Broker {
 
     @Override
     public void provision(Destination destination, Subscription subscription) {
+        if (subscription != null) {
+            operations.provisioned(destination, subscription);
+        }
         if (!settings.provision()) {
             return;
         }
@@ -164,7 +179,43 @@ public final class KafkaBroker implements Broker {
     }
 
     @Override
+    public void check() throws Exception {
+        operations.check();
+    }
+
+    @Override
+    public OptionalLong depth(Destination destination, Subscription subscription) {
+        return operations.depth(destination, subscription);
+    }
+
+    @Override
+    public OptionalLong deadLetterDepth(Destination destination, Subscription subscription) {
+        return operations.deadLetterDepth(destination, subscription);
+    }
+
+    @Override
+    public Optional<Duration> oldestDeadLetterAge(Destination destination, Subscription subscription) {
+        return operations.oldestDeadLetterAge(destination, subscription);
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(DeadLetterQuery query) {
+        return operations.deadLetters(query);
+    }
+
+    @Override
+    public Optional<DeadLetter> deadLetter(String id) {
+        return operations.deadLetter(id);
+    }
+
+    @Override
+    public boolean removeDeadLetter(String id) {
+        return operations.removeDeadLetter(id);
+    }
+
+    @Override
     public void close() {
         provisioner.close();
+        operations.close();
     }
 }

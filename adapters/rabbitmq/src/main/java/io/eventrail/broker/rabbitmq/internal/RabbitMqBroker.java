@@ -10,9 +10,18 @@ import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
+import io.eventrail.spi.ops.BacklogProbe;
+import io.eventrail.spi.ops.DeadLetter;
+import io.eventrail.spi.ops.DeadLetterControl;
+import io.eventrail.spi.ops.DeadLetterQuery;
+import io.eventrail.spi.ops.HealthProbe;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.camel.Component;
 import org.slf4j.Logger;
@@ -31,9 +40,9 @@ import org.springframework.amqp.support.ConditionalExceptionLogger;
  *   exchange  d.g.dlx    (fanout, durable) ──binding ''───►  queue d.g.dlq  (durable)
  * </pre>
  *
- * Thread-safe.
+ * Health, backlog and dead-letter control are delegated to {@link RabbitOperations}. Thread-safe.
  */
-public final class RabbitMqBroker implements Broker {
+public final class RabbitMqBroker implements Broker, HealthProbe, BacklogProbe, DeadLetterControl {
     /** The CloudEvents AMQP binding's attribute prefix, used for the AMQP 0-9-1 message headers. */
     public static final String CE_PREFIX = "cloudEvents:";
     /** The longest AMQP exchange or queue name, in bytes. */
@@ -50,6 +59,7 @@ public final class RabbitMqBroker implements Broker {
     private final Topology topology;
     private final EventCodec codec = new BinaryHeaderCodec(CE_PREFIX, EventPropertiesConverter.CONTENT_TYPE);
     private final boolean ownsConnectionFactory;
+    private final RabbitOperations operations;
 
     private RabbitMqBroker(String name, String component, Set<Capability> capabilities, RabbitComponent camelComponent,
                            CachingConnectionFactory connectionFactory, boolean ownsConnectionFactory) {
@@ -61,6 +71,7 @@ public final class RabbitMqBroker implements Broker {
         this.connectionFactory = connectionFactory;
         this.ownsConnectionFactory = ownsConnectionFactory;
         this.topology = new Topology(connectionFactory, name);
+        this.operations = new RabbitOperations(connectionFactory, this);
     }
 
     /** Opens instance {@code context.name()}: creates its connection factory and registers its component. */
@@ -181,6 +192,7 @@ public final class RabbitMqBroker implements Broker {
         topology.bind(dlq, dlx, "");
         topology.queue(queue, queueArguments(dlx));
         topology.bind(queue, exchange, "topic".equals(settings.exchangeType()) ? "#" : "");
+        operations.provisioned(queue, dlq);
         LOG.info("RabbitMQ broker '{}': group '{}' of '{}' reads queue '{}' bound to exchange '{}'; dead letters go to"
                 + " exchange '{}' and queue '{}'", name, subscription.group(), destination.name(), queue, exchange, dlx, dlq);
     }
@@ -230,7 +242,43 @@ public final class RabbitMqBroker implements Broker {
     }
 
     @Override
+    public void check() throws Exception {
+        operations.check();
+    }
+
+    @Override
+    public OptionalLong depth(Destination destination, Subscription subscription) {
+        return operations.depth(destination, subscription);
+    }
+
+    @Override
+    public OptionalLong deadLetterDepth(Destination destination, Subscription subscription) {
+        return operations.deadLetterDepth(destination, subscription);
+    }
+
+    @Override
+    public Optional<Duration> oldestDeadLetterAge(Destination destination, Subscription subscription) {
+        return operations.oldestDeadLetterAge(destination, subscription);
+    }
+
+    @Override
+    public List<DeadLetter> deadLetters(DeadLetterQuery query) {
+        return operations.deadLetters(query);
+    }
+
+    @Override
+    public Optional<DeadLetter> deadLetter(String id) {
+        return operations.deadLetter(id);
+    }
+
+    @Override
+    public boolean removeDeadLetter(String id) {
+        return operations.removeDeadLetter(id);
+    }
+
+    @Override
     public void close() {
+        operations.close();
         topology.close();
         if (ownsConnectionFactory) {
             camelComponent.markClosed();
