@@ -127,6 +127,9 @@ final class KafkaOperations implements HealthProbe, BacklogProbe, DeadLetterCont
     public OptionalLong deadLetterDepth(Destination destination, Subscription subscription) {
         try {
             String topic = settings.deadLetterTopic(destination.name(), subscription.group());
+            if (shared(destination, subscription)) {
+                return OptionalLong.of(scan(List.of(topic), ofGroup(subscription), MAX_SCAN).size());
+            }
             List<TopicPartition> partitions = partitions(topic);
             Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest());
             Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest());
@@ -150,12 +153,24 @@ final class KafkaOperations implements HealthProbe, BacklogProbe, DeadLetterCont
     public Optional<Duration> oldestDeadLetterAge(Destination destination, Subscription subscription) {
         try {
             String topic = settings.deadLetterTopic(destination.name(), subscription.group());
-            List<Found> live = scan(List.of(topic), f -> true, 1);
+            List<Found> live = scan(List.of(topic), shared(destination, subscription) ? ofGroup(subscription)
+                    : f -> true, 1);
             return live.isEmpty() ? Optional.empty()
                     : Optional.of(Duration.between(Instant.ofEpochMilli(live.get(0).timestamp()), Instant.now()));
         } catch (Exception e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether the groups of {@code destination} share one dead-letter topic (dead-letter-per-group=false). */
+    private boolean shared(Destination destination, Subscription subscription) {
+        String other = subscription.group() + "-other";
+        return settings.deadLetterTopic(destination.name(), subscription.group())
+                .equals(settings.deadLetterTopic(destination.name(), other));
+    }
+
+    private static Predicate<Found> ofGroup(Subscription subscription) {
+        return f -> subscription.group().equals(f.letter().group());
     }
 
     @Override

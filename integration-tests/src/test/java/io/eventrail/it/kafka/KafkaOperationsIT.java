@@ -1,0 +1,136 @@
+package io.eventrail.it.kafka;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.eventrail.it.ops.BrokerOperationsScenario;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Kafka operations against real Kafka 3.9.1: the control-plane scenario on the shared in-process cluster, and
+ * readiness on a broker in its own JVM that is stopped (SIGTERM) and started again on the same data.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class KafkaOperationsIT extends BrokerOperationsScenario {
+
+    @Override
+    protected Map<String, String> brokerProperties(String name) {
+        return new KafkaFixture().brokerProperties(name);
+    }
+
+    @Override
+    protected String system() {
+        return "kafka";
+    }
+
+    @Test
+    void readinessIsDownWhileTheBrokerIsStoppedAndUpWhenItReturns() throws Exception {
+        try (KafkaProcess kafka = new KafkaProcess(dir.resolve("kafka"))) {
+            kafka.start();
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("eventrail.broker", "solo");
+            p.put("eventrail.brokers.solo.type", "kafka");
+            p.put("eventrail.brokers.solo.bootstrap-servers", "127.0.0.1:" + kafka.port);
+            p.put("eventrail.brokers.solo.replication-factor", "1");
+            p.put("eventrail.brokers.solo.poll-timeout", "200ms");
+            assertReadinessFollows(p, "solo", kafka::stop, kafka::start);
+        }
+    }
+
+    /** A single-node KRaft Kafka in a child JVM from the test class path, on free ports, its data under {@code dir}. */
+    private static final class KafkaProcess implements AutoCloseable {
+        final int port = freePort();
+        private final int controllerPort = freePort();
+        private final Path dir;
+        private final Path config;
+        private Process process;
+
+        KafkaProcess(Path dir) throws IOException {
+            this.dir = dir;
+            Files.createDirectories(dir);
+            config = dir.resolve("server.properties");
+            Files.writeString(config, String.join("\n",
+                    "process.roles=broker,controller", "node.id=1",
+                    "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "log.dirs=" + dir.resolve("data"), "num.partitions=1",
+                    "offsets.topic.replication.factor=1", "offsets.topic.num.partitions=1",
+                    "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
+                    "group.initial.rebalance.delay.ms=0", ""));
+            Process format = java("kafka.tools.StorageTool", "format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", config.toString()).start();
+            try {
+                if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                    fail("formatting the Kafka data directory failed; see " + dir.resolve("format.log"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+
+        private ProcessBuilder java(String main, String... args) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-Xmx384m", "-cp", System.getProperty("java.class.path"), main));
+            cmd.addAll(List.of(args));
+            String log = main.endsWith("StorageTool") ? "format.log" : "kafka.log";
+            return new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()));
+        }
+
+        void start() throws Exception {
+            process = java("kafka.Kafka", config.toString()).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!listening()) {
+                if (System.nanoTime() > deadline || !process.isAlive()) {
+                    fail("Kafka in a child JVM did not open 127.0.0.1:" + port + "; see " + dir.resolve("kafka.log"));
+                }
+                Thread.sleep(200);
+            }
+        }
+
+        void stop() throws Exception {
+            if (process != null && process.isAlive()) {
+                process.destroy(); // SIGTERM: a clean shutdown, the data stays for the next start
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+
+        private boolean listening() {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private static int freePort() {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+        }
+    }
+}
