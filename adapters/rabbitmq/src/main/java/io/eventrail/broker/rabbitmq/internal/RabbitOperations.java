@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.springframework.amqp.rabbit.connection.ChannelProxy;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
@@ -266,9 +267,11 @@ final class RabbitOperations implements HealthProbe, BacklogProbe, DeadLetterCon
             try {
                 return body.run(ch);
             } finally {
+                // close the real channel, not only the cached proxy: whatever it still holds goes back to its queue
+                Channel target = ch instanceof ChannelProxy proxy ? proxy.getTargetChannel() : ch;
                 try {
-                    if (ch.isOpen()) {
-                        ch.close();
+                    if (target.isOpen()) {
+                        target.close();
                     }
                 } catch (Exception ignored) {
                     // the broker closed it already
