@@ -6,17 +6,10 @@ import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
-import io.eventrail.spi.ops.BacklogProbe;
-import io.eventrail.spi.ops.DeadLetter;
-import io.eventrail.spi.ops.DeadLetterControl;
-import io.eventrail.spi.ops.DeadLetterQuery;
-import io.eventrail.spi.ops.HealthProbe;
-import java.time.Duration;
+import io.eventrail.spi.ops.BrokerOperations;
+import io.eventrail.spi.ops.DelegatingBrokerOperations;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
@@ -35,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * offset synchronously only after the records before it completed (see the module README for the details).
  * Health, backlog and dead-letter control are delegated to {@link KafkaOperations}.
  */
-public final class KafkaBroker implements Broker, HealthProbe, BacklogProbe, DeadLetterControl {
+public final class KafkaBroker implements Broker, DelegatingBrokerOperations {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     /** The prefix of the consumer group that reads a group's dead letters through {@link #deadLetterConsumerUri}. */
     static final String DEAD_LETTER_READER_PREFIX = "eventrail-dead-letters.";
@@ -178,39 +171,10 @@ public final class KafkaBroker implements Broker, HealthProbe, BacklogProbe, Dea
         }
     }
 
+    /** Health, backlog and dead-letter control of this instance ({@link DelegatingBrokerOperations} forwards to it). */
     @Override
-    public void check() throws Exception {
-        operations.check();
-    }
-
-    @Override
-    public OptionalLong depth(Destination destination, Subscription subscription) {
-        return operations.depth(destination, subscription);
-    }
-
-    @Override
-    public OptionalLong deadLetterDepth(Destination destination, Subscription subscription) {
-        return operations.deadLetterDepth(destination, subscription);
-    }
-
-    @Override
-    public Optional<Duration> oldestDeadLetterAge(Destination destination, Subscription subscription) {
-        return operations.oldestDeadLetterAge(destination, subscription);
-    }
-
-    @Override
-    public List<DeadLetter> deadLetters(DeadLetterQuery query) {
-        return operations.deadLetters(query);
-    }
-
-    @Override
-    public Optional<DeadLetter> deadLetter(String id) {
-        return operations.deadLetter(id);
-    }
-
-    @Override
-    public boolean removeDeadLetter(String id) {
-        return operations.removeDeadLetter(id);
+    public BrokerOperations operations() {
+        return operations;
     }
 
     @Override

@@ -3,11 +3,9 @@ package io.eventrail.broker.kafka.internal;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.Sanitize;
-import io.eventrail.spi.ops.BacklogProbe;
+import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DeadLetter;
-import io.eventrail.spi.ops.DeadLetterControl;
 import io.eventrail.spi.ops.DeadLetterQuery;
-import io.eventrail.spi.ops.HealthProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +56,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * removed the head is deleted for good with {@code deleteRecords}. Thread-safe (removals are serialised
  * in this instance).
  */
-final class KafkaOperations implements HealthProbe, BacklogProbe, DeadLetterControl, AutoCloseable {
+final class KafkaOperations implements BrokerOperations, AutoCloseable {
     /** The bound of every call to the cluster. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** The suffix of the compacted topic that records removed dead letters. */

@@ -9,19 +9,12 @@ import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
+import io.eventrail.spi.ops.BrokerOperations;
+import io.eventrail.spi.ops.DelegatingBrokerOperations;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
-import io.eventrail.spi.ops.BacklogProbe;
-import io.eventrail.spi.ops.DeadLetter;
-import io.eventrail.spi.ops.DeadLetterControl;
-import io.eventrail.spi.ops.DeadLetterQuery;
-import io.eventrail.spi.ops.HealthProbe;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.camel.Component;
 import org.slf4j.Logger;
@@ -42,7 +35,7 @@ import org.springframework.amqp.support.ConditionalExceptionLogger;
  *
  * Health, backlog and dead-letter control are delegated to {@link RabbitOperations}. Thread-safe.
  */
-public final class RabbitMqBroker implements Broker, HealthProbe, BacklogProbe, DeadLetterControl {
+public final class RabbitMqBroker implements Broker, DelegatingBrokerOperations {
     /** The CloudEvents AMQP binding's attribute prefix, used for the AMQP 0-9-1 message headers. */
     public static final String CE_PREFIX = "cloudEvents:";
     /** The longest AMQP exchange or queue name, in bytes. */
@@ -241,39 +234,10 @@ public final class RabbitMqBroker implements Broker, HealthProbe, BacklogProbe, 
         return connectionFactory;
     }
 
+    /** Health, backlog and dead-letter control of this instance ({@link DelegatingBrokerOperations} forwards to it). */
     @Override
-    public void check() throws Exception {
-        operations.check();
-    }
-
-    @Override
-    public OptionalLong depth(Destination destination, Subscription subscription) {
-        return operations.depth(destination, subscription);
-    }
-
-    @Override
-    public OptionalLong deadLetterDepth(Destination destination, Subscription subscription) {
-        return operations.deadLetterDepth(destination, subscription);
-    }
-
-    @Override
-    public Optional<Duration> oldestDeadLetterAge(Destination destination, Subscription subscription) {
-        return operations.oldestDeadLetterAge(destination, subscription);
-    }
-
-    @Override
-    public List<DeadLetter> deadLetters(DeadLetterQuery query) {
-        return operations.deadLetters(query);
-    }
-
-    @Override
-    public Optional<DeadLetter> deadLetter(String id) {
-        return operations.deadLetter(id);
-    }
-
-    @Override
-    public boolean removeDeadLetter(String id) {
-        return operations.removeDeadLetter(id);
+    public BrokerOperations operations() {
+        return operations;
     }
 
     @Override

@@ -6,11 +6,9 @@ import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.Sanitize;
-import io.eventrail.spi.ops.BacklogProbe;
+import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DeadLetter;
-import io.eventrail.spi.ops.DeadLetterControl;
 import io.eventrail.spi.ops.DeadLetterQuery;
-import io.eventrail.spi.ops.HealthProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -46,7 +44,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * them. Removing one reads the same way, acknowledges the one and requeues the rest. Operations on
  * this instance are serialised so two listings never hide messages from each other. Thread-safe.
  */
-final class RabbitOperations implements HealthProbe, BacklogProbe, DeadLetterControl, AutoCloseable {
+final class RabbitOperations implements BrokerOperations, AutoCloseable {
     /** The bound of every operation. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** The most messages one listing takes from one queue. */
