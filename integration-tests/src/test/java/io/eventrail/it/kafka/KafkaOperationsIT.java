@@ -48,7 +48,10 @@ class KafkaOperationsIT extends BrokerOperationsScenario {
         }
     }
 
-    /** A single-node KRaft Kafka in a child JVM from the test class path, on free ports, its data under {@code dir}. */
+    /**
+     * A single-node KRaft Kafka in a child JVM from the test class path, on free ports, its data under {@code dir}
+     * (formatted in this JVM with {@code StorageTool}).
+     */
     private static final class KafkaProcess implements AutoCloseable {
         final int port = freePort();
         private final int controllerPort = freePort();
@@ -71,14 +74,12 @@ class KafkaOperationsIT extends BrokerOperationsScenario {
                     "offsets.topic.replication.factor=1", "offsets.topic.num.partitions=1",
                     "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
                     "group.initial.rebalance.delay.ms=0", ""));
-            Process format = java("kafka.tools.StorageTool", "format", "-t", org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", config.toString()).start();
-            try {
-                if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                    fail("formatting the Kafka data directory failed; see " + dir.resolve("format.log"));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int formatted = kafka.tools.StorageTool.execute(new String[] {"format", "-t",
+                    org.apache.kafka.common.Uuid.randomUuid().toString(), "-c", config.toString()},
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            if (formatted != 0) {
+                fail("formatting the Kafka data directory failed: " + out.toString(java.nio.charset.StandardCharsets.UTF_8));
             }
         }
 
@@ -86,12 +87,12 @@ class KafkaOperationsIT extends BrokerOperationsScenario {
             List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx384m", "-cp", System.getProperty("java.class.path"), main));
             cmd.addAll(List.of(args));
-            String log = main.endsWith("StorageTool") ? "format.log" : "kafka.log";
             return new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kafka.log").toFile()));
         }
 
         void start() throws Exception {
+            long begin = System.nanoTime();
             process = java("kafka.Kafka", config.toString()).start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!listening()) {
@@ -100,14 +101,17 @@ class KafkaOperationsIT extends BrokerOperationsScenario {
                 }
                 Thread.sleep(200);
             }
+            System.err.println("child-JVM Kafka listening after " + (System.nanoTime() - begin) / 1_000_000 + " ms");
         }
 
         void stop() throws Exception {
+            long begin = System.nanoTime();
             if (process != null && process.isAlive()) {
                 process.destroy(); // SIGTERM: a clean shutdown, the data stays for the next start
                 if (!process.waitFor(60, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
+                System.err.println("child-JVM Kafka stopped after " + (System.nanoTime() - begin) / 1_000_000 + " ms");
             }
         }
 
