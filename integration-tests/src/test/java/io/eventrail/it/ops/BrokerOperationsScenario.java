@@ -133,6 +133,15 @@ public abstract class BrokerOperationsScenario {
             assertThat(shown.letter().attempts()).isEqualTo(2);
             assertThat(shown.letter().headers()).containsEntry(DeadLetterHeaders.EXCEPTION_MESSAGE, "card declined for o-1");
             assertThat(cp.deadLetter(broker + ":nonsense")).isEmpty();
+            // the same through the management REST API (the broker's id survives URL encoding)
+            String base = "http://127.0.0.1:" + ctx.hasService(ManagementServer.class).port();
+            HttpResponse<String> listed = get(base + "/dead-letters?broker=" + broker + "&destination=" + dest);
+            assertThat(listed.statusCode()).isEqualTo(200);
+            assertThat(listed.body()).contains("\"count\":3");
+            HttpResponse<String> one1 = get(base + "/dead-letters/" + java.net.URLEncoder.encode(one.id(),
+                    StandardCharsets.UTF_8).replace("+", "%20"));
+            assertThat(one1.statusCode()).isEqualTo(200);
+            assertThat(one1.body()).contains(e1).contains("card declined for o-1");
             assertThat(cp.deadLetters(broker, mine)).as("listing and showing consume nothing").hasSize(3);
 
             // dry run changes nothing
