@@ -50,7 +50,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Dead letters are records of the {@code <topic>.dlq} topics of the groups this instance provisioned;
  * a dead letter's id is {@code <dead-letter topic>/<partition>/<offset>}. Reading never joins a consumer
- * group and never commits (a private consumer assigns the partitions and seeks). Topics are append-only,
+ * group and never commits (one private consumer, opened on first use, assigns the partitions and seeks). Topics are append-only,
  * so removing a dead letter appends its id to the compacted topic {@code <dead-letter topic>.removed};
  * listing, showing and counting skip removed ids, and once every record at the head of a partition is
  * removed the head is deleted for good with {@code deleteRecords}. Thread-safe (removals are serialised
@@ -68,9 +68,11 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
     /** Dead-letter topic by (destination, group) of every provisioned group. */
     private final Map<String, String> deadLetterTopics = new ConcurrentHashMap<>();
     private final Set<String> removedTopicsEnsured = ConcurrentHashMap.newKeySet();
+    private final Object consumerLock = new Object();
+    private KafkaConsumer<byte[], byte[]> reader; // guarded by consumerLock
     private Admin admin;
     private KafkaProducer<String, String> producer;
-    private boolean closed;
+    private volatile boolean closed;
 
     KafkaOperations(KafkaSettings settings) {
         this.settings = settings;
@@ -270,31 +272,15 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
             removed.addAll(removed(t));
         }
         List<Found> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, TIMEOUT));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            int scanned = 0;
-            long deadline = System.nanoTime() + TIMEOUT.toNanos() * 2;
-            while (!ends.isEmpty() && scanned < MAX_SCAN && System.nanoTime() < deadline) {
-                ends.entrySet().removeIf(e -> consumer.position(e.getKey(), TIMEOUT) >= e.getValue());
-                if (ends.isEmpty()) {
-                    break;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    scanned++;
-                    Id id = new Id(r.topic(), r.partition(), r.offset());
-                    Long end = ends.get(new TopicPartition(r.topic(), r.partition()));
-                    if (end == null || r.offset() >= end || removed.contains(id)) {
-                        continue;
-                    }
-                    Found f = found(id, r);
-                    if (filter.test(f)) {
-                        found.add(f);
-                    }
+        withConsumer(consumer -> readToEnd(consumer, partitions, TIMEOUT.multipliedBy(2), r -> {
+            Id id = new Id(r.topic(), r.partition(), r.offset());
+            if (!removed.contains(id)) {
+                Found f = found(id, r);
+                if (filter.test(f)) {
+                    found.add(f);
                 }
             }
-        }
+        }));
         found.sort(Comparator.comparingLong(Found::timestamp).thenComparing(f -> f.id().toString()));
         return found.size() > limit ? List.copyOf(found.subList(0, limit)) : found;
     }
@@ -302,26 +288,28 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
     /** The record at {@code id}, if it is still in the topic. */
     private Optional<Found> read(Id id) {
         TopicPartition tp = new TopicPartition(id.topic(), id.partition());
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            long end = consumer.endOffsets(List.of(tp), TIMEOUT).getOrDefault(tp, 0L);
-            long start = consumer.beginningOffsets(List.of(tp), TIMEOUT).getOrDefault(tp, 0L);
-            if (id.offset() < start || id.offset() >= end) {
-                return Optional.empty();
-            }
-            consumer.assign(List.of(tp));
-            consumer.seek(tp, id.offset());
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.offset() == id.offset()) {
-                        return Optional.of(found(id, r));
-                    }
-                    if (r.offset() > id.offset()) {
-                        return Optional.empty();
+        try {
+            return withConsumer(consumer -> {
+                long end = consumer.endOffsets(List.of(tp), TIMEOUT).getOrDefault(tp, 0L);
+                long start = consumer.beginningOffsets(List.of(tp), TIMEOUT).getOrDefault(tp, 0L);
+                if (id.offset() < start || id.offset() >= end) {
+                    return Optional.empty();
+                }
+                consumer.assign(List.of(tp));
+                consumer.seek(tp, id.offset());
+                long deadline = System.nanoTime() + TIMEOUT.toNanos();
+                while (System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        if (r.offset() == id.offset()) {
+                            return Optional.of(found(id, r));
+                        }
+                        if (r.offset() > id.offset()) {
+                            return Optional.empty();
+                        }
                     }
                 }
-            }
-            return Optional.empty();
+                return Optional.empty();
+            });
         } catch (org.apache.kafka.common.KafkaException e) {
             return Optional.empty();
         }
@@ -349,26 +337,63 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
             throw new IllegalStateException("Kafka broker '" + settings.name() + "': cannot read " + removedTopic + ": "
                     + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(rootCause(e)))), e);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, TIMEOUT));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                ends.entrySet().removeIf(e -> consumer.position(e.getKey(), TIMEOUT) >= e.getValue());
-                if (ends.isEmpty()) {
-                    return ids;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    Id id = r.key() == null ? null : Id.parse(new String(r.key(), StandardCharsets.UTF_8));
-                    if (id != null && r.value() != null) {
-                        ids.add(id);
-                    }
+        boolean complete = withConsumer(consumer -> readToEnd(consumer, partitions, TIMEOUT, r -> {
+            Id id = r.key() == null ? null : Id.parse(new String(r.key(), StandardCharsets.UTF_8));
+            if (id != null && r.value() != null) {
+                ids.add(id);
+            }
+        }));
+        if (!complete) {
+            throw new IllegalStateException("Kafka broker '" + settings.name() + "': reading " + removedTopic
+                    + " took longer than " + TIMEOUT.toMillis() + " ms");
+        }
+        return ids;
+    }
+
+    /**
+     * Hands {@code sink} every record of {@code partitions} from their start up to the end offsets taken now;
+     * false when {@code within} or {@link #MAX_SCAN} records ran out first.
+     */
+    private static boolean readToEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+                                     Duration within, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+        Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, TIMEOUT));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        long deadline = System.nanoTime() + within.toNanos();
+        int scanned = 0;
+        while (System.nanoTime() < deadline && scanned < MAX_SCAN) {
+            ends.entrySet().removeIf(e -> consumer.position(e.getKey(), TIMEOUT) >= e.getValue());
+            if (ends.isEmpty()) {
+                return true;
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                scanned++;
+                Long end = ends.get(new TopicPartition(r.topic(), r.partition()));
+                if (end != null && r.offset() < end) {
+                    sink.accept(r);
                 }
             }
         }
-        throw new IllegalStateException("Kafka broker '" + settings.name() + "': reading " + removedTopic
-                + " took longer than " + TIMEOUT.toMillis() + " ms");
+        return false;
+    }
+
+    /** Runs {@code body} with this instance's one reading consumer (no group, never commits), unassigned afterwards. */
+    private <T> T withConsumer(java.util.function.Function<KafkaConsumer<byte[], byte[]>, T> body) {
+        synchronized (consumerLock) {
+            checkOpen();
+            if (reader == null) {
+                reader = consumer();
+            }
+            try {
+                T result = body.apply(reader);
+                reader.assign(List.of());
+                return result;
+            } catch (RuntimeException e) {
+                reader.close(Duration.ZERO);
+                reader = null; // a fresh one next time
+                throw e;
+            }
+        }
     }
 
     private String ensureRemovedTopic(String deadLetterTopic) {
@@ -480,6 +505,12 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        synchronized (consumerLock) {
+            if (reader != null) {
+                reader.close(TIMEOUT);
+                reader = null;
+            }
+        }
         if (admin != null) {
             admin.close(TIMEOUT);
             admin = null;
