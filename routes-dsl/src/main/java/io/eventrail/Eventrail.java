@@ -2,7 +2,6 @@ package io.eventrail;
 
 import io.eventrail.EventrailSettings.PipelineOverrides;
 import io.eventrail.idempotency.IdempotencyStore;
-import io.eventrail.idempotency.MemoryIdempotencyStore;
 import io.eventrail.internal.ConsumerPipeline;
 import io.eventrail.internal.DataValidation;
 import io.eventrail.internal.DefaultEventPublisher;
@@ -10,13 +9,19 @@ import io.eventrail.internal.EventCatalog;
 import io.eventrail.internal.Metrics;
 import io.eventrail.internal.ProbeHealthCheck;
 import io.eventrail.internal.PrometheusScrape;
+import io.eventrail.internal.Replayer;
 import io.eventrail.internal.SettingsLoader;
+import io.eventrail.internal.Stores;
 import io.eventrail.internal.Tracing;
 import io.eventrail.management.ManagementServer;
 import io.eventrail.management.ManagementSettings;
 import io.eventrail.spi.ops.BacklogProbe;
 import io.eventrail.spi.ops.HealthProbe;
 import io.micrometer.core.instrument.Gauge;
+import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.store.EventStore;
+import io.eventrail.store.ReplayRequest;
+import io.eventrail.store.ReplayResult;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerContext;
@@ -33,14 +38,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.ServiceLoader;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +74,10 @@ public final class Eventrail extends ServiceSupport {
     private final EventCatalog catalog;
     private final Metrics metrics;
     private final IdempotencyStore idempotencyStore;
+    private final EventStore eventStore;
+    private final Replayer replayer;
+    private ScheduledExecutorService housekeeping;
+    private ExecutorService replays;
     private final ProducerTemplate template;
     private final DefaultEventPublisher publisher;
     private final Set<String> publishRoutes = Collections.synchronizedSet(new HashSet<>());
@@ -79,14 +94,30 @@ public final class Eventrail extends ServiceSupport {
         this.catalog = new EventCatalog(new DataValidation(settings.limits()));
         this.metrics = new Metrics(meterRegistry(context, management));
         this.tracing = Tracing.of(context);
-        this.idempotencyStore = createStore(context, settings);
+        this.idempotencyStore = Stores.idempotency(context, settings.idempotency());
+        try {
+            this.eventStore = Stores.eventStore(context, settings.store());
+        } catch (RuntimeException e) {
+            closeQuietly(idempotencyStore);
+            throw e;
+        }
         registerHealthCheck("idempotency-store", "idempotency store",
                 idempotencyStore instanceof HealthProbe p ? p : null);
+        if (eventStore != null) {
+            registerHealthCheck("event-store", "store for later", eventStore instanceof HealthProbe p ? p : null);
+        }
         this.template = context.createProducerTemplate();
         URI source = URI.create(settings.source() != null ? settings.source() : "urn:eventrail:" + context.getName());
         this.publisher = new DefaultEventPublisher(catalog, this::broker, template, source, metrics, tracing);
-        LOG.info("Eventrail settings: default broker '{}', brokers {}", settings.defaultBroker(),
-                describeBrokers());
+        if (eventStore != null) {
+            publisher.noConsumerPolicy(this::keepUnconsumed);
+            this.replayer = new Replayer(eventStore, publisher, this::localPipeline, context, metrics);
+        } else {
+            this.replayer = null;
+        }
+        LOG.info("Eventrail settings: default broker '{}', brokers {}, idempotency {} ({}), store for later {}",
+                settings.defaultBroker(), describeBrokers(), settings.idempotency().store(), idempotencyStore,
+                eventStore == null ? "none" : eventStore);
     }
 
     /**
@@ -106,6 +137,7 @@ public final class Eventrail extends ServiceSupport {
                 if (created.management.enabled()) {
                     context.addService(new ManagementServer(context, created, created.management), true, true);
                 }
+                context.getManagementStrategy().addEventNotifier(created.new PipelineStarted());
                 context.addStartupListener(new StartupListener() {
                     @Override
                     public void onCamelContextStarting(CamelContext ctx, boolean alreadyStarted) {
@@ -143,6 +175,25 @@ public final class Eventrail extends ServiceSupport {
 
     public IdempotencyStore idempotencyStore() {
         return idempotencyStore;
+    }
+
+    /** The store for later, empty when {@code eventrail.store.type=none}. */
+    public Optional<EventStore> eventStore() {
+        return Optional.ofNullable(eventStore);
+    }
+
+    /**
+     * Replays kept events matching {@code request} through the normal pipeline, in the caller's thread,
+     * paced to its rate; a replayed event is removed from the store, one that still has no consumer
+     * stays. Idempotency keeps a replayed event from having a second effect.
+     *
+     * @throws IllegalStateException when no store for later is configured
+     */
+    public ReplayResult replay(ReplayRequest request) throws InterruptedException {
+        if (replayer == null) {
+            throw new IllegalStateException("no store for later is configured (eventrail.store.type=none)");
+        }
+        return replayer.replay(request.query(), request.maxEvents(), request.ratePerSecond());
     }
 
     /** The ids of the consumer pipelines declared so far. */
@@ -193,7 +244,9 @@ public final class Eventrail extends ServiceSupport {
                 String routeId = "eventrail-publish-" + brokerName + "-" + d.name();
                 if (publishRoutes.add(routeId)) {
                     broker.provision(d, null);
+                    // the publisher reports a failed send to its caller (or keeps it for later): no error-handler log
                     builder.from(DefaultEventPublisher.routeUri(brokerName, d.name())).routeId(routeId)
+                            .errorHandler(builder.noErrorHandler())
                             .to(broker.producerUri(d)).id("publish-" + brokerName + "-" + d.name());
                 }
             } catch (IllegalArgumentException e) {
@@ -234,7 +287,13 @@ public final class Eventrail extends ServiceSupport {
         Broker broker = broker(brokerName);
         ConsumerPipeline pipeline = new ConsumerPipeline(new ConsumerPipeline.Spec(c.id(), d, s, broker, c.handlers(),
                 retry, c.idempotencyKey(), c.idempotent(), settings.idempotency().lease()), catalog, idempotencyStore,
-                metrics, template, null, tracing);
+                metrics, template, eventStore == null ? null : (exchange, event, raw, headers) -> {
+                    eventStore.store(EventStore.Reason.NO_HANDLER, brokerName, d.name(), s.group(), event);
+                    metrics.count(Metrics.STORED, EventStore.Reason.NO_HANDLER.label(), new Metrics.Where(broker.type(),
+                            brokerName, d.name(), s.group(), event.getType()));
+                    LOG.warn("No handler for event type: id={} type={} group={}; stored for later with reason=no-handler",
+                            Sanitize.forMessage(event.getId()), Sanitize.forMessage(event.getType()), s.group());
+                }, tracing);
         synchronized (pipelines) {
             if (pipelines.putIfAbsent(c.id(), pipeline) != null) {
                 throw new IllegalArgumentException("pipeline id '" + c.id() + "' is declared twice; name one with .id(...)");
@@ -314,17 +373,112 @@ public final class Eventrail extends ServiceSupport {
         return m.toString();
     }
 
-    private static IdempotencyStore createStore(CamelContext context, EventrailSettings settings) {
-        IdempotencyStore bound = context.getRegistry().findSingleByType(IdempotencyStore.class);
-        if (bound != null) {
-            return bound;
+    private void keepUnconsumed(io.cloudevents.CloudEvent event, String broker, String destination,
+                                io.eventrail.spi.NoConsumerException cause) {
+        try {
+            eventStore.store(EventStore.Reason.NO_CONSUMER, broker, destination, "", event);
+        } catch (StoreException e) {
+            throw new PublishException(event.getId(), "event " + event.getId() + " was not published: no consumer group"
+                    + " receives destination '" + destination + "' and the store for later failed: " + e.getMessage(), e);
         }
-        String store = settings.idempotency().store();
-        if ("memory".equals(store)) {
-            return new MemoryIdempotencyStore(settings.idempotency().retention());
+        metrics.count(Metrics.STORED, EventStore.Reason.NO_CONSUMER.label(), new Metrics.Where(broker(broker).type(),
+                broker, destination, null, event.getType()));
+        LOG.info("No consumer for destination '{}': event id={} type={} stored for later with reason=no-consumer",
+                destination, Sanitize.forMessage(event.getId()), Sanitize.forMessage(event.getType()));
+    }
+
+    private ConsumerPipeline localPipeline(EventStore.StoredEvent e) {
+        synchronized (pipelines) {
+            for (ConsumerPipeline p : pipelines.values()) {
+                ConsumerPipeline.Spec spec = p.spec();
+                if (spec.destination().name().equals(e.destination()) && spec.subscription().group().equals(e.group())
+                        && spec.broker().name().equals(e.broker()) && isStarted("eventrail-consume-" + spec.id())) {
+                    return p;
+                }
+            }
         }
-        throw new EventrailConfigurationException(List.of("eventrail.idempotency.store=" + store
-                + " is not available yet in this build; use memory or bind an IdempotencyStore in the registry"));
+        return null;
+    }
+
+    private boolean isStarted(String routeId) {
+        return context.getRouteController().getRouteStatus(routeId) != null
+                && context.getRouteController().getRouteStatus(routeId).isStarted();
+    }
+
+    /** Replays, in the background, what a pipeline that just started can now take. */
+    private final class PipelineStarted extends EventNotifierSupport {
+        PipelineStarted() {
+            setIgnoreCamelContextEvents(true);
+            setIgnoreExchangeEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreStepEvents(true);
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.RouteStartedEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            String routeId = ((CamelEvent.RouteStartedEvent) event).getRoute().getRouteId();
+            if (replayer == null || !settings.store().replayOnStart() || !routeId.startsWith("eventrail-consume-")) {
+                return;
+            }
+            ConsumerPipeline pipeline = pipelines.get(routeId.substring("eventrail-consume-".length()));
+            ExecutorService executor = replays;
+            if (pipeline == null || executor == null) {
+                return;
+            }
+            ConsumerPipeline.Spec spec = pipeline.spec();
+            executor.execute(() -> {
+                try {
+                    EventStore.Query base = EventStore.Query.all().withBroker(spec.broker().name())
+                            .withDestination(spec.destination().name());
+                    replayer.replay(base.withReason(EventStore.Reason.NO_CONSUMER), Integer.MAX_VALUE,
+                            settings.store().replayRate());
+                    replayer.replay(base.withReason(EventStore.Reason.NO_HANDLER).withGroup(spec.subscription().group())
+                            .withTypes(spec.handlers().keySet()), Integer.MAX_VALUE, settings.store().replayRate());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warn("Replay for pipeline {} failed; kept events stay in the store: {}", spec.id(),
+                            Sanitize.redactSecrets(e.toString()));
+                }
+            });
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        replays = context.getExecutorServiceManager().newSingleThreadExecutor(this, "eventrail-replay");
+        housekeeping = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "eventrail-housekeeping");
+        long every = Math.max(1000, settings.idempotency().cleanupInterval().toMillis());
+        housekeeping.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void purge() {
+        try {
+            int keys = idempotencyStore.purgeExpired();
+            int events = eventStore == null ? 0
+                    : eventStore.purgeBefore(java.time.Instant.now().minus(settings.store().retention()));
+            if (keys + events > 0) {
+                LOG.info("Housekeeping: {} expired idempotency keys and {} kept events past retention removed", keys, events);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Housekeeping of the stores failed (retried next time): {}", Sanitize.redactSecrets(e.toString()));
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("Closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+        }
     }
 
     private static Map<String, BrokerAdapter> discoverAdapters(CamelContext context) {
@@ -351,11 +505,16 @@ public final class Eventrail extends ServiceSupport {
             }
         }
         brokers.clear();
-        try {
-            idempotencyStore.close();
-        } catch (Exception e) {
-            LOG.warn("Closing the idempotency store failed: {}", e.toString());
+        if (replays != null) {
+            context.getExecutorServiceManager().shutdownNow(replays);
+            replays = null;
         }
+        if (housekeeping != null) {
+            context.getExecutorServiceManager().shutdownNow(housekeeping);
+            housekeeping = null;
+        }
+        closeQuietly(idempotencyStore);
+        closeQuietly(eventStore);
         template.stop();
     }
 }

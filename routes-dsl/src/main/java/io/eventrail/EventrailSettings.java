@@ -13,12 +13,13 @@ import java.util.Map;
  * @param retry         the default retry policy ({@code eventrail.retry.*})
  * @param limits        the data parsing limits ({@code eventrail.validation.*})
  * @param idempotency   the shared idempotent repository ({@code eventrail.idempotency.*})
+ * @param store         the store for later ({@code eventrail.store.*})
  * @param brokers       every broker instance by name ({@code eventrail.brokers.<name>.*})
  * @param pipelines     per-pipeline overrides by pipeline id ({@code eventrail.pipelines.<id>.*})
  * @param raw           every {@code eventrail.*} key with its value, for components that read their own section
  */
 public record EventrailSettings(String defaultBroker, String source, RetryPolicy retry, ValidationLimits limits,
-                                Idempotency idempotency, Map<String, BrokerSettings> brokers,
+                                Idempotency idempotency, Store store, Map<String, BrokerSettings> brokers,
                                 Map<String, PipelineOverrides> pipelines, Map<String, String> raw) {
 
     public EventrailSettings {
@@ -40,11 +41,73 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
     /**
      * The shared idempotent repository.
      *
-     * @param store     {@code memory}, {@code jdbc} or {@code redis}
-     * @param lease     how long a claim by an instance that died blocks the event
-     * @param retention how long completed keys are kept
+     * @param store           {@code memory}, {@code jdbc} or {@code redis}
+     * @param lease           how long a claim by an instance that died blocks the event
+     * @param retention       how long completed keys are kept
+     * @param cleanupInterval how often expired keys are removed (JDBC; Redis expires keys itself)
+     * @param jdbc            the database of {@code store=jdbc}
+     * @param redis           the server of {@code store=redis}
      */
-    public record Idempotency(String store, Duration lease, Duration retention) {
+    public record Idempotency(String store, Duration lease, Duration retention, Duration cleanupInterval,
+                              JdbcSettings jdbc, RedisSettings redis) {
+    }
+
+    /**
+     * A database of a store: a JDBC URL (pooled by Eventrail; the driver is the user's dependency) or
+     * the name of a {@code DataSource} bean in the Camel registry. {@link #toString()} masks the password.
+     *
+     * @param url        the JDBC URL, or null when {@code dataSource} names a bean
+     * @param user       the user, or null
+     * @param password   the password, or null; never shown
+     * @param table      the table
+     * @param dataSource the registry name of a DataSource, or null
+     * @param poolSize   the most pooled connections (URL only)
+     */
+    public record JdbcSettings(String url, String user, String password, String table, String dataSource,
+                               int poolSize) {
+        @Override
+        public String toString() {
+            return "JdbcSettings[url=" + io.eventrail.internal.Jdbc.redactUrl(url) + ", user=" + user
+                    + ", password=" + (password == null ? "none" : "****") + ", table=" + table
+                    + ", dataSource=" + dataSource + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    /**
+     * A Redis server. {@link #toString()} masks the password.
+     *
+     * @param host      the host
+     * @param port      the port
+     * @param database  the database number
+     * @param password  the password, or null; never shown
+     * @param keyPrefix the prefix of every key
+     * @param timeout   the connect and read timeout
+     */
+    public record RedisSettings(String host, int port, int database, String password, String keyPrefix,
+                                Duration timeout) {
+        @Override
+        public String toString() {
+            return "RedisSettings[" + host + ":" + port + "/" + database + ", password="
+                    + (password == null ? "none" : "****") + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout + "]";
+        }
+    }
+
+    /**
+     * The store for later.
+     *
+     * @param type          {@code jdbc} or {@code none} (no store: an event without consumer fails its publish,
+     *                      one without handler is dead-lettered with {@code reason=no-handler})
+     * @param jdbc          the database
+     * @param retention     how long kept events wait for a replay
+     * @param replayOnStart whether a starting pipeline replays the kept events it can now take
+     * @param replayRate    events per second of that automatic replay
+     */
+    public record Store(String type, JdbcSettings jdbc, Duration retention, boolean replayOnStart,
+                       double replayRate) {
+        /** Whether a store is configured. */
+        public boolean enabled() {
+            return !"none".equals(type);
+        }
     }
 
     /**
@@ -52,7 +115,8 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
      */
     public record PipelineOverrides(String broker, String group, Integer concurrency, Boolean enabled,
                                     Integer maxAttempts, Duration initialBackoff, Double multiplier,
-                                    Duration maxBackoff, Double jitter) {
+                                    Duration maxBackoff, Double jitter,
+                                    java.util.List<Class<? extends Throwable>> nonRetryable) {
         /** {@code base} with these overrides applied. */
         public RetryPolicy apply(RetryPolicy base) {
             RetryPolicy r = base;
@@ -71,6 +135,9 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
             if (jitter != null) {
                 r = r.withJitter(jitter);
             }
+            if (nonRetryable != null) {
+                r = r.withNonRetryable(nonRetryable);
+            }
             return r;
         }
     }
@@ -78,7 +145,8 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
     @Override
     public String toString() {
         Map<String, String> shown = new java.util.TreeMap<>();
-        raw.forEach((k, v) -> shown.put(k, BrokerOptions.looksSecret(k) || isSecretBrokerKey(k) ? "****" : v));
+        raw.forEach((k, v) -> shown.put(k, BrokerOptions.looksSecret(k) || isSecretBrokerKey(k) ? "****"
+                : io.eventrail.internal.Jdbc.redactUrl(v)));
         return "EventrailSettings" + shown;
     }
 

@@ -26,7 +26,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
     public RetryPolicy {
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
-        nonRetryable = List.copyOf(nonRetryable);
+        nonRetryable = List.copyOf(Objects.requireNonNull(nonRetryable, "nonRetryable"));
         StringBuilder errors = new StringBuilder();
         if (maxAttempts < 1 || maxAttempts > 100) {
             errors.append("max-attempts must be 1 to 100, got ").append(maxAttempts).append("; ");
@@ -74,9 +74,37 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
     /** A copy that also dead-letters {@code types} at once. */
     @SafeVarargs
     public final RetryPolicy withNonRetryable(Class<? extends Throwable>... types) {
+        return withNonRetryable(List.of(types));
+    }
+
+    /** A copy that also dead-letters {@code types} at once. */
+    public RetryPolicy withNonRetryable(List<Class<? extends Throwable>> types) {
         List<Class<? extends Throwable>> all = new java.util.ArrayList<>(nonRetryable);
-        all.addAll(List.of(types));
+        types.stream().filter(t -> !all.contains(t)).forEach(all::add);
         return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, jitter, all);
+    }
+
+    /**
+     * Loads the exception classes named in {@code names} for {@code setting}; every unknown name or
+     * non-Throwable class is reported in {@code errors}.
+     */
+    public static List<Class<? extends Throwable>> loadExceptionTypes(String setting, List<String> names,
+                                                                      ClassLoader loader, List<String> errors) {
+        List<Class<? extends Throwable>> types = new java.util.ArrayList<>();
+        for (String name : names) {
+            try {
+                Class<?> c = Class.forName(name, false, loader);
+                if (!Throwable.class.isAssignableFrom(c)) {
+                    errors.add(setting + ": " + name + " is not an exception class");
+                } else {
+                    types.add(c.asSubclass(Throwable.class));
+                }
+            } catch (ClassNotFoundException | LinkageError e) {
+                errors.add(setting + ": exception class " + io.eventrail.spi.codec.Sanitize.forMessage(name)
+                        + " is not on the classpath (use the fully qualified name, e.g. java.lang.IllegalArgumentException)");
+            }
+        }
+        return types;
     }
 
     /** Whether {@code failure} may be retried: not an invalid event and not a declared non-retryable type. */

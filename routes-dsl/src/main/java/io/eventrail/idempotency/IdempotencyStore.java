@@ -1,17 +1,20 @@
 package io.eventrail.idempotency;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The shared idempotent repository: one effect per key per consumer group, across instances and
- * restarts. A claim is taken atomically before processing, made permanent by {@link #complete} and
- * given back by {@link #release}; a claim never completed nor released (its instance died) expires
- * after its lease. Thread-safe; a store that cannot be reached throws, so the event is not acknowledged.
+ * restarts. A claim is taken atomically before processing and carries an owner token; the owner makes
+ * it permanent with {@link #complete} or gives it back with {@link #release}; a claim neither completed
+ * nor released (its instance died) expires after its lease and can then be claimed again. Only the
+ * owner of a claim can complete or release it. Thread-safe; a store that cannot be reached throws, so
+ * the event is not acknowledged.
  */
 public interface IdempotencyStore extends AutoCloseable {
 
     /** The outcome of {@link #claim}. */
-    enum Claim {
+    enum Status {
         /** The caller owns the key and must process the event, then complete or release. */
         ACQUIRED,
         /** The key was completed before: skip the event. */
@@ -20,14 +23,45 @@ public interface IdempotencyStore extends AutoCloseable {
         IN_PROGRESS
     }
 
-    /** Claims {@code key} for {@code group}, owning it for at most {@code lease}. */
+    /**
+     * The result of a claim: its status and, when {@link Status#ACQUIRED}, the owner token that
+     * {@link #complete} and {@link #release} need.
+     *
+     * @param status the outcome
+     * @param group  the consumer group
+     * @param key    the idempotency key
+     * @param owner  the owner token of an acquired claim, otherwise null
+     */
+    record Claim(Status status, String group, String key, String owner) {
+        public Claim {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(key, "key");
+        }
+
+        /** Whether the caller owns the claim. */
+        public boolean acquired() {
+            return status == Status.ACQUIRED;
+        }
+    }
+
+    /** Claims {@code key} for {@code group} for at most {@code lease}; a claim whose lease ran out is taken over. */
     Claim claim(String group, String key, Duration lease);
 
-    /** Makes the caller's claim permanent: the event had its effect. */
-    void complete(String group, String key);
+    /**
+     * Makes the claim permanent for the store's retention: the event had its effect. Returns false when
+     * the claim was lost (its lease ran out and another owner took it over); the key is then left to
+     * that owner.
+     */
+    boolean complete(Claim claim);
 
-    /** Gives the caller's claim back so a redelivery processes the event. */
-    void release(String group, String key);
+    /** Gives the claim back so a redelivery processes the event; returns false when it was no longer the caller's. */
+    boolean release(Claim claim);
+
+    /** Removes completed keys older than the retention and expired claims; returns how many were removed. */
+    default int purgeExpired() {
+        return 0;
+    }
 
     @Override
     default void close() {

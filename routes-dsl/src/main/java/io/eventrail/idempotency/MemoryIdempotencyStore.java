@@ -3,17 +3,20 @@ package io.eventrail.idempotency;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An {@link IdempotencyStore} in this JVM's heap: shared by every pipeline of the process, lost on
- * restart. Completed keys are kept for the retention and swept as claims are made. Thread-safe.
+ * An {@link IdempotencyStore} in this JVM's heap: shared by the pipelines that hold this instance (by
+ * default those of one Camel context), lost on restart. Completed keys are kept for the retention and
+ * swept as claims are made. Thread-safe.
  */
 public final class MemoryIdempotencyStore implements IdempotencyStore {
-    private record Entry(boolean completed, long expiresAtMillis) {
+    private record Entry(String owner, boolean completed, long expiresAtMillis) {
     }
 
     /** A completed key and when it expires; completions are queued in completion order, so expiry order too. */
@@ -34,8 +37,8 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     }
 
     public MemoryIdempotencyStore(Duration retention, Clock clock) {
-        this.retention = retention;
-        this.clock = clock;
+        this.retention = Objects.requireNonNull(retention, "retention");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -43,45 +46,77 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         long now = clock.millis();
         sweepCompleted(now);
         if (claims.incrementAndGet() % FULL_SWEEP_EVERY == 0) {
-            entries.values().removeIf(e -> e.expiresAtMillis() < now);
+            purgeExpired();
         }
-        Claim[] result = new Claim[1];
-        entries.compute(group + '\u0000' + key, (k, e) -> {
-            if (e == null || e.expiresAtMillis() < now) {
-                result[0] = Claim.ACQUIRED;
-                return new Entry(false, now + lease.toMillis());
+        String owner = UUID.randomUUID().toString();
+        Status[] result = new Status[1];
+        entries.compute(id(group, key), (k, e) -> {
+            if (e == null || e.expiresAtMillis() <= now) {
+                result[0] = Status.ACQUIRED;
+                return new Entry(owner, false, now + lease.toMillis());
             }
-            result[0] = e.completed() ? Claim.DUPLICATE : Claim.IN_PROGRESS;
+            result[0] = e.completed() ? Status.DUPLICATE : Status.IN_PROGRESS;
             return e;
         });
-        return result[0];
+        return new Claim(result[0], group, key, result[0] == Status.ACQUIRED ? owner : null);
     }
 
     @Override
-    public void complete(String group, String key) {
-        String k = group + '\u0000' + key;
+    public boolean complete(Claim claim) {
+        String k = id(claim.group(), claim.key());
         long expires = clock.millis() + retention.toMillis();
-        entries.put(k, new Entry(true, expires));
-        completions.add(new Completion(k, expires));
+        boolean[] done = new boolean[1];
+        entries.compute(k, (key, e) -> {
+            if (e == null || e.owner().equals(claim.owner())) {
+                done[0] = true;
+                return new Entry(claim.owner(), true, expires);
+            }
+            return e;
+        });
+        if (done[0]) {
+            completions.add(new Completion(k, expires));
+        }
+        return done[0];
+    }
+
+    @Override
+    public boolean release(Claim claim) {
+        boolean[] released = new boolean[1];
+        entries.computeIfPresent(id(claim.group(), claim.key()), (k, e) -> {
+            if (!e.completed() && e.owner().equals(claim.owner())) {
+                released[0] = true;
+                return null;
+            }
+            return e;
+        });
+        return released[0];
     }
 
     /** Removes the completed keys whose retention ended, oldest first: no scan of the whole map on the consumer's thread. */
     private void sweepCompleted(long now) {
         Completion head;
-        while ((head = completions.peek()) != null && head.expiresAtMillis() < now) {
+        while ((head = completions.peek()) != null && head.expiresAtMillis() <= now) {
             if (completions.remove(head)) {
-                entries.computeIfPresent(head.key(), (k, e) -> e.expiresAtMillis() < now ? null : e);
+                entries.computeIfPresent(head.key(), (k, e) -> e.expiresAtMillis() <= now ? null : e);
             }
         }
     }
 
     @Override
-    public void release(String group, String key) {
-        entries.computeIfPresent(group + '\u0000' + key, (k, e) -> e.completed() ? e : null);
+    public int purgeExpired() {
+        long now = clock.millis();
+        sweepCompleted(now);
+        int before = entries.size();
+        entries.values().removeIf(e -> e.expiresAtMillis() <= now);
+        return Math.max(0, before - entries.size());
     }
 
     /** How many keys are held, completed or claimed. */
     public int size() {
         return entries.size();
+    }
+
+    private static String id(String group, String key) {
+        return group + '\u0000' + key;
     }
 }

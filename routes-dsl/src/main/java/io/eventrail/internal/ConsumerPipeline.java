@@ -16,8 +16,10 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
@@ -81,6 +83,42 @@ public final class ConsumerPipeline {
         return spec;
     }
 
+    /**
+     * Runs {@code event} through this pipeline in the caller's thread, as if the broker had delivered it
+     * (used by the replay of the store for later); returns normally when the event had its effect, was
+     * skipped, kept or dead-lettered, and throws otherwise.
+     */
+    public void process(CamelContext context, CloudEvent event) throws Exception {
+        Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+        spec.broker().codec().encode(event, exchange.getMessage());
+        try {
+            for (Processor step : List.of(validate(), deduplicate(), handle())) {
+                step.process(exchange);
+                if (exchange.getException() != null) {
+                    throw exchange.getException();
+                }
+                if (exchange.isRouteStop()) {
+                    return;
+                }
+            }
+        } catch (Exception e) {
+            exchange.setException(e);
+            throw e;
+        } finally {
+            // what a route's unit of work would do: end the span and the log context the pipeline opened
+            List<org.apache.camel.spi.Synchronization> done = exchange.getExchangeExtension().handoverCompletions();
+            if (done != null) {
+                for (org.apache.camel.spi.Synchronization s : done) {
+                    if (exchange.getException() == null) {
+                        s.onComplete(exchange);
+                    } else {
+                        s.onFailure(exchange);
+                    }
+                }
+            }
+        }
+    }
+
     /** Reads the event and validates it; an unreadable or invalid event is dead-lettered with {@code reason=invalid}. */
     public Processor validate() {
         return exchange -> {
@@ -124,8 +162,8 @@ public final class ConsumerPipeline {
                 return;
             }
             IdempotencyStore.Claim claim = store.claim(spec.subscription().group(), key, spec.lease());
-            switch (claim) {
-                case ACQUIRED -> exchange.setProperty(CLAIM, key);
+            switch (claim.status()) {
+                case ACQUIRED -> exchange.setProperty(CLAIM, claim);
                 case DUPLICATE -> {
                     metrics.count(Metrics.DUPLICATES, where(event.getType()));
                     LOG.info("Duplicate event skipped: id={} type={} group={}", safe(event.getId()),
@@ -135,7 +173,7 @@ public final class ConsumerPipeline {
                 case IN_PROGRESS -> throw new IllegalStateException("event " + safe(event.getId())
                         + " is being processed by another instance of group '" + spec.subscription().group()
                         + "'; the broker will redeliver it");
-                default -> throw new AssertionError(claim);
+                default -> throw new AssertionError(claim.status());
             }
         };
     }
@@ -144,54 +182,18 @@ public final class ConsumerPipeline {
     public Processor handle() {
         return exchange -> {
             CloudEvent event = exchange.getProperty(EVENT, CloudEvent.class);
-            String claim = exchange.getProperty(CLAIM, String.class);
+            IdempotencyStore.Claim claim = exchange.getProperty(CLAIM, IdempotencyStore.Claim.class);
+            boolean handled = false;
             try {
                 EventHandler handler = spec.handlers().get(event.getType());
                 if (handler == null) {
                     release(claim);
                     claim = null;
                     noHandler.accept(exchange, event, exchange.getProperty(RAW, byte[].class), headers(exchange));
+                    exchange.setRouteStop(true);
                     return;
                 }
-                Event e = new Event(event);
-                RetryPolicy retry = spec.retry();
-                Instant firstFailure = null;
-                Span span = exchange.getProperty(SPAN, Span.class);
-                for (int attempt = 1; ; attempt++) {
-                    long start = System.nanoTime();
-                    try (Scope ignored = span == null ? null : span.makeCurrent()) {
-                        handler.handle(e);
-                        metrics.time(Duration.ofNanos(System.nanoTime() - start), null, where(event.getType()));
-                        metrics.count(Metrics.PROCESSED, where(event.getType()));
-                        if (claim != null) {
-                            store.complete(spec.subscription().group(), claim);
-                            claim = null;
-                        }
-                        return;
-                    } catch (Exception failure) {
-                        metrics.time(Duration.ofNanos(System.nanoTime() - start), failure, where(event.getType()));
-                        if (span != null) {
-                            span.addEvent("attempt " + attempt + " failed: " + failure.getClass().getName());
-                        }
-                        Instant now = Instant.now();
-                        firstFailure = firstFailure == null ? now : firstFailure;
-                        if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
-                            LOG.warn("Event dead-lettered after {} attempt(s): id={} type={} group={} reason=failed: {}",
-                                    attempt, safe(event.getId()), safe(event.getType()), spec.subscription().group(),
-                                    safe(Sanitize.redactSecrets(failure.toString())));
-                            release(claim);
-                            claim = null;
-                            deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
-                                    event.getType());
-                            return;
-                        }
-                        metrics.count(Metrics.RETRIED, where(event.getType()));
-                        Duration wait = retry.backoffAfter(attempt);
-                        LOG.debug("Attempt {} of event {} failed, retrying in {} ms: {}", attempt, safe(event.getId()),
-                                wait.toMillis(), safe(Sanitize.redactSecrets(failure.toString())));
-                        Thread.sleep(wait.toMillis());
-                    }
-                }
+                handled = runWithRetries(exchange, event, handler);
             } catch (Exception e) {
                 release(claim);
                 throw e;
@@ -201,7 +203,69 @@ public final class ConsumerPipeline {
                 // kill the consumer thread, so it fails the exchange like any failure and the broker redelivers.
                 throw new IllegalStateException("handler of event " + safe(event.getId()) + " threw " + e, e);
             }
+            if (handled) {
+                complete(claim, event);
+            } else {
+                release(claim);
+            }
         };
+    }
+
+    /** True when the handler succeeded, false when the event was dead-lettered; throws when neither happened. */
+    private boolean runWithRetries(Exchange exchange, CloudEvent event, EventHandler handler) throws Exception {
+        Event e = new Event(event);
+        RetryPolicy retry = spec.retry();
+        Instant firstFailure = null;
+        Span span = exchange.getProperty(SPAN, Span.class);
+        for (int attempt = 1; ; attempt++) {
+            long start = System.nanoTime();
+            try (Scope ignored = span == null ? null : span.makeCurrent()) {
+                handler.handle(e);
+                metrics.time(Duration.ofNanos(System.nanoTime() - start), null, where(event.getType()));
+                metrics.count(Metrics.PROCESSED, where(event.getType()));
+                return true;
+            } catch (Exception failure) {
+                metrics.time(Duration.ofNanos(System.nanoTime() - start), failure, where(event.getType()));
+                if (span != null) {
+                    span.addEvent("attempt " + attempt + " failed: " + failure.getClass().getName());
+                }
+                Instant now = Instant.now();
+                firstFailure = firstFailure == null ? now : firstFailure;
+                if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
+                    LOG.warn("Event dead-lettered after {} attempt(s): id={} type={} group={} reason=failed: {}",
+                            attempt, safe(event.getId()), safe(event.getType()), spec.subscription().group(),
+                            safe(Sanitize.redactSecrets(failure.toString())));
+                    deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
+                            event.getType());
+                    return false;
+                }
+                metrics.count(Metrics.RETRIED, where(event.getType()));
+                Duration wait = retry.backoffAfter(attempt);
+                LOG.debug("Attempt {} of event {} failed, retrying in {} ms: {}", attempt, safe(event.getId()),
+                        wait.toMillis(), safe(Sanitize.redactSecrets(failure.toString())));
+                Thread.sleep(wait.toMillis());
+            }
+        }
+    }
+
+    /**
+     * Records the effect. When the store cannot be written the event is still acknowledged (its effect
+     * happened; failing would run it again) and the claim expires after its lease.
+     */
+    private void complete(IdempotencyStore.Claim claim, CloudEvent event) {
+        if (claim == null) {
+            return;
+        }
+        try {
+            if (!store.complete(claim)) {
+                LOG.warn("Idempotency claim of event id={} group={} was taken over by another instance after its lease "
+                        + "ran out; the event may have been processed twice (raise eventrail.idempotency.lease)",
+                        safe(event.getId()), spec.subscription().group());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not complete idempotency claim of event id={} group={} (it expires after its lease): {}",
+                    safe(event.getId()), spec.subscription().group(), safe(e.toString()));
+        }
     }
 
     private void deadLetterNoHandler(Exchange exchange, CloudEvent event, byte[] raw, Map<String, Object> headers) {
@@ -264,10 +328,10 @@ public final class ConsumerPipeline {
         return event.getSource() + "/" + event.getId();
     }
 
-    private void release(String claim) {
+    private void release(IdempotencyStore.Claim claim) {
         if (claim != null) {
             try {
-                store.release(spec.subscription().group(), claim);
+                store.release(claim);
             } catch (RuntimeException e) {
                 LOG.warn("Could not release idempotency claim of group {} (it expires after its lease): {}",
                         spec.subscription().group(), safe(e.toString()));

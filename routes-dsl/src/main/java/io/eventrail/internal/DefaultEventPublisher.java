@@ -119,7 +119,8 @@ public final class DefaultEventPublisher implements EventPublisher {
             throw new InvalidEventException(event.getType(), List.of("event type '" + Sanitize.forMessage(event.getType())
                     + "' is not declared; declare it with eventType(\"...\") in an EventRoutes"));
         }
-        return deliver(event, route, route.broker(), route.destination(), routeUri(route.broker(), route.destination()));
+        return deliver(event, route, route.broker(), route.destination(), routeUri(route.broker(), route.destination()),
+                noConsumer);
     }
 
     /**
@@ -131,14 +132,18 @@ public final class DefaultEventPublisher implements EventPublisher {
      */
     public String publishTo(CloudEvent event, String brokerName, String destination) {
         EventCatalog.TypeRoute route = catalog.find(event.getType());
-        Broker broker = brokers.apply(brokerName);
-        String uri = route != null && route.broker().equals(brokerName) && route.destination().equals(destination)
-                ? routeUri(brokerName, destination) : broker.producerUri(Destination.of(destination));
-        return deliver(event, route, brokerName, destination, uri);
+        String uri = uriFor(route, brokerName, destination);
+        return deliver(event, route, brokerName, destination, uri, noConsumer);
+    }
+
+    /** The publish route when the type is declared with this broker and destination, else the broker's endpoint. */
+    private String uriFor(EventCatalog.TypeRoute route, String brokerName, String destination) {
+        return route != null && route.broker().equals(brokerName) && route.destination().equals(destination)
+                ? routeUri(brokerName, destination) : brokers.apply(brokerName).producerUri(Destination.of(destination));
     }
 
     private String deliver(CloudEvent original, EventCatalog.TypeRoute route, String brokerName, String destination,
-                           String uri) {
+                           String uri, NoConsumerPolicy whenNoConsumer) {
         Broker broker = brokers.apply(brokerName);
         Metrics.Where where = new Metrics.Where(broker.type(), brokerName, destination, null, original.getType());
         if (route != null) {
@@ -163,7 +168,7 @@ public final class DefaultEventPublisher implements EventPublisher {
                 Tracing.fail(span, failure);
                 NoConsumerException nc = find(failure, NoConsumerException.class);
                 if (nc != null) {
-                    noConsumer.accept(event, brokerName, destination, nc);
+                    whenNoConsumer.accept(event, brokerName, destination, nc);
                     return event.getId();
                 }
                 UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
@@ -181,6 +186,21 @@ public final class DefaultEventPublisher implements EventPublisher {
         } finally {
             span.end();
         }
+    }
+
+    /**
+     * As {@link #publishTo}, but a destination that still has no consumer group raises instead of going
+     * through the no-consumer policy (the replay of the store for later, which keeps the event itself).
+     *
+     * @throws NoConsumerException when still no consumer group can receive it
+     * @throws PublishException when the broker did not confirm
+     */
+    public void resend(String brokerName, String destination, CloudEvent event) {
+        EventCatalog.TypeRoute route = catalog.find(event.getType());
+        String uri = uriFor(route, brokerName, destination);
+        deliver(event, route, brokerName, destination, uri, (e, b, d, cause) -> {
+            throw cause;
+        });
     }
 
     private static byte[] toBytes(String type, Object data) {

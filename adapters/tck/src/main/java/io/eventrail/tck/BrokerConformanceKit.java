@@ -27,6 +27,9 @@ import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
 import io.eventrail.spi.codec.StructuredJsonCodec;
+import io.eventrail.store.EventStore;
+import io.eventrail.store.ReplayRequest;
+import io.eventrail.store.ReplayResult;
 import io.eventrail.tck.internal.Await;
 import io.eventrail.tck.internal.DeadLetters;
 import io.eventrail.tck.internal.DeadLetters.DeadLetter;
@@ -88,6 +91,8 @@ public abstract class BrokerConformanceKit {
 
     private BrokerFixture fixture;
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
+    /** One store for later per kit run, shared by its nodes (an in-memory H2 database, nothing left on disk). */
+    private final String storeUrl = "jdbc:h2:mem:eventrail-tck-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 
     /**
      * The broker under test. Called once per test class, before its first test; the kit closes it after the
@@ -439,11 +444,11 @@ public abstract class BrokerConformanceKit {
         }
 
         @Test
-        @DisplayName("a publish to a destination no consumer group receives raises PublishException caused by NoConsumerException")
+        @DisplayName("without a store for later, a publish to a destination no consumer group receives raises PublishException caused by NoConsumerException")
         void publishWithoutConsumerRaises() {
             requires(Capability.DETECTS_NO_CONSUMER);
             String dest = Names.fresh("nobody");
-            Node n = node("nobody").routes(r -> r.type(TYPE).destination(dest)).start();
+            Node n = node("nobody", Map.of("eventrail.store.type", "none")).routes(r -> r.type(TYPE).destination(dest)).start();
 
             assertNoConsumerOutcome(dest, () -> n.publisher().publish(TYPE, "{\"n\":1}"));
         }
@@ -896,50 +901,170 @@ public abstract class BrokerConformanceKit {
     class UnhandledTypes {
 
         @Test
-        @DisplayName("an event of a type the group has no handler for is kept with reason=no-handler, and later events still flow")
+        @DisplayName("an event of a type the group has no handler for is kept in the store for later with reason=no-handler, and later events still flow")
         void eventWithoutHandlerIsKept() {
             String dest = Names.fresh("nohandler");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
-            Node n = node("nohandler").routes(r -> {
-                r.type(TYPE).destination(dest);
-                r.type(OTHER_TYPE).destination(dest);
-                r.consumer(dest).group(group).on(TYPE, rec);
-            });
-            Unhandled kept = Unhandled.watch(n, dest, group);
-            n.start();
+            Node n = unhandledPipeline("nohandler", Map.of(), dest, group, rec).start();
 
             String unhandled = n.publisher().publish(OTHER_TYPE, "{\"n\":1}");
             String handled = n.publisher().publish(TYPE, "{\"n\":2}");
 
             rec.await(1, timeout());
-            kept.assertKept(unhandled, timeout());
+            EventStore.StoredEvent kept = awaitKept(n, EventStore.Query.all().withDestination(dest), 1).get(0);
+            assertThat(kept.reason()).isEqualTo(EventStore.Reason.NO_HANDLER);
+            assertThat(kept.group()).isEqualTo(group);
+            assertThat(kept.type()).isEqualTo(OTHER_TYPE);
+            assertThat(kept.event().getId()).isEqualTo(unhandled);
+            assertThat(kept.event().getData().toBytes()).isEqualTo("{\"n\":1}".getBytes(StandardCharsets.UTF_8));
             assertThat(rec.ids()).containsExactly(handled);
+        }
+
+        @Test
+        @DisplayName("without a store for later (eventrail.store.type=none) it is dead-lettered with reason=no-handler and attempts=0")
+        void eventWithoutHandlerIsDeadLetteredWithoutStore() {
+            String dest = Names.fresh("nohandler-dl");
+            String group = Names.fresh("g");
+            Recorder rec = new Recorder();
+            Node n = unhandledPipeline("nohandler-dl", Map.of("eventrail.store.type", "none"), dest, group, rec);
+            DeadLetters letters = startReadingDeadLetters(n, dest, group);
+
+            String unhandled = n.publisher().publish(OTHER_TYPE, "{\"n\":1}");
+
+            DeadLetter dl = letters.awaitOne(timeout());
+            assertThat(dl.reason()).isEqualTo(DeadLetterHeaders.REASON_NO_HANDLER);
+            assertThat(dl.attempts()).isEqualTo("0");
+            assertThat(n.broker().codec().decode(message(n, dl)).getId()).isEqualTo(unhandled);
+            assertThat(rec.ids()).isEmpty();
         }
     }
 
-    /**
-     * Where an event no handler knows ends up. Today: the group's dead letter with {@code reason=no-handler};
-     * when the store for later exists, this is the one place to change.
-     */
-    private static final class Unhandled {
-        private final Node node;
-        private final DeadLetters deadLetters;
+    /** A node publishing {@link #TYPE} and {@link #OTHER_TYPE} to {@code dest}; {@code group} handles only {@link #TYPE}. */
+    private Node unhandledPipeline(String label, Map<String, String> extra, String dest, String group, EventHandler handler) {
+        return node(label, extra).routes(r -> {
+            r.type(TYPE).destination(dest);
+            r.type(OTHER_TYPE).destination(dest);
+            r.consumer(dest).group(group).on(TYPE, handler);
+        });
+    }
 
-        private Unhandled(Node node, DeadLetters deadLetters) {
-            this.node = node;
-            this.deadLetters = deadLetters;
+    /** Waits until the node's store for later holds {@code count} events matching {@code query}; returns them. */
+    private List<EventStore.StoredEvent> awaitKept(Node n, EventStore.Query query, int count) {
+        EventStore store = n.eventrail().eventStore().orElseThrow(() -> new AssertionError("no store for later"));
+        Await.until(timeout(), () -> store.count(query) >= count, () -> "store for later holding " + count + " event(s)");
+        List<EventStore.StoredEvent> kept = store.find(query, count + 10);
+        assertThat(kept).hasSize(count);
+        return kept;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Store for later
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("Store for later: what no consumer can take yet is kept with its reason and replayed through the pipeline, once")
+    class StoreForLater {
+
+        @Test
+        @DisplayName("a publish no consumer group receives returns its id and the event is kept with reason=no-consumer, envelope intact")
+        void noConsumerEventIsKept() {
+            requires(Capability.DETECTS_NO_CONSUMER);
+            String dest = Names.fresh("later");
+            Node n = node("later").routes(r -> r.type(TYPE).destination(dest)).start();
+
+            String id = n.publisher().publish(TYPE, "{\"n\":1}", "subject-1");
+
+            EventStore.StoredEvent kept = awaitKept(n, EventStore.Query.all().withDestination(dest), 1).get(0);
+            assertThat(kept.reason()).isEqualTo(EventStore.Reason.NO_CONSUMER);
+            assertThat(kept.broker()).isEqualTo(BROKER);
+            assertThat(kept.type()).isEqualTo(TYPE);
+            assertThat(kept.event().getId()).isEqualTo(id);
+            assertThat(kept.event().getSubject()).isEqualTo("subject-1");
+            assertThat(kept.event().getData().toBytes()).isEqualTo("{\"n\":1}".getBytes(StandardCharsets.UTF_8));
         }
 
-        static Unhandled watch(Node node, String destination, String group) {
-            return new Unhandled(node, node.deadLetters(destination, group));
+        @Test
+        @DisplayName("a kept no-consumer event is replayed when a consumer of its destination starts: one effect, the store emptied")
+        void noConsumerEventIsReplayedWhenConsumerStarts() {
+            requires(Capability.DETECTS_NO_CONSUMER);
+            String dest = Names.fresh("later-replay");
+            Node producer = node("later-producer").routes(r -> r.type(TYPE).destination(dest)).start();
+            String id = producer.publisher().publish(TYPE, "{\"n\":1}");
+            awaitKept(producer, EventStore.Query.all().withDestination(dest), 1);
+
+            Recorder rec = new Recorder();
+            node("later-consumer").routes(r -> r.consumer(dest).group(Names.fresh("g")).on(TYPE, rec)).start();
+
+            assertReceivedExactly(rec, List.of(id));
+            EventStore store = producer.eventrail().eventStore().orElseThrow();
+            Await.until(timeout(), () -> store.count(EventStore.Query.all().withDestination(dest)) == 0,
+                    () -> "the replayed event removed from the store");
         }
 
-        void assertKept(String eventId, Duration timeout) {
-            DeadLetter dl = deadLetters.awaitOne(timeout);
-            assertThat(dl.reason()).isEqualTo(DeadLetterHeaders.REASON_NO_HANDLER);
-            assertThat(dl.attempts()).isEqualTo("0");
-            assertThat(node.broker().codec().decode(message(node, dl)).getId()).isEqualTo(eventId);
+        @Test
+        @DisplayName("a kept no-handler event waits, then is replayed when a pipeline of its group with a handler for its type starts")
+        void noHandlerEventIsReplayedWhenHandlerStarts() {
+            String dest = Names.fresh("handler-later");
+            String group = Names.fresh("g");
+            Node old = unhandledPipeline("handler-old", Map.of(), dest, group, new Recorder()).start();
+            String id = old.publisher().publish(OTHER_TYPE, "{\"n\":1}");
+            awaitKept(old, EventStore.Query.all().withDestination(dest), 1);
+            assertThat(replay(old, ReplayRequest.all().destination(dest)).stillWaiting())
+                    .as("no handler yet: the event keeps waiting").isEqualTo(1);
+            old.close();
+
+            Recorder rec = new Recorder();
+            node("handler-new").routes(r -> {
+                r.type(OTHER_TYPE).destination(dest);
+                r.consumer(dest).group(group).on(OTHER_TYPE, rec);
+            }).start();
+
+            assertReceivedExactly(rec, List.of(id));
+        }
+
+        @Test
+        @DisplayName("replay on demand takes a type filter and a rate limit; an event that already had its effect is skipped as a duplicate")
+        void onDemandReplayFiltersPacesAndDeduplicates() {
+            String dest = Names.fresh("replay-demand");
+            String group = Names.fresh("g");
+            Node old = unhandledPipeline("demand-old", Map.of(), dest, group, new Recorder()).start();
+            List<String> wanted = publishMany(old, OTHER_TYPE, 3);
+            awaitKept(old, EventStore.Query.all().withDestination(dest), 3);
+            old.close();
+
+            Recorder rec = new Recorder();
+            Node n = node("demand-new", Map.of("eventrail.store.replay-on-start", "false")).routes(r -> {
+                r.type(OTHER_TYPE).destination(dest);
+                r.consumer(dest).group(group).on(OTHER_TYPE, rec);
+            }).start();
+            quiet();
+            assertThat(rec.ids()).as("nothing replayed before it is asked for").isEmpty();
+
+            long start = System.nanoTime();
+            ReplayResult result = replay(n, ReplayRequest.all().types(OTHER_TYPE).destination(dest).ratePerSecond(10));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(result.replayed()).isEqualTo(3);
+            assertThat(took).as("3 events at 10 per second").isGreaterThanOrEqualTo(Duration.ofMillis(180));
+            assertReceivedExactly(rec, wanted);
+
+            // the same event kept again after it had its effect (e.g. a redelivered copy): replay must not repeat it
+            n.eventrail().eventStore().orElseThrow().store(EventStore.Reason.NO_HANDLER, BROKER, dest, group,
+                    rec.events().get(0).cloudEvent());
+            assertThat(replay(n, ReplayRequest.all().destination(dest)).replayed()).isEqualTo(1);
+            Await.until(timeout(), () -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1.0,
+                    () -> "the duplicate counted");
+            quiet();
+            assertThat(rec.ids()).as("one effect per event").containsExactlyInAnyOrderElementsOf(wanted);
+        }
+    }
+
+    private static ReplayResult replay(Node n, ReplayRequest request) {
+        try {
+            return n.eventrail().replay(request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted during replay", e);
         }
     }
 
@@ -1181,8 +1306,12 @@ public abstract class BrokerConformanceKit {
     }
 
     private Node node(String label, Map<String, String> extra) {
+        Map<String, String> withStore = new LinkedHashMap<>();
+        withStore.put("eventrail.store.jdbc.url", storeUrl);
+        withStore.put("eventrail.store.replay-rate", "1000");
+        withStore.putAll(extra);
         Node n = new Node(Names.fresh("tck-" + label), BROKER,
-                properties(fixture.brokerProperties(BROKER), BROKER, extra), timeout());
+                properties(fixture.brokerProperties(BROKER), BROKER, withStore), timeout());
         nodes.add(n);
         return n;
     }

@@ -294,13 +294,13 @@ class KafkaAdapterIT {
             }
 
             @Override
-            public void complete(String group, String key) {
-                memory.complete(group, key);
+            public boolean complete(Claim claim) {
+                return memory.complete(claim);
             }
 
             @Override
-            public void release(String group, String key) {
-                memory.release(group, key);
+            public boolean release(Claim claim) {
+                return memory.release(claim);
             }
 
             @Override

@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a few demo events once the application has started, so the log shows the whole pipeline:
- * two valid signups, one invalid event (rejected with its violations, never sent) and one CloudEvent
- * published twice (the consumer skips the second as a duplicate). Off with {@code signup.demo.enabled=false}.
+ * two valid signups, one invalid event (rejected with its violations, never sent), one CloudEvent
+ * published twice (the consumer skips the second as a duplicate and counts it), one event whose handler
+ * always fails (retried, then dead-lettered with its reason) and one event of a type the consumer group
+ * has no handler for (kept in the store for later, replayed by {@code POST /replay} or on a start with
+ * the handler). Off with {@code signup.demo.enabled=false}.
  * A failure is logged, never fatal.
  */
 public class DemoEvents extends RouteBuilder {
@@ -66,6 +69,13 @@ public class DemoEvents extends RouteBuilder {
             publisher.publish(twice);
             LOG.info("Demo: published CloudEvent id={} twice; the consumer processes it once and skips the duplicate",
                     twice.getId());
+            String failing = publisher.publish(SignupRoutes.FAILING_TYPE, "{\"demo\":\"failure\"}");
+            LOG.info("Demo: published {} id={}; its handler always fails: 3 attempts, then the dead letter",
+                    SignupRoutes.FAILING_TYPE, failing);
+            String profile = publisher.publish(SignupRoutes.PROFILE_TYPE, "{\"userId\":\"12345\",\"plan\":\"gold\"}");
+            LOG.info("Demo: published {} id={}; without a handler (--{}=true) it is kept in the store for later and "
+                    + "replayed by POST /replay or on a start with the handler", SignupRoutes.PROFILE_TYPE, profile,
+                    SignupRoutes.PROFILE_UPDATES);
         } catch (RuntimeException e) {
             LOG.warn("Demo events could not be published: {}", e.toString());
         }

@@ -3,6 +3,7 @@ package io.eventrail.samples.signup;
 import io.eventrail.Event;
 import io.eventrail.EventRoutes;
 import io.eventrail.spi.codec.Sanitize;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -10,7 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sample's event routes: type {@value #TYPE}, validated by {@code schemas/user-signup.json}, published
- * to {@value #DESTINATION}; consumer group {@value #GROUP} logs every signup. The listener is called after
+ * to {@value #DESTINATION}; consumer group {@value #GROUP} logs every signup. Two demo types share the
+ * destination: {@value #FAILING_TYPE}, whose handler always fails (3 attempts, then the dead letter), and
+ * {@value #PROFILE_TYPE}, which the group handles only with {@code signup.profile-updates.enabled=true}
+ * (otherwise it is kept in the store for later, reason {@code no-handler}). The listener is called after
  * the log line, on the consumer thread; it must be thread-safe.
  */
 public class SignupRoutes extends EventRoutes {
@@ -20,6 +24,12 @@ public class SignupRoutes extends EventRoutes {
     public static final String DESTINATION = "users";
     /** The consumer group of the logging pipeline. */
     public static final String GROUP = "signup-logger";
+    /** A demo type whose handler always fails. */
+    public static final String FAILING_TYPE = "DEMO_FAILING";
+    /** A demo type handled only when {@value #PROFILE_UPDATES} is true. */
+    public static final String PROFILE_TYPE = "USER_PROFILE_UPDATED";
+    /** The property that adds the handler of {@value #PROFILE_TYPE}. */
+    public static final String PROFILE_UPDATES = "signup.profile-updates.enabled";
 
     private static final Logger LOG = LoggerFactory.getLogger(SignupRoutes.class);
 
@@ -38,7 +48,25 @@ public class SignupRoutes extends EventRoutes {
     @Override
     protected void configureEvents() {
         eventType(TYPE).destination(DESTINATION).schema("schemas/user-signup.json");
-        consume(DESTINATION).group(GROUP).on(TYPE, this::onSignup);
+        eventType(FAILING_TYPE).destination(DESTINATION);
+        eventType(PROFILE_TYPE).destination(DESTINATION);
+        var pipeline = consume(DESTINATION).group(GROUP)
+                .retry(r -> r.withMaxAttempts(3).withInitialBackoff(Duration.ofMillis(100)))
+                .on(TYPE, this::onSignup)
+                .on(FAILING_TYPE, e -> {
+                    throw new IllegalStateException("demo: the handler of " + FAILING_TYPE + " always fails");
+                });
+        boolean profileUpdates = getContext().getPropertiesComponent().resolveProperty(PROFILE_UPDATES)
+                .map(v -> Boolean.parseBoolean(v.trim())).orElse(false);
+        if (profileUpdates) {
+            pipeline.on(PROFILE_TYPE, this::onProfileUpdate);
+        }
+    }
+
+    private void onProfileUpdate(Event event) {
+        LOG.info("Processing event: {} for User ID: {}", Sanitize.forMessage(event.type()),
+                Sanitize.forMessage(event.field("userId")));
+        listener.accept(event);
     }
 
     private void onSignup(Event event) {

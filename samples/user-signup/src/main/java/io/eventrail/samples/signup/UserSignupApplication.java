@@ -3,6 +3,7 @@ package io.eventrail.samples.signup;
 import io.eventrail.Event;
 import io.eventrail.EventrailMain;
 import io.eventrail.samples.signup.http.HttpIngestRoutes;
+import io.eventrail.samples.signup.http.ReplayRoutes;
 import java.util.function.Consumer;
 import org.apache.camel.main.Main;
 
@@ -28,6 +29,7 @@ public final class UserSignupApplication {
         Main main = new Main();
         main.configure().addRoutesBuilder(new SignupRoutes(onSignup));
         main.configure().addRoutesBuilder(new HttpIngestRoutes());
+        main.configure().addRoutesBuilder(new ReplayRoutes());
         main.configure().addRoutesBuilder(new DemoEvents());
         return main;
     }

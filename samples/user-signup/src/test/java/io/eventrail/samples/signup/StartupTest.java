@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eventrail.Event;
 import io.eventrail.Eventrail;
 import io.eventrail.EventrailMain;
+import io.eventrail.store.EventStore;
 import io.micrometer.core.instrument.Counter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -31,7 +32,41 @@ class StartupTest {
             Counter rejected = Eventrail.of(app.context()).meterRegistry().find("eventrail.events.rejected").counter();
             assertThat(rejected).isNotNull();
             assertThat(rejected.count()).isEqualTo(1.0);
+            assertThat(TestApp.await(() -> counted(app, "eventrail.events.dead_lettered", "failed") >= 1))
+                    .as("the failing demo event dead-lettered").isTrue();
+            assertThat(counted(app, "eventrail.events.retried", null)).as("after its retries").isEqualTo(2.0);
+            EventStore store = Eventrail.of(app.context()).eventStore().orElseThrow();
+            EventStore.Query profile = EventStore.Query.all().withTypes(java.util.Set.of(SignupRoutes.PROFILE_TYPE))
+                    .withReason(EventStore.Reason.NO_HANDLER);
+            assertThat(TestApp.await(() -> store.count(profile) == 1)).as("the event without handler is kept").isTrue();
         }
+    }
+
+    @Test
+    @DisplayName("an event kept for lack of a handler is replayed when a start brings the handler, and on POST /replay")
+    void keptEventReplayed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String store = "--eventrail.store.jdbc.url=jdbc:h2:file:" + dir.resolve("store").toAbsolutePath();
+        try (TestApp first = TestApp.start(store)) {
+            EventStore kept = Eventrail.of(first.context()).eventStore().orElseThrow();
+            assertThat(TestApp.await(() -> kept.count(EventStore.Query.all()) == 1)).isTrue();
+            var asked = first.postTo("/replay", "");
+            assertThat(asked.statusCode()).isEqualTo(200);
+            assertThat(asked.body()).contains("\"replayed\":0").contains("\"stillWaiting\":1");
+        }
+        try (TestApp second = TestApp.start(store, "--signup.demo.enabled=false", "--" + SignupRoutes.PROFILE_UPDATES + "=true")) {
+            assertThat(TestApp.await(() -> second.processed.stream().anyMatch(e -> e.type().equals(SignupRoutes.PROFILE_TYPE))))
+                    .as("replayed on start").isTrue();
+            assertThat(TestApp.await(() -> Eventrail.of(second.context()).eventStore().orElseThrow()
+                    .count(EventStore.Query.all()) == 0)).isTrue();
+        }
+    }
+
+    private static double counted(TestApp app, String name, String reason) {
+        var search = Eventrail.of(app.context()).meterRegistry().find(name);
+        if (reason != null) {
+            search = search.tag("eventrail.reason", reason);
+        }
+        return search.counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private static double duplicates(TestApp app) {

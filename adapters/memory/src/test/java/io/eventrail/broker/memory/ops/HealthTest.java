@@ -33,13 +33,13 @@ class HealthTest {
         }
 
         @Override
-        public void complete(String group, String key) {
-            delegate.complete(group, key);
+        public boolean complete(Claim claim) {
+            return delegate.complete(claim);
         }
 
         @Override
-        public void release(String group, String key) {
-            delegate.release(group, key);
+        public boolean release(Claim claim) {
+            return delegate.release(claim);
         }
     }
 

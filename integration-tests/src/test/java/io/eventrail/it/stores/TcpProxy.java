@@ -1,0 +1,115 @@
+package io.eventrail.it.stores;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder on 127.0.0.1 between a client and a real server, which a test cuts (every connection
+ * closed, new ones refused) and restores (same port), to take a store "down" without stopping the
+ * shared server.
+ */
+final class TcpProxy implements AutoCloseable {
+    private final int targetPort;
+    private final int port;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.port = s.getLocalPort();
+        listen(s);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Closes every connection and refuses new ones. */
+    synchronized void cut() throws IOException {
+        ServerSocket s = server;
+        server = null;
+        if (s != null) {
+            s.close();
+        }
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
+        sockets.clear();
+    }
+
+    /** Accepts connections again on the same port. */
+    synchronized void restore() throws IOException {
+        if (server != null) {
+            return;
+        }
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        listen(s);
+    }
+
+    private void listen(ServerSocket s) {
+        server = s;
+        Thread acceptor = new Thread(() -> {
+            while (!s.isClosed()) {
+                try {
+                    Socket client = s.accept();
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    sockets.add(client);
+                    sockets.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                } catch (IOException e) {
+                    // closed by cut() or close()
+                }
+            }
+        }, "tcp-proxy-accept-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // connection cut
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                sockets.remove(from);
+                sockets.remove(to);
+            }
+        }, "tcp-proxy-pump-" + port);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        cut();
+    }
+}

@@ -1,0 +1,74 @@
+package io.eventrail.idempotency;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.spi.IdempotentRepository;
+
+/**
+ * An {@link IdempotencyStore} seen through Camel's {@link IdempotentRepository} SPI for one consumer
+ * group, so a plain Camel route's {@code idempotentConsumer(..)} gets leases and owner tokens:
+ * {@code add} claims (true only when acquired; a key another instance is processing raises
+ * {@link IllegalStateException} so the message is redelivered rather than dropped as a duplicate),
+ * {@code confirm} completes and {@code remove} releases the claim this repository took. Use the EIP's
+ * default eager mode: {@code contains} and {@code clear} are not supported. Thread-safe.
+ */
+public final class CamelIdempotentRepository implements IdempotentRepository {
+    private final IdempotencyStore store;
+    private final String group;
+    private final Duration lease;
+    private final Map<String, IdempotencyStore.Claim> claims = new ConcurrentHashMap<>();
+
+    public CamelIdempotentRepository(IdempotencyStore store, String group, Duration lease) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.group = Objects.requireNonNull(group, "group");
+        this.lease = Objects.requireNonNull(lease, "lease");
+    }
+
+    @Override
+    public boolean add(String key) {
+        IdempotencyStore.Claim claim = store.claim(group, key, lease);
+        switch (claim.status()) {
+            case ACQUIRED -> {
+                claims.put(key, claim);
+                return true;
+            }
+            case DUPLICATE -> {
+                return false;
+            }
+            default -> throw new IllegalStateException("key is being processed by another instance of group '" + group
+                    + "'; the message must be redelivered");
+        }
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        IdempotencyStore.Claim claim = claims.remove(key);
+        return claim != null && store.complete(claim);
+    }
+
+    @Override
+    public boolean remove(String key) {
+        IdempotencyStore.Claim claim = claims.remove(key);
+        return claim != null && store.release(claim);
+    }
+
+    @Override
+    public boolean contains(String key) {
+        throw new UnsupportedOperationException("use idempotentConsumer in eager mode (the default) with this repository");
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException("keys expire after their retention; they are not cleared");
+    }
+
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public void stop() {
+    }
+}

@@ -1,0 +1,203 @@
+package io.eventrail.idempotency;
+
+import io.eventrail.internal.Jdbc;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * An {@link IdempotencyStore} in one SQL table, shared by every instance that points at the same
+ * database (PostgreSQL; H2 for a single instance). Every claim is one atomic statement guarded by the
+ * primary key, so concurrent claims of a key cannot both win; on PostgreSQL a duplicate key is
+ * {@code ON CONFLICT DO NOTHING}, never an error that would abort a surrounding transaction. The
+ * table is created on construction when missing (DDL in the routes-dsl README). Times are the JVM
+ * clocks' epoch milliseconds, so instances need synchronized clocks (NTP) well within the lease.
+ * Thread-safe; a database that cannot be reached raises {@link io.eventrail.StoreException}.
+ */
+public final class JdbcIdempotencyStore implements IdempotencyStore, io.eventrail.spi.ops.HealthProbe {
+    /** Keys longer than this are stored as their SHA-256. */
+    static final int MAX_KEY = 400;
+
+    private final DataSource dataSource;
+    private final String table;
+    private final Duration retention;
+    private final Clock clock;
+    private final Jdbc.Dialect dialect;
+    private final AutoCloseable onClose;
+
+    /**
+     * A store in {@code table} of {@code dataSource}, created when missing; {@code onClose} is closed with
+     * the store (the pool it owns, or null).
+     */
+    public JdbcIdempotencyStore(DataSource dataSource, String table, Duration retention, Clock clock,
+                                AutoCloseable onClose) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.table = Jdbc.checkTable("idempotency table", table);
+        this.retention = Objects.requireNonNull(retention, "retention");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.onClose = onClose;
+        this.dialect = Jdbc.dialect(dataSource);
+        Jdbc.createSchema(dataSource, "idempotency table " + table, ddl(table));
+    }
+
+    /** The DDL of the table (also in the README). */
+    public static String[] ddl(String table) {
+        String index = table.replace('.', '_') + "_expires";
+        return new String[] {
+            "CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "consumer_group VARCHAR(255) NOT NULL, "
+                + "idem_key VARCHAR(" + (MAX_KEY + 20) + ") NOT NULL, "
+                + "owner_token VARCHAR(64) NOT NULL, "
+                + "completed BOOLEAN NOT NULL, "
+                + "expires_at BIGINT NOT NULL, "
+                + "PRIMARY KEY (consumer_group, idem_key))",
+            "CREATE INDEX IF NOT EXISTS " + index + " ON " + table + " (expires_at)"
+        };
+    }
+
+    @Override
+    public Claim claim(String group, String key, Duration lease) {
+        String k = storedKey(key);
+        String owner = UUID.randomUUID().toString();
+        return Jdbc.run(dataSource, "idempotency claim", c -> {
+            for (int round = 0; round < 3; round++) {
+                long now = clock.millis();
+                if (insert(c, group, k, owner, false, now + lease.toMillis())) {
+                    return new Claim(Status.ACQUIRED, group, key, owner);
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE " + table
+                        + " SET owner_token = ?, completed = FALSE, expires_at = ?"
+                        + " WHERE consumer_group = ? AND idem_key = ? AND expires_at <= ?")) {
+                    s.setString(1, owner);
+                    s.setLong(2, now + lease.toMillis());
+                    s.setString(3, group);
+                    s.setString(4, k);
+                    s.setLong(5, now);
+                    if (s.executeUpdate() == 1) {
+                        return new Claim(Status.ACQUIRED, group, key, owner);
+                    }
+                }
+                try (PreparedStatement s = c.prepareStatement("SELECT completed FROM " + table
+                        + " WHERE consumer_group = ? AND idem_key = ?")) {
+                    s.setString(1, group);
+                    s.setString(2, k);
+                    try (ResultSet r = s.executeQuery()) {
+                        if (r.next()) {
+                            return new Claim(r.getBoolean(1) ? Status.DUPLICATE : Status.IN_PROGRESS, group, key, null);
+                        }
+                    }
+                }
+                // released between our statements: claim again
+            }
+            return new Claim(Status.IN_PROGRESS, group, key, null);
+        });
+    }
+
+    @Override
+    public boolean complete(Claim claim) {
+        requireOwner(claim);
+        String k = storedKey(claim.key());
+        return Jdbc.run(dataSource, "idempotency completion", c -> {
+            long until = clock.millis() + retention.toMillis();
+            try (PreparedStatement s = c.prepareStatement("UPDATE " + table
+                    + " SET completed = TRUE, expires_at = ? WHERE consumer_group = ? AND idem_key = ? AND owner_token = ?")) {
+                s.setLong(1, until);
+                s.setString(2, claim.group());
+                s.setString(3, k);
+                s.setString(4, claim.owner());
+                if (s.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            return insert(c, claim.group(), k, claim.owner(), true, until);
+        });
+    }
+
+    @Override
+    public boolean release(Claim claim) {
+        requireOwner(claim);
+        return Jdbc.run(dataSource, "idempotency release", c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table
+                    + " WHERE consumer_group = ? AND idem_key = ? AND owner_token = ? AND completed = FALSE")) {
+                s.setString(1, claim.group());
+                s.setString(2, storedKey(claim.key()));
+                s.setString(3, claim.owner());
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public int purgeExpired() {
+        return Jdbc.run(dataSource, "idempotency cleanup", c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE expires_at <= ?")) {
+                s.setLong(1, clock.millis());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /** Inserts a row unless the key exists; true when inserted. Never leaves a failed statement behind. */
+    private boolean insert(Connection c, String group, String key, String owner, boolean completed, long expiresAt)
+            throws SQLException {
+        String sql = "INSERT INTO " + table + " (consumer_group, idem_key, owner_token, completed, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?)" + (dialect == Jdbc.Dialect.POSTGRESQL ? " ON CONFLICT DO NOTHING" : "");
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, group);
+            s.setString(2, key);
+            s.setString(3, owner);
+            s.setBoolean(4, completed);
+            s.setLong(5, expiresAt);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (dialect != Jdbc.Dialect.POSTGRESQL && Jdbc.isDuplicateKey(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static void requireOwner(Claim claim) {
+        if (!claim.acquired() || claim.owner() == null) {
+            throw new IllegalArgumentException("only an acquired claim can be completed or released");
+        }
+    }
+
+    static String storedKey(String key) {
+        if (key.length() <= MAX_KEY) {
+            return key;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Readiness: the database answers. */
+    @Override
+    public void check() {
+        Jdbc.ping(dataSource, "idempotency store");
+    }
+
+    @Override
+    public void close() {
+        Jdbc.closeQuietly(onClose);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcIdempotencyStore[table=" + table + ", dialect=" + dialect + "]";
+    }
+}

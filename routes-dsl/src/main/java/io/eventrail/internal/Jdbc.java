@@ -1,0 +1,104 @@
+package io.eventrail.internal;
+
+import io.eventrail.StoreException;
+import io.eventrail.spi.codec.Sanitize;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/** JDBC plumbing shared by the JDBC stores: dialect, table-name check, error wrapping. */
+public final class Jdbc {
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+    private static final Pattern URL_SECRET = Pattern.compile("(?i)(password|passwd|pwd|sslpassword)=[^&;]*");
+
+    /** The SQL dialects the stores speak. */
+    public enum Dialect {
+        /** {@code INSERT ... ON CONFLICT DO NOTHING}: a duplicate key never raises an error. */
+        POSTGRESQL,
+        /** Plain {@code INSERT}, the duplicate-key error (SQLState 23505) caught in autocommit mode. */
+        OTHER
+    }
+
+    /** Work on one connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private Jdbc() {
+    }
+
+    /** Runs {@code work} on a connection of {@code ds}; a failure becomes a {@link StoreException} naming {@code what}. */
+    public static <T> T run(DataSource ds, String what, Work<T> work) {
+        try (Connection c = ds.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + Sanitize.redactSecrets(String.valueOf(e.getMessage()))
+                    + " (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    /** The dialect of the database behind {@code ds}. */
+    public static Dialect dialect(DataSource ds) {
+        return run(ds, "reading the database product", c -> c.getMetaData().getDatabaseProductName()
+                .toLowerCase(Locale.ROOT).contains("postgres") ? Dialect.POSTGRESQL : Dialect.OTHER);
+    }
+
+    /** Whether {@code e} is a unique-constraint violation. */
+    public static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    /** {@code name} if it is a plain or schema-qualified SQL identifier; otherwise an IllegalArgumentException. */
+    public static String checkTable(String setting, String name) {
+        if (name == null || !TABLE.matcher(name).matches()) {
+            throw new IllegalArgumentException(setting + ": '" + Sanitize.forMessage(String.valueOf(name))
+                    + "' is not a plain SQL table name (letters, digits, _; optionally schema.table)");
+        }
+        return name;
+    }
+
+    /** {@code url} with password parameters masked. */
+    public static String redactUrl(String url) {
+        return url == null ? null : URL_SECRET.matcher(url).replaceAll("$1=****");
+    }
+
+    /** Throws when the database behind {@code ds} cannot be reached within a few seconds. */
+    public static void ping(DataSource ds, String what) {
+        run(ds, what + " health check", c -> {
+            if (!c.isValid(3)) {
+                throw new SQLException("connection not valid", "08006");
+            }
+            return null;
+        });
+    }
+
+    /** Closes {@code resource} (a pool the store owns), if any; a failure there leaves nothing to do. */
+    public static void closeQuietly(AutoCloseable resource) {
+        if (resource != null) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // closing: nothing left to do
+            }
+        }
+    }
+
+    /** Runs DDL statements, tolerating a concurrent creator (another instance starting at the same time). */
+    public static void createSchema(DataSource ds, String what, String... ddl) {
+        run(ds, "creating " + what, c -> {
+            for (String statement : ddl) {
+                try (var s = c.createStatement()) {
+                    s.execute(statement);
+                } catch (SQLException e) {
+                    if (!isDuplicateKey(e) && !"42P07".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                }
+            }
+            return null;
+        });
+    }
+}

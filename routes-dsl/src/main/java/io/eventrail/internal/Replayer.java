@@ -1,0 +1,111 @@
+package io.eventrail.internal;
+
+import io.eventrail.spi.NoConsumerException;
+import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.store.EventStore;
+import io.eventrail.store.EventStore.Query;
+import io.eventrail.store.EventStore.Reason;
+import io.eventrail.store.EventStore.StoredEvent;
+import io.eventrail.store.ReplayResult;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays kept events through the normal pipeline, paced to a rate: a {@code no-consumer} event is
+ * published again to its destination; a {@code no-handler} event is run through the local pipeline of
+ * its consumer group when that pipeline now has a handler for its type (elsewhere it waits for an
+ * instance that runs that pipeline). A replayed event is removed from the store only after the
+ * pipeline or the broker took it; idempotency keeps a replay from having a second effect. Only events
+ * kept before the replay started are replayed, so one that is kept again is not replayed twice by the
+ * same run. Thread-safe.
+ */
+public final class Replayer {
+    private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.store");
+    private static final int PAGE = 100;
+
+    private final EventStore store;
+    private final DefaultEventPublisher publisher;
+    private final Function<StoredEvent, ConsumerPipeline> localPipeline;
+    private final CamelContext context;
+    private final Metrics metrics;
+
+    public Replayer(EventStore store, DefaultEventPublisher publisher, Function<StoredEvent, ConsumerPipeline> localPipeline,
+                    CamelContext context, Metrics metrics) {
+        this.store = store;
+        this.publisher = publisher;
+        this.localPipeline = localPipeline;
+        this.context = context;
+        this.metrics = metrics;
+    }
+
+    /** Replays at most {@code maxEvents} events matching {@code query}, at most {@code ratePerSecond} per second. */
+    public ReplayResult replay(Query query, int maxEvents, double ratePerSecond) throws InterruptedException {
+        long lastId = Math.min(store.lastId(), query.maxId());
+        long intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond);
+        long next = System.nanoTime();
+        long afterId = query.afterId();
+        int replayed = 0;
+        int waiting = 0;
+        int failed = 0;
+        int seen = 0;
+        while (seen < maxEvents) {
+            List<StoredEvent> page = store.find(query.withIds(afterId, lastId), Math.min(PAGE, maxEvents - seen));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (StoredEvent e : page) {
+                seen++;
+                afterId = e.id();
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                next = Math.max(next, System.nanoTime() - intervalNanos) + intervalNanos;
+                switch (replayOne(e)) {
+                    case REPLAYED -> replayed++;
+                    case WAITING -> waiting++;
+                    default -> failed++;
+                }
+            }
+        }
+        if (seen > 0) {
+            LOG.info("Replay of the store for later: {} replayed, {} still waiting, {} failed", replayed, waiting, failed);
+        }
+        return new ReplayResult(replayed, waiting, failed);
+    }
+
+    private enum Outcome { REPLAYED, WAITING, FAILED }
+
+    private Outcome replayOne(StoredEvent e) {
+        try {
+            if (e.reason() == Reason.NO_HANDLER) {
+                ConsumerPipeline pipeline = localPipeline.apply(e);
+                if (pipeline == null || !pipeline.spec().handlers().containsKey(e.type())) {
+                    return Outcome.WAITING;
+                }
+                pipeline.process(context, e.event());
+            } else {
+                publisher.resend(e.broker(), e.destination(), e.event());
+            }
+            store.delete(e.id());
+            metrics.count(Metrics.REPLAYED, "store", new Metrics.Where(null, e.broker(), e.destination(),
+                    e.group().isEmpty() ? null : e.group(), e.type()));
+            LOG.debug("Replayed event id={} type={} reason={}", Sanitize.forMessage(e.eventId()), Sanitize.forMessage(e.type()),
+                    e.reason().label());
+            return Outcome.REPLAYED;
+        } catch (NoConsumerException nc) {
+            return Outcome.WAITING;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return Outcome.FAILED;
+        } catch (Exception ex) {
+            LOG.warn("Replay of event id={} type={} failed (kept in the store): {}", Sanitize.forMessage(e.eventId()),
+                    Sanitize.forMessage(e.type()), Sanitize.forMessage(Sanitize.redactSecrets(ex.toString())));
+            return Outcome.FAILED;
+        }
+    }
+}
