@@ -392,7 +392,7 @@ public final class Eventrail extends ServiceSupport {
             for (ConsumerPipeline p : pipelines.values()) {
                 ConsumerPipeline.Spec spec = p.spec();
                 if (spec.destination().name().equals(e.destination()) && spec.subscription().group().equals(e.group())
-                        && spec.broker().name().equals(e.broker()) && isStarted("eventrail-consume-" + spec.id())) {
+                        && spec.broker().name().equals(e.broker()) && isRouteRunning("eventrail-consume-" + spec.id())) {
                     return p;
                 }
             }
@@ -400,15 +400,15 @@ public final class Eventrail extends ServiceSupport {
         return null;
     }
 
-    private boolean isStarted(String routeId) {
-        return context.getRouteController().getRouteStatus(routeId) != null
-                && context.getRouteController().getRouteStatus(routeId).isStarted();
+    /** Started, or still starting (a route-started notification can come before the status says Started). */
+    private boolean isRouteRunning(String routeId) {
+        org.apache.camel.ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
+        return status != null && (status.isStarted() || status.isStarting());
     }
 
     /** Replays, in the background, what a pipeline that just started can now take. */
     private final class PipelineStarted extends EventNotifierSupport {
         PipelineStarted() {
-            setIgnoreCamelContextEvents(true);
             setIgnoreExchangeEvents(true);
             setIgnoreServiceEvents(true);
             setIgnoreStepEvents(true);
@@ -416,42 +416,59 @@ public final class Eventrail extends ServiceSupport {
 
         @Override
         public boolean isEnabled(CamelEvent event) {
-            return event instanceof CamelEvent.RouteStartedEvent;
+            return event instanceof CamelEvent.RouteStartedEvent || event instanceof CamelEvent.CamelContextStartedEvent;
         }
 
         @Override
         public void notify(CamelEvent event) {
-            String routeId = ((CamelEvent.RouteStartedEvent) event).getRoute().getRouteId();
-            if (replayer == null || !settings.store().replayOnStart() || !routeId.startsWith("eventrail-consume-")) {
+            if (replayer == null || !settings.store().replayOnStart()) {
                 return;
             }
-            ConsumerPipeline pipeline = pipelines.get(routeId.substring("eventrail-consume-".length()));
-            ExecutorService executor = replays;
-            if (pipeline == null || executor == null) {
-                return;
-            }
-            ConsumerPipeline.Spec spec = pipeline.spec();
-            executor.execute(() -> {
-                try {
-                    EventStore.Query base = EventStore.Query.all().withBroker(spec.broker().name())
-                            .withDestination(spec.destination().name());
-                    replayer.replay(base.withReason(EventStore.Reason.NO_CONSUMER), Integer.MAX_VALUE,
-                            settings.store().replayRate());
-                    replayer.replay(base.withReason(EventStore.Reason.NO_HANDLER).withGroup(spec.subscription().group())
-                            .withTypes(spec.handlers().keySet()), Integer.MAX_VALUE, settings.store().replayRate());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    LOG.warn("Replay for pipeline {} failed; kept events stay in the store: {}", spec.id(),
-                            Sanitize.redactSecrets(e.toString()));
+            if (event instanceof CamelEvent.RouteStartedEvent started) {
+                String routeId = started.getRoute().getRouteId();
+                ConsumerPipeline pipeline = routeId.startsWith("eventrail-consume-")
+                        ? pipelines.get(routeId.substring("eventrail-consume-".length())) : null;
+                if (pipeline != null) {
+                    replayFor(pipeline.spec());
                 }
-            });
+                return;
+            }
+            // the context as a whole started: every running pipeline once more (a replay twice is harmless)
+            synchronized (pipelines) {
+                pipelines.values().stream().filter(p -> isRouteRunning("eventrail-consume-" + p.spec().id()))
+                        .forEach(p -> replayFor(p.spec()));
+            }
         }
+    }
+
+    /** Replays, in the background, the kept events {@code spec}'s pipeline can now take. */
+    private void replayFor(ConsumerPipeline.Spec spec) {
+        replayExecutor().execute(() -> {
+            try {
+                EventStore.Query base = EventStore.Query.all().withBroker(spec.broker().name())
+                        .withDestination(spec.destination().name());
+                replayer.replay(base.withReason(EventStore.Reason.NO_CONSUMER), Integer.MAX_VALUE,
+                        settings.store().replayRate());
+                replayer.replay(base.withReason(EventStore.Reason.NO_HANDLER).withGroup(spec.subscription().group())
+                        .withTypes(spec.handlers().keySet()), Integer.MAX_VALUE, settings.store().replayRate());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Replay for pipeline {} failed; kept events stay in the store: {}", spec.id(),
+                        Sanitize.redactSecrets(e.toString()));
+            }
+        });
+    }
+
+    private synchronized ExecutorService replayExecutor() {
+        if (replays == null) {
+            replays = context.getExecutorServiceManager().newSingleThreadExecutor(this, "eventrail-replay");
+        }
+        return replays;
     }
 
     @Override
     protected void doStart() throws Exception {
-        replays = context.getExecutorServiceManager().newSingleThreadExecutor(this, "eventrail-replay");
         housekeeping = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "eventrail-housekeeping");
         long every = Math.max(1000, settings.idempotency().cleanupInterval().toMillis());
         housekeeping.scheduleWithFixedDelay(this::purge, every, every, TimeUnit.MILLISECONDS);
@@ -505,9 +522,11 @@ public final class Eventrail extends ServiceSupport {
             }
         }
         brokers.clear();
-        if (replays != null) {
-            context.getExecutorServiceManager().shutdownNow(replays);
-            replays = null;
+        synchronized (this) {
+            if (replays != null) {
+                context.getExecutorServiceManager().shutdownNow(replays);
+                replays = null;
+            }
         }
         if (housekeeping != null) {
             context.getExecutorServiceManager().shutdownNow(housekeeping);
