@@ -365,7 +365,8 @@ public final class ConsumerPipeline {
         });
     }
 
+    /** Untrusted text (event id, type) for a log line: control characters escaped, secret-looking values redacted. */
     private static String safe(String s) {
-        return Sanitize.forMessage(s);
+        return Sanitize.forMessage(Sanitize.redactSecrets(s));
     }
 }

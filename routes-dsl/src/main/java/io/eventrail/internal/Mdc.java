@@ -60,9 +60,9 @@ public final class Mdc {
     /** Sets the keys of {@code event} (values sanitized; {@code group} may be null) and returns how to restore. */
     public static Scope open(CloudEvent event, String destination, String group, Span span) {
         Map<String, String> values = new LinkedHashMap<>();
-        values.put(EVENT_ID, Sanitize.forMessage(event.getId()));
-        values.put(EVENT_TYPE, Sanitize.forMessage(event.getType()));
-        values.put(EVENT_SOURCE, event.getSource() == null ? null : Sanitize.forMessage(event.getSource().toString()));
+        values.put(EVENT_ID, Sanitize.forMessage(Sanitize.redactSecrets(event.getId())));
+        values.put(EVENT_TYPE, Sanitize.forMessage(Sanitize.redactSecrets(event.getType())));
+        values.put(EVENT_SOURCE, event.getSource() == null ? null : Sanitize.forMessage(Sanitize.redactSecrets(event.getSource().toString())));
         values.put(DESTINATION, destination);
         values.put(GROUP, group);
         values.put(TRACE_ID, span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null);

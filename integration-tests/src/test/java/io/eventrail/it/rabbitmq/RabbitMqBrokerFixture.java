@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * the constructor fails saying how to start it). Every exchange and queue the kit creates carries a prefix of
  * this fixture, so {@link #close()} deletes exactly them.
  */
-final class RabbitMqBrokerFixture implements BrokerFixture {
+public final class RabbitMqBrokerFixture implements BrokerFixture {
     private final String prefix = "tck-" + UUID.randomUUID().toString().substring(0, 8) + ".";
 
-    RabbitMqBrokerFixture() {
+    public RabbitMqBrokerFixture() {
         RabbitSupport.requireBroker(RabbitSupport.PORT);
     }
 

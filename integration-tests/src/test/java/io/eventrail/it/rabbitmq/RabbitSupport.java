@@ -21,9 +21,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /** Helpers of the RabbitMQ integration tests: the real server on 127.0.0.1, names, raw client access, bounded waits. */
-final class RabbitSupport {
+public final class RabbitSupport {
     static final String HOST = "127.0.0.1";
-    static final int PORT = 5672;
+    public static final int PORT = 5672;
 
     private RabbitSupport() {
     }
@@ -87,7 +87,7 @@ final class RabbitSupport {
     }
 
     /** A raw amqp-client connection to inspect the broker. */
-    static Connection raw(int port) throws Exception {
+    public static Connection raw(int port) throws Exception {
         ConnectionFactory f = new ConnectionFactory();
         f.setHost(HOST);
         f.setPort(port);

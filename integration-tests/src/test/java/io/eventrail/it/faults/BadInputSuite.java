@@ -1,0 +1,362 @@
+package io.eventrail.it.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.codec.BinaryHeaderCodec;
+import io.eventrail.tck.internal.Await;
+import io.eventrail.tck.internal.DeadLetters;
+import io.eventrail.tck.internal.DeadLetters.DeadLetter;
+import io.eventrail.tck.internal.Names;
+import io.eventrail.tck.internal.Node;
+import io.eventrail.tck.internal.Recorder;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bad-input suite, run once per broker by a subclass: each bad input is sent raw to the broker's producer
+ * endpoint (bypassing the publisher's validation, as a foreign producer would) and must end where the design
+ * says: dead letter with {@code reason=invalid} (attempts 0, payload byte for byte), dead letter with
+ * {@code reason=no-handler}, handled, or refused by the broker's own producer when it is larger than the
+ * broker accepts. After every input a good event published through the publisher must still be handled (no
+ * crash, no hung consumer), and nothing the pipeline logged may carry the input's raw control characters or a
+ * credential-shaped value.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+public abstract class BadInputSuite {
+    static final String TYPE = "ORDER_PLACED";
+    static final String HIJACK_TYPE = "HIJACK_PROBE";
+    static final String BROKER = "faults";
+    static final String SECRET = "s3cr3t-VALUE-7f3a";
+    static final String FORGED = "FORGED-LOG-LINE";
+    private static final String GOOD = "{\"orderId\":\"o-1\",\"quantity\":1,\"status\":\"NEW\"}";
+
+    /** Where a bad input must end. */
+    enum Outcome { INVALID, NO_HANDLER, HANDLED, REFUSED }
+
+    /** What a foreign producer puts on the wire. */
+    record Wire(Map<String, Object> headers, byte[] body) {
+    }
+
+    private Node node;
+    private String destination;
+    private String group;
+    private String hijackDestination;
+    private final Recorder handled = new Recorder();
+    private final Recorder hijacked = new Recorder();
+    private DeadLetters deadLetters;
+    private DeadLetters hijackDeadLetters;
+    private String prefix;
+
+    /** The {@code eventrail.brokers.<name>.*} properties pointing instance {@code name} at the broker under test. */
+    protected abstract Map<String, String> brokerProperties(String name);
+
+    /** The largest message the broker's producer accepts, or empty when it sets no limit below our own. */
+    protected abstract OptionalLong brokerMaxMessageBytes();
+
+    /**
+     * Sends {@code wire} carrying transport-level header names (Camel-internal and broker-native ones) as a
+     * foreign client would: where the Camel producer would act on or filter such headers itself, a subclass
+     * overrides this with the broker's raw client so they really arrive at the consumer.
+     */
+    protected void sendWithTransportHeaders(Node n, String dest, Wire wire) {
+        Exchange result = send(n, dest, wire);
+        assertThat(result.getException()).as("foreign send").isNull();
+    }
+
+    /** The header prefix of the broker's binary-mode CloudEvents attributes (the suite edits them raw). */
+    protected String attributeHeaderPrefix(EventCodec codec) {
+        assertThat(codec).as("the suite edits binary-mode CloudEvents headers; override this for another codec")
+                .isInstanceOf(BinaryHeaderCodec.class);
+        return ((BinaryHeaderCodec) codec).prefix();
+    }
+
+    protected Duration timeout() {
+        return Duration.ofSeconds(30);
+    }
+
+    @BeforeAll
+    void start() {
+        LogCapture.install();
+        destination = Names.fresh("bad-input");
+        hijackDestination = Names.fresh("hijack");
+        group = Names.fresh("g");
+        String hijackGroup = Names.fresh("hg");
+        Map<String, String> p = new LinkedHashMap<>(brokerProperties(BROKER));
+        p.put("eventrail.broker", BROKER);
+        p.put("eventrail.retry.initial-backoff", "10ms");
+        p.put("eventrail.retry.max-backoff", "50ms");
+        node = new Node(Names.fresh("bad-input"), BROKER, p, Duration.ofSeconds(10));
+        node.routes(r -> {
+            r.type(TYPE).destination(destination).schema("schemas/fault-order.json");
+            r.type(HIJACK_TYPE).destination(hijackDestination);
+            r.consumer(destination).group(group).on(TYPE, handled);
+            r.consumer(hijackDestination).group(hijackGroup).on(HIJACK_TYPE, hijacked).on(TYPE, hijacked);
+        });
+        deadLetters = node.deadLetters(destination, group);
+        hijackDeadLetters = node.deadLetters(hijackDestination, hijackGroup);
+        node.start();
+        prefix = attributeHeaderPrefix(node.broker().codec());
+        // the pipeline works before any bad input arrives
+        goodEventStillHandled();
+    }
+
+    @AfterAll
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    Stream<String> cases() {
+        return Stream.of("truncated JSON", "trailing garbage", "byte-order mark", "duplicate keys", "wrong types",
+                "missing required field", "extra field the schema forbids", "enum out of range",
+                "nesting 10,000 deep", "20 MB string", "1,000-digit number", "object with 1,000,000 keys",
+                "empty body", "invalid UTF-8", "escaped lone surrogate and NUL in a string",
+                "lone surrogate as raw UTF-8 bytes", "raw NUL byte in a string", "missing event id",
+                "empty event id", "missing event type", "empty event type", "type no handler knows",
+                "oversize message for the broker", "header injection", "CR/LF and ANSI escapes in the event id",
+                "CR/LF and ANSI escapes in the event type", "credential-shaped values");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badInputEndsWhereTheDesignSays(String name) {
+        String id = Names.fresh("bad");
+        Wire wire = wire(name, id);
+        Outcome expected = expected(name, wire);
+        int dlBefore = deadLetters.received().size();
+        int mark = LogCapture.mark();
+
+        Exchange sent = null;
+        if (name.equals("header injection")) {
+            sendWithTransportHeaders(node, destination, wire);
+        } else {
+            sent = send(node, destination, wire);
+        }
+
+        switch (expected) {
+            case REFUSED -> {
+                assertThat(sent.getException()).as("the broker's producer refuses a message it cannot take")
+                        .isNotNull();
+            }
+            case INVALID, NO_HANDLER -> {
+                assertThat(sent == null ? null : sent.getException()).as("foreign send").isNull();
+                DeadLetter dl = deadLetters.await(dlBefore + 1, timeout()).get(dlBefore);
+                assertThat(dl.reason()).isEqualTo(expected == Outcome.INVALID ? DeadLetterHeaders.REASON_INVALID
+                        : DeadLetterHeaders.REASON_NO_HANDLER);
+                assertThat(dl.attempts()).isEqualTo("0");
+                assertThat(dl.header(DeadLetterHeaders.ORIGINAL_DESTINATION)).isEqualTo(destination);
+                assertThat(dl.header(DeadLetterHeaders.CONSUMER_GROUP)).isEqualTo(group);
+                assertThat(dl.body()).as("original payload byte for byte").isEqualTo(wire.body());
+            }
+            case HANDLED -> {
+                assertThat(sent.getException()).as("foreign send").isNull();
+                Await.until(timeout(), () -> handled.ids().contains(id), () -> "event " + id + " handled");
+            }
+            default -> throw new AssertionError(expected);
+        }
+
+        goodEventStillHandled();
+        if (expected != Outcome.INVALID && expected != Outcome.NO_HANDLER) {
+            Await.quietPeriod(Duration.ofMillis(300));
+            assertThat(deadLetters.received()).as("nothing dead-lettered").hasSize(dlBefore);
+        }
+        if (name.equals("header injection")) {
+            Await.quietPeriod(Duration.ofMillis(500));
+            assertThat(hijacked.ids()).as("nothing reached the destination a header named").isEmpty();
+            assertThat(hijackDeadLetters.received()).as("nothing reached the dead letter a header named").isEmpty();
+        }
+        String logged = LogCapture.since(mark);
+        assertThat(logged).as("no raw ESC in the log").doesNotContain("\u001b");
+        assertThat(logged).as("no raw CR in the log").doesNotContain("\r");
+        assertThat(logged).as("no raw NUL in the log").doesNotContain("\u0000");
+        assertThat(logged).as("no forged log line").doesNotContain("\n" + FORGED);
+        assertThat(logged).as("no credential-shaped value in the log").doesNotContain(SECRET);
+    }
+
+    private void goodEventStillHandled() {
+        String good = node.publisher().publish(TYPE, GOOD);
+        Await.until(timeout(), () -> handled.ids().contains(good), () -> "good event " + good + " handled after the bad input");
+    }
+
+    private Outcome expected(String name, Wire wire) {
+        return switch (name) {
+            case "byte-order mark", "escaped lone surrogate and NUL in a string", "lone surrogate as raw UTF-8 bytes" ->
+                    Outcome.HANDLED;
+            case "type no handler knows", "CR/LF and ANSI escapes in the event type" -> Outcome.NO_HANDLER;
+            case "20 MB string", "object with 1,000,000 keys", "oversize message for the broker" ->
+                    tooBigForBroker(wire) ? Outcome.REFUSED : Outcome.INVALID;
+            default -> Outcome.INVALID;
+        };
+    }
+
+    private boolean tooBigForBroker(Wire wire) {
+        OptionalLong max = brokerMaxMessageBytes();
+        return max.isPresent() && wire.body().length > max.getAsLong();
+    }
+
+    private Wire wire(String name, String id) {
+        return switch (name) {
+            case "truncated JSON" -> event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":"));
+            case "trailing garbage" -> event(id, TYPE, utf8(GOOD + " }garbage"));
+            case "byte-order mark" -> event(id, TYPE, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8(GOOD)));
+            case "duplicate keys" -> event(id, TYPE, utf8("{\"orderId\":\"a\",\"orderId\":\"b\",\"quantity\":1,\"status\":\"NEW\"}"));
+            case "wrong types" -> event(id, TYPE, utf8("{\"orderId\":7,\"quantity\":\"three\",\"status\":\"NEW\"}"));
+            case "missing required field" -> event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":1}"));
+            case "extra field the schema forbids" ->
+                    event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":1,\"status\":\"NEW\",\"admin\":true}"));
+            case "enum out of range" -> event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":1,\"status\":\"SHIPPED_TO_MARS\"}"));
+            case "nesting 10,000 deep" -> event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":1,\"status\":\"NEW\",\"note\":"
+                    + "[".repeat(10_000) + "]".repeat(10_000) + "}"));
+            case "20 MB string" -> event(id, TYPE, utf8("{\"orderId\":\"" + "a".repeat(20 * 1024 * 1024)
+                    + "\",\"quantity\":1,\"status\":\"NEW\"}"));
+            case "1,000-digit number" -> event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":" + "9".repeat(1000)
+                    + ",\"status\":\"NEW\"}"));
+            case "object with 1,000,000 keys" -> event(id, TYPE, millionKeys());
+            case "empty body" -> event(id, TYPE, new byte[0]);
+            case "invalid UTF-8" -> event(id, TYPE, concat(utf8("{\"orderId\":\"o-"), new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF},
+                    utf8("\",\"quantity\":1,\"status\":\"NEW\"}")));
+            case "escaped lone surrogate and NUL in a string" ->
+                    event(id, TYPE, utf8("{\"orderId\":\"o-\\ud800-\\u0000-x\",\"quantity\":1,\"status\":\"NEW\"}"));
+            case "lone surrogate as raw UTF-8 bytes" -> event(id, TYPE, concat(utf8("{\"orderId\":\"o-"),
+                    new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, utf8("\",\"quantity\":1,\"status\":\"NEW\"}")));
+            case "raw NUL byte in a string" -> event(id, TYPE, concat(utf8("{\"orderId\":\"o-"), new byte[] {0},
+                    utf8("\",\"quantity\":1,\"status\":\"NEW\"}")));
+            case "missing event id" -> without(event(id, TYPE, utf8(GOOD)), "id");
+            case "empty event id" -> with(event(id, TYPE, utf8(GOOD)), "id", "");
+            case "missing event type" -> without(event(id, TYPE, utf8(GOOD)), "type");
+            case "empty event type" -> with(event(id, TYPE, utf8(GOOD)), "type", "");
+            case "type no handler knows" -> event(id, "ORDER_NOBODY_HANDLES", utf8(GOOD));
+            case "oversize message for the broker" -> event(id, TYPE, oversize());
+            case "header injection" -> injected(event(id, TYPE, utf8("{\"orderId\":\"o-1\"}")));
+            case "CR/LF and ANSI escapes in the event id" -> with(event(id, TYPE, utf8("{\"orderId\":\"o-1\"}")), "id",
+                    id + "\r\n" + FORGED + " ERROR \u001b[31mred\u001b[0m\u0000");
+            case "CR/LF and ANSI escapes in the event type" -> with(event(id, TYPE, utf8(GOOD)), "type",
+                    "ORDER\r\n" + FORGED + " WARN \u001b[2J");
+            case "credential-shaped values" -> with(with(event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":1,"
+                    + "\"status\":\"NEW\",\"password\":\"" + SECRET + "\"}")), "id", "password=" + SECRET),
+                    "subject", "authorization: Bearer " + SECRET);
+            default -> throw new AssertionError("unknown case " + name);
+        };
+    }
+
+    /**
+     * The wire form of a CloudEvent with {@code data}: attribute headers written by the broker's own codec, the
+     * body (binary mode: the data) set raw, so that data larger than the codec would encode still goes out.
+     */
+    private Wire event(String id, String type, byte[] data) {
+        CloudEvent e = CloudEventBuilder.v1().withId(id).withSource(URI.create("urn:faults:foreign-producer"))
+                .withType(type).withData("application/json", utf8("{}")).build();
+        DefaultMessage m = new DefaultMessage(node.context());
+        node.broker().codec().encode(e, m);
+        return new Wire(new LinkedHashMap<>(m.getHeaders()), data);
+    }
+
+    private Wire with(Wire w, String attribute, String value) {
+        w.headers().put(prefix + attribute, value);
+        return w;
+    }
+
+    private Wire without(Wire w, String attribute) {
+        w.headers().remove(prefix + attribute);
+        return w;
+    }
+
+    /** Camel-internal and broker-native header names that would steer a producer if they were passed on. */
+    private Wire injected(Wire w) {
+        String hijackTopic = topicOf(node.broker().producerUri(Destination.of(hijackDestination)));
+        w.headers().put("CamelHttpUri", "http://127.0.0.1:9/hijack");
+        w.headers().put("kafka.OVERRIDE_TOPIC", hijackTopic);
+        w.headers().put("CamelKafkaOverrideTopic", hijackTopic);
+        w.headers().put("CamelSpringRabbitmqExchangeOverrideName", hijackTopic);
+        w.headers().put("CamelSpringRabbitmqRoutingOverrideKey", "hijack");
+        w.headers().put("CamelSpringRabbitmqRoutingKey", "hijack");
+        w.headers().put("CamelOverrideEndpointUri", node.broker().producerUri(Destination.of(hijackDestination)));
+        w.headers().put("CamelAwsSqsQueueUrl", "http://127.0.0.1:9/000000000000/hijack");
+        return w;
+    }
+
+    /** The broker-side name in a producer URI ({@code scheme:name?options}). */
+    static String topicOf(String uri) {
+        String rest = uri.substring(uri.indexOf(':') + 1);
+        int q = rest.indexOf('?');
+        return q < 0 ? rest : rest.substring(0, q);
+    }
+
+    private byte[] oversize() {
+        OptionalLong max = brokerMaxMessageBytes();
+        int size = max.isPresent() ? (int) Math.min(Integer.MAX_VALUE - 16, max.getAsLong() + 1024) : 2 * 1024 * 1024;
+        return utf8("{\"orderId\":\"" + "x".repeat(size) + "\",\"quantity\":1,\"status\":\"NEW\"}");
+    }
+
+    private static byte[] millionKeys() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(14_000_000);
+        out.writeBytes(utf8("{\"orderId\":\"o-1\",\"quantity\":1,\"status\":\"NEW\""));
+        for (int i = 0; i < 1_000_000; i++) {
+            out.writeBytes(utf8(",\"k" + i + "\":0"));
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    /** Sends {@code wire} straight to the broker's producer endpoint of {@code dest}; the exchange holds any failure. */
+    static Exchange send(Node n, String dest, Wire wire) {
+        ProducerTemplate template = n.context().createProducerTemplate();
+        try {
+            return template.send(n.broker().producerUri(Destination.of(dest)), exchange -> {
+                exchange.getMessage().getHeaders().putAll(wire.headers());
+                exchange.getMessage().setBody(wire.body());
+            });
+        } finally {
+            try {
+                template.stop();
+            } catch (RuntimeException e) {
+                // discarded either way
+            }
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /** The destination of this suite's main pipeline (for subclasses that send with a raw client). */
+    protected String destination() {
+        return destination;
+    }
+
+    protected List<DeadLetter> deadLettersReceived() {
+        return deadLetters.received();
+    }
+}

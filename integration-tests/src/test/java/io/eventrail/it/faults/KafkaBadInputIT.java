@@ -1,0 +1,55 @@
+package io.eventrail.it.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventrail.it.kafka.KafkaFixture;
+import io.eventrail.it.kafka.KafkaTestCluster;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.codec.BinaryHeaderCodec;
+import io.eventrail.tck.internal.Node;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The bad-input suite on the in-process Kafka cluster. Camel's Kafka producer filters {@code Camel*} and
+ * {@code kafka.*} headers, so header injection is sent with the raw Kafka client, which passes every header.
+ */
+class KafkaBadInputIT extends BadInputSuite {
+    @Override
+    protected Map<String, String> brokerProperties(String name) {
+        return new KafkaFixture().brokerProperties(name);
+    }
+
+    @Override
+    protected OptionalLong brokerMaxMessageBytes() {
+        return OptionalLong.of(1024 * 1024);   // the adapter's max-message-bytes default (max.request.size)
+    }
+
+    @Override
+    protected String attributeHeaderPrefix(EventCodec codec) {
+        return BinaryHeaderCodec.kafkaBinding().prefix();   // the Kafka codec wraps the Kafka protocol binding
+    }
+
+    @Override
+    protected void sendWithTransportHeaders(Node n, String dest, Wire wire) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestCluster.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topicOf(n.broker().producerUri(Destination.of(dest))),
+                    null, wire.body());
+            wire.headers().forEach((k, v) -> record.headers().add(k, v.toString().getBytes(StandardCharsets.UTF_8)));
+            assertThat(producer.send(record).get(30, TimeUnit.SECONDS)).isNotNull();
+        } catch (Exception e) {
+            throw new AssertionError("raw Kafka send failed", e);
+        }
+    }
+}
