@@ -1,5 +1,7 @@
 package io.eventrail.it.kafka;
 
+import io.eventrail.it.support.EventrailApp;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.eventrail.it.kafka;
+package io.eventrail.it.support;
 
 import io.eventrail.EventPublisher;
 import io.eventrail.EventRoutes;
@@ -10,9 +10,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /** A started Camel context with Eventrail configured by properties and routes declared by a lambda; close stops it. */
-final class EventrailApp implements AutoCloseable {
+public final class EventrailApp implements AutoCloseable {
     /** Declarations of one app, run inside {@link EventRoutes#configureEvents()}. */
-    interface Declarations {
+    public interface Declarations {
         void declare(Routes routes) throws Exception;
     }
 
@@ -22,7 +22,7 @@ final class EventrailApp implements AutoCloseable {
         this.context = context;
     }
 
-    static EventrailApp start(Map<String, String> properties, Consumer<CamelContext> before, Declarations declarations)
+    public static EventrailApp start(Map<String, String> properties, Consumer<CamelContext> before, Declarations declarations)
             throws Exception {
         DefaultCamelContext ctx = new DefaultCamelContext();
         Properties p = new Properties();
@@ -37,15 +37,15 @@ final class EventrailApp implements AutoCloseable {
         return new EventrailApp(ctx);
     }
 
-    static EventrailApp start(Map<String, String> properties, Declarations declarations) throws Exception {
+    public static EventrailApp start(Map<String, String> properties, Declarations declarations) throws Exception {
         return start(properties, null, declarations);
     }
 
-    CamelContext context() {
+    public CamelContext context() {
         return context;
     }
 
-    EventPublisher publisher() {
+    public EventPublisher publisher() {
         return Eventrail.of(context).publisher();
     }
 
@@ -55,7 +55,7 @@ final class EventrailApp implements AutoCloseable {
     }
 
     /** Exposes the protected DSL to the lambda. */
-    static final class Routes extends EventRoutes {
+    public static final class Routes extends EventRoutes {
         private final Declarations declarations;
 
         Routes(Declarations declarations) {

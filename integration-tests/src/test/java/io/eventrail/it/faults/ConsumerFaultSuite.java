@@ -1,0 +1,280 @@
+package io.eventrail.it.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.Eventrail;
+import io.eventrail.it.support.EventrailApp;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.Subscription;
+import io.eventrail.tck.internal.DeadLetters;
+import io.eventrail.tck.internal.DeadLetters.DeadLetter;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Fault scenarios with consumers in separate JVMs ({@link FaultConsumerMain}) and effects in PostgreSQL under a
+ * unique constraint ({@link FaultHarness}), run once per broker by a subclass. Sizes come from system properties
+ * {@code faults.events} and {@code faults.kills} (the quick subset by default; the Maven profile
+ * {@code faults-long} raises them). Each scenario prints one {@code FAULT-RESULT} line and appends it to
+ * {@code target/fault-results.txt}; docs/RELIABILITY.md is written from those lines.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+public abstract class ConsumerFaultSuite {
+    static final String BROKER = "faults";
+    private static final int EVENTS = Integer.getInteger("faults.events", 2000);
+    private static final int KILLS = Integer.getInteger("faults.kills", 3);
+    private static final int SMALL = Math.min(EVENTS, 600);
+    private static final int CONCURRENCY = 2;
+
+    private FaultHarness harness;
+    private ExecutorService background;
+    private final List<AutoCloseable> apps = new ArrayList<>();
+
+    /** The {@code eventrail.brokers.<name>.*} properties of the broker under test. */
+    protected abstract Map<String, String> brokerProperties(String name);
+
+    /** The broker's name in the results. */
+    protected abstract String brokerLabel();
+
+    /** Extra consumer-side broker properties (e.g. a short Kafka session timeout so a killed member is noticed). */
+    protected Map<String, String> consumerTuning(String name) {
+        return Map.of();
+    }
+
+    @BeforeEach
+    void harness() throws Exception {
+        harness = new FaultHarness();
+        background = Executors.newSingleThreadExecutor();
+        apps.clear();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        background.shutdownNow();
+        for (AutoCloseable a : apps) {
+            a.close();
+        }
+        harness.close();
+    }
+
+    @Test
+    @DisplayName("consumer JVM killed with SIGKILL at random points and restarted: every event has exactly one effect, none lost")
+    void killNineAndRestart() throws Exception {
+        String dest = "kill-" + harness.suffix();
+        String group = "g-" + harness.suffix();
+        long seed = Long.getLong("faults.seed", System.nanoTime());
+        Random random = new Random(seed);
+        System.out.println("killNineAndRestart: kill points from seed " + seed + " (-Dfaults.seed=" + seed + " repeats them)");
+        Process p = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "k0");
+        EventrailApp app = app(dest);
+        Future<List<String>> sent = publishInBackground(app, EVENTS, 0);
+        for (int k = 0; k < KILLS; k++) {
+            int before = harness.effects();
+            int target = Math.min(EVENTS - 1, before + 20 + random.nextInt(Math.max(1, (EVENTS - before) / (KILLS - k + 1))));
+            harness.awaitEffects(target, Duration.ofSeconds(180), p);
+            TimeUnit.MILLISECONDS.sleep(random.nextInt(150));
+            FaultHarness.kill(p);
+            System.out.printf("kill %d: SIGKILL after %d effects%n", k + 1, harness.effects());
+            p = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "k" + (k + 1));
+        }
+        List<String> ids = sent.get(5, TimeUnit.MINUTES);
+        harness.awaitEffects(ids.size(), Duration.ofSeconds(180), p);
+        settle();
+        assertThat(harness.effects()).as("effects").isEqualTo(ids.size());
+        assertThat(harness.distinctDelivered()).as("distinct events delivered").isEqualTo(ids.size());
+        record("kill -9 x" + KILLS + " and restart", ids.size(), ids.size(), 0);
+    }
+
+    @Test
+    @DisplayName("5 % of events re-published with the same id, 1 ms to 2 s apart: effects = unique ids, each handled once")
+    void republishedWithTheSameId() throws Exception {
+        String dest = "dup-" + harness.suffix();
+        String group = "g-" + harness.suffix();
+        Process p = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "d0");
+        EventrailApp app = app(dest);
+        Random random = new Random(42);
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < SMALL; i++) {
+            events.add(event(i, false));
+        }
+        int republished = 0;
+        for (CloudEvent e : events) {
+            app.publisher().publish(e);
+        }
+        for (int i = 0; i < SMALL; i += 20) {
+            TimeUnit.MILLISECONDS.sleep(1 + random.nextInt(i % 100 == 0 ? 2000 : 50));
+            app.publisher().publish(events.get(i));
+            republished++;
+        }
+        harness.awaitEffects(SMALL, Duration.ofSeconds(120), p);
+        settle();
+        assertThat(harness.effects()).as("effects = unique ids").isEqualTo(SMALL);
+        assertThat(harness.deliveries()).as("each unique id handled once (the re-publishes were skipped)").isEqualTo(SMALL);
+        record("5 % re-published with the same id", SMALL, SMALL + republished, 0);
+    }
+
+    @Test
+    @DisplayName("a poison event among good ones: dead letter after exactly the configured 3 attempts with the standard headers; good events keep flowing")
+    void poisonEvent() throws Exception {
+        String dest = "poison-" + harness.suffix();
+        String group = "g-" + harness.suffix();
+        Process p = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "p0");
+        EventrailApp app = app(dest);
+        Broker broker = Eventrail.of(app.context()).broker(BROKER);
+        DeadLetters dlq = DeadLetters.attach(app.context(),
+                broker.deadLetterConsumerUri(Destination.of(dest), new Subscription(group, 1)), "dl-" + harness.suffix());
+        String poison = null;
+        for (int i = 0; i < SMALL; i++) {
+            app.publisher().publish(event(i, false));
+            if (i == SMALL / 2) {
+                poison = app.publisher().publish(event(-1, true));
+            }
+        }
+        harness.awaitEffects(SMALL, Duration.ofSeconds(120), p);
+        DeadLetter dl = dlq.awaitOne(Duration.ofSeconds(60));
+        settle();
+        assertThat(dl.reason()).isEqualTo(DeadLetterHeaders.REASON_FAILED);
+        assertThat(dl.attempts()).isEqualTo("3");
+        assertThat(dl.header(DeadLetterHeaders.ORIGINAL_DESTINATION)).isEqualTo(dest);
+        assertThat(dl.header(DeadLetterHeaders.CONSUMER_GROUP)).isEqualTo(group);
+        assertThat(dl.header(DeadLetterHeaders.EXCEPTION_CLASS)).isEqualTo(IllegalStateException.class.getName());
+        assertThat(dl.header(DeadLetterHeaders.EXCEPTION_MESSAGE)).contains(poison);
+        assertThat(dl.header(DeadLetterHeaders.FIRST_FAILURE_TIME)).isNotBlank();
+        assertThat(dl.header(DeadLetterHeaders.LAST_FAILURE_TIME)).isNotBlank();
+        assertThat(dlq.received()).as("exactly one dead letter").hasSize(1);
+        assertThat(harness.effects()).isEqualTo(SMALL);
+        assertThat(harness.hasEffect(poison)).isFalse();
+        record("poison event among good ones (max-attempts 3)", SMALL + 1, SMALL + 1, 1);
+    }
+
+    @Test
+    @DisplayName("two consumer JVMs in one group, one killed with SIGKILL: the other takes over; 0 lost, one effect per event")
+    void twoConsumersOneKilled() throws Exception {
+        String dest = "pair-" + harness.suffix();
+        String group = "g-" + harness.suffix();
+        Process a = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "a");
+        Process b = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "b");
+        EventrailApp app = app(dest);
+        Future<List<String>> sent = publishInBackground(app, SMALL, 0);
+        harness.awaitEffects(SMALL / 3, Duration.ofSeconds(120), a, b);
+        FaultHarness.kill(a);
+        List<String> ids = sent.get(5, TimeUnit.MINUTES);
+        harness.awaitEffects(ids.size(), Duration.ofSeconds(180), b);
+        settle();
+        assertThat(b.isAlive()).isTrue();
+        assertThat(harness.effects()).isEqualTo(ids.size());
+        assertThat(harness.distinctDelivered()).isEqualTo(ids.size());
+        record("two consumers in one group, one killed", ids.size(), ids.size(), 0);
+    }
+
+    @Test
+    @DisplayName("graceful stop (SIGTERM) under load, then a new consumer: nothing lost, nothing handled twice")
+    void gracefulStopUnderLoad() throws Exception {
+        String dest = "stop-" + harness.suffix();
+        String group = "g-" + harness.suffix();
+        Process a = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "s0");
+        EventrailApp app = app(dest);
+        Future<List<String>> sent = publishInBackground(app, SMALL, 0);
+        harness.awaitEffects(SMALL / 3, Duration.ofSeconds(120), a);
+        a.destroy();
+        assertThat(a.waitFor(60, TimeUnit.SECONDS)).as("graceful stop within 60 s").isTrue();
+        Process b = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "s1");
+        List<String> ids = sent.get(5, TimeUnit.MINUTES);
+        harness.awaitEffects(ids.size(), Duration.ofSeconds(180), b);
+        settle();
+        assertThat(harness.effects()).isEqualTo(ids.size());
+        assertThat(harness.deliveries()).as("nothing handled twice across the graceful stop").isEqualTo(ids.size());
+        record("graceful stop (SIGTERM) under load", ids.size(), ids.size(), 0);
+    }
+
+    /** Waits briefly so that late redeliveries would show up in the counts. */
+    private void settle() throws InterruptedException {
+        TimeUnit.SECONDS.sleep(2);
+    }
+
+    /**
+     * Prints and appends one result line: {@code unique} distinct events sent ({@code sent} publishes in all),
+     * effects, lost (unique events with neither an effect nor a dead letter), dead-lettered, handler calls and
+     * redeliveries (handler calls beyond the first per event; their effect was not applied twice, the unique
+     * constraint shows that as effects = unique).
+     */
+    private void record(String scenario, int unique, int sent, int deadLettered) throws Exception {
+        int effects = harness.effects();
+        int deliveries = harness.deliveries();
+        int distinct = harness.distinctDelivered();
+        String line = String.format("FAULT-RESULT broker=%s | scenario=%s | sent=%d | unique=%d | effects=%d | lost=%d | "
+                        + "dead-lettered=%d | handler-calls=%d | redelivered=%d | consumer-jvms=%d",
+                brokerLabel(), scenario, sent, unique, effects, unique - effects - deadLettered, deadLettered,
+                deliveries, deliveries - distinct, harness.consumerJvms());
+        System.out.println(line);
+        Path out = Path.of("target", "fault-results.txt");
+        try {
+            Files.writeString(out, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("cannot append to " + out + ": " + e);
+        }
+    }
+
+    private Map<String, String> consumerProperties() {
+        Map<String, String> p = new LinkedHashMap<>(common());
+        p.putAll(consumerTuning(BROKER));
+        return p;
+    }
+
+    private Map<String, String> common() {
+        Map<String, String> p = new LinkedHashMap<>(brokerProperties(BROKER));
+        p.put("eventrail.broker", BROKER);
+        p.put("eventrail.retry.max-attempts", "3");
+        p.put("eventrail.retry.initial-backoff", "10ms");
+        p.put("eventrail.retry.max-backoff", "50ms");
+        return p;
+    }
+
+    /** A publishing (and dead-letter reading) app in this JVM for {@code dest}. */
+    private EventrailApp app(String dest) throws Exception {
+        EventrailApp app = EventrailApp.start(common(), r -> r.type(FaultHarness.TYPE).destination(dest));
+        apps.add(app);
+        return app;
+    }
+
+    private Future<List<String>> publishInBackground(EventrailApp app, int count, int from) {
+        return background.submit(() -> {
+            List<String> ids = new ArrayList<>();
+            for (int i = from; i < from + count; i++) {
+                ids.add(app.publisher().publish(event(i, false)));
+            }
+            return ids;
+        });
+    }
+
+    private CloudEvent event(int n, boolean poison) {
+        String data = poison ? "{\"n\":" + n + ",\"poison\":true}" : "{\"n\":" + n + "}";
+        return CloudEventBuilder.v1().withId("e-" + harness.suffix() + "-" + (poison ? "poison" : Integer.toString(n)))
+                .withSource(URI.create("urn:faults:producer")).withType(FaultHarness.TYPE)
+                .withData("application/json", data.getBytes(StandardCharsets.UTF_8)).build();
+    }
+}

@@ -1,0 +1,152 @@
+package io.eventrail.it.faults;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shared harness of the fault scenarios: per-run effect and delivery tables in PostgreSQL (the effect table has
+ * the event id as primary key, so a double effect cannot hide as a second row and redeliveries show in the delivery
+ * table), and consumer JVMs running {@link FaultConsumerMain} that can be killed with SIGKILL. Close drops the tables
+ * and kills what is still running. Not thread-safe; one per test.
+ */
+public final class FaultHarness implements AutoCloseable {
+    /** The event type the fault consumer handles. */
+    public static final String TYPE = "FAULT";
+    static final String EFFECTS = "fault_effects_";
+    static final String DELIVERIES = "fault_deliveries_";
+    /** The shared PostgreSQL of the test machines. */
+    public static final String JDBC = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final List<Process> processes = new ArrayList<>();
+    private final Connection db;
+
+    public FaultHarness() throws SQLException {
+        try {
+            db = DriverManager.getConnection(JDBC);
+        } catch (SQLException e) {
+            throw new AssertionError("PostgreSQL is not reachable at 127.0.0.1:5432 (database test, user postgres): "
+                    + "start it with scripts/services.sh up", e);
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("create table " + EFFECTS + suffix + " (event_id text primary key, at timestamptz default now())");
+            s.execute("create table " + DELIVERIES + suffix + " (event_id text not null, pid text not null)");
+        }
+    }
+
+    /** A short unique name part for destinations and groups of this run. */
+    public String suffix() {
+        return suffix;
+    }
+
+    /**
+     * Starts a consumer JVM of {@code destination} as {@code group} configured by {@code properties} and waits until
+     * its routes run (its destination is provisioned); its output goes to target/.
+     */
+    public Process startConsumer(Map<String, String> properties, String destination, String group, int concurrency,
+                                 String label) throws Exception {
+        Path log = Path.of("target", "fault-consumer-" + suffix + "-" + label + ".log");
+        Files.createDirectories(log.getParent());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                FaultConsumerMain.class.getName(), JDBC, suffix, destination, group, Integer.toString(concurrency)));
+        properties.forEach((k, v) -> command.add(k + "=" + v));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.readString(log).contains("READY pid=")) {
+            if (!p.isAlive() || System.nanoTime() > end) {
+                throw new AssertionError("consumer JVM " + label + " did not start (see " + log + ")");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return p;
+    }
+
+    /** Kills {@code p} with SIGKILL and waits for it to be gone. */
+    public static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            throw new AssertionError("consumer JVM " + p.pid() + " survived SIGKILL for 20 s");
+        }
+    }
+
+    /** Waits until at least {@code target} effects exist; fails when the time runs out or every consumer died. */
+    public void awaitEffects(int target, Duration timeout, Process... consumers) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (effects() >= target) {
+                return;
+            }
+            boolean alive = consumers.length == 0;
+            for (Process p : consumers) {
+                alive |= p.isAlive();
+            }
+            if (!alive) {
+                throw new AssertionError("every consumer JVM exited; see target/fault-consumer-" + suffix + "-*.log");
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        throw new AssertionError("only " + effects() + " of " + target + " effects within " + timeout);
+    }
+
+    /** Effects recorded (one row per event id). */
+    public int effects() throws SQLException {
+        return count("select count(*) from " + EFFECTS + suffix);
+    }
+
+    /** Handler invocations that reached the database (redeliveries included). */
+    public int deliveries() throws SQLException {
+        return count("select count(*) from " + DELIVERIES + suffix);
+    }
+
+    /** Distinct event ids delivered. */
+    public int distinctDelivered() throws SQLException {
+        return count("select count(distinct event_id) from " + DELIVERIES + suffix);
+    }
+
+    /** Distinct consumer JVMs that delivered. */
+    public int consumerJvms() throws SQLException {
+        return count("select count(distinct pid) from " + DELIVERIES + suffix);
+    }
+
+    /** Whether event {@code id} has its effect. */
+    public boolean hasEffect(String id) throws SQLException {
+        try (var s = db.prepareStatement("select 1 from " + EFFECTS + suffix + " where event_id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private int count(String sql) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("drop table if exists " + EFFECTS + suffix);
+            s.execute("drop table if exists " + DELIVERIES + suffix);
+        }
+        db.close();
+    }
+}
