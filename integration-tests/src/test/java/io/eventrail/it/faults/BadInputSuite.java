@@ -19,7 +19,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -349,14 +348,5 @@ public abstract class BadInputSuite {
             out.writeBytes(p);
         }
         return out.toByteArray();
-    }
-
-    /** The destination of this suite's main pipeline (for subclasses that send with a raw client). */
-    protected String destination() {
-        return destination;
-    }
-
-    protected List<DeadLetter> deadLettersReceived() {
-        return deadLetters.received();
     }
 }

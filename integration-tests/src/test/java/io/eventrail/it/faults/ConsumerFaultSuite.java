@@ -83,12 +83,12 @@ public abstract class ConsumerFaultSuite {
     @Test
     @DisplayName("consumer JVM killed with SIGKILL at random points and restarted: every event has exactly one effect, none lost")
     void killNineAndRestart() throws Exception {
-        String dest = "kill-" + harness.suffix();
-        String group = "g-" + harness.suffix();
+        String dest = destination("kill");
+        String group = group();
         long seed = Long.getLong("faults.seed", System.nanoTime());
         Random random = new Random(seed);
         System.out.println("killNineAndRestart: kill points from seed " + seed + " (-Dfaults.seed=" + seed + " repeats them)");
-        Process p = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "k0");
+        Process p = consumer(dest, group, "k0");
         EventrailApp app = app(dest);
         Future<List<String>> sent = publishInBackground(app, EVENTS, 0);
         for (int k = 0; k < KILLS; k++) {
@@ -98,22 +98,18 @@ public abstract class ConsumerFaultSuite {
             TimeUnit.MILLISECONDS.sleep(random.nextInt(150));
             FaultHarness.kill(p);
             System.out.printf("kill %d: SIGKILL after %d effects%n", k + 1, harness.effects());
-            p = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "k" + (k + 1));
+            p = consumer(dest, group, "k" + (k + 1));
         }
-        List<String> ids = sent.get(5, TimeUnit.MINUTES);
-        harness.awaitEffects(ids.size(), Duration.ofSeconds(180), p);
-        settle();
-        assertThat(harness.effects()).as("effects").isEqualTo(ids.size());
-        assertThat(harness.distinctDelivered()).as("distinct events delivered").isEqualTo(ids.size());
+        List<String> ids = finish(sent, p);
         record("kill -9 x" + KILLS + " and restart", ids.size(), ids.size(), 0);
     }
 
     @Test
     @DisplayName("5 % of events re-published with the same id, 1 ms to 2 s apart: effects = unique ids, each handled once")
     void republishedWithTheSameId() throws Exception {
-        String dest = "dup-" + harness.suffix();
-        String group = "g-" + harness.suffix();
-        Process p = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "d0");
+        String dest = destination("dup");
+        String group = group();
+        Process p = consumer(dest, group, "d0");
         EventrailApp app = app(dest);
         Random random = new Random(42);
         List<CloudEvent> events = new ArrayList<>();
@@ -139,9 +135,9 @@ public abstract class ConsumerFaultSuite {
     @Test
     @DisplayName("a poison event among good ones: dead letter after exactly the configured 3 attempts with the standard headers; good events keep flowing")
     void poisonEvent() throws Exception {
-        String dest = "poison-" + harness.suffix();
-        String group = "g-" + harness.suffix();
-        Process p = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "p0");
+        String dest = destination("poison");
+        String group = group();
+        Process p = consumer(dest, group, "p0");
         EventrailApp app = app(dest);
         Broker broker = Eventrail.of(app.context()).broker(BROKER);
         DeadLetters dlq = DeadLetters.attach(app.context(),
@@ -173,41 +169,59 @@ public abstract class ConsumerFaultSuite {
     @Test
     @DisplayName("two consumer JVMs in one group, one killed with SIGKILL: the other takes over; 0 lost, one effect per event")
     void twoConsumersOneKilled() throws Exception {
-        String dest = "pair-" + harness.suffix();
-        String group = "g-" + harness.suffix();
-        Process a = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "a");
-        Process b = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "b");
+        String dest = destination("pair");
+        String group = group();
+        Process a = consumer(dest, group, "a");
+        Process b = consumer(dest, group, "b");
         EventrailApp app = app(dest);
         Future<List<String>> sent = publishInBackground(app, SMALL, 0);
         harness.awaitEffects(SMALL / 3, Duration.ofSeconds(120), a, b);
         FaultHarness.kill(a);
-        List<String> ids = sent.get(5, TimeUnit.MINUTES);
-        harness.awaitEffects(ids.size(), Duration.ofSeconds(180), b);
-        settle();
+        List<String> ids = finish(sent, b);
         assertThat(b.isAlive()).isTrue();
-        assertThat(harness.effects()).isEqualTo(ids.size());
-        assertThat(harness.distinctDelivered()).isEqualTo(ids.size());
         record("two consumers in one group, one killed", ids.size(), ids.size(), 0);
     }
 
     @Test
     @DisplayName("graceful stop (SIGTERM) under load, then a new consumer: nothing lost, nothing handled twice")
     void gracefulStopUnderLoad() throws Exception {
-        String dest = "stop-" + harness.suffix();
-        String group = "g-" + harness.suffix();
-        Process a = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "s0");
+        String dest = destination("stop");
+        String group = group();
+        Process a = consumer(dest, group, "s0");
         EventrailApp app = app(dest);
         Future<List<String>> sent = publishInBackground(app, SMALL, 0);
         harness.awaitEffects(SMALL / 3, Duration.ofSeconds(120), a);
         a.destroy();
         assertThat(a.waitFor(60, TimeUnit.SECONDS)).as("graceful stop within 60 s").isTrue();
-        Process b = harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, "s1");
-        List<String> ids = sent.get(5, TimeUnit.MINUTES);
-        harness.awaitEffects(ids.size(), Duration.ofSeconds(180), b);
-        settle();
-        assertThat(harness.effects()).isEqualTo(ids.size());
+        Process b = consumer(dest, group, "s1");
+        List<String> ids = finish(sent, b);
         assertThat(harness.deliveries()).as("nothing handled twice across the graceful stop").isEqualTo(ids.size());
         record("graceful stop (SIGTERM) under load", ids.size(), ids.size(), 0);
+    }
+
+    private String destination(String kind) {
+        return kind + "-" + harness.suffix();
+    }
+
+    private String group() {
+        return "g-" + harness.suffix();
+    }
+
+    private Process consumer(String dest, String group, String label) throws Exception {
+        return harness.startConsumer(consumerProperties(), dest, group, CONCURRENCY, label);
+    }
+
+    /**
+     * Waits for the background publish and for every published event's effect on {@code last}, settles, and
+     * asserts effects = events and every event delivered; returns the ids.
+     */
+    private List<String> finish(Future<List<String>> sent, Process last) throws Exception {
+        List<String> ids = sent.get(5, TimeUnit.MINUTES);
+        harness.awaitEffects(ids.size(), Duration.ofSeconds(180), last);
+        settle();
+        assertThat(harness.effects()).as("effects").isEqualTo(ids.size());
+        assertThat(harness.distinctDelivered()).as("distinct events delivered").isEqualTo(ids.size());
+        return ids;
     }
 
     /** Waits briefly so that late redeliveries would show up in the counts. */

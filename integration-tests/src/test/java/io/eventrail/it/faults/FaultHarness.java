@@ -121,6 +121,17 @@ public final class FaultHarness implements AutoCloseable {
         return count("select count(distinct pid) from " + DELIVERIES + suffix);
     }
 
+    /** The ids of every event with an effect. */
+    public java.util.Set<String> effectIds() throws SQLException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("select event_id from " + EFFECTS + suffix)) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
     /** Whether event {@code id} has its effect. */
     public boolean hasEffect(String id) throws SQLException {
         try (var s = db.prepareStatement("select 1 from " + EFFECTS + suffix + " where event_id = ?")) {

@@ -39,7 +39,7 @@ public final class RabbitSupport {
     }
 
     /** The properties of broker instance {@code name} of type rabbitmq on {@code port}, plus {@code extra} options. */
-    static Map<String, String> brokerProperties(String name, int port, Map<String, String> extra) {
+    public static Map<String, String> brokerProperties(String name, int port, Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("eventrail.broker", name);
         p.put("eventrail.brokers." + name + ".type", "rabbitmq");

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * name, data directory and config file with a listener on 127.0.0.1:{@code port}; started and stopped
  * with {@code rabbitmq-server} / {@code rabbitmqctl}. The shared server on 5672 is never touched.
  */
-final class ThrowawayRabbitNode implements AutoCloseable {
+public final class ThrowawayRabbitNode implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -31,7 +31,7 @@ final class ThrowawayRabbitNode implements AutoCloseable {
     private final Path dir;
     private boolean running;
 
-    ThrowawayRabbitNode(int port, int distPort) throws IOException, InterruptedException {
+    public ThrowawayRabbitNode(int port, int distPort) throws IOException, InterruptedException {
         this(port, distPort, d -> "listeners.tcp.local = 127.0.0.1:" + port + "\n");
     }
 
@@ -67,7 +67,7 @@ final class ThrowawayRabbitNode implements AutoCloseable {
     }
 
     /** Starts the node and waits until its AMQP port accepts connections. */
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         run(Duration.ofSeconds(10), "chown", "-R", "rabbitmq:rabbitmq", dir.toString());
         ProcessBuilder pb = new ProcessBuilder("rabbitmq-server", "-detached").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("start.out").toFile());
@@ -96,7 +96,7 @@ final class ThrowawayRabbitNode implements AutoCloseable {
     }
 
     /** Stops the node ({@code rabbitmqctl stop}) and waits until its port is closed. */
-    void stop() throws IOException, InterruptedException {
+    public void stop() throws IOException, InterruptedException {
         run(STOP_TIMEOUT, "rabbitmqctl", "-n", node, "stop");
         long end = System.nanoTime() + STOP_TIMEOUT.toNanos();
         while (listening() && System.nanoTime() < end) {
