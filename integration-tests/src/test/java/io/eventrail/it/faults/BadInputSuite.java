@@ -8,6 +8,10 @@ import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
+import io.eventrail.spi.codec.StructuredJsonCodec;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Base64;
 import io.eventrail.tck.internal.Await;
 import io.eventrail.tck.internal.DeadLetters;
 import io.eventrail.tck.internal.DeadLetters.DeadLetter;
@@ -50,6 +54,7 @@ public abstract class BadInputSuite {
     static final String BROKER = "faults";
     static final String SECRET = "s3cr3t-VALUE-7f3a";
     static final String FORGED = "FORGED-LOG-LINE";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GOOD = "{\"orderId\":\"o-1\",\"quantity\":1,\"status\":\"NEW\"}";
 
     /** Where a bad input must end. */
@@ -68,6 +73,7 @@ public abstract class BadInputSuite {
     private DeadLetters deadLetters;
     private DeadLetters hijackDeadLetters;
     private String prefix;
+    private boolean structured;
 
     /** The {@code eventrail.brokers.<name>.*} properties pointing instance {@code name} at the broker under test. */
     protected abstract Map<String, String> brokerProperties(String name);
@@ -117,7 +123,8 @@ public abstract class BadInputSuite {
         deadLetters = node.deadLetters(destination, group);
         hijackDeadLetters = node.deadLetters(hijackDestination, hijackGroup);
         node.start();
-        prefix = attributeHeaderPrefix(node.broker().codec());
+        structured = node.broker().codec() instanceof StructuredJsonCodec;
+        prefix = structured ? null : attributeHeaderPrefix(node.broker().codec());
         // the pipeline works before any bad input arrives
         goodEventStillHandled();
     }
@@ -263,10 +270,17 @@ public abstract class BadInputSuite {
     }
 
     /**
-     * The wire form of a CloudEvent with {@code data}: attribute headers written by the broker's own codec, the
-     * body (binary mode: the data) set raw, so that data larger than the codec would encode still goes out.
+     * The wire form of a CloudEvent with {@code data}. Binary mode: attribute headers written by the broker's own
+     * codec, the body (the data) set raw, so that data larger than the codec would encode still goes out.
+     * Structured mode: the envelope as JSON with the data, whatever its bytes, in {@code data_base64}.
      */
     private Wire event(String id, String type, byte[] data) {
+        if (structured) {
+            ObjectNode json = JSON.createObjectNode().put("specversion", "1.0").put("id", id)
+                    .put("source", "urn:faults:foreign-producer").put("type", type)
+                    .put("datacontenttype", "application/json").put("data_base64", Base64.getEncoder().encodeToString(data));
+            return new Wire(new LinkedHashMap<>(), write(json));
+        }
         CloudEvent e = CloudEventBuilder.v1().withId(id).withSource(URI.create("urn:faults:foreign-producer"))
                 .withType(type).withData("application/json", utf8("{}")).build();
         DefaultMessage m = new DefaultMessage(node.context());
@@ -275,13 +289,39 @@ public abstract class BadInputSuite {
     }
 
     private Wire with(Wire w, String attribute, String value) {
+        if (structured) {
+            ObjectNode json = read(w.body());
+            json.put(attribute, value);
+            return new Wire(w.headers(), write(json));
+        }
         w.headers().put(prefix + attribute, value);
         return w;
     }
 
     private Wire without(Wire w, String attribute) {
+        if (structured) {
+            ObjectNode json = read(w.body());
+            json.remove(attribute);
+            return new Wire(w.headers(), write(json));
+        }
         w.headers().remove(prefix + attribute);
         return w;
+    }
+
+    private static ObjectNode read(byte[] body) {
+        try {
+            return (ObjectNode) JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] write(ObjectNode json) {
+        try {
+            return JSON.writeValueAsBytes(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Camel-internal and broker-native header names that would steer a producer if they were passed on. */
