@@ -292,7 +292,8 @@ public final class Eventrail extends ServiceSupport {
                     metrics.count(Metrics.STORED, EventStore.Reason.NO_HANDLER.label(), new Metrics.Where(broker.type(),
                             brokerName, d.name(), s.group(), event.getType()));
                     LOG.warn("No handler for event type: id={} type={} group={}; stored for later with reason=no-handler",
-                            Sanitize.forMessage(event.getId()), Sanitize.forMessage(event.getType()), s.group());
+                            Sanitize.forMessage(Sanitize.redactSecrets(event.getId())),
+                            Sanitize.forMessage(Sanitize.redactSecrets(event.getType())), s.group());
                 }, tracing);
         synchronized (pipelines) {
             if (pipelines.putIfAbsent(c.id(), pipeline) != null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.store.EventStore;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
@@ -40,8 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The bad-input suite, run once per broker by a subclass: each bad input is sent raw to the broker's producer
  * endpoint (bypassing the publisher's validation, as a foreign producer would) and must end where the design
- * says: dead letter with {@code reason=invalid} (attempts 0, payload byte for byte), dead letter with
- * {@code reason=no-handler}, handled, or refused by the broker's own producer when it is larger than the
+ * says: dead letter with {@code reason=invalid} (attempts 0, payload byte for byte), kept in the store for later
+ * with {@code reason=no-handler}, handled, or refused by the broker's own producer when it is larger than the
  * broker accepts. After every input a good event published through the publisher must still be handled (no
  * crash, no hung consumer), and nothing the pipeline logged may carry the input's raw control characters or a
  * credential-shaped value.
@@ -58,7 +59,7 @@ public abstract class BadInputSuite {
     private static final String GOOD = "{\"orderId\":\"o-1\",\"quantity\":1,\"status\":\"NEW\"}";
 
     /** Where a bad input must end. */
-    enum Outcome { INVALID, NO_HANDLER, HANDLED, REFUSED }
+    enum Outcome { INVALID, NO_HANDLER_STORED, HANDLED, REFUSED }
 
     /** What a foreign producer puts on the wire. */
     record Wire(Map<String, Object> headers, byte[] body) {
@@ -154,6 +155,7 @@ public abstract class BadInputSuite {
         Wire wire = wire(name, id);
         Outcome expected = expected(name, wire);
         int dlBefore = deadLetters.received().size();
+        long storedBefore = storedNoHandler();
         int mark = LogCapture.mark();
 
         Exchange sent = null;
@@ -168,11 +170,15 @@ public abstract class BadInputSuite {
                 assertThat(sent.getException()).as("the broker's producer refuses a message it cannot take")
                         .isNotNull();
             }
-            case INVALID, NO_HANDLER -> {
+            case NO_HANDLER_STORED -> {
+                assertThat(sent.getException()).as("foreign send").isNull();
+                Await.until(timeout(), () -> storedNoHandler() == storedBefore + 1,
+                        () -> "event stored for later with reason=no-handler");
+            }
+            case INVALID -> {
                 assertThat(sent == null ? null : sent.getException()).as("foreign send").isNull();
                 DeadLetter dl = deadLetters.await(dlBefore + 1, timeout()).get(dlBefore);
-                assertThat(dl.reason()).isEqualTo(expected == Outcome.INVALID ? DeadLetterHeaders.REASON_INVALID
-                        : DeadLetterHeaders.REASON_NO_HANDLER);
+                assertThat(dl.reason()).isEqualTo(DeadLetterHeaders.REASON_INVALID);
                 assertThat(dl.attempts()).isEqualTo("0");
                 assertThat(dl.header(DeadLetterHeaders.ORIGINAL_DESTINATION)).isEqualTo(destination);
                 assertThat(dl.header(DeadLetterHeaders.CONSUMER_GROUP)).isEqualTo(group);
@@ -186,7 +192,7 @@ public abstract class BadInputSuite {
         }
 
         goodEventStillHandled();
-        if (expected != Outcome.INVALID && expected != Outcome.NO_HANDLER) {
+        if (expected != Outcome.INVALID) {
             Await.quietPeriod(Duration.ofMillis(300));
             assertThat(deadLetters.received()).as("nothing dead-lettered").hasSize(dlBefore);
         }
@@ -203,6 +209,12 @@ public abstract class BadInputSuite {
         assertThat(logged).as("no credential-shaped value in the log").doesNotContain(SECRET);
     }
 
+    /** Events of this suite's group kept in the store for later with reason no-handler. */
+    private long storedNoHandler() {
+        EventStore store = node.eventrail().eventStore().orElseThrow(() -> new AssertionError("no store for later"));
+        return store.count(EventStore.Query.all().withReason(EventStore.Reason.NO_HANDLER).withGroup(group));
+    }
+
     private void goodEventStillHandled() {
         String good = node.publisher().publish(TYPE, GOOD);
         Await.until(timeout(), () -> handled.ids().contains(good), () -> "good event " + good + " handled after the bad input");
@@ -212,7 +224,7 @@ public abstract class BadInputSuite {
         return switch (name) {
             case "byte-order mark", "escaped lone surrogate and NUL in a string", "lone surrogate as raw UTF-8 bytes" ->
                     Outcome.HANDLED;
-            case "type no handler knows", "CR/LF and ANSI escapes in the event type" -> Outcome.NO_HANDLER;
+            case "type no handler knows", "CR/LF and ANSI escapes in the event type" -> Outcome.NO_HANDLER_STORED;
             case "20 MB string", "object with 1,000,000 keys", "oversize message for the broker" ->
                     tooBigForBroker(wire) ? Outcome.REFUSED : Outcome.INVALID;
             default -> Outcome.INVALID;
