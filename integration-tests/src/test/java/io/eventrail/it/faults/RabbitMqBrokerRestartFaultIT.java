@@ -44,6 +44,8 @@ class RabbitMqBrokerRestartFaultIT {
             String dest = "restart-" + harness.suffix();
             Map<String, String> props = RabbitSupport.brokerProperties("faults", PORT, Map.of(
                     "recovery-interval", "500ms", "connection-timeout", "2s", "confirm-timeout", "5s"));
+            props = new java.util.LinkedHashMap<>(props);
+            props.put("eventrail.store.type", "none");   // the default H2 file cannot be shared by two JVMs
             Process consumer = harness.startConsumer(props, dest, "g-" + harness.suffix(), 2, "r0");
             List<String> confirmed = new ArrayList<>();
             AtomicInteger failed = new AtomicInteger();
