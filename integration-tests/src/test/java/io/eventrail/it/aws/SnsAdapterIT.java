@@ -76,11 +76,13 @@ class SnsAdapterIT {
     }
 
     @Test
-    @DisplayName("a publish to a topic without subscription fails with a PublishException caused by NoConsumerException; once a group subscribes it succeeds")
+    @DisplayName("with the store for later off, a publish to a topic without subscription fails with a PublishException caused by NoConsumerException; once a group subscribes it succeeds")
     void detectsNoSubscription() throws Exception {
         String dest = unique("lonely");
         List<String> seen = new CopyOnWriteArrayList<>();
         try (AwsRig producer = new AwsRig("sns", Map.of()); AwsRig consumer = new AwsRig(producer.fixture)) {
+            // with the store on (the default) the event is kept for later: the kit's store-for-later group proves that
+            producer.context.getPropertiesComponent().addOverrideProperty("eventrail.store.type", "none");
             producer.declare("LONELY", dest).start();
             assertThatThrownBy(() -> producer.eventrail().publisher().publish("LONELY", "{\"n\":\"1\"}"))
                     .isInstanceOf(PublishException.class).cause().isInstanceOf(NoConsumerException.class)
