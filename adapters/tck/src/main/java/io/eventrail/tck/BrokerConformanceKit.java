@@ -283,10 +283,14 @@ public abstract class BrokerConformanceKit {
             // publish in waves until both instances got a share (brokers that assign partitions need a moment)
             List<String> ids = new ArrayList<>();
             long deadline = System.nanoTime() + timeout().toNanos();
-            for (int wave = 0; wave < 30 && (rec.count("a") == 0 || rec.count("b") == 0)
+            // waves are paced (a quiet period apart) so a rebalance that takes seconds still happens within them
+            for (int wave = 0; wave < 60 && (rec.count("a") == 0 || rec.count("b") == 0)
                     && System.nanoTime() < deadline; wave++) {
                 ids.addAll(publishMany(a, TYPE, 10));
                 rec.await(ids.size(), timeout());
+                if (rec.count("a") == 0 || rec.count("b") == 0) {
+                    quiet();
+                }
             }
             quiet();
 
