@@ -119,4 +119,9 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     private static String id(String group, String key) {
         return group + '\u0000' + key;
     }
+
+    @Override
+    public String toString() {
+        return "MemoryIdempotencyStore[retention=" + retention + ", this JVM only]";
+    }
 }

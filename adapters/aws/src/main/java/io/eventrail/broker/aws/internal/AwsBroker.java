@@ -1,5 +1,6 @@
 package io.eventrail.broker.aws.internal;
 
+import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
@@ -33,7 +34,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * destination is a topic and each group has its own queue subscribed to it. Every queue has a dead-letter
  * queue with a redrive policy. Thread-safe.
  */
-public final class AwsBroker implements Broker {
+public final class AwsBroker extends AbstractBroker {
     private static final Logger LOG = LoggerFactory.getLogger(AwsBroker.class);
 
     /** Whether destinations are queues or topics. */
@@ -43,28 +44,24 @@ public final class AwsBroker implements Broker {
     record SendTarget(String name, String uri, Consumer<Endpoint> configure, String topicArn, String groupProperty) {
     }
 
-    private final String name;
     private final Mode mode;
     private final AwsSettings settings;
     private final AwsClients clients;
     private final AwsNames names;
     private final AwsProvisioner provisioner;
-    private final Set<Capability> capabilities;
     private final String sendComponent;
     private final String sqsComponent;
     private final String snsComponent;
-    private final EventCodec codec = new AwsEventCodec();
     private final Map<String, Long> subscribedUntil = new ConcurrentHashMap<>();
 
     private AwsBroker(String name, Mode mode, AwsSettings settings, AwsClients clients, Set<Capability> capabilities,
                       String component) {
-        this.name = name;
+        super(name, mode.name().toLowerCase(java.util.Locale.ROOT), capabilities, new AwsEventCodec());
         this.mode = mode;
         this.settings = settings;
         this.clients = clients;
         this.names = new AwsNames(settings.namePrefix(), settings.fifo(), mode == Mode.SNS);
         this.provisioner = new AwsProvisioner(clients, settings);
-        this.capabilities = Set.copyOf(capabilities);
         this.sendComponent = component;
         this.sqsComponent = component + "-sqs";
         this.snsComponent = component + "-sns";
@@ -108,25 +105,9 @@ public final class AwsBroker implements Broker {
         return broker;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
 
-    @Override
-    public String type() {
-        return mode.name().toLowerCase(java.util.Locale.ROOT);
-    }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
 
-    @Override
-    public EventCodec codec() {
-        return codec;
-    }
 
     /** The validated settings. */
     public AwsSettings settings() {
@@ -213,10 +194,10 @@ public final class AwsBroker implements Broker {
             }
         } catch (SdkException e) {
             if (subscription != null) {
-                throw new IllegalStateException(type() + " broker '" + name + "' could not provision '" + destination
+                throw new IllegalStateException(type() + " broker '" + name() + "' could not provision '" + destination
                         + "' for group '" + subscription.group() + "': " + e.getMessage(), e);
             }
-            LOG.warn("{} broker '{}' could not provision '{}' now; the first publish tries again: {}", type(), name,
+            LOG.warn("{} broker '{}' could not provision '{}' now; the first publish tries again: {}", type(), name(),
                     destination, e.toString());
         }
     }
@@ -276,6 +257,6 @@ public final class AwsBroker implements Broker {
 
     @Override
     public String toString() {
-        return type() + " broker '" + name + "' " + settings;
+        return type() + " broker '" + name() + "' " + settings;
     }
 }

@@ -1,5 +1,6 @@
 package io.eventrail.broker.kafka.internal;
 
+import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
@@ -28,25 +29,20 @@ import org.slf4j.LoggerFactory;
  * offset synchronously only after the records before it completed (see the module README for the details).
  * Health, backlog and dead-letter control are delegated to {@link KafkaOperations}.
  */
-public final class KafkaBroker implements Broker, DelegatingBrokerOperations {
+public final class KafkaBroker extends AbstractBroker implements DelegatingBrokerOperations {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     /** The prefix of the consumer group that reads a group's dead letters through {@link #deadLetterConsumerUri}. */
     static final String DEAD_LETTER_READER_PREFIX = "eventrail-dead-letters.";
 
-    private final String name;
     private final String component;
-    private final Set<Capability> capabilities;
     private final KafkaSettings settings;
-    private final EventCodec codec;
     private final TopicProvisioner provisioner;
     private final KafkaOperations operations;
 
     private KafkaBroker(String name, String component, Set<Capability> capabilities, KafkaSettings settings) {
-        this.name = name;
+        super(name, "kafka", capabilities, new KafkaEventCodec(settings.maxMessageBytes()));
         this.component = component;
-        this.capabilities = Set.copyOf(capabilities);
         this.settings = settings;
-        this.codec = new KafkaEventCodec(settings.maxMessageBytes());
         this.provisioner = new TopicProvisioner(settings);
         this.operations = new KafkaOperations(settings);
     }
@@ -108,25 +104,9 @@ public final class KafkaBroker implements Broker, DelegatingBrokerOperations {
         return c;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
 
-    @Override
-    public String type() {
-        return "kafka";
-    }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
 
-    @Override
-    public EventCodec codec() {
-        return codec;
-    }
 
     /** The settings of this instance. */
     public KafkaSettings settings() {

@@ -1,5 +1,6 @@
 package io.eventrail.broker.memory.internal;
 
+import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
@@ -26,20 +27,16 @@ import java.util.concurrent.BlockingQueue;
  * Its backlog is the group queue's size; its dead letters are read in place (a dead letter's id is
  * {@code <dead-letter destination>/<message id>}).
  */
-public final class MemoryBroker implements Broker, BacklogProbe, DeadLetterControl {
+public final class MemoryBroker extends AbstractBroker implements BacklogProbe, DeadLetterControl {
     /** The group whose queue holds a destination's dead letters until they are read. */
     static final String DEAD_LETTER_GROUP = "dead-letters";
 
-    private final String name;
     private final String component;
-    private final Set<Capability> capabilities;
     private final MemoryQueues queues;
-    private final EventCodec codec = BinaryHeaderCodec.kafkaBinding();
 
     private MemoryBroker(String name, String component, Set<Capability> capabilities, MemoryQueues queues) {
-        this.name = name;
+        super(name, "memory", capabilities, BinaryHeaderCodec.kafkaBinding());
         this.component = component;
-        this.capabilities = Set.copyOf(capabilities);
         this.queues = queues;
     }
 
@@ -53,25 +50,9 @@ public final class MemoryBroker implements Broker, BacklogProbe, DeadLetterContr
         return new MemoryBroker(context.name(), component, capabilities, queues);
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
 
-    @Override
-    public String type() {
-        return "memory";
-    }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
 
-    @Override
-    public EventCodec codec() {
-        return codec;
-    }
 
     @Override
     public String producerUri(Destination destination) {

@@ -3,6 +3,7 @@ package io.eventrail.broker.rabbitmq.internal;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConnectionFactoryConfigurator;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
@@ -35,7 +36,7 @@ import org.springframework.amqp.support.ConditionalExceptionLogger;
  *
  * Health, backlog and dead-letter control are delegated to {@link RabbitOperations}. Thread-safe.
  */
-public final class RabbitMqBroker implements Broker, DelegatingBrokerOperations {
+public final class RabbitMqBroker extends AbstractBroker implements DelegatingBrokerOperations {
     /** The CloudEvents AMQP binding's attribute prefix, used for the AMQP 0-9-1 message headers. */
     public static final String CE_PREFIX = "cloudEvents:";
     /** The longest AMQP exchange or queue name, in bytes. */
@@ -43,23 +44,19 @@ public final class RabbitMqBroker implements Broker, DelegatingBrokerOperations 
 
     private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.broker.rabbitmq");
 
-    private final String name;
     private final String component;
     private final RabbitComponent camelComponent;
-    private final Set<Capability> capabilities;
     private final RabbitSettings settings;
     private final CachingConnectionFactory connectionFactory;
     private final Topology topology;
-    private final EventCodec codec = new BinaryHeaderCodec(CE_PREFIX, EventPropertiesConverter.CONTENT_TYPE);
     private final boolean ownsConnectionFactory;
     private final RabbitOperations operations;
 
     private RabbitMqBroker(String name, String component, Set<Capability> capabilities, RabbitComponent camelComponent,
                            CachingConnectionFactory connectionFactory, boolean ownsConnectionFactory) {
-        this.name = name;
+        super(name, "rabbitmq", capabilities, new BinaryHeaderCodec(CE_PREFIX, EventPropertiesConverter.CONTENT_TYPE));
         this.component = component;
         this.camelComponent = camelComponent;
-        this.capabilities = Set.copyOf(capabilities);
         this.settings = camelComponent.settings();
         this.connectionFactory = connectionFactory;
         this.ownsConnectionFactory = ownsConnectionFactory;
@@ -127,25 +124,9 @@ public final class RabbitMqBroker implements Broker, DelegatingBrokerOperations 
         return cf;
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
 
-    @Override
-    public String type() {
-        return "rabbitmq";
-    }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return capabilities;
-    }
 
-    @Override
-    public EventCodec codec() {
-        return codec;
-    }
 
     @Override
     public String producerUri(Destination destination) {
@@ -187,7 +168,7 @@ public final class RabbitMqBroker implements Broker, DelegatingBrokerOperations 
         topology.bind(queue, exchange, "topic".equals(settings.exchangeType()) ? "#" : "");
         operations.provisioned(queue, dlq);
         LOG.info("RabbitMQ broker '{}': group '{}' of '{}' reads queue '{}' bound to exchange '{}'; dead letters go to"
-                + " exchange '{}' and queue '{}'", name, subscription.group(), destination.name(), queue, exchange, dlx, dlq);
+                + " exchange '{}' and queue '{}'", name(), subscription.group(), destination.name(), queue, exchange, dlx, dlq);
     }
 
     private Map<String, Object> queueArguments(String deadLetterExchange) {
