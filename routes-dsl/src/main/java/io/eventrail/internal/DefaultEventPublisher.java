@@ -120,7 +120,7 @@ public final class DefaultEventPublisher implements EventPublisher {
                     + "' is not declared; declare it with eventType(\"...\") in an EventRoutes"));
         }
         return deliver(event, route, route.broker(), route.destination(), routeUri(route.broker(), route.destination()),
-                noConsumer);
+                noConsumer, null);
     }
 
     /**
@@ -131,9 +131,18 @@ public final class DefaultEventPublisher implements EventPublisher {
      * consumers' idempotency recognises an event that already had its effect.
      */
     public String publishTo(CloudEvent event, String brokerName, String destination) {
+        return publishTo(event, brokerName, destination, null);
+    }
+
+    /**
+     * As {@link #publishTo(CloudEvent, String, String)}, for a deliberate second publish of an event: the
+     * replay of dead letter {@code replayOf} (see {@link EventCodec#REPLAY_OF}), so a broker that drops a
+     * repeated event by its identity (FIFO deduplication) still delivers it; null for a first publish.
+     */
+    public String publishTo(CloudEvent event, String brokerName, String destination, String replayOf) {
         EventCatalog.TypeRoute route = catalog.find(event.getType());
         String uri = uriFor(route, brokerName, destination);
-        return deliver(event, route, brokerName, destination, uri, noConsumer);
+        return deliver(event, route, brokerName, destination, uri, noConsumer, replayOf);
     }
 
     /** The publish route when the type is declared with this broker and destination, else the broker's endpoint. */
@@ -143,7 +152,7 @@ public final class DefaultEventPublisher implements EventPublisher {
     }
 
     private String deliver(CloudEvent original, EventCatalog.TypeRoute route, String brokerName, String destination,
-                           String uri, NoConsumerPolicy whenNoConsumer) {
+                           String uri, NoConsumerPolicy whenNoConsumer, String replayOf) {
         Broker broker = brokers.apply(brokerName);
         Metrics.Where where = new Metrics.Where(broker.type(), brokerName, destination, null, original.getType());
         if (route != null) {
@@ -161,7 +170,11 @@ public final class DefaultEventPublisher implements EventPublisher {
                 if (key != null) {
                     exchange.getMessage().setHeader(EventCodec.PARTITION_KEY, key);
                 }
+                if (replayOf != null) {
+                    exchange.getMessage().setHeader(EventCodec.REPLAY_OF, replayOf);
+                }
                 broker.codec().encode(event, exchange.getMessage());
+                exchange.getMessage().removeHeader(EventCodec.REPLAY_OF); // never a broker header
             });
             Exception failure = result.getException();
             if (failure != null) {
@@ -200,7 +213,7 @@ public final class DefaultEventPublisher implements EventPublisher {
         String uri = uriFor(route, brokerName, destination);
         deliver(event, route, brokerName, destination, uri, (e, b, d, cause) -> {
             throw cause;
-        });
+        }, null);
     }
 
     private static byte[] toBytes(String type, Object data) {

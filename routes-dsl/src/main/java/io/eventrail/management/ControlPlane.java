@@ -163,7 +163,7 @@ public final class ControlPlane {
             next = Math.max(next, System.nanoTime()) + interval;
             try {
                 CloudEvent event = decode(e.broker(), e.letter());
-                publisher.publishTo(event, e.broker(), to);
+                publisher.publishTo(event, e.broker(), to, e.id());
                 ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e));
                 metrics.count(Metrics.REPLAYED, FROM_DEAD_LETTER, new Metrics.Where(
                         eventrail.broker(e.broker()).type(), e.broker(), to, e.letter().group(), event.getType()));

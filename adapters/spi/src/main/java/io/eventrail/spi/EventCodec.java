@@ -15,6 +15,15 @@ public interface EventCodec {
      */
     String PARTITION_KEY = "eventrail_partition_key";
 
+    /**
+     * The header that, when set on the target message before {@link #encode}, says the event is published
+     * again on purpose (the control plane's replay of a dead letter) and holds that dead letter's id. A codec
+     * whose broker drops a repeated event by its identity (SQS/SNS FIFO deduplication) derives the broker's
+     * deduplication id from it instead, so the replay is delivered while the same dead letter replayed twice
+     * is still one message; other codecs ignore it. The publisher removes it after encoding.
+     */
+    String REPLAY_OF = "eventrail_replay_of";
+
     /** Writes {@code event} into {@code target}: body and the headers this broker carries. */
     void encode(CloudEvent event, Message target);
 

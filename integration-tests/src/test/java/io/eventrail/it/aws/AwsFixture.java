@@ -48,6 +48,11 @@ public final class AwsFixture implements BrokerFixture {
         return properties(name, Fauxqs.endpoint().toString(), Map.of());
     }
 
+    /** The properties of instance {@code name} on the emulator at {@code endpoint} (e.g. a {@link ThrowawayFauxqs}). */
+    public Map<String, String> brokerProperties(String name, java.net.URI endpoint) {
+        return properties(name, endpoint.toString(), Map.of("api-call-timeout", "2s"));
+    }
+
     @Override
     public Map<String, String> unreachableBrokerProperties(String name) {
         // port 9 (discard): nothing listens there on these machines; short timeouts

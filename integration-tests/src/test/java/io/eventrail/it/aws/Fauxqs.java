@@ -34,7 +34,8 @@ public final class Fauxqs implements BeforeAllCallback {
     private static final Pattern LISTENING = Pattern.compile("fauxqs listening on (http://127\\.0\\.0\\.1:\\d+)");
     private static volatile Running running;
 
-    private record Running(Process process, URI endpoint) implements AutoCloseable {
+    /** A running emulator: its process and endpoint; closing stops it. */
+    record Running(Process process, URI endpoint) implements AutoCloseable {
         @Override
         public void close() {
             process.destroy();
@@ -61,7 +62,7 @@ public final class Fauxqs implements BeforeAllCallback {
 
     private static synchronized Running start(ExtensionContext context) {
         if (running == null || !running.process().isAlive()) {
-            running = launch();
+            running = launch(0);
             if (context != null) {
                 // closed by JUnit when the whole run ends
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(Fauxqs.class.getName(), running);
@@ -73,7 +74,8 @@ public final class Fauxqs implements BeforeAllCallback {
         return running;
     }
 
-    private static Running launch() {
+    /** Installs (when missing) and starts an emulator on {@code port} of 127.0.0.1 (0: a free one); the caller stops it. */
+    static Running launch(int port) {
         Path module = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")));
         Path source = module.resolve("src/test/fauxqs");
         if (!Files.isDirectory(source)) {
@@ -92,7 +94,7 @@ public final class Fauxqs implements BeforeAllCallback {
             }
             ProcessBuilder pb = new ProcessBuilder("node", "server.mjs").directory(work.toFile())
                     .redirectErrorStream(true);
-            pb.environment().put("FAUXQS_PORT", "0");
+            pb.environment().put("FAUXQS_PORT", Integer.toString(port));
             Process p = pb.start();
             CompletableFuture<URI> ready = new CompletableFuture<>();
             Thread reader = new Thread(() -> {

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A subclass names the broker's properties.
  */
 public abstract class BrokerOperationsScenario {
-    protected static final Duration WAIT = Duration.ofSeconds(30);
+    public static final Duration WAIT = Duration.ofSeconds(30);
     private static final String TYPE = "payment.requested";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -62,7 +62,7 @@ public abstract class BrokerOperationsScenario {
     private final Map<String, AtomicInteger> ledger = new ConcurrentHashMap<>();
 
     /** Starts an application with management on (port 0) over {@code properties}; the caller stops it. */
-    protected static DefaultCamelContext start(Map<String, String> properties, java.util.function.Consumer<KitRoutes> routes)
+    public static DefaultCamelContext start(Map<String, String> properties, java.util.function.Consumer<KitRoutes> routes)
             throws Exception {
         DefaultCamelContext ctx = new DefaultCamelContext();
         Properties p = new Properties();
@@ -129,7 +129,7 @@ public abstract class BrokerOperationsScenario {
             Entry one = byEvent(cp, broker, mine, e1);
             Entry shown = cp.deadLetter(one.id()).orElseThrow();
             assertThat(shown.eventType()).isEqualTo(TYPE);
-            assertThat(new String(shown.letter().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"order\":\"o-1\"}");
+            assertThat(new String(data(ctx, broker, shown), StandardCharsets.UTF_8)).isEqualTo("{\"order\":\"o-1\"}");
             assertThat(shown.letter().attempts()).isEqualTo(2);
             assertThat(shown.letter().headers()).containsEntry(DeadLetterHeaders.EXCEPTION_MESSAGE, "card declined for o-1");
             assertThat(cp.deadLetter(broker + ":nonsense")).isEmpty();
@@ -194,7 +194,7 @@ public abstract class BrokerOperationsScenario {
      * Readiness of an application on {@code properties} is UP, DOWN (naming the broker) after {@code stop}, UP again
      * after {@code start}, while liveness stays UP.
      */
-    protected static void assertReadinessFollows(Map<String, String> properties, String broker, Step stop, Step start)
+    public static void assertReadinessFollows(Map<String, String> properties, String broker, Step stop, Step start)
             throws Exception {
         String dest = "health-" + UUID.randomUUID().toString().substring(0, 8);
         DefaultCamelContext ctx = start(properties, r -> {
@@ -217,11 +217,11 @@ public abstract class BrokerOperationsScenario {
 
     /** A broker stop or start. */
     @FunctionalInterface
-    protected interface Step {
+    public interface Step {
         void run() throws Exception;
     }
 
-    private static String awaitStatus(String url, int status) throws Exception {
+    public static String awaitStatus(String url, int status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         HttpResponse<String> last = null;
         while (System.nanoTime() < deadline) {
@@ -235,23 +235,34 @@ public abstract class BrokerOperationsScenario {
                 + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 
-    private static HttpResponse<String> get(String url) throws Exception {
+    public static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static double gauge(Metrics m, String name, String... tags) {
+    public static double gauge(Metrics m, String name, String... tags) {
         Gauge g = m.registry().find(name).tags(tags).gauge();
         return g == null ? Double.NaN : g.value();
     }
 
-    private static Entry byEvent(ControlPlane cp, String broker, DeadLetterQuery q, String eventId) {
+    /**
+     * The event data a dead letter holds, decoded with its broker's codec (the payload is the data itself for
+     * binary-mode brokers, the whole structured CloudEvent for SQS/SNS).
+     */
+    public static byte[] data(DefaultCamelContext ctx, String broker, Entry entry) {
+        org.apache.camel.support.DefaultMessage m = new org.apache.camel.support.DefaultMessage(ctx);
+        m.setBody(entry.letter().payload());
+        m.getHeaders().putAll(entry.letter().eventHeaders());
+        return Eventrail.of(ctx).broker(broker).codec().decode(m).getData().toBytes();
+    }
+
+    public static Entry byEvent(ControlPlane cp, String broker, DeadLetterQuery q, String eventId) {
         return cp.deadLetters(broker, q).stream().filter(e -> eventId.equals(e.eventId())).findFirst()
                 .orElseThrow(() -> new AssertionError("no dead letter of event " + eventId));
     }
 
     /** Waits until {@code condition} holds, at most {@link #WAIT}, polling every 100 ms; fails naming {@code what}. */
-    protected static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -50,4 +50,16 @@ public final class Sanitize {
         }
         return SECRET.matcher(text).replaceAll("$1$2****");
     }
+
+    /**
+     * The innermost cause of {@code t} as text for an error message: its class and message, secret-looking
+     * values masked, control characters escaped, bounded to {@link #MAX} characters.
+     */
+    public static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c != null && c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return forMessage(redactSecrets(String.valueOf(c)));
+    }
 }

@@ -69,6 +69,22 @@ final class AwsBodies {
         }
     }
 
+    /**
+     * The original payload of an SQS body whose {@value #ENCODING} attribute is {@code encoding}: decoded when
+     * it is {@code base64} (and the body is base64), else the body's UTF-8 bytes.
+     */
+    static byte[] payload(String body, Object encoding) {
+        String text = body == null ? "" : body;
+        if ("base64".equals(encoding)) {
+            try {
+                return Base64.getDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                // not base64 after all (a foreign producer): kept as it came
+            }
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Whether SQS accepts {@code text} as a body: #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF. */
     static boolean sendable(String text) {
         return text.codePoints().allMatch(c -> c == 0x9 || c == 0xA || c == 0xD || c >= 0x20 && c <= 0xD7FF
@@ -111,11 +127,7 @@ final class AwsBodies {
     static void restore(Message m, boolean deadLetters) {
         Object encoding = m.removeHeader(ENCODING);
         if ("base64".equals(encoding)) {
-            try {
-                m.setBody(Base64.getDecoder().decode(m.getBody(String.class)));
-            } catch (IllegalArgumentException e) {
-                // not base64 after all (a foreign producer): the pipeline dead-letters it as it came
-            }
+            m.setBody(payload(m.getBody(String.class), encoding));
         }
         if (deadLetters && m.getHeader(DeadLetterHeaders.REASON) != null) {
             // SQS refuses empty attribute values: empty dead-letter headers travel absent

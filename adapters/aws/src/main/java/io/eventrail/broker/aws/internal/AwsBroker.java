@@ -7,6 +7,8 @@ import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
+import io.eventrail.spi.ops.BrokerOperations;
+import io.eventrail.spi.ops.DelegatingBrokerOperations;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -32,9 +34,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * component ({@link AwsComponent}) and camel-aws2-sqs / camel-aws2-sns instances bound to its clients.
  * In {@code sqs} mode a destination is a queue that every group reads (groups compete); in {@code sns} mode a
  * destination is a topic and each group has its own queue subscribed to it. Every queue has a dead-letter
- * queue with a redrive policy. Thread-safe.
+ * queue with a redrive policy. Health, backlog and dead-letter control are delegated to {@link AwsOperations}.
+ * Thread-safe.
  */
-public final class AwsBroker extends AbstractBroker {
+public final class AwsBroker extends AbstractBroker implements DelegatingBrokerOperations {
     private static final Logger LOG = LoggerFactory.getLogger(AwsBroker.class);
 
     /** Whether destinations are queues or topics. */
@@ -53,6 +56,7 @@ public final class AwsBroker extends AbstractBroker {
     private final String sqsComponent;
     private final String snsComponent;
     private final Map<String, Long> subscribedUntil = new ConcurrentHashMap<>();
+    private final AwsOperations operations;
 
     private AwsBroker(String name, Mode mode, AwsSettings settings, AwsClients clients, Set<Capability> capabilities,
                       String component) {
@@ -65,6 +69,7 @@ public final class AwsBroker extends AbstractBroker {
         this.sendComponent = component;
         this.sqsComponent = component + "-sqs";
         this.snsComponent = component + "-sns";
+        this.operations = new AwsOperations(this);
     }
 
     /**
@@ -183,6 +188,9 @@ public final class AwsBroker extends AbstractBroker {
             if (mode == Mode.SQS) {
                 provisioner.queueWithDeadLetter(names.queue(destination, subscription),
                         names.deadLetterQueue(destination, subscription));
+                if (subscription != null) {
+                    operations.provisioned(destination, subscription, null);
+                }
             } else {
                 String topic = provisioner.topic(names.topic(destination));
                 if (subscription != null) {
@@ -190,6 +198,7 @@ public final class AwsBroker extends AbstractBroker {
                             names.deadLetterQueue(destination, subscription));
                     provisioner.subscribe(topic, q);
                     subscribedUntil.remove(topic);
+                    operations.provisioned(destination, subscription, topic);
                 }
             }
         } catch (SdkException e) {
@@ -248,6 +257,12 @@ public final class AwsBroker extends AbstractBroker {
             subscribedUntil.remove(topicArn);
         }
         return yes;
+    }
+
+    /** Health, backlog and dead-letter control of this instance ({@link DelegatingBrokerOperations} forwards to it). */
+    @Override
+    public BrokerOperations operations() {
+        return operations;
     }
 
     @Override

@@ -13,7 +13,8 @@ import org.apache.camel.Message;
 /**
  * SQS/SNS mapping: the whole CloudEvent in structured JSON mode in the body (no message attributes, so
  * the 10-attribute budget stays free for dead-letter headers); the partition key (else the subject, else
- * one constant group), the event's identity ({@code source/id}) and its id are kept in {@code Camel*} headers,
+ * one constant group), the event's identity ({@code source/id}, plus the dead letter's id for a replay, see
+ * {@link io.eventrail.spi.EventCodec#REPLAY_OF}) and its id are kept in {@code Camel*} headers,
  * which never become message attributes, for the FIFO message group id, the deduplication id and error
  * messages. Thread-safe.
  */
@@ -41,8 +42,11 @@ public final class AwsEventCodec extends StructuredJsonCodec {
         super.encode(event, target);
         target.setHeader(GROUP_HEADER, fifoId(group));
         target.setHeader(ID_HEADER, event.getId());
-        // CloudEvents identify an event by source and id: two producers may use the same id
-        target.setHeader(DEDUP_HEADER, fifoId(event.getSource() + "/" + event.getId()));
+        // CloudEvents identify an event by source and id: two producers may use the same id; a replay of a
+        // dead letter is a deliberate second publish, deduplicated against replays of the same dead letter only
+        Object replayOf = target.getHeader(REPLAY_OF);
+        target.setHeader(DEDUP_HEADER, fifoId(event.getSource() + "/" + event.getId()
+                + (replayOf == null ? "" : "/replay/" + replayOf)));
     }
 
     /** As structured mode, but a message missing required attributes is refused naming every one of them. */

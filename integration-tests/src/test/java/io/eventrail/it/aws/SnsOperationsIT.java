@@ -1,0 +1,36 @@
+package io.eventrail.it.aws;
+
+import io.eventrail.it.ops.BrokerOperationsScenario;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * SNS operations against the fauxqs emulator: the control-plane scenario (every group its own queue subscribed to
+ * the topic), and readiness on an emulator of the test's own that is stopped and started again.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SnsOperationsIT extends BrokerOperationsScenario {
+    private final AwsFixture fixture = AwsFixture.sns();
+
+    @Override
+    protected Map<String, String> brokerProperties(String name) {
+        return fixture.brokerProperties(name);
+    }
+
+    @Override
+    protected String system() {
+        return "sns";
+    }
+
+    @Test
+    void readinessIsDownWhileTheBrokerIsStoppedAndUpWhenItReturns() throws Exception {
+        try (ThrowawayFauxqs node = new ThrowawayFauxqs()) {
+            node.start();
+            Map<String, String> p = new java.util.LinkedHashMap<>(fixture.brokerProperties("solo", node.endpoint()));
+            p.put("eventrail.broker", "solo");
+            assertReadinessFollows(p, "solo", node::stop, node::start);
+        }
+    }
+}
