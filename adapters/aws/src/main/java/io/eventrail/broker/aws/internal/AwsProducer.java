@@ -61,8 +61,11 @@ final class AwsProducer extends DefaultProducer {
         Map<String, Object> attributes = attributes(m, t.filter(), exchange);
         if (deadLetterOf != null) {
             fitDeadLetter(m, attributes, body, t);
-            group = deadLetterOf.group();
+            // FIFO: every dead letter is a message group of its own, so none holds back another (a read of the
+            // dead letters, or a dead-letter consumer, sees them all; SQS delivers one group's messages only
+            // while none of them is in flight)
             dedup = UUID.randomUUID().toString();
+            group = dedup;
         } else {
             checkLimits(attributes, body, eventId == null ? "(sent without the codec)" : eventId, t);
             if (t.topicArn() != null && !broker.hasSubscription(t.topicArn())) {
