@@ -335,7 +335,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
                 return ids;
             }
             throw new IllegalStateException("Kafka broker '" + settings.name() + "': cannot read " + removedTopic + ": "
-                    + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(rootCause(e)))), e);
+                    + Sanitize.rootCause(e), e);
         }
         boolean complete = withConsumer(consumer -> readToEnd(consumer, partitions, TIMEOUT, r -> {
             Id id = r.key() == null ? null : Id.parse(new String(r.key(), StandardCharsets.UTF_8));

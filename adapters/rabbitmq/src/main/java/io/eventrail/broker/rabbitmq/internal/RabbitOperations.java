@@ -139,7 +139,7 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
                 all.addAll(scan(dlq, query::matches, query.limit(), MAX_SCAN));
             } catch (Exception e) {
                 throw new IllegalStateException("RabbitMQ broker '" + broker + "': cannot read dead-letter queue '" + dlq
-                        + "': " + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(rootCause(e)))), e);
+                        + "': " + Sanitize.rootCause(e), e);
             }
         }
         all.sort(Comparator.comparing(DeadLetter::lastFailure, Comparator.nullsLast(Comparator.naturalOrder())));
@@ -180,7 +180,7 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
 
     private IllegalStateException failure(String what, String id, Exception e) {
         return new IllegalStateException("RabbitMQ broker '" + broker + "': cannot " + what + " dead letter " + id + ": "
-                + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(rootCause(e)))), e);
+                + Sanitize.rootCause(e), e);
     }
 
     private String queueOf(String id) {
@@ -285,16 +285,8 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
                     + TIMEOUT.toMillis() + " ms");
         } catch (ExecutionException e) {
             throw new IllegalStateException("RabbitMQ broker '" + broker + "': could not " + what + ": "
-                    + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(rootCause(e)))), e.getCause());
+                    + Sanitize.rootCause(e), e.getCause());
         }
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c;
     }
 
     @Override
