@@ -1,5 +1,7 @@
 package io.eventrail.it.aws;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.eventrail.it.ops.BrokerOperationsScenario;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,10 @@ class SnsOperationsIT extends BrokerOperationsScenario {
             node.start();
             Map<String, String> p = new java.util.LinkedHashMap<>(fixture.brokerProperties("solo", node.endpoint()));
             p.put("eventrail.broker", "solo");
-            assertReadinessFollows(p, "solo", node::stop, node::start);
+            p.put("eventrail.brokers.solo.secret-key", "canary-s3cr3t-value");
+            String down = assertReadinessFollows(p, "solo", node::stop, node::start);
+            assertThat(down).contains("sns broker 'solo'").contains(node.endpoint().toString())
+                    .contains("not reachable").doesNotContain("canary-s3cr3t-value");
         }
     }
 }

@@ -179,7 +179,10 @@ class SqsOperationsIT {
             node.start();
             Map<String, String> p = new LinkedHashMap<>(fixture.brokerProperties("solo", node.endpoint()));
             p.put("eventrail.broker", "solo");
-            BrokerOperationsScenario.assertReadinessFollows(p, "solo", node::stop, node::start);
+            p.put("eventrail.brokers.solo.secret-key", "canary-s3cr3t-value");
+            String down = BrokerOperationsScenario.assertReadinessFollows(p, "solo", node::stop, node::start);
+            assertThat(down).contains("sqs broker 'solo'").contains(node.endpoint().toString())
+                    .contains("not reachable").doesNotContain("canary-s3cr3t-value");
         }
     }
 

@@ -192,9 +192,9 @@ public abstract class BrokerOperationsScenario {
 
     /**
      * Readiness of an application on {@code properties} is UP, DOWN (naming the broker) after {@code stop}, UP again
-     * after {@code start}, while liveness stays UP.
+     * after {@code start}, while liveness stays UP; returns the DOWN answer.
      */
-    public static void assertReadinessFollows(Map<String, String> properties, String broker, Step stop, Step start)
+    public static String assertReadinessFollows(Map<String, String> properties, String broker, Step stop, Step start)
             throws Exception {
         String dest = "health-" + UUID.randomUUID().toString().substring(0, 8);
         DefaultCamelContext ctx = start(properties, r -> {
@@ -210,6 +210,7 @@ public abstract class BrokerOperationsScenario {
             assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
             start.run();
             awaitStatus(base + "/health/ready", 200);
+            return down;
         } finally {
             ctx.stop();
         }

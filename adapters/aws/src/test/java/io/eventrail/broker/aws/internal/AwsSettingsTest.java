@@ -118,4 +118,23 @@ class AwsSettingsTest {
         assertThat(AwsEventCodec.fifoId("with space")).hasSize(64).matches("[0-9a-f]+");
         assertThat(AwsEventCodec.fifoId("x".repeat(129))).hasSize(64);
     }
+
+    @Test
+    void aReplayIsDeduplicatedByItsDeadLetterNotByTheEvent() {
+        io.cloudevents.CloudEvent event = io.cloudevents.core.builder.CloudEventBuilder.v1().withId("e-1")
+                .withSource(java.net.URI.create("/shop")).withType("t").build();
+        AwsEventCodec codec = new AwsEventCodec();
+        org.apache.camel.impl.DefaultCamelContext ctx = new org.apache.camel.impl.DefaultCamelContext();
+        java.util.function.Function<String, Object> dedup = replayOf -> {
+            var m = new org.apache.camel.support.DefaultMessage(ctx);
+            if (replayOf != null) {
+                m.setHeader(io.eventrail.spi.EventCodec.REPLAY_OF, replayOf);
+            }
+            codec.encode(event, m);
+            return m.getHeader(AwsEventCodec.DEDUP_HEADER);
+        };
+        assertThat(dedup.apply(null)).isEqualTo("/shop/e-1");
+        assertThat(dedup.apply("main:q-dlq/m-1")).isNotEqualTo(dedup.apply(null))
+                .isEqualTo(dedup.apply("main:q-dlq/m-1")).isNotEqualTo(dedup.apply("main:q-dlq/m-2"));
+    }
 }
