@@ -14,7 +14,16 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SnsOperationsIT extends BrokerOperationsScenario {
-    private final AwsFixture fixture = AwsFixture.sns();
+    private final AwsFixture fixture;
+
+    SnsOperationsIT() {
+        this(Map.of());
+    }
+
+    /** The same tests with {@code options} on top of the fixture's defaults. */
+    protected SnsOperationsIT(Map<String, String> options) {
+        fixture = new AwsFixture("sns", options);
+    }
 
     @Override
     protected Map<String, String> brokerProperties(String name) {
