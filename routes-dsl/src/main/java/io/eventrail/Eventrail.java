@@ -183,6 +183,14 @@ public final class Eventrail extends ServiceSupport {
     }
 
     /**
+     * The replayer of the store for later, empty when {@code eventrail.store.type=none}. Internal: the
+     * control plane replays single kept events through it.
+     */
+    public Optional<io.eventrail.internal.Replayer> storeReplayer() {
+        return Optional.ofNullable(replayer);
+    }
+
+    /**
      * Replays kept events matching {@code request} through the normal pipeline, in the caller's thread,
      * paced to its rate; a replayed event is removed from the store, one that still has no consumer
      * stays. Idempotency keeps a replayed event from having a second effect.

@@ -65,6 +65,11 @@ public final class DefaultEventPublisher implements EventPublisher {
         this.noConsumer = policy;
     }
 
+    /** The broker instance {@code name}. */
+    public Broker broker(String name) {
+        return brokers.apply(name);
+    }
+
     /** The URI of the publish route of {@code broker} and {@code destination}. */
     public static String routeUri(String broker, String destination) {
         return "direct:eventrail-publish-" + broker + "-" + destination;

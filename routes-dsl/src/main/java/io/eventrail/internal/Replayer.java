@@ -78,34 +78,79 @@ public final class Replayer {
         return new ReplayResult(replayed, waiting, failed);
     }
 
-    private enum Outcome { REPLAYED, WAITING, FAILED }
+    /** What happened to one kept event. */
+    public enum Outcome { REPLAYED, WAITING, FAILED }
 
     private Outcome replayOne(StoredEvent e) {
+        Attempt a = replayOne(e, null);
+        if (a.outcome() == Outcome.FAILED) {
+            LOG.warn("Replay of event id={} type={} failed (kept in the store): {}", Sanitize.forMessage(e.eventId()),
+                    Sanitize.forMessage(e.type()), a.error());
+        }
+        return a.outcome();
+    }
+
+    /**
+     * What happened to one kept event: {@code replayed} (taken and removed from the store), {@code waiting}
+     * (still no consumer or handler: kept, {@code error} says why) or {@code failed} (kept, {@code error}
+     * says why; sanitised, secrets redacted).
+     */
+    public record Attempt(Outcome outcome, String error) {
+        /** {@code replayed}, {@code waiting} or {@code failed}. */
+        public String label() {
+            return outcome.name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public boolean replayed() {
+            return outcome == Outcome.REPLAYED;
+        }
+
+        public boolean failed() {
+            return outcome == Outcome.FAILED;
+        }
+    }
+
+    /**
+     * Replays kept event {@code e} now, in the caller's thread. To its original destination ({@code target}
+     * null): a {@code no-consumer} event is published again, a {@code no-handler} event is run through the
+     * local pipeline of its group when that pipeline has a handler for its type. To a chosen {@code target}:
+     * published there (every group of that destination receives it). Removed from the store only once taken;
+     * counted in {@link Metrics#REPLAYED} with its stored reason.
+     */
+    public Attempt replayOne(StoredEvent e, String target) {
         try {
-            if (e.reason() == Reason.NO_HANDLER) {
+            String destination = target != null ? target : e.destination();
+            String system;
+            String group;
+            if (target == null && e.reason() == Reason.NO_HANDLER) {
                 ConsumerPipeline pipeline = localPipeline.apply(e);
                 if (pipeline == null || !pipeline.spec().handlers().containsKey(e.type())) {
-                    return Outcome.WAITING;
+                    return new Attempt(Outcome.WAITING, "no running pipeline of group '" + e.group() + "' on '"
+                            + e.destination() + "' in this application handles type '" + Sanitize.forMessage(e.type())
+                            + "' yet");
                 }
                 pipeline.process(context, e.event());
+                system = pipeline.spec().broker().type();
+                group = e.group();
             } else {
-                publisher.resend(e.broker(), e.destination(), e.event());
+                publisher.resend(e.broker(), destination, e.event());
+                system = publisher.broker(e.broker()).type();
+                group = target == null && !e.group().isEmpty() ? e.group() : null;
             }
             store.delete(e.id());
-            metrics.count(Metrics.REPLAYED, "store", new Metrics.Where(null, e.broker(), e.destination(),
-                    e.group().isEmpty() ? null : e.group(), e.type()));
-            LOG.debug("Replayed event id={} type={} reason={}", Sanitize.forMessage(e.eventId()), Sanitize.forMessage(e.type()),
-                    e.reason().label());
-            return Outcome.REPLAYED;
+            metrics.count(Metrics.REPLAYED, e.reason().label(), new Metrics.Where(system, e.broker(), destination, group,
+                    e.type()));
+            LOG.debug("Replayed event id={} type={} reason={} to {}", Sanitize.forMessage(e.eventId()),
+                    Sanitize.forMessage(e.type()), e.reason().label(), destination);
+            return new Attempt(Outcome.REPLAYED, null);
         } catch (NoConsumerException nc) {
-            return Outcome.WAITING;
+            return new Attempt(Outcome.WAITING, "still no consumer group receives '"
+                    + (target != null ? target : e.destination()) + "'");
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            return Outcome.FAILED;
+            return new Attempt(Outcome.FAILED, "interrupted");
         } catch (Exception ex) {
-            LOG.warn("Replay of event id={} type={} failed (kept in the store): {}", Sanitize.forMessage(e.eventId()),
-                    Sanitize.forMessage(e.type()), Sanitize.forMessage(Sanitize.redactSecrets(ex.toString())));
-            return Outcome.FAILED;
+            return new Attempt(Outcome.FAILED, Sanitize.forMessage(Sanitize.redactSecrets(ex.toString()), 500));
         }
     }
 }

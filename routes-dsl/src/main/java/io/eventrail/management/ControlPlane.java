@@ -4,6 +4,7 @@ import io.cloudevents.CloudEvent;
 import io.eventrail.Eventrail;
 import io.eventrail.internal.DefaultEventPublisher;
 import io.eventrail.internal.Metrics;
+import io.eventrail.internal.Replayer;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
@@ -11,6 +12,7 @@ import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.spi.ops.DeadLetter;
 import io.eventrail.spi.ops.DeadLetterControl;
 import io.eventrail.spi.ops.DeadLetterQuery;
+import io.eventrail.store.EventStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,12 +34,20 @@ import org.apache.camel.support.DefaultMessage;
  * only after the publish was confirmed. Every replay and purge, dry runs included, is written to the
  * {@link AuditLog}. Ids are {@code <broker>:<the broker's id>}. Thread-safe.
  *
- * <p>Stored events (the store for later) are not covered yet: when an {@code EventStore} exists, it
- * joins here as a second source beside dead letters (see docs/OPERATIONS.md).
+ * <p>The store for later ({@link EventStore}) is the second source, with the same {@link Selection},
+ * {@link Result} and audit ({@code source} {@value #STORED_EVENTS}): {@link #storedEvents}, {@link #storedEvent},
+ * {@link #replayStored}, {@link #purgeStored}; a replayed kept event is counted with its stored reason.
  */
 public final class ControlPlane {
     /** The {@link Metrics#REASON} of replayed dead letters. */
     public static final String FROM_DEAD_LETTER = "dead-letter";
+    /** The audit {@code source} of dead-letter actions. */
+    public static final String DEAD_LETTERS = "dead-letters";
+    /** The audit {@code source} of actions on the store for later. */
+    public static final String STORED_EVENTS = "stored-events";
+
+    private static final String REPLAYED = "replayed";
+    private static final String FAILED = "failed";
 
     private final Eventrail eventrail;
     private final CamelContext context;
@@ -58,6 +68,15 @@ public final class ControlPlane {
     }
 
     /**
+     * One kept event of the store for later as the control plane shows it; {@code id} is the store's id.
+     */
+    public record StoredEntry(String id, EventStore.StoredEvent stored) {
+        StoredEntry(EventStore.StoredEvent stored) {
+            this(Long.toString(stored.id()), stored);
+        }
+    }
+
+    /**
      * What to replay or purge: explicit {@code ids}, or every dead letter matching {@code query} on
      * {@code broker} (null: every broker).
      */
@@ -65,7 +84,7 @@ public final class ControlPlane {
         public Selection {
             ids = ids == null ? List.of() : List.copyOf(ids);
             if (ids.isEmpty() && query == null) {
-                throw new IllegalArgumentException("select dead letters by ids or by a filter");
+                throw new IllegalArgumentException("select dead letters or stored events by ids or by a filter");
             }
         }
 
@@ -80,7 +99,10 @@ public final class ControlPlane {
         }
     }
 
-    /** What happened to one selected dead letter; {@code outcome} is replayed, would-replay, purged, would-purge, failed or missing. */
+    /**
+     * What happened to one selected dead letter or kept event; {@code outcome} is replayed, would-replay,
+     * waiting (kept events only: still no consumer or handler, kept), purged, would-purge, failed or missing.
+     */
     public record Outcome(String id, String eventId, String target, String outcome, String error) {
     }
 
@@ -140,68 +162,214 @@ public final class ControlPlane {
      * and reports what would happen. A dead letter whose publish fails stays where it is.
      */
     public Result replay(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
+        checkReplay(target, ratePerSecond);
+        DefaultEventPublisher publisher = (DefaultEventPublisher) eventrail.publisher();
+        List<Item> items = new ArrayList<>();
+        for (Entry e : select(selection)) {
+            items.add(new Item(e.id(), e.eventId(), e.letter().destination(), to -> {
+                CloudEvent event = decode(e.broker(), e.letter());
+                publisher.publishTo(event, e.broker(), to, e.id());
+                ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e));
+                metrics.count(Metrics.REPLAYED, FROM_DEAD_LETTER, new Metrics.Where(
+                        eventrail.broker(e.broker()).type(), e.broker(), to, e.letter().group(), event.getType()));
+                return new Step(REPLAYED, null);
+            }, () -> ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e))));
+        }
+        return replayItems(DEAD_LETTERS, selection, items, target, dryRun, ratePerSecond, actor);
+    }
+
+    /** Removes the selected dead letters for good; a dry run removes nothing and reports what would go. */
+    public Result purge(Selection selection, boolean dryRun, String actor) {
+        List<Item> items = new ArrayList<>();
+        for (Entry e : select(selection)) {
+            items.add(new Item(e.id(), e.eventId(), e.letter().destination(), null,
+                    () -> ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e))));
+        }
+        return purgeItems(DEAD_LETTERS, selection, items, dryRun, actor);
+    }
+
+    // ------------------------------------------------------------------------------------------ stored events
+
+    /** Whether the store for later is configured ({@code eventrail.store.type} is not {@code none}). */
+    public boolean hasStore() {
+        return eventrail.eventStore().isPresent();
+    }
+
+    /**
+     * The kept events of the store for later matching {@code query} on {@code broker} (null: every broker),
+     * in storing order, at most {@code query.limit()}. The query's reason is {@code no-consumer} or
+     * {@code no-handler}; its time bounds apply to the time the event was kept.
+     *
+     * @throws IllegalStateException when no store for later is configured
+     */
+    public List<StoredEntry> storedEvents(String broker, DeadLetterQuery query) {
+        return store().find(storeQuery(broker, query), query.limit()).stream().map(StoredEntry::new).toList();
+    }
+
+    /** The kept event {@code id} (the store's id, as listed), if it is still there. */
+    public Optional<StoredEntry> storedEvent(String id) {
+        long n;
+        try {
+            n = Long.parseLong(id == null ? "" : id.trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (n < 1) {
+            return Optional.empty();
+        }
+        return store().find(EventStore.Query.all().withIds(n - 1, n), 1).stream().findFirst().map(StoredEntry::new);
+    }
+
+    /**
+     * Replays the selected kept events, at most {@code ratePerSecond} per second. To the original destination
+     * ({@code target} null): a {@code no-consumer} event is published again through the publisher; a
+     * {@code no-handler} event goes through the pipeline of its consumer group in this application once that
+     * pipeline has a handler for its type (deduplication included). To a chosen {@code target}: published
+     * there. Either way the event keeps its id and source, so a group that already had its effect skips it.
+     * An event taken is removed from the store; one that still has no consumer or handler stays and is
+     * reported {@code waiting}; one whose replay fails stays and is reported {@code failed}.
+     */
+    public Result replayStored(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
+        checkReplay(target, ratePerSecond);
+        Replayer replayer = eventrail.storeReplayer().orElseThrow(ControlPlane::noStore);
+        List<Item> items = new ArrayList<>();
+        for (StoredEntry e : selectStored(selection)) {
+            items.add(new Item(e.id(), e.stored().eventId(), e.stored().destination(), to -> {
+                Replayer.Attempt a = replayer.replayOne(e.stored(), target);
+                return new Step(a.replayed() ? REPLAYED : a.label(), a.error());
+            }, () -> store().delete(e.stored().id())));
+        }
+        return replayItems(STORED_EVENTS, selection, items, target, dryRun, ratePerSecond, actor);
+    }
+
+    /** Removes the selected kept events for good; a dry run removes nothing and reports what would go. */
+    public Result purgeStored(Selection selection, boolean dryRun, String actor) {
+        List<Item> items = new ArrayList<>();
+        for (StoredEntry e : selectStored(selection)) {
+            items.add(new Item(e.id(), e.stored().eventId(), e.stored().destination(), null,
+                    () -> store().delete(e.stored().id())));
+        }
+        return purgeItems(STORED_EVENTS, selection, items, dryRun, actor);
+    }
+
+    private EventStore store() {
+        return eventrail.eventStore().orElseThrow(ControlPlane::noStore);
+    }
+
+    private static IllegalStateException noStore() {
+        return new IllegalStateException("no store for later is configured (eventrail.store.type=none)");
+    }
+
+    private List<StoredEntry> selectStored(Selection selection) {
+        if (!selection.ids().isEmpty()) {
+            List<StoredEntry> found = new ArrayList<>();
+            for (String id : new java.util.LinkedHashSet<>(selection.ids())) {
+                storedEvent(id).ifPresent(found::add);
+            }
+            return found;
+        }
+        return storedEvents(selection.broker(), selection.query());
+    }
+
+    /** The store query of {@code q}; its reason must be a stored reason. */
+    static EventStore.Query storeQuery(String broker, DeadLetterQuery q) {
+        EventStore.Query x = EventStore.Query.all().withBroker(broker).withDestination(q.destination())
+                .withGroup(q.group()).between(q.from(), q.to());
+        if (q.type() != null) {
+            x = x.withTypes(java.util.Set.of(q.type()));
+        }
+        if (q.reason() != null) {
+            EventStore.Reason reason = java.util.Arrays.stream(EventStore.Reason.values())
+                    .filter(r -> r.label().equals(q.reason())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("the reason of a stored event is no-consumer or"
+                            + " no-handler, not '" + Sanitize.forMessage(q.reason(), 100) + "'"));
+            x = x.withReason(reason);
+        }
+        return x;
+    }
+
+    // ------------------------------------------------------------------------------------- shared machinery
+
+    /** One selected dead letter or kept event, with how to replay it to a destination and how to remove it. */
+    private record Item(String id, String eventId, String destination, ReplayStep replay, RemoveStep remove) {
+    }
+
+    /** Replays one item to {@code destination}; throws or answers a step that is not replayed when it stays. */
+    private interface ReplayStep {
+        Step to(String destination) throws Exception;
+    }
+
+    /** Removes one item; false when it was gone already. */
+    private interface RemoveStep {
+        boolean remove();
+    }
+
+    /** The outcome of one replay step and, when it did not replay, why. */
+    private record Step(String outcome, String error) {
+    }
+
+    private static void checkReplay(String target, double ratePerSecond) {
         if (target != null) {
             Destination.of(target);
         }
         if (!(ratePerSecond > 0)) {
             throw new IllegalArgumentException("replay rate must be more than 0 events per second");
         }
-        List<Entry> selected = select(selection);
+    }
+
+    private Result replayItems(String source, Selection selection, List<Item> selected, String target, boolean dryRun,
+                               double ratePerSecond, String actor) {
         List<Outcome> outcomes = new ArrayList<>();
         int done = 0;
         int failed = 0;
         long interval = (long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond);
         long next = System.nanoTime();
-        DefaultEventPublisher publisher = (DefaultEventPublisher) eventrail.publisher();
-        for (Entry e : selected) {
-            String to = target != null ? target : e.letter().destination();
+        for (Item e : selected) {
+            String to = target != null ? target : e.destination();
             if (dryRun) {
                 outcomes.add(new Outcome(e.id(), e.eventId(), to, "would-replay", null));
                 continue;
             }
             pace(next);
             next = Math.max(next, System.nanoTime()) + interval;
+            Step step;
             try {
-                CloudEvent event = decode(e.broker(), e.letter());
-                publisher.publishTo(event, e.broker(), to, e.id());
-                ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e));
-                metrics.count(Metrics.REPLAYED, FROM_DEAD_LETTER, new Metrics.Where(
-                        eventrail.broker(e.broker()).type(), e.broker(), to, e.letter().group(), event.getType()));
-                outcomes.add(new Outcome(e.id(), e.eventId(), to, "replayed", null));
+                step = e.replay().to(to);
+            } catch (Exception ex) {
+                step = new Step(FAILED, Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(ex.getMessage())), 500));
+            }
+            outcomes.add(new Outcome(e.id(), e.eventId(), to, step.outcome(), step.error()));
+            if (REPLAYED.equals(step.outcome())) {
                 done++;
-            } catch (RuntimeException ex) {
-                outcomes.add(new Outcome(e.id(), e.eventId(), to, "failed",
-                        Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(ex.getMessage())), 500)));
+            } else if (FAILED.equals(step.outcome())) {
                 failed++;
             }
         }
-        missing(selection, selected, outcomes);
+        missing(source, selection, selected, outcomes);
         Result result = new Result("replay", dryRun, selected.size(), done, failed, List.copyOf(outcomes));
-        Map<String, Object> details = details(selection, result);
+        Map<String, Object> details = details(source, selection, result);
         details.put("target", target == null ? "original" : target);
         details.put("ratePerSecond", ratePerSecond);
         audit.record(dryRun ? "replay-dry-run" : "replay", actor, details);
         return result;
     }
 
-    /** Removes the selected dead letters for good; a dry run removes nothing and reports what would go. */
-    public Result purge(Selection selection, boolean dryRun, String actor) {
-        List<Entry> selected = select(selection);
+    private Result purgeItems(String source, Selection selection, List<Item> selected, boolean dryRun, String actor) {
         List<Outcome> outcomes = new ArrayList<>();
         int done = 0;
-        for (Entry e : selected) {
+        for (Item e : selected) {
             if (dryRun) {
                 outcomes.add(new Outcome(e.id(), e.eventId(), null, "would-purge", null));
-            } else if (((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e))) {
+            } else if (e.remove().remove()) {
                 outcomes.add(new Outcome(e.id(), e.eventId(), null, "purged", null));
                 done++;
             } else {
                 outcomes.add(new Outcome(e.id(), e.eventId(), null, "missing", null));
             }
         }
-        missing(selection, selected, outcomes);
+        missing(source, selection, selected, outcomes);
         Result result = new Result("purge", dryRun, selected.size(), done, 0, List.copyOf(outcomes));
-        audit.record(dryRun ? "purge-dry-run" : "purge", actor, details(selection, result));
+        audit.record(dryRun ? "purge-dry-run" : "purge", actor, details(source, selection, result));
         return result;
     }
 
@@ -221,18 +389,20 @@ public final class ControlPlane {
         return deadLetters(selection.broker(), selection.query());
     }
 
-    private static void missing(Selection selection, List<Entry> selected, List<Outcome> outcomes) {
+    private static void missing(String source, Selection selection, List<Item> selected, List<Outcome> outcomes) {
         java.util.Set<String> found = new java.util.HashSet<>();
         selected.forEach(e -> found.add(e.id()));
         for (String id : new java.util.LinkedHashSet<>(selection.ids())) {
             if (!found.contains(id)) {
-                outcomes.add(new Outcome(id, null, null, "missing", "no such dead letter"));
+                outcomes.add(new Outcome(id, null, null, "missing",
+                        DEAD_LETTERS.equals(source) ? "no such dead letter" : "no such stored event"));
             }
         }
     }
 
-    private static Map<String, Object> details(Selection selection, Result result) {
+    private static Map<String, Object> details(String source, Selection selection, Result result) {
         Map<String, Object> d = new LinkedHashMap<>();
+        d.put("source", source);
         if (!selection.ids().isEmpty()) {
             d.put("ids", selection.ids());
         } else {

@@ -11,6 +11,7 @@ import io.eventrail.internal.PrometheusScrape;
 import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.spi.ops.DeadLetter;
 import io.eventrail.spi.ops.DeadLetterQuery;
+import io.eventrail.store.EventStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health/ready} (Camel health checks as JSON, 200 when UP, 503 when DOWN), {@code GET /metrics}
  * (Prometheus text, when micrometer-registry-prometheus is present), and the dead-letter control plane
  * ({@code GET /dead-letters}, {@code GET /dead-letters/{id}}, {@code POST /dead-letters/replay},
- * {@code DELETE /dead-letters/{id}}, {@code DELETE /dead-letters?filter}). Started and stopped with the
+ * {@code DELETE /dead-letters/{id}}, {@code DELETE /dead-letters?filter}) and the same five on
+ * {@code /stored-events} for the store for later. Started and stopped with the
  * Camel context when {@code eventrail.management.enabled=true}. Thread-safe.
  */
 public final class ManagementServer extends ServiceSupport {
@@ -101,9 +103,10 @@ public final class ManagementServer extends ServiceSupport {
         server.createContext("/health/live", ex -> handle(ex, () -> health(ex, false)));
         server.createContext("/health/ready", ex -> handle(ex, () -> health(ex, true)));
         server.createContext("/metrics", ex -> handle(ex, () -> metrics(ex)));
-        server.createContext("/dead-letters", ex -> handle(ex, () -> deadLetters(ex)));
+        server.createContext("/dead-letters", ex -> handle(ex, () -> collection(ex, deadLetterResource)));
+        server.createContext("/stored-events", ex -> handle(ex, () -> collection(ex, storedEventResource)));
         server.start();
-        LOG.info("Eventrail management server listening on http://{}:{} (health, metrics, dead letters)",
+        LOG.info("Eventrail management server listening on http://{}:{} (health, metrics, dead letters, stored events)",
                 settings.host(), port());
     }
 
@@ -185,53 +188,143 @@ public final class ManagementServer extends ServiceSupport {
         send(ex, 200, PrometheusScrape.CONTENT_TYPE, text.get().getBytes(StandardCharsets.UTF_8));
     }
 
-    private void deadLetters(HttpExchange ex) throws IOException {
+    /** One collection of the control plane on the REST port: dead letters or stored events. */
+    private interface Resource {
+        /** The path, e.g. {@code /dead-letters}. */
+        String path();
+
+        /** What one item is called in messages, e.g. {@code dead letter}. */
+        String noun();
+
+        /** Throws an {@link HttpError} when the collection does not exist in this application. */
+        default void available() {
+        }
+
+        List<ObjectNode> list(String broker, DeadLetterQuery query);
+
+        Optional<ObjectNode> show(String id);
+
+        ControlPlane.Result replay(ControlPlane.Selection s, String target, boolean dryRun, double rate, String actor);
+
+        ControlPlane.Result purge(ControlPlane.Selection s, boolean dryRun, String actor);
+    }
+
+    private final Resource deadLetterResource = new Resource() {
+        @Override
+        public String path() {
+            return "/dead-letters";
+        }
+
+        @Override
+        public String noun() {
+            return "dead letter";
+        }
+
+        @Override
+        public List<ObjectNode> list(String broker, DeadLetterQuery query) {
+            return controlPlane().deadLetters(broker, query).stream().map(ManagementServer::summary).toList();
+        }
+
+        @Override
+        public Optional<ObjectNode> show(String id) {
+            return controlPlane().deadLetter(id).map(ManagementServer::detail);
+        }
+
+        @Override
+        public ControlPlane.Result replay(ControlPlane.Selection s, String target, boolean dryRun, double rate, String actor) {
+            return controlPlane().replay(s, target, dryRun, rate, actor);
+        }
+
+        @Override
+        public ControlPlane.Result purge(ControlPlane.Selection s, boolean dryRun, String actor) {
+            return controlPlane().purge(s, dryRun, actor);
+        }
+    };
+
+    private final Resource storedEventResource = new Resource() {
+        @Override
+        public String path() {
+            return "/stored-events";
+        }
+
+        @Override
+        public String noun() {
+            return "stored event";
+        }
+
+        @Override
+        public void available() {
+            if (!controlPlane().hasStore()) {
+                throw new HttpError(404, "no store for later is configured (eventrail.store.type=none)");
+            }
+        }
+
+        @Override
+        public List<ObjectNode> list(String broker, DeadLetterQuery query) {
+            return controlPlane().storedEvents(broker, query).stream().map(ManagementServer::storedSummary).toList();
+        }
+
+        @Override
+        public Optional<ObjectNode> show(String id) {
+            return controlPlane().storedEvent(id).map(ManagementServer::storedDetail);
+        }
+
+        @Override
+        public ControlPlane.Result replay(ControlPlane.Selection s, String target, boolean dryRun, double rate, String actor) {
+            return controlPlane().replayStored(s, target, dryRun, rate, actor);
+        }
+
+        @Override
+        public ControlPlane.Result purge(ControlPlane.Selection s, boolean dryRun, String actor) {
+            return controlPlane().purgeStored(s, dryRun, actor);
+        }
+    };
+
+    private void collection(HttpExchange ex, Resource resource) throws IOException {
+        String base = resource.path();
         String path = ex.getRequestURI().getRawPath();
-        if (!path.equals("/dead-letters") && !path.startsWith("/dead-letters/")) {
+        if (!path.equals(base) && !path.startsWith(base + "/")) {
             throw new HttpError(404, "no such path: " + Sanitize.forMessage(path));
         }
         authorize(ex);
-        String rest = path.length() > "/dead-letters".length() ? path.substring("/dead-letters".length() + 1) : "";
+        resource.available();
+        String rest = path.length() > base.length() ? path.substring(base.length() + 1) : "";
         Map<String, String> query = query(ex);
         String m = ex.getRequestMethod();
         if (rest.isEmpty() && "GET".equals(m)) {
-            DeadLetterQuery q = filter(query, false);
-            List<ControlPlane.Entry> entries = controlPlane().deadLetters(query.get("broker"), q);
+            List<ObjectNode> entries = resource.list(query.get("broker"), filter(query, false));
             ObjectNode body = Json.mapper().createObjectNode();
             body.put("count", entries.size());
-            ArrayNode items = body.putArray("items");
-            entries.forEach(e -> items.add(summary(e)));
+            body.putArray("items").addAll(entries);
             json(ex, 200, body);
         } else if ("replay".equals(rest) && "POST".equals(m)) {
-            replay(ex);
+            replay(ex, resource);
         } else if (rest.isEmpty() && "DELETE".equals(m)) {
             boolean all = Boolean.parseBoolean(query.getOrDefault("all", "false"));
             if (!all && query.keySet().stream().noneMatch(k -> FILTER_KEYS.contains(k) && !"limit".equals(k))) {
-                throw new HttpError(400, "purging many dead letters needs a filter (broker, destination, group, type,"
-                        + " reason, from, to) or all=true");
+                throw new HttpError(400, "purging many " + resource.noun() + "s needs a filter (broker, destination, group,"
+                        + " type, reason, from, to) or all=true");
             }
-            ControlPlane.Result r = controlPlane().purge(new ControlPlane.Selection(List.of(), query.get("broker"),
+            ControlPlane.Result r = resource.purge(new ControlPlane.Selection(List.of(), query.get("broker"),
                     filter(query, true)), dryRun(query), actor(ex));
             json(ex, 200, Json.mapper().valueToTree(r));
         } else if (!rest.isEmpty() && !rest.contains("/") && ("GET".equals(m) || "DELETE".equals(m))) {
             String id = URLDecoder.decode(rest, StandardCharsets.UTF_8);
             if ("GET".equals(m)) {
-                ControlPlane.Entry e = controlPlane().deadLetter(id)
-                        .orElseThrow(() -> new HttpError(404, "no dead letter '" + Sanitize.forMessage(id) + "'"));
-                json(ex, 200, detail(e));
+                ObjectNode e = resource.show(id).orElseThrow(() -> new HttpError(404, "no " + resource.noun() + " '"
+                        + Sanitize.forMessage(id) + "'"));
+                json(ex, 200, e);
             } else {
-                ControlPlane.Result r = controlPlane().purge(ControlPlane.Selection.ids(List.of(id)), dryRun(query),
-                        actor(ex));
+                ControlPlane.Result r = resource.purge(ControlPlane.Selection.ids(List.of(id)), dryRun(query), actor(ex));
                 json(ex, r.done() == 0 && !r.dryRun() || r.selected() == 0 ? 404 : 200, Json.mapper().valueToTree(r));
             }
         } else {
-            throw new HttpError(405, "unsupported: " + m + " " + Sanitize.forMessage(path)
-                    + " (GET /dead-letters, GET /dead-letters/{id}, POST /dead-letters/replay, DELETE /dead-letters/{id},"
-                    + " DELETE /dead-letters?filter)");
+            throw new HttpError(405, "unsupported: " + m + " " + Sanitize.forMessage(path) + " (GET " + base + ", GET "
+                    + base + "/{id}, POST " + base + "/replay, DELETE " + base + "/{id}, DELETE " + base + "?filter)");
         }
     }
 
-    private void replay(HttpExchange ex) throws IOException {
+    private void replay(HttpExchange ex, Resource resource) throws IOException {
         JsonNode req = body(ex);
         List<String> ids = new ArrayList<>();
         req.path("ids").forEach(n -> ids.add(n.asText()));
@@ -248,8 +341,7 @@ public final class ManagementServer extends ServiceSupport {
                 : ControlPlane.Selection.ids(ids);
         String target = req.hasNonNull("destination") ? req.get("destination").asText() : null;
         double rate = req.hasNonNull("ratePerSecond") ? req.get("ratePerSecond").asDouble() : settings.replayRate();
-        ControlPlane.Result r = controlPlane().replay(selection, target, req.path("dryRun").asBoolean(false), rate,
-                actor(ex));
+        ControlPlane.Result r = resource.replay(selection, target, req.path("dryRun").asBoolean(false), rate, actor(ex));
         json(ex, r.failed() > 0 ? 207 : 200, Json.mapper().valueToTree(r));
     }
 
@@ -262,7 +354,8 @@ public final class ManagementServer extends ServiceSupport {
         String given = ex.getRequestHeaders().getFirst("Authorization");
         byte[] expected = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
         if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpError(401, "dead-letter requests need 'Authorization: Bearer <eventrail.management.token>'");
+            throw new HttpError(401, "dead-letter and stored-event requests need 'Authorization: Bearer"
+                    + " <eventrail.management.token>'");
         }
     }
 
@@ -323,7 +416,14 @@ public final class ManagementServer extends ServiceSupport {
 
     private static ObjectNode detail(ControlPlane.Entry e) {
         ObjectNode n = summary(e);
-        byte[] payload = e.letter().payload();
+        payload(n, e.letter().payload());
+        ObjectNode headers = n.putObject("headers");
+        e.letter().headers().forEach(headers::put);
+        return n;
+    }
+
+    /** Puts {@code payload} as UTF-8 text, or base64 when it is not text, with its {@code payloadEncoding}. */
+    private static void payload(ObjectNode n, byte[] payload) {
         try {
             n.put("payload", StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString());
@@ -332,8 +432,55 @@ public final class ManagementServer extends ServiceSupport {
             n.put("payload", Base64.getEncoder().encodeToString(payload));
             n.put("payloadEncoding", "base64");
         }
+    }
+
+    private static ObjectNode storedSummary(ControlPlane.StoredEntry e) {
+        EventStore.StoredEvent s = e.stored();
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("id", e.id());
+        n.put("broker", s.broker());
+        n.put("destination", s.destination());
+        n.put("group", s.group().isEmpty() ? null : s.group());
+        n.put("reason", s.reason().label());
+        n.put("eventId", s.eventId());
+        n.put("eventType", s.type());
+        n.put("eventSource", s.event().getSource() == null ? null : s.event().getSource().toString());
+        n.put("subject", s.event().getSubject());
+        n.put("storedAt", s.storedAt().toString());
+        return n;
+    }
+
+    /** The summary, the event's data as {@code payload}, and as {@code headers} the store's facts and every CloudEvents attribute. */
+    private static ObjectNode storedDetail(ControlPlane.StoredEntry e) {
+        EventStore.StoredEvent s = e.stored();
+        ObjectNode n = storedSummary(e);
+        payload(n, s.event().getData() == null ? new byte[0] : s.event().getData().toBytes());
         ObjectNode headers = n.putObject("headers");
-        e.letter().headers().forEach(headers::put);
+        headers.put("eventrail_store_reason", s.reason().label());
+        headers.put("eventrail_store_broker", s.broker());
+        headers.put("eventrail_store_destination", s.destination());
+        headers.put("eventrail_store_consumer_group", s.group());
+        headers.put("eventrail_store_stored_at", s.storedAt().toString());
+        io.cloudevents.CloudEvent c = s.event();
+        headers.put("ce_specversion", c.getSpecVersion().toString());
+        headers.put("ce_id", c.getId());
+        headers.put("ce_source", String.valueOf(c.getSource()));
+        headers.put("ce_type", c.getType());
+        if (c.getSubject() != null) {
+            headers.put("ce_subject", c.getSubject());
+        }
+        if (c.getTime() != null) {
+            headers.put("ce_time", c.getTime().toString());
+        }
+        if (c.getDataContentType() != null) {
+            headers.put("content-type", c.getDataContentType());
+        }
+        if (c.getDataSchema() != null) {
+            headers.put("ce_dataschema", c.getDataSchema().toString());
+        }
+        for (String name : new java.util.TreeSet<>(c.getExtensionNames())) {
+            headers.put("ce_" + name, String.valueOf(c.getExtension(name)));
+        }
         return n;
     }
 

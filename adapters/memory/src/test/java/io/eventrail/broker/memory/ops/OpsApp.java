@@ -30,7 +30,12 @@ final class OpsApp implements AutoCloseable {
 
     /** An app on a new memory broker instance of {@code type} (its queues are fresh: the name is unique). */
     OpsApp(String type) {
-        broker = "ops" + SEQ.incrementAndGet() + "-" + System.nanoTime();
+        this(type, "ops" + SEQ.incrementAndGet() + "-" + System.nanoTime());
+    }
+
+    /** An app on the memory broker instance {@code name} of {@code type} (shared with earlier apps of that name in this JVM). */
+    OpsApp(String type, String name) {
+        broker = name;
         properties.put("eventrail.broker", broker);
         properties.put("eventrail.brokers." + broker + ".type", type);
         properties.put("eventrail.brokers." + broker + ".redelivery-delay", "20ms");
