@@ -3,6 +3,7 @@ package io.eventrail.cli;
 import io.eventrail.cli.internal.CliException;
 import io.eventrail.cli.internal.DeadLettersCommand;
 import io.eventrail.cli.internal.HealthCommand;
+import io.eventrail.cli.internal.StoredEventsCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code eventrail} command: health and the dead-letter control plane of a running Eventrail
+ * The {@code eventrail} command: health and the control plane (dead letters, stored events) of a running Eventrail
  * application, over its management port ({@code eventrail.management.enabled=true}). Exit codes:
  * {@value #OK} done, {@value #FAILED} the server answered that it failed (not found, some items failed,
  * DOWN), {@value #USAGE} bad arguments (checked here or refused by the server), {@value #UNREACHABLE}
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eventrail", mixinStandardHelpOptions = true, version = "eventrail 0.1.0",
         description = "Operate a running Eventrail application through its management port.",
-        subcommands = {HealthCommand.class, DeadLettersCommand.class},
+        subcommands = {HealthCommand.class, DeadLettersCommand.class, StoredEventsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the server reported a failure (not found, items failed, DOWN)",
             "2:bad arguments", "3:management server unreachable", "4:token missing or wrong"})

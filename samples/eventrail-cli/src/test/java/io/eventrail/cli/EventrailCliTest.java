@@ -8,6 +8,7 @@ import io.eventrail.tck.internal.KitRoutes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -18,12 +19,17 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EventrailCliTest {
     private static final String TOKEN = "cli-test-token";
 
     private final AtomicBoolean failing = new AtomicBoolean(true);
     private final Set<String> mailed = ConcurrentHashMap.newKeySet();
+    private final Set<String> archived = ConcurrentHashMap.newKeySet();
+
+    @TempDir
+    Path dir;
     private DefaultCamelContext context;
     private String url;
 
@@ -39,7 +45,8 @@ class EventrailCliTest {
         p.putAll(Map.of("eventrail.broker", broker, "eventrail.brokers." + broker + ".type", "memory",
                 "eventrail.brokers." + broker + ".poll-timeout", "50ms", "eventrail.retry.max-attempts", "1",
                 "eventrail.management.enabled", "true", "eventrail.management.port", "0",
-                "eventrail.management.token", TOKEN));
+                "eventrail.management.token", TOKEN, "eventrail.store.replay-on-start", "false",
+                "eventrail.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath()));
         context.getPropertiesComponent().setInitialProperties(p);
         context.addRoutes(new KitRoutes(r -> {
             r.type("invoice.created").destination("invoices");
@@ -49,6 +56,9 @@ class EventrailCliTest {
                 }
                 mailed.add(e.id());
             });
+            // no group consumes "receipts": receipts are kept in the store for later (no-consumer)
+            r.type("receipt.issued").destination("receipts");
+            r.consumer("receipts-archive").group("archive").on("receipt.issued", e -> archived.add(e.id()));
         }));
         context.start();
         url = "http://127.0.0.1:" + context.hasService(ManagementServer.class).port();
@@ -75,7 +85,7 @@ class EventrailCliTest {
         assertThat(list.code()).as(list.err()).isZero();
         assertThat(list.out()).contains("ID").contains("invoices").contains("mailer").contains("smtp down")
                 .contains("2 dead letter(s)");
-        String id = idOf(a);
+        String id = idOf("dead-letters", a);
 
         Run show = run("dead-letters", "show", id, "--url", url, "--token", TOKEN);
         assertThat(show.code()).as(show.err()).isZero();
@@ -109,13 +119,86 @@ class EventrailCliTest {
     }
 
     @Test
+    void storedEventsListShowReplayAndPurge() {
+        String a = Eventrail.of(context).publisher().publish("receipt.issued", Map.of("receipt", "r-1"));
+        String b = Eventrail.of(context).publisher().publish("receipt.issued", Map.of("receipt", "r-2"));
+
+        Run list = run("stored-events", "list", "--reason", "no-consumer", "--url", url, "--token", TOKEN);
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out()).contains("STORED AT").contains("receipts").contains("receipt.issued").contains("no-consumer")
+                .contains(a).contains(b).contains("2 stored event(s)");
+        String id = idOf("stored-events", a);
+
+        Run show = run("stored-events", "show", id, "--url", url, "--token", TOKEN);
+        assertThat(show.code()).as(show.err()).isZero();
+        assertThat(show.out()).contains("{\"receipt\":\"r-1\"}").contains("eventrail_store_reason: no-consumer")
+                .contains("ce_id: " + a).contains("storedAt:");
+        Run missingShow = run("stored-events", "show", "999999", "--url", url, "--token", TOKEN);
+        assertThat(missingShow.code()).isEqualTo(EventrailCli.FAILED);
+        assertThat(missingShow.err()).contains("no stored event '999999'");
+        assertThat(run("stored-events", "list", "--url", url).code()).isEqualTo(EventrailCli.UNAUTHORIZED);
+
+        // still nobody consumes "receipts": the replay reports it waiting, keeps it, exits 1
+        Run waiting = run("stored-events", "replay", id, "--url", url, "--token", TOKEN);
+        assertThat(waiting.code()).as(waiting.out() + waiting.err()).isEqualTo(EventrailCli.FAILED);
+        assertThat(waiting.out()).contains("waiting  " + id).contains("still no consumer group receives 'receipts'")
+                .contains("replay: 1 selected, 0 done, 1 waiting, 0 failed");
+
+        Run dry = run("stored-events", "replay", "--type", "receipt.issued", "--to", "receipts-archive", "--dry-run",
+                "--url", url, "--token", TOKEN);
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("would-replay").contains("-> receipts-archive").contains("replay (dry run): 2 selected");
+        assertThat(archived).isEmpty();
+
+        Run moved = run("stored-events", "replay", id, "--to", "receipts-archive", "--rate", "10", "--url", url, "--token", TOKEN);
+        assertThat(moved.code()).as(moved.out() + moved.err()).isZero();
+        assertThat(moved.out()).contains("replayed  " + id + "  -> receipts-archive").contains("1 done, 0 failed");
+        await(() -> archived.contains(a));
+        Run again = run("stored-events", "replay", id, "--to", "receipts-archive", "--url", url, "--token", TOKEN);
+        assertThat(again.code()).isEqualTo(EventrailCli.FAILED);
+        assertThat(again.out()).contains("missing  " + id + "  no such stored event");
+
+        Run purge = run("stored-events", "purge", "--all", "--url", url, "--token", TOKEN);
+        assertThat(purge.code()).as(purge.err()).isZero();
+        assertThat(purge.out()).contains("purged").contains("purge: 1 selected, 1 done");
+        assertThat(run("stored-events", "list", "--url", url, "--token", TOKEN).out()).contains("0 stored event(s)");
+        assertThat(archived).containsExactly(a);
+    }
+
+    @Test
+    void storedEventsBadArgumentsExitTwoWithAMessage() {
+        assertUsage(run("stored-events"), "Usage");
+        assertUsage(run("stored-events", "list", "--url", url, "--reason", "failed"),
+                "--reason of stored events must be no-consumer or no-handler");
+        assertUsage(run("dead-letters", "list", "--url", url, "--reason", "no-consumer"),
+                "--reason of dead letters must be invalid, failed or no-handler");
+        assertUsage(run("stored-events", "list", "--url", url, "--until", "soon"), "--until 'soon' is not an ISO-8601");
+        assertUsage(run("stored-events", "show", "--url", url), "Missing required parameter: 'ID'");
+        assertUsage(run("stored-events", "replay", "--url", url, "--token", TOKEN),
+                "replay needs stored event IDs or at least one filter");
+        assertUsage(run("stored-events", "replay", "1", "--reason", "no-handler", "--url", url, "--token", TOKEN),
+                "give stored event IDs or filters, not both");
+        assertUsage(run("stored-events", "replay", "1", "--rate", "-1", "--url", url, "--token", TOKEN),
+                "--rate must be more than 0");
+        assertUsage(run("stored-events", "replay", "1", "--to", "no good!", "--url", url, "--token", TOKEN),
+                "destination name");
+        assertUsage(run("stored-events", "purge", "--url", url, "--token", TOKEN),
+                "purge needs stored event IDs, at least one filter, or --all");
+        assertUsage(run("stored-events", "purge", "1", "--all", "--url", url, "--token", TOKEN), "not several");
+        assertUsage(run("stored-events", "list", "--limit", "10001", "--url", url), "--limit must be 1 to 10000");
+        Run help = run("stored-events", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("list").contains("show").contains("replay").contains("purge");
+    }
+
+    @Test
     void badArgumentsExitTwoWithAMessage() {
         assertUsage(run(), "Usage");
         assertUsage(run("dead-letters", "list", "--colour", "red"), "Unknown options: '--colour'");
         assertUsage(run("dead-letters", "list", "--url", url, "--limit", "0"), "--limit must be 1 to 10000");
         assertUsage(run("dead-letters", "list", "--url", url, "--limit", "many"), "'many' is not an int");
         assertUsage(run("dead-letters", "list", "--url", url, "--since", "yesterday"), "--since 'yesterday' is not an ISO-8601");
-        assertUsage(run("dead-letters", "list", "--url", url, "--reason", "bored"), "--reason must be");
+        assertUsage(run("dead-letters", "list", "--url", url, "--reason", "bored"), "--reason of dead letters must be");
         assertUsage(run("dead-letters", "show", "--url", url), "Missing required parameter: 'ID'");
         assertUsage(run("dead-letters", "replay", "--url", url, "--token", TOKEN), "needs dead letter IDs or at least one filter");
         assertUsage(run("dead-letters", "replay", "x:1", "--group", "g", "--url", url, "--token", TOKEN), "not both");
@@ -132,7 +215,7 @@ class EventrailCliTest {
 
         Run help = run("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("dead-letters").contains("health").contains("Exit codes");
+        assertThat(help.out()).contains("dead-letters").contains("stored-events").contains("health").contains("Exit codes");
     }
 
     private static void assertUsage(Run r, String message) {
@@ -140,8 +223,9 @@ class EventrailCliTest {
         assertThat(r.err()).contains(message);
     }
 
-    private String idOf(String eventId) {
-        Run json = run("dead-letters", "list", "--url", url, "--json", "--token", TOKEN);
+    /** The control-plane id of the item of {@code collection} holding event {@code eventId}. */
+    private String idOf(String collection, String eventId) {
+        Run json = run(collection, "list", "--url", url, "--json", "--token", TOKEN);
         int at = json.out().indexOf(eventId);
         assertThat(at).as(json.out()).isPositive();
         String before = json.out().substring(0, at);
