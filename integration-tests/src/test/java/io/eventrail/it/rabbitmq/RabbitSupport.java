@@ -29,7 +29,7 @@ public final class RabbitSupport {
     }
 
     /** Fails (never skips) when nothing listens on {@code port}, saying how to start RabbitMQ. */
-    static void requireBroker(int port) {
+    public static void requireBroker(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HOST, port), 2000);
         } catch (IOException e) {
