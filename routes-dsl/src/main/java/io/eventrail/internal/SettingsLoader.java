@@ -312,7 +312,8 @@ public final class SettingsLoader {
     /**
      * Every {@code eventrail.*} property visible to {@code context}: properties files and initial
      * properties, then {@code EVENTRAIL_*} environment variables, then system properties, then the
-     * override properties (command line), each winning over the one before.
+     * override properties (command line), each winning over the one before. Placeholders in values
+     * ({@code {{key}}}) are resolved through the properties component.
      */
     public static Map<String, String> collect(CamelContext context, Map<String, BrokerAdapter> adapters) {
         Map<String, String> result = new HashMap<>();
@@ -340,6 +341,18 @@ public final class SettingsLoader {
                 }
             }
         }
+        // Camel property placeholders in values ({{other.key}}, {{other.key:default}}) resolve as elsewhere in Camel;
+        // one that cannot be resolved stays as written, and validation names the key
+        result.replaceAll((k, v) -> {
+            if (!v.contains("{{")) {
+                return v;
+            }
+            try {
+                return pc.parseUri(v);
+            } catch (RuntimeException unresolved) {
+                return v;
+            }
+        });
         return result;
     }
 

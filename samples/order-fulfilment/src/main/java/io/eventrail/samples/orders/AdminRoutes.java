@@ -11,11 +11,10 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The operator's switches on camel-main's HTTP server ({@code camel.server.*}, loopback by default):
- * {@code GET|POST /admin/payment-provider[?failing=true|false]}, {@code GET|POST
- * /admin/notifications[?enabled=true|false]} (a POST changes the switch, both answer its state as JSON)
- * and {@code GET /admin/ledger} (the effects per order). A bad value answers 400. These are the sample's
- * stand-ins for "the payment provider was fixed" and "the notification handler was enabled"; the dead
- * letters themselves are handled on Eventrail's management port.
+ * {@code GET|POST /admin/payment-provider[?failing=true|false]} (a POST changes the switch; both answer
+ * its state as JSON) and {@code GET /admin/ledger} (the effects per order). A bad value answers 400. The
+ * switch is the sample's stand-in for "the payment provider was fixed"; dead letters and stored events
+ * themselves are handled on Eventrail's management port.
  */
 public class AdminRoutes extends RouteBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,9 +29,7 @@ public class AdminRoutes extends RouteBuilder {
     @Override
     public void configure() {
         PaymentProvider payments = services.payments();
-        Notifier notifier = services.notifier();
         toggle("/admin/payment-provider", "failing", payments::failing, payments::failing);
-        toggle("/admin/notifications", "enabled", notifier::enabled, notifier::enabled);
         from("platform-http:/admin/ledger?httpMethodRestrict=GET&muteException=true").routeId("admin-ledger")
                 .process(exchange -> answer(exchange, 200, services.ledger().snapshot()));
     }

@@ -1,5 +1,6 @@
 package io.eventrail.samples.orders;
 
+import io.eventrail.ConsumerDefinition;
 import io.eventrail.Event;
 import io.eventrail.EventRoutes;
 import io.eventrail.samples.orders.OrderLedger.Effect;
@@ -12,17 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The order flow: ORDER_PLACED → PAYMENT_REQUESTED → PAYMENT_CAPTURED (→ ORDER_SHIPPED → notification) or
- * PAYMENT_FAILED (→ order cancelled). One destination and one consumer group per step, each type with its
+ * The order flow: ORDER_PLACED → PAYMENT_REQUESTED → PAYMENT_CAPTURED (→ ORDER_SHIPPED) or PAYMENT_FAILED
+ * (→ ORDER_CANCELLED); ORDER_SHIPPED and ORDER_CANCELLED go to {@value #CUSTOMER_UPDATES}, where the
+ * {@value #NOTIFICATIONS_GROUP} group tells the customer. One consumer group per step, each type with its
  * JSON Schema. The payment step retries an unavailable provider ({@code eventrail.retry.*}, 3 attempts by
- * default) and then dead-letters the request; notifications dead-letter at once while switched off. Reads
- * the start state of the switches from {@value #PAYMENT_FAILING} and {@value #NOTIFICATIONS_ENABLED}.
+ * default) and then dead-letters the request. The notifications group has a handler for ORDER_SHIPPED only
+ * when {@value #SHIPPING_NOTIFICATIONS} is true (a feature not rolled out yet): until then every
+ * ORDER_SHIPPED is kept in the store for later with reason {@code no-handler}, to be replayed once a
+ * version with the handler runs. Reads {@value #PAYMENT_FAILING} and {@value #SHIPPING_NOTIFICATIONS}.
  */
 public class OrderRoutes extends EventRoutes {
     /** Property: the payment provider starts with its outage on (default true). */
     public static final String PAYMENT_FAILING = "orders.payment.failing";
-    /** Property: shipping notifications start switched on (default false). */
-    public static final String NOTIFICATIONS_ENABLED = "orders.notifications.enabled";
+    /** Property: the notifications group has its ORDER_SHIPPED handler (default false). */
+    public static final String SHIPPING_NOTIFICATIONS = "orders.notifications.shipping";
 
     /** A customer placed an order. */
     public static final String ORDER_PLACED = "ORDER_PLACED";
@@ -34,15 +38,17 @@ public class OrderRoutes extends EventRoutes {
     public static final String PAYMENT_FAILED = "PAYMENT_FAILED";
     /** The order left the warehouse. */
     public static final String ORDER_SHIPPED = "ORDER_SHIPPED";
+    /** The order was cancelled (its payment was declined). */
+    public static final String ORDER_CANCELLED = "ORDER_CANCELLED";
 
     /** The consumer group that captures payments (its dead letter holds the failed payments). */
     public static final String PAYMENTS_GROUP = "payments";
-    /** The consumer group that notifies customers of shipments. */
+    /** The consumer group that tells customers about their orders. */
     public static final String NOTIFICATIONS_GROUP = "notifications";
     /** The destination of PAYMENT_REQUESTED. */
     public static final String PAYMENTS_REQUESTED = "payments-requested";
-    /** The destination of ORDER_SHIPPED. */
-    public static final String ORDERS_SHIPPED = "orders-shipped";
+    /** The destination of ORDER_SHIPPED and ORDER_CANCELLED. */
+    public static final String CUSTOMER_UPDATES = "customer-updates";
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderRoutes.class);
 
@@ -56,20 +62,24 @@ public class OrderRoutes extends EventRoutes {
     @Override
     protected void configureEvents() {
         services.payments().failing(property(getContext(), PAYMENT_FAILING, Boolean.class, Boolean.TRUE));
-        services.notifier().enabled(property(getContext(), NOTIFICATIONS_ENABLED, Boolean.class, Boolean.FALSE));
+        boolean shippingNotifications = property(getContext(), SHIPPING_NOTIFICATIONS, Boolean.class, Boolean.FALSE);
 
         eventType(ORDER_PLACED).destination("orders-placed").schema("schemas/order-placed.json");
         eventType(PAYMENT_REQUESTED).destination(PAYMENTS_REQUESTED).schema("schemas/payment-requested.json");
         eventType(PAYMENT_CAPTURED).destination("payments-captured").schema("schemas/payment-captured.json");
         eventType(PAYMENT_FAILED).destination("payments-failed").schema("schemas/payment-failed.json");
-        eventType(ORDER_SHIPPED).destination(ORDERS_SHIPPED).schema("schemas/order-shipped.json");
+        eventType(ORDER_SHIPPED).destination(CUSTOMER_UPDATES).schema("schemas/order-shipped.json");
+        eventType(ORDER_CANCELLED).destination(CUSTOMER_UPDATES).schema("schemas/order-cancelled.json");
 
         consume("orders-placed").group("payment-requests").on(ORDER_PLACED, this::requestPayment);
         consume(PAYMENTS_REQUESTED).group(PAYMENTS_GROUP).on(PAYMENT_REQUESTED, this::capturePayment);
         consume("payments-captured").group("shipping").on(PAYMENT_CAPTURED, this::ship);
         consume("payments-failed").group("order-cancellation").on(PAYMENT_FAILED, this::cancel);
-        consume(ORDERS_SHIPPED).group(NOTIFICATIONS_GROUP).retry(r -> r.withNonRetryable(Notifier.Disabled.class))
-                .on(ORDER_SHIPPED, this::notifyCustomer);
+        ConsumerDefinition notifications = consume(CUSTOMER_UPDATES).group(NOTIFICATIONS_GROUP)
+                .on(ORDER_CANCELLED, this::notifyCancelled);
+        if (shippingNotifications) {
+            notifications.on(ORDER_SHIPPED, this::notifyShipped);
+        }
     }
 
     private void requestPayment(Event event) {
@@ -108,11 +118,17 @@ public class OrderRoutes extends EventRoutes {
         String orderId = event.field("orderId");
         services.ledger().record(orderId, Effect.CANCELLED);
         LOG.info("Order cancelled: {} ({})", Sanitize.forMessage(orderId), Sanitize.forMessage(event.field("reason")));
+        publisher().publish(ORDER_CANCELLED, Map.of("orderId", orderId, "reason", event.field("reason")), orderId);
     }
 
-    private void notifyCustomer(Event event) throws Notifier.Disabled {
+    private void notifyCancelled(Event event) {
         String orderId = event.field("orderId");
-        services.notifier().checkEnabled();
+        services.ledger().record(orderId, Effect.NOTIFIED);
+        LOG.info("Customer notified: {} was cancelled", Sanitize.forMessage(orderId));
+    }
+
+    private void notifyShipped(Event event) {
+        String orderId = event.field("orderId");
         services.ledger().record(orderId, Effect.NOTIFIED);
         LOG.info("Customer notified: {} is on its way ({})", Sanitize.forMessage(orderId),
                 Sanitize.forMessage(event.field("trackingNumber")));

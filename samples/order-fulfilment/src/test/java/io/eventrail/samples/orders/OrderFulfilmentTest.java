@@ -20,17 +20,41 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The sample in-process on the memory broker, with its idempotency store and store for later on the real
+ * PostgreSQL (127.0.0.1:5432, db test; tables of its own, dropped afterwards).
+ */
 class OrderFulfilmentTest {
+
+    @BeforeAll
+    static void postgres() {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test",
+                "postgres", "")) {
+            c.isValid(2);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("the sample's PostgreSQL is not reachable at 127.0.0.1:5432 (db test, user"
+                    + " postgres): " + e.getMessage() + "; start it with scripts/services.sh", e);
+        }
+    }
+
+    @AfterAll
+    static void dropTables() throws Exception {
+        RunningSample.dropTables();
+    }
 
     @Test
     @DisplayName("on the memory broker an order is charged, shipped and notified once; a declined one is cancelled; an invalid one never leaves")
     void flowEndToEnd() throws Exception {
         try (RunningSample app = RunningSample.start("--orders.payment.failing=false",
-                "--orders.notifications.enabled=true")) {
+                "--orders.notifications.shipping=true")) {
             OrderLedger ledger = app.services.ledger();
+            assertThat(Eventrail.of(app.context()).idempotencyStore().toString()).contains("dialect=POSTGRESQL");
+            assertThat(Eventrail.of(app.context()).eventStore().orElseThrow().toString()).contains("dialect=POSTGRESQL");
             placeOrder(app, "order-2001", 4_200);
             placeOrder(app, "order-2002", PaymentProvider.LIMIT_CENTS + 1);
 
@@ -40,6 +64,7 @@ class OrderFulfilmentTest {
                     .containsExactly(1, 1);
             assertThat(List.of(ledger.count("order-2002", CHARGED), ledger.count("order-2002", SHIPPED)))
                     .containsExactly(0, 0);
+            assertThat(eventually(() -> ledger.count("order-2002", NOTIFIED) == 1)).as("cancellation told").isTrue();
 
             EventPublisher publisher = Eventrail.of(app.context()).publisher();
             assertThatThrownBy(() -> publisher.publish(OrderRoutes.ORDER_PLACED,
@@ -110,29 +135,99 @@ class OrderFulfilmentTest {
     }
 
     @Test
-    @DisplayName("ORDER_SHIPPED waits in the notifications dead letter until notifications are enabled and it is replayed")
-    void notificationsWaitUntilEnabled() throws Exception {
-        try (RunningSample app = RunningSample.start("--orders.payment.failing=false")) {
-            OrderLedger ledger = app.services.ledger();
-            placeOrder(app, "order-2020", 2_000);
-            JsonNode letter = awaitOnlyDeadLetter(app, OrderRoutes.NOTIFICATIONS_GROUP);
-            assertThat(letter.get("attempts").asInt()).as("not retried").isEqualTo(1);
+    @DisplayName("ORDER_SHIPPED is kept in the store for later until a version with its handler runs, then replayed once;"
+            + " the PostgreSQL idempotency remembers across the restart")
+    void shippedIsStoredUntilItsHandlerIsEnabled() throws Exception {
+        RunningSample v1 = RunningSample.start("--orders.payment.failing=false");
+        String storedId;
+        try (v1) {
+            OrderLedger ledger = v1.services.ledger();
+            placeOrder(v1, "order-2020", 2_000);
+            placeOrder(v1, "order-2021", PaymentProvider.LIMIT_CENTS + 1);
+            JsonNode[] items = new JsonNode[1];
+            assertThat(eventually(() -> {
+                try {
+                    items[0] = v1.storedEvents("type=ORDER_SHIPPED");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return items[0].size() == 1;
+            })).as("ORDER_SHIPPED stored, got %s", items[0]).isTrue();
+            JsonNode stored = items[0].get(0);
+            assertThat(stored.get("reason").asText()).isEqualTo("no-handler");
+            assertThat(stored.get("group").asText()).isEqualTo(OrderRoutes.NOTIFICATIONS_GROUP);
+            assertThat(stored.get("destination").asText()).isEqualTo(OrderRoutes.CUSTOMER_UPDATES);
+            assertThat(stored.get("subject").asText()).isEqualTo("order-2020");
+            storedId = stored.get("id").asText();
+            JsonNode shown = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    v1.management("/stored-events/" + storedId).body());
+            assertThat(shown.get("payload").asText()).isEqualTo("{\"orderId\":\"order-2020\",\"trackingNumber\":\"TRK-2020\"}");
+            // this version has no handler: a replay leaves it waiting
+            HttpResponse<String> waiting = v1.managementPost("/stored-events/replay", "{\"ids\":[\"" + storedId + "\"]}");
+            assertThat(waiting.body()).contains("\"outcome\":\"waiting\"");
+            assertThat(eventually(() -> ledger.count("order-2021", NOTIFIED) == 1)).as("cancellation told").isTrue();
             assertThat(ledger.count("order-2020", NOTIFIED)).isZero();
-
-            assertThat(app.operator("/admin/notifications?enabled=true").body()).contains("\"enabled\":true");
-            HttpResponse<String> replay = app.managementPost("/dead-letters/replay",
+            assertThat(ledger.count("order-2020", SHIPPED)).isEqualTo(1);
+            assertThat(v1.storedEvents("type=ORDER_SHIPPED")).as("still kept").hasSize(1);
+        }
+        try (RunningSample v2 = RunningSample.restart(v1, "--orders.notifications.shipping=true")) {
+            OrderLedger ledger = v2.services.ledger();
+            assertThat(v2.storedEvents("reason=no-handler")).hasSize(1);   // kept in PostgreSQL across the restart
+            HttpResponse<String> replay = v2.managementPost("/stored-events/replay",
                     "{\"filter\":{\"group\":\"notifications\",\"type\":\"ORDER_SHIPPED\"}}");
             assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
-            assertThat(eventually(() -> ledger.count("order-2020", NOTIFIED) == 1)).as("notified after replay").isTrue();
-            assertThat(List.of(ledger.count("order-2020", CHARGED), ledger.count("order-2020", SHIPPED)))
-                    .containsExactly(1, 1);
+            assertThat(replay.body()).contains("\"outcome\":\"replayed\"");
+            assertThat(ledger.count("order-2020", NOTIFIED)).isEqualTo(1);
+            assertThat(v2.storedEvents("reason=no-handler")).isEmpty();
+            HttpResponse<String> again = v2.managementPost("/stored-events/replay", "{\"ids\":[\"" + storedId + "\"]}");
+            assertThat(again.body()).contains("\"outcome\":\"missing\"");
+
+            assertThat(Eventrail.of(v2.context()).meterRegistry().find("eventrail.events.replayed")
+                    .tag("eventrail.reason", "no-handler").counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    @DisplayName("an event handled before a restart is skipped after it: the idempotency store is PostgreSQL")
+    void idempotencySurvivesARestart() throws Exception {
+        RunningSample v1 = RunningSample.start("--orders.payment.failing=false", "--orders.notifications.shipping=true");
+        io.cloudevents.CloudEvent request;
+        try (v1) {
+            String id = Eventrail.of(v1.context()).publisher().publish(OrderRoutes.PAYMENT_REQUESTED,
+                    "{\"orderId\":\"order-2040\",\"amountCents\":4000,\"currency\":\"EUR\"}", "order-2040");
+            assertThat(eventually(() -> v1.services.ledger().count("order-2040", NOTIFIED) == 1)).isTrue();
+            request = CloudEventBuilder.v1().withId(id).withSource(URI.create("urn:eventrail:order-fulfilment"))
+                    .withType(OrderRoutes.PAYMENT_REQUESTED).withSubject("order-2040").withData("application/json",
+                            "{\"orderId\":\"order-2040\",\"amountCents\":4000,\"currency\":\"EUR\"}"
+                                    .getBytes(StandardCharsets.UTF_8)).build();
+        }
+        try (RunningSample v2 = RunningSample.restart(v1, "--orders.payment.failing=false")) {
+            // the same PAYMENT_REQUESTED again, as a broker redelivery after the restart would bring it
+            Eventrail.of(v2.context()).publisher().publish(request);
+            assertThat(eventually(() -> duplicates(v2, OrderRoutes.PAYMENTS_GROUP) == 1)).as("duplicate skipped").isTrue();
+            assertThat(v2.services.ledger().count("order-2040", CHARGED)).isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("an unreachable database stops start-up naming it; the embedded switch runs without PostgreSQL")
+    void databaseSwitch(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThatThrownBy(() -> RunningSample.start(
+                "--orders.database.url=jdbc:postgresql://127.0.0.1:1/test?connectTimeout=2"))
+                .satisfies(t -> assertThat(messages(t)).contains("127.0.0.1:1"));
+        try (RunningSample app = RunningSample.start("--orders.payment.failing=false", "--orders.notifications.shipping=true",
+                "--orders.database.url=jdbc:h2:file:" + dir.resolve("orders").toAbsolutePath())) {
+            placeOrder(app, "order-2050", 5_000);
+            assertThat(eventually(() -> app.services.ledger().count("order-2050", NOTIFIED) == 1)).isTrue();
+            assertThat(dir.resolve("orders.mv.db")).exists();
+            assertThat(Eventrail.of(app.context()).idempotencyStore().toString()).doesNotContain("POSTGRESQL");
         }
     }
 
     @Test
     @DisplayName("the metrics endpoint shows the counters of a known scenario: processed, retried, dead-lettered, replayed")
     void metricsEndpoint() throws Exception {
-        try (RunningSample app = RunningSample.start("--orders.notifications.enabled=true")) {
+        try (RunningSample app = RunningSample.start("--orders.notifications.shipping=true")) {
             placeOrder(app, "order-2031", 3_100);
             placeOrder(app, "order-2033", 3_300);
             assertThat(eventually(() -> app.services.ledger().count("order-2031", NOTIFIED) == 1)).isTrue();

@@ -22,27 +22,47 @@ import org.apache.camel.main.Main;
 
 /**
  * The sample running in this JVM on free loopback ports (no demo orders, short retry back-off), with its
- * services at hand and small HTTP helpers for the management port and the operator switches.
+ * services at hand and small HTTP helpers for the management port and the operator switches. Its
+ * idempotency store and store for later are on the real PostgreSQL (the sample's default
+ * {@code orders.database.url}) in tables of its own, dropped by {@link #dropTables()}.
  */
 final class RunningSample implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger STARTS = new AtomicInteger();
 
+    private static final List<String> TABLES = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+
     final OrderServices services = OrderServices.create();
     final Main main = OrderFulfilmentApplication.create(services);
+    /** The memory broker instance and the suffix of the tables: what a restart keeps. */
+    final String name;
     private final int httpPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private RunningSample(int httpPort) {
+    private RunningSample(String name, int httpPort) {
+        this.name = name;
         this.httpPort = httpPort;
     }
 
     /** Starts the sample with {@code args} added to the test defaults (later arguments win). */
     static RunningSample start(String... args) throws Exception {
-        RunningSample app = new RunningSample(freePort());
         // memory broker queues live per instance name for the whole JVM: a fresh name isolates each test
-        String broker = "sample-" + STARTS.incrementAndGet();
+        return start("sample_" + RUN + "_" + STARTS.incrementAndGet(), args);
+    }
+
+    /** Starts the next version of {@code before} (stopped): the same broker instance and database tables. */
+    static RunningSample restart(RunningSample before, String... args) throws Exception {
+        return start(before.name, args);
+    }
+
+    private static RunningSample start(String name, String... args) throws Exception {
+        RunningSample app = new RunningSample(name, freePort());
+        String broker = name;
+        TABLES.add("idem_" + name);
+        TABLES.add("stored_" + name);
         List<String> all = new ArrayList<>(List.of("--eventrail.brokers." + broker + ".type=memory",
+                "--eventrail.idempotency.jdbc.table=idem_" + name, "--eventrail.store.jdbc.table=stored_" + name,
                 "--eventrail.broker=" + broker, "--camel.server.port=" + app.httpPort,
                 "--eventrail.management.port=0", "--orders.demo.count=0", "--eventrail.retry.initial-backoff=20ms",
                 "--eventrail.retry.jitter=0"));
@@ -70,6 +90,25 @@ final class RunningSample implements AutoCloseable {
     HttpResponse<String> managementPost(String path, String json) throws Exception {
         return send(HttpRequest.newBuilder(managementUri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** The stored events matching {@code query} (e.g. {@code type=ORDER_SHIPPED}), as the management port lists them. */
+    JsonNode storedEvents(String query) throws Exception {
+        HttpResponse<String> r = management("/stored-events?" + query);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET stored events " + query + ": " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body()).get("items");
+    }
+
+    /** Drops the tables of every sample started in this JVM from the sample's PostgreSQL. */
+    static void dropTables() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres",
+                ""); java.sql.Statement s = c.createStatement()) {
+            for (String t : TABLES) {
+                s.execute("DROP TABLE IF EXISTS " + t);
+            }
+        }
     }
 
     /** The dead letters of {@code group}, as the management port lists them. */
