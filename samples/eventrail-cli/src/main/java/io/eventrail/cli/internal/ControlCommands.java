@@ -35,7 +35,7 @@ public final class ControlCommands {
                 List.of("id", "broker", "destination", "group", "reason", "attempts", "eventId", "eventType", "eventSource",
                     "subject", "exceptionClass", "exceptionMessage", "firstFailureTime", "lastFailureTime")),
         STORED_EVENTS("/stored-events", "stored event", List.of("no-consumer", "no-handler"),
-                List.of("ID", "DESTINATION", "GROUP", "TYPE", "REASON", "STORED AT", "EVENT ID"),
+                List.of("ID", "DESTINATION", "GROUP", "TYPE", "SUBJECT", "REASON", "STORED AT", "EVENT ID"),
                 List.of("id", "broker", "destination", "group", "reason", "eventId", "eventType", "eventSource", "subject",
                     "storedAt"));
 
@@ -60,7 +60,8 @@ public final class ControlCommands {
                     n.path("lastFailureTime").asText("-"), cut(n.path("exceptionMessage").asText(""), 60)};
             }
             return new String[] {n.path("id").asText(), n.path("destination").asText(), n.path("group").asText("-"),
-                n.path("eventType").asText("-"), n.path("reason").asText(), n.path("storedAt").asText("-"),
+                n.path("eventType").asText("-"), n.path("subject").asText("-"), n.path("reason").asText(),
+                n.path("storedAt").asText("-"),
                 n.path("eventId").asText("-")};
         }
     }
