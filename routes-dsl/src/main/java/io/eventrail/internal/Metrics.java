@@ -32,7 +32,7 @@ public final class Metrics {
     public static final String DEAD_LETTERED = "eventrail.events.dead_lettered";
     /** Events kept in the store for later (tag {@link #REASON}). */
     public static final String STORED = "eventrail.events.stored";
-    /** Events replayed by the control plane (tag {@link #REASON}: the origin, dead-letter or store). */
+    /** Events replayed (tag {@link #REASON}: dead-letter, or the stored reason no-consumer / no-handler). */
     public static final String REPLAYED = "eventrail.events.replayed";
     /** Gauge: events waiting for a group. */
     public static final String BACKLOG = "eventrail.backlog.depth";
