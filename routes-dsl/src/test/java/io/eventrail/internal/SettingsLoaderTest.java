@@ -126,4 +126,21 @@ class SettingsLoaderTest {
                 .containsEntry("eventrail.brokers.main.bootstrap-servers", "h:1")
                 .containsEntry("eventrail.retry.max-attempts", "4").hasSize(4);
     }
+
+    @Test
+    @DisplayName("Camel placeholders in values resolve ({{key}}, {{key:default}}); an unresolvable one stays as written")
+    void placeholdersInValuesResolve() throws Exception {
+        try (org.apache.camel.impl.DefaultCamelContext ctx = new org.apache.camel.impl.DefaultCamelContext()) {
+            java.util.Properties p = new java.util.Properties();
+            p.put("orders.database.url", "jdbc:postgresql://db:5432/orders");
+            p.put("eventrail.store.jdbc.url", "{{orders.database.url}}");
+            p.put("eventrail.store.jdbc.user", "{{orders.database.user:app}}");
+            p.put("eventrail.store.jdbc.table", "{{no.such.key}}");
+            ctx.getPropertiesComponent().setInitialProperties(p);
+            Map<String, String> collected = SettingsLoader.collect(ctx, ADAPTERS);
+            assertThat(collected).containsEntry("eventrail.store.jdbc.url", "jdbc:postgresql://db:5432/orders")
+                    .containsEntry("eventrail.store.jdbc.user", "app")
+                    .containsEntry("eventrail.store.jdbc.table", "{{no.such.key}}");
+        }
+    }
 }
