@@ -294,8 +294,9 @@ public final class Eventrail extends ServiceSupport {
         Subscription s = new Subscription(group, concurrency);
         Broker broker = broker(brokerName);
         ConsumerPipeline pipeline = new ConsumerPipeline(new ConsumerPipeline.Spec(c.id(), d, s, broker, c.handlers(),
-                retry, c.idempotencyKey(), c.idempotent(), settings.idempotency().lease()), catalog, idempotencyStore,
-                metrics, template, eventStore == null ? null : (exchange, event, raw, headers) -> {
+                retry, c.idempotencyKey(), c.idempotent(), settings.idempotency().lease(),
+                settings.idempotency().maxBackoff()), catalog, idempotencyStore, metrics, template,
+                eventStore == null ? null : (exchange, event, raw, headers) -> {
                     eventStore.store(EventStore.Reason.NO_HANDLER, brokerName, d.name(), s.group(), event);
                     metrics.count(Metrics.STORED, EventStore.Reason.NO_HANDLER.label(), new Metrics.Where(broker.type(),
                             brokerName, d.name(), s.group(), event.getType()));

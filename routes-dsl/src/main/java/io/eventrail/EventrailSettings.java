@@ -45,11 +45,13 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
      * @param lease           how long a claim by an instance that died blocks the event
      * @param retention       how long completed keys are kept
      * @param cleanupInterval how often expired keys are removed (JDBC; Redis expires keys itself)
+     * @param maxBackoff      the longest pause before an event whose claim failed (store unreachable, or claimed by
+     *                        another instance) is handed back to the broker
      * @param jdbc            the database of {@code store=jdbc}
      * @param redis           the server of {@code store=redis}
      */
     public record Idempotency(String store, Duration lease, Duration retention, Duration cleanupInterval,
-                              JdbcSettings jdbc, RedisSettings redis) {
+                              Duration maxBackoff, JdbcSettings jdbc, RedisSettings redis) {
     }
 
     /**

@@ -48,7 +48,7 @@ public final class ConsumerPipeline {
     /** What a pipeline is made of; immutable. */
     public record Spec(String id, Destination destination, Subscription subscription, Broker broker,
                        Map<String, EventHandler> handlers, RetryPolicy retry, Function<Event, String> idempotencyKey,
-                       boolean idempotent, Duration lease) {
+                       boolean idempotent, Duration lease, Duration claimMaxBackoff) {
     }
 
     private final Spec spec;
@@ -59,6 +59,8 @@ public final class ConsumerPipeline {
     private final String deadLetterUri;
     private final NoHandlerPolicy noHandler;
     private final Tracing tracing;
+    private final ClaimBackoff storeDown;
+    private final ClaimBackoff claimedElsewhere;
 
     /** What happens to an event no handler of the pipeline knows. */
     @FunctionalInterface
@@ -77,6 +79,8 @@ public final class ConsumerPipeline {
         this.deadLetterUri = spec.broker().deadLetterUri(spec.destination(), spec.subscription());
         this.noHandler = noHandler != null ? noHandler : this::deadLetterNoHandler;
         this.tracing = tracing;
+        this.storeDown = new ClaimBackoff(spec.claimMaxBackoff());
+        this.claimedElsewhere = new ClaimBackoff(spec.claimMaxBackoff());
     }
 
     public Spec spec() {
@@ -147,7 +151,11 @@ public final class ConsumerPipeline {
         };
     }
 
-    /** Claims the event's key for the group; a duplicate is skipped and counted, a live foreign claim fails the exchange. */
+    /**
+     * Claims the event's key for the group; a duplicate is skipped and counted, a live foreign claim fails the exchange.
+     * When the claim fails (the store is unreachable, or another instance holds the key) the exchange fails after a
+     * pause that grows with consecutive failures ({@link ClaimBackoff}), so the broker's redeliveries do not spin.
+     */
     public Processor deduplicate() {
         return exchange -> {
             CloudEvent event = exchange.getProperty(EVENT, CloudEvent.class);
@@ -161,7 +169,21 @@ public final class ConsumerPipeline {
                 reject(exchange, event, e);
                 return;
             }
-            IdempotencyStore.Claim claim = store.claim(spec.subscription().group(), key, spec.lease());
+            IdempotencyStore.Claim claim;
+            try {
+                claim = store.claim(spec.subscription().group(), key, spec.lease());
+            } catch (RuntimeException e) {
+                storeUnreachable(event, e);
+                throw e;
+            }
+            int streak = storeDown.succeeded();
+            if (streak > 0) {
+                LOG.info("Idempotency store answers again for group '{}' after {} failed claim(s); processing resumes",
+                        spec.subscription().group(), streak);
+            }
+            if (claim.status() != IdempotencyStore.Status.IN_PROGRESS) {
+                claimedElsewhere.succeeded();
+            }
             switch (claim.status()) {
                 case ACQUIRED -> exchange.setProperty(CLAIM, claim);
                 case DUPLICATE -> {
@@ -170,12 +192,33 @@ public final class ConsumerPipeline {
                             safe(event.getType()), spec.subscription().group());
                     exchange.setRouteStop(true);
                 }
-                case IN_PROGRESS -> throw new IllegalStateException("event " + safe(event.getId())
-                        + " is being processed by another instance of group '" + spec.subscription().group()
-                        + "'; the broker will redeliver it");
+                case IN_PROGRESS -> {
+                    claimedElsewhere.pause(claimedElsewhere.failed());
+                    throw new IllegalStateException("event " + safe(event.getId())
+                            + " is being processed by another instance of group '" + spec.subscription().group()
+                            + "' (or its claim awaits the end of its lease); the broker will redeliver it");
+                }
                 default -> throw new AssertionError(claim.status());
             }
         };
+    }
+
+    /**
+     * The claim of {@code event} failed with {@code e} (the store is unreachable): logs the first failure of a streak
+     * at WARN (the rest at DEBUG) and pauses before the exchange fails and the broker gets the event back.
+     */
+    private void storeUnreachable(CloudEvent event, RuntimeException e) {
+        int n = storeDown.failed();
+        long pause = storeDown.pauseMillis(n);
+        if (n == 1) {
+            LOG.warn("Idempotency store unreachable for group '{}' (event id={}): {}; events are not processed and go "
+                    + "back to the broker, after a pause growing to {} ms, until it answers", spec.subscription().group(),
+                    safe(event.getId()), safe(Sanitize.redactSecrets(e.toString())), spec.claimMaxBackoff().toMillis());
+        } else {
+            LOG.debug("Idempotency claim failed ({} in a row) for event id={} group '{}'; pausing {} ms: {}", n,
+                    safe(event.getId()), spec.subscription().group(), pause, safe(Sanitize.redactSecrets(e.toString())));
+        }
+        storeDown.pause(n);
     }
 
     /** Dispatches to the type's handler with retries; after the last attempt the event is dead-lettered. */

@@ -54,7 +54,8 @@ public final class SettingsLoader {
             OptionSpec.of("idempotency.store", Kind.STRING, "memory", "The shared idempotent repository: memory, jdbc or redis."),
             OptionSpec.of("idempotency.lease", Kind.DURATION, "5m", "How long a claim of an instance that died blocks the event."),
             OptionSpec.of("idempotency.retention", Kind.DURATION, "7d", "How long completed keys are kept."),
-            OptionSpec.of("idempotency.cleanup-interval", Kind.DURATION, "1h", "How often expired keys are deleted (jdbc; Redis expires keys itself).")),
+            OptionSpec.of("idempotency.cleanup-interval", Kind.DURATION, "1h", "How often expired keys are deleted (jdbc; Redis expires keys itself)."),
+            OptionSpec.of("idempotency.max-backoff", Kind.DURATION, "5s", "Longest pause before an event whose claim failed (store unreachable, or claimed by another instance) is handed back to the broker; doubles from 100 ms.")),
             jdbcOptions("idempotency.jdbc.", "eventrail_idempotency", "8", "the idempotency keys"),
             List.of(OptionSpec.of("idempotency.redis.url", Kind.STRING, "redis://127.0.0.1:6379", "Redis server as redis://host:port[/database] (no password in the URL)."),
             OptionSpec.secret("idempotency.redis.password", "Redis password (never shown)."),
@@ -233,10 +234,11 @@ public final class SettingsLoader {
                 errors.add("eventrail.idempotency.retention: must not be shorter than eventrail.idempotency.lease");
             }
             positive(g, "idempotency.cleanup-interval", errors);
+            positive(g, "idempotency.max-backoff", errors);
             positive(g, "store.retention", errors);
             idempotency = new EventrailSettings.Idempotency(idempotencyStore, g.duration("idempotency.lease"),
                     g.duration("idempotency.retention"), g.duration("idempotency.cleanup-interval"),
-                    jdbc(g, "idempotency.jdbc.", errors), redis(g, errors));
+                    g.duration("idempotency.max-backoff"), jdbc(g, "idempotency.jdbc.", errors), redis(g, errors));
             String storeType = g.string("store.type");
             if (!List.of("jdbc", "none").contains(storeType)) {
                 errors.add("eventrail.store.type: '" + storeType + "' is not one of jdbc, none"

@@ -4,6 +4,7 @@ import io.eventrail.broker.aws.SnsBrokerAdapter;
 import io.eventrail.broker.aws.SqsBrokerAdapter;
 import io.eventrail.spi.Capability;
 import io.eventrail.tck.BrokerFixture;
+import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -18,16 +19,29 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AwsFixture implements BrokerFixture {
     private final String type;
     private final Map<String, String> extra;
+    private final URI endpoint;
     private final String prefix = "it" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36) + "-";
 
     /** A fixture for {@code type} ({@code sqs} or {@code sns}) with {@code extra} options on top of the defaults. */
     public AwsFixture(String type, Map<String, String> extra) {
+        this(type, extra, null);
+    }
+
+    private AwsFixture(String type, Map<String, String> extra, URI endpoint) {
         if (!type.equals(SqsBrokerAdapter.TYPE) && !type.equals(SnsBrokerAdapter.TYPE)) {
             throw new IllegalArgumentException("type is sqs or sns, got " + type);
         }
         this.type = type;
         this.extra = Map.copyOf(extra);
-        Fauxqs.endpoint();
+        this.endpoint = endpoint;
+        if (endpoint == null) {
+            Fauxqs.endpoint();
+        }
+    }
+
+    /** A fixture for an {@code sqs} instance at {@code endpoint} (an emulator the caller runs) with {@code extra} options. */
+    public static AwsFixture sqsAt(URI endpoint, Map<String, String> extra) {
+        return new AwsFixture(SqsBrokerAdapter.TYPE, extra, endpoint);
     }
 
     public static AwsFixture sqs() {
@@ -45,7 +59,7 @@ public final class AwsFixture implements BrokerFixture {
 
     @Override
     public Map<String, String> brokerProperties(String name) {
-        return properties(name, Fauxqs.endpoint().toString(), Map.of());
+        return properties(name, (endpoint != null ? endpoint : Fauxqs.endpoint()).toString(), Map.of());
     }
 
     /** The properties of instance {@code name} on the emulator at {@code endpoint} (e.g. a {@link ThrowawayFauxqs}). */

@@ -76,13 +76,30 @@ public final class Fauxqs implements BeforeAllCallback {
 
     /** Installs (when missing) and starts an emulator on {@code port} of 127.0.0.1 (0: a free one); the caller stops it. */
     static Running launch(int port) {
+        Path work = install("fauxqs");
+        try {
+            ProcessBuilder pb = new ProcessBuilder("node", "server.mjs").directory(work.toFile());
+            pb.environment().put("FAUXQS_PORT", Integer.toString(port));
+            Process p = pb.redirectErrorStream(true).start();
+            return new Running(p, awaitListening(p, work));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start fauxqs in " + work + ": " + e, e);
+        }
+    }
+
+    /**
+     * Copies the npm set-up {@code src/test/<setup>} (package.json, package-lock.json, server.mjs) to
+     * {@code target/<setup>} and runs {@code npm ci} there when its {@code node_modules} is missing; returns the
+     * directory. Fails saying how to install Node.js when it is missing.
+     */
+    static Path install(String setup) {
         Path module = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")));
-        Path source = module.resolve("src/test/fauxqs");
+        Path source = module.resolve("src/test").resolve(setup);
         if (!Files.isDirectory(source)) {
             throw new IllegalStateException("fauxqs set-up not found at " + source + " (run the tests from the "
                     + "integration-tests module)");
         }
-        Path work = module.resolve("target/fauxqs");
+        Path work = module.resolve("target").resolve(setup);
         try {
             Files.createDirectories(work);
             for (String f : List.of("package.json", "package-lock.json", "server.mjs")) {
@@ -92,46 +109,54 @@ public final class Fauxqs implements BeforeAllCallback {
             if (!Files.isDirectory(work.resolve("node_modules/fauxqs"))) {
                 run(work, INSTALL_TIMEOUT, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");
             }
-            ProcessBuilder pb = new ProcessBuilder("node", "server.mjs").directory(work.toFile())
-                    .redirectErrorStream(true);
-            pb.environment().put("FAUXQS_PORT", Integer.toString(port));
-            Process p = pb.start();
-            CompletableFuture<URI> ready = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.find()) {
-                            ready.complete(URI.create(m.group(1)));
-                        } else {
-                            System.err.println("[fauxqs] " + line);
-                        }
-                    }
-                } catch (IOException e) {
-                    ready.completeExceptionally(e);
-                }
-                ready.completeExceptionally(new IllegalStateException("fauxqs exited before listening"));
-            }, "fauxqs-output");
-            reader.setDaemon(true);
-            reader.start();
-            URI endpoint;
-            try {
-                endpoint = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (Exception e) {
-                p.destroyForcibly();
-                throw new IllegalStateException("fauxqs did not start within " + START_TIMEOUT.toSeconds()
-                        + " s (node server.mjs in " + work + ")", e);
-            }
-            awaitHealth(endpoint, p);
-            return new Running(p, endpoint);
+            return work;
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up fauxqs in " + work + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting fauxqs", e);
+            throw new IllegalStateException("interrupted while setting up fauxqs", e);
         }
+    }
+
+    /**
+     * Waits until {@code p} prints its listening address and answers {@code GET /health}; returns the endpoint. Every
+     * other output line goes to stderr prefixed [fauxqs]. Kills {@code p} and fails when it does not within 30 s.
+     */
+    static URI awaitListening(Process p, Path work) {
+        CompletableFuture<URI> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        ready.complete(URI.create(m.group(1)));
+                    } else {
+                        System.err.println("[fauxqs] " + line);
+                    }
+                }
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+            ready.completeExceptionally(new IllegalStateException("fauxqs exited before listening"));
+        }, "fauxqs-output");
+        reader.setDaemon(true);
+        reader.start();
+        URI endpoint;
+        try {
+            endpoint = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            awaitHealth(endpoint, p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IllegalStateException("interrupted while starting fauxqs", e);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("fauxqs did not start within " + START_TIMEOUT.toSeconds()
+                    + " s (node server.mjs in " + work + ")", e);
+        }
+        return endpoint;
     }
 
     private static void checkNode() throws InterruptedException {

@@ -6,18 +6,15 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.Eventrail;
 import io.eventrail.it.support.EventrailApp;
+import io.eventrail.it.support.TcpProxy;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
 import io.eventrail.tck.internal.DeadLetters;
 import io.eventrail.tck.internal.DeadLetters.DeadLetter;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,10 +41,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 public abstract class ConsumerFaultSuite {
     static final String BROKER = "faults";
+    /** What a consumer JVM's output says when a delivery failed because the store was unreachable for its claim. */
+    static final String[] STORE_FAILURE = {"Failed delivery for", "idempotency claim failed"};
     private static final int EVENTS = Integer.getInteger("faults.events", 2000);
     private static final int KILLS = Integer.getInteger("faults.kills", 3);
     private static final int SMALL = Math.min(EVENTS, 600);
     private static final int CONCURRENCY = 2;
+    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("faults.outage-seconds", 30));
 
     private FaultHarness harness;
     private ExecutorService background;
@@ -199,6 +199,49 @@ public abstract class ConsumerFaultSuite {
         record("graceful stop (SIGTERM) under load", ids.size(), ids.size(), 0);
     }
 
+    @Test
+    @DisplayName("the idempotency store (PostgreSQL) unreachable for 30 s mid-stream: no event acknowledged without its "
+            + "effect, none handled twice after it returns, 0 lost, the same consumer JVM resumes")
+    void idempotencyStoreUnavailable() throws Exception {
+        String dest = destination("outage");
+        String group = group();
+        try (TcpProxy proxy = new TcpProxy(FaultHarness.POSTGRES_PORT)) {
+            // the store is reached through the proxy; effects and handler calls go to PostgreSQL directly
+            Map<String, String> props = consumerProperties();
+            props.putAll(harness.jdbcIdempotencyProperties(proxy.port()));
+            Process p = harness.startConsumer(props, dest, group, CONCURRENCY, "o0");
+            EventrailApp app = app(dest);
+            // paced so that events are published before, during and after the outage
+            Duration pace = Duration.ofMillis((OUTAGE.toMillis() + 12_000) / SMALL);
+            Future<List<String>> sent = publishInBackground(app, SMALL, 0, pace);
+            harness.awaitEffects(SMALL / 6, Duration.ofSeconds(120), p);
+            proxy.cut();
+            int atCut = harness.effects();
+            long failuresAtCut = harness.linesInLogs(STORE_FAILURE);
+            System.out.printf("store outage: proxy cut after %d effects, for %d s%n", atCut, OUTAGE.toSeconds());
+            long end = System.nanoTime() + OUTAGE.toNanos();
+            while (System.nanoTime() < end) {
+                assertThat(p.isAlive()).as("consumer JVM alive during the outage").isTrue();
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            int duringOutage = harness.effects() - atCut;
+            long failedClaims = harness.linesInLogs(STORE_FAILURE) - failuresAtCut;
+            proxy.restore();
+            System.out.printf("store outage: restored; %d effects in the outage, %d failed deliveries logged%n",
+                    duringOutage, failedClaims);
+            List<String> ids = finish(sent, p);
+            assertThat(duringOutage).as("effects while the store was unreachable: only events claimed before the cut")
+                    .isLessThanOrEqualTo(CONCURRENCY);
+            assertThat(harness.deliveries()).as("handler calls: every event handled once, none again after the store returned")
+                    .isEqualTo(ids.size());
+            assertThat(p.isAlive()).as("the same consumer JVM resumed after the outage").isTrue();
+            assertThat(harness.consumerJvms()).isEqualTo(1);
+            record("idempotency store unreachable for " + OUTAGE.toSeconds() + " s", ids.size(), ids.size(), 0, "jdbc",
+                    String.format(" | effects-during-outage=%d | failed-deliveries-logged-during-outage=%d",
+                            duringOutage, failedClaims));
+        }
+    }
+
     private String destination(String kind) {
         return kind + "-" + harness.suffix();
     }
@@ -236,26 +279,25 @@ public abstract class ConsumerFaultSuite {
      * constraint shows that as effects = unique).
      */
     private void record(String scenario, int unique, int sent, int deadLettered) throws Exception {
+        record(scenario, unique, sent, deadLettered, consumerProperties().get("eventrail.idempotency.store"), "");
+    }
+
+    private void record(String scenario, int unique, int sent, int deadLettered, String idempotency, String extra)
+            throws Exception {
         int effects = harness.effects();
         int deliveries = harness.deliveries();
         int distinct = harness.distinctDelivered();
         String line = String.format("FAULT-RESULT broker=%s | scenario=%s | sent=%d | unique=%d | effects=%d | lost=%d | "
-                        + "dead-lettered=%d | handler-calls=%d | redelivered=%d | consumer-jvms=%d",
+                        + "dead-lettered=%d | handler-calls=%d | redelivered=%d | consumer-jvms=%d | idempotency=%s%s",
                 brokerLabel(), scenario, sent, unique, effects, unique - effects - deadLettered, deadLettered,
-                deliveries, deliveries - distinct, harness.consumerJvms());
-        System.out.println(line);
-        Path out = Path.of("target", "fault-results.txt");
-        try {
-            Files.writeString(out, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.err.println("cannot append to " + out + ": " + e);
-        }
+                deliveries, deliveries - distinct, harness.consumerJvms(), idempotency, extra);
+        FaultHarness.report(line);
     }
 
     private Map<String, String> consumerProperties() {
         Map<String, String> p = new LinkedHashMap<>(common());
         p.putAll(consumerTuning(BROKER));
+        p.putAll(harness.idempotencyProperties(FaultHarness.POSTGRES_PORT));
         return p;
     }
 
@@ -279,10 +321,18 @@ public abstract class ConsumerFaultSuite {
     }
 
     private Future<List<String>> publishInBackground(EventrailApp app, int count, int from) {
+        return publishInBackground(app, count, from, Duration.ZERO);
+    }
+
+    /** Publishes {@code count} events from number {@code from} in the background, {@code pace} apart. */
+    private Future<List<String>> publishInBackground(EventrailApp app, int count, int from, Duration pace) {
         return background.submit(() -> {
             List<String> ids = new ArrayList<>();
             for (int i = from; i < from + count; i++) {
                 ids.add(app.publisher().publish(event(i, false)));
+                if (!pace.isZero()) {
+                    TimeUnit.NANOSECONDS.sleep(pace.toNanos());
+                }
             }
             return ids;
         });

@@ -1,7 +1,10 @@
 package io.eventrail.it.faults;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,14 +20,29 @@ import java.util.concurrent.TimeUnit;
 /**
  * The shared harness of the fault scenarios: per-run effect and delivery tables in PostgreSQL (the effect table has
  * the event id as primary key, so a double effect cannot hide as a second row and redeliveries show in the delivery
- * table), and consumer JVMs running {@link FaultConsumerMain} that can be killed with SIGKILL. Close drops the tables
- * and kills what is still running. Not thread-safe; one per test.
+ * table), the run's own idempotency table (the consumer JVMs share it through the JDBC idempotency store, unless
+ * {@code -Dfaults.idempotency=memory} gives each JVM its own in-memory store), and consumer JVMs running
+ * {@link FaultConsumerMain} that can be killed with SIGKILL. Close drops the tables and kills what is still running.
+ * Not thread-safe; one per test.
  */
 public final class FaultHarness implements AutoCloseable {
     /** The event type the fault consumer handles. */
     public static final String TYPE = "FAULT";
     static final String EFFECTS = "fault_effects_";
     static final String DELIVERIES = "fault_deliveries_";
+    static final String IDEMPOTENCY = "fault_idem_";
+    /** The PostgreSQL port of the test machines. */
+    public static final int POSTGRES_PORT = 5432;
+    /**
+     * The consumer JVMs' idempotency store: {@code jdbc} (the default; one table in PostgreSQL shared by every
+     * consumer JVM of the run, so a redelivery after a kill is skipped) or {@code memory} (each JVM its own).
+     */
+    public static final String IDEMPOTENCY_STORE = System.getProperty("faults.idempotency", "jdbc");
+    /**
+     * The claim lease of the shared store: a claim of a killed JVM blocks its event this long. Far above the
+     * handler's few milliseconds, short enough that a test does not wait minutes after each kill.
+     */
+    public static final Duration LEASE = Duration.ofSeconds(10);
     /** The shared PostgreSQL of the test machines. */
     public static final String JDBC = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
@@ -39,6 +57,9 @@ public final class FaultHarness implements AutoCloseable {
             throw new AssertionError("PostgreSQL is not reachable at 127.0.0.1:5432 (database test, user postgres): "
                     + "start it with scripts/services.sh up", e);
         }
+        if (!List.of("jdbc", "memory").contains(IDEMPOTENCY_STORE)) {
+            throw new AssertionError("-Dfaults.idempotency=" + IDEMPOTENCY_STORE + " is not one of jdbc, memory");
+        }
         try (Statement s = db.createStatement()) {
             s.execute("create table " + EFFECTS + suffix + " (event_id text primary key, at timestamptz default now())");
             s.execute("create table " + DELIVERIES + suffix + " (event_id text not null, pid text not null)");
@@ -50,13 +71,60 @@ public final class FaultHarness implements AutoCloseable {
         return suffix;
     }
 
+    /** Which idempotency store the consumer JVMs use ({@link #IDEMPOTENCY_STORE}), for the results. */
+    public static String idempotencyLabel() {
+        return IDEMPOTENCY_STORE.equals("jdbc") ? "jdbc (PostgreSQL, shared)" : "memory (per JVM)";
+    }
+
+    /**
+     * The consumer JVMs' idempotency-store properties: the run's own table in PostgreSQL reached at
+     * 127.0.0.1:{@code port} (5432, or a {@link io.eventrail.it.support.TcpProxy} in front of it), or the per-JVM
+     * memory store when {@code -Dfaults.idempotency=memory}.
+     */
+    public Map<String, String> idempotencyProperties(int port) {
+        if (IDEMPOTENCY_STORE.equals("memory")) {
+            return Map.of("eventrail.idempotency.store", "memory");
+        }
+        return jdbcIdempotencyProperties(port);
+    }
+
+    /** The shared JDBC idempotency store in the run's own table, reached at 127.0.0.1:{@code port}, whatever the default. */
+    public Map<String, String> jdbcIdempotencyProperties(int port) {
+        return Map.of("eventrail.idempotency.store", "jdbc",
+                "eventrail.idempotency.jdbc.url", "jdbc:postgresql://127.0.0.1:" + port
+                        + "/test?connectTimeout=2&socketTimeout=10",
+                "eventrail.idempotency.jdbc.user", "postgres",
+                "eventrail.idempotency.jdbc.table", IDEMPOTENCY + suffix,
+                "eventrail.idempotency.jdbc.pool-size", "4",
+                "eventrail.idempotency.lease", LEASE.toSeconds() + "s");
+    }
+
+    /** The output file of the consumer JVM labelled {@code label}. */
+    public Path log(String label) {
+        return Path.of("target", "fault-consumer-" + suffix + "-" + label + ".log");
+    }
+
+    /** Lines containing every one of {@code texts} in the output of every consumer JVM of this run so far. */
+    public long linesInLogs(String... texts) throws IOException {
+        long n = 0;
+        try (var files = Files.list(Path.of("target"))) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString()
+                    .startsWith("fault-consumer-" + suffix + "-"))::iterator) {
+                try (var lines = Files.lines(f, StandardCharsets.ISO_8859_1)) {
+                    n += lines.filter(l -> java.util.Arrays.stream(texts).allMatch(l::contains)).count();
+                }
+            }
+        }
+        return n;
+    }
+
     /**
      * Starts a consumer JVM of {@code destination} as {@code group} configured by {@code properties} and waits until
      * its routes run (its destination is provisioned); its output goes to target/.
      */
     public Process startConsumer(Map<String, String> properties, String destination, String group, int concurrency,
                                  String label) throws Exception {
-        Path log = Path.of("target", "fault-consumer-" + suffix + "-" + label + ".log");
+        Path log = log(label);
         Files.createDirectories(log.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -72,6 +140,18 @@ public final class FaultHarness implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         return p;
+    }
+
+    /** Prints one {@code FAULT-RESULT} line and appends it to {@code target/fault-results.txt}. */
+    public static void report(String line) {
+        System.out.println(line);
+        Path out = Path.of("target", "fault-results.txt");
+        try {
+            Files.writeString(out, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("cannot append to " + out + ": " + e);
+        }
     }
 
     /** Kills {@code p} with SIGKILL and waits for it to be gone. */
@@ -157,6 +237,7 @@ public final class FaultHarness implements AutoCloseable {
         try (Statement s = db.createStatement()) {
             s.execute("drop table if exists " + EFFECTS + suffix);
             s.execute("drop table if exists " + DELIVERIES + suffix);
+            s.execute("drop table if exists " + IDEMPOTENCY + suffix);
         }
         db.close();
     }

@@ -14,17 +14,18 @@ public final class KafkaFixture implements BrokerFixture {
     @Override
     public Map<String, String> brokerProperties(String name) {
         // tests start and stop many consumers: notice rebalances quickly
-        return instance(name, bootstrap, "replication-factor", "1", "session-timeout", "10s",
+        return properties(name, bootstrap, "replication-factor", "1", "session-timeout", "10s",
                 "heartbeat-interval", "300ms", "poll-timeout", "200ms");
     }
 
     @Override
     public Map<String, String> unreachableBrokerProperties(String name) {
         // a port nothing listens on; no provisioning, so only publishing meets the absent broker
-        return instance(name, "127.0.0.1:1", "provision", "false", "publish-timeout", "2s");
+        return properties(name, "127.0.0.1:1", "provision", "false", "publish-timeout", "2s");
     }
 
-    private static Map<String, String> instance(String name, String servers, String... options) {
+    /** The properties of Kafka instance {@code name} at {@code servers} with {@code options} (name, value, ...). */
+    public static Map<String, String> properties(String name, String servers, String... options) {
         String prefix = "eventrail.brokers." + name + ".";
         Map<String, String> p = new LinkedHashMap<>();
         p.put(prefix + "type", "kafka");

@@ -2,6 +2,7 @@ package io.eventrail.it.rabbitmq;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.eventrail.it.support.BrokerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,7 +22,7 @@ import java.util.stream.Stream;
  * name, data directory and config file with a listener on 127.0.0.1:{@code port}; started and stopped
  * with {@code rabbitmq-server} / {@code rabbitmqctl}. The shared server on 5672 is never touched.
  */
-public final class ThrowawayRabbitNode implements AutoCloseable {
+public final class ThrowawayRabbitNode implements BrokerProcess {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -67,6 +68,7 @@ public final class ThrowawayRabbitNode implements AutoCloseable {
     }
 
     /** Starts the node and waits until its AMQP port accepts connections. */
+    @Override
     public void start() throws IOException, InterruptedException {
         run(Duration.ofSeconds(10), "chown", "-R", "rabbitmq:rabbitmq", dir.toString());
         ProcessBuilder pb = new ProcessBuilder("rabbitmq-server", "-detached").redirectErrorStream(true)
@@ -96,6 +98,7 @@ public final class ThrowawayRabbitNode implements AutoCloseable {
     }
 
     /** Stops the node ({@code rabbitmqctl stop}) and waits until its port is closed. */
+    @Override
     public void stop() throws IOException, InterruptedException {
         run(STOP_TIMEOUT, "rabbitmqctl", "-n", node, "stop");
         long end = System.nanoTime() + STOP_TIMEOUT.toNanos();

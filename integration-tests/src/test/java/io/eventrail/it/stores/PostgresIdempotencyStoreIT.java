@@ -10,6 +10,7 @@ import io.eventrail.idempotency.IdempotencyStore.Status;
 import io.eventrail.idempotency.IdempotencyStoreContract;
 import io.eventrail.idempotency.JdbcIdempotencyStore;
 import io.eventrail.internal.PooledDataSource;
+import io.eventrail.it.support.TcpProxy;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;

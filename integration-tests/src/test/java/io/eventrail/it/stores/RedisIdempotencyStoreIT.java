@@ -9,6 +9,7 @@ import io.eventrail.idempotency.IdempotencyStore.Claim;
 import io.eventrail.idempotency.IdempotencyStore.Status;
 import io.eventrail.idempotency.IdempotencyStoreContract;
 import io.eventrail.idempotency.RedisIdempotencyStore;
+import io.eventrail.it.support.TcpProxy;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;

@@ -10,6 +10,7 @@ import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.idempotency.JdbcIdempotencyStore;
 import io.eventrail.idempotency.RedisIdempotencyStore;
 import io.eventrail.internal.PooledDataSource;
+import io.eventrail.it.support.TcpProxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -6,6 +6,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.EventHandler;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
+import io.eventrail.it.support.TcpProxy;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.EventStore.Query;
 import io.eventrail.store.EventStore.Reason;

@@ -1,4 +1,4 @@
-package io.eventrail.it.stores;
+package io.eventrail.it.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,15 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder on 127.0.0.1 between a client and a real server, which a test cuts (every connection
  * closed, new ones refused) and restores (same port), to take a store "down" without stopping the
- * shared server.
+ * shared server. Used by the store outage tests and the fault scenarios; thread-safe.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
 
-    TcpProxy(int targetPort) throws IOException {
+    public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
@@ -30,12 +30,12 @@ final class TcpProxy implements AutoCloseable {
         listen(s);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Closes every connection and refuses new ones. */
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         ServerSocket s = server;
         server = null;
         if (s != null) {
@@ -48,7 +48,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Accepts connections again on the same port. */
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         if (server != null) {
             return;
         }
