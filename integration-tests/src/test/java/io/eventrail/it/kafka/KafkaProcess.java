@@ -122,8 +122,10 @@ public final class KafkaProcess implements BrokerProcess {
     }
 
     private ProcessBuilder java(String main, String... args) {
+        // the test classpath's simplelogger.properties keeps kafka.* at WARN; the readiness line is logged at INFO
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), main));
+                "-Xmx512m", "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info", "-cp",
+                System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
     }
