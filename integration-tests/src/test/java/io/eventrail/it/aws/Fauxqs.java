@@ -88,8 +88,8 @@ public final class Fauxqs implements BeforeAllCallback {
     }
 
     /**
-     * Copies the npm set-up {@code src/test/<setup>} (package.json, package-lock.json, server.mjs) to
-     * {@code target/<setup>} and runs {@code npm ci} there when its {@code node_modules} is missing; returns the
+     * Copies the npm set-up {@code src/test/<setup>} (package.json, package-lock.json; server.mjs always from
+     * {@code src/test/fauxqs}) to {@code target/<setup>} and runs {@code npm ci} there when its {@code node_modules} is missing; returns the
      * directory. Fails saying how to install Node.js when it is missing.
      */
     static Path install(String setup) {
@@ -102,9 +102,12 @@ public final class Fauxqs implements BeforeAllCallback {
         Path work = module.resolve("target").resolve(setup);
         try {
             Files.createDirectories(work);
-            for (String f : List.of("package.json", "package-lock.json", "server.mjs")) {
+            for (String f : List.of("package.json", "package-lock.json")) {
                 Files.copy(source.resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }
+            // one start script for every set-up (it keeps state only when FAUXQS_DATA_DIR is set)
+            Files.copy(source.resolveSibling("fauxqs").resolve("server.mjs"), work.resolve("server.mjs"),
+                    StandardCopyOption.REPLACE_EXISTING);
             checkNode();
             if (!Files.isDirectory(work.resolve("node_modules/fauxqs"))) {
                 run(work, INSTALL_TIMEOUT, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error");

