@@ -64,6 +64,13 @@ public abstract class BrokerOperationsScenario {
     /** Starts an application with management on (port 0) over {@code properties}; the caller stops it. */
     public static DefaultCamelContext start(Map<String, String> properties, java.util.function.Consumer<KitRoutes> routes)
             throws Exception {
+        return start(properties, ctx -> { }, routes);
+    }
+
+    /** As {@link #start(Map, java.util.function.Consumer)}, running {@code before} on the context before its routes are added. */
+    public static DefaultCamelContext start(Map<String, String> properties,
+                                            java.util.function.Consumer<DefaultCamelContext> before,
+                                            java.util.function.Consumer<KitRoutes> routes) throws Exception {
         DefaultCamelContext ctx = new DefaultCamelContext();
         Properties p = new Properties();
         p.putAll(properties);
@@ -74,6 +81,7 @@ public abstract class BrokerOperationsScenario {
         p.putIfAbsent("eventrail.retry.max-backoff", "20ms");
         ctx.getPropertiesComponent().setInitialProperties(p);
         ctx.getPropertiesComponent().setOverrideProperties(p);
+        before.accept(ctx);
         ctx.addRoutes(new KitRoutes(routes));
         ctx.start();
         return ctx;
