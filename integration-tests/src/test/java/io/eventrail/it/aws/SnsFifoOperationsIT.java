@@ -8,7 +8,8 @@ import java.util.Map;
  * dead letter's id ({@code EventCodec.REPLAY_OF}), not by the event's identity.
  */
 class SnsFifoOperationsIT extends SnsOperationsIT {
-    SnsFifoOperationsIT() {
-        super(Map.of("fifo", "true"));
+    @Override
+    protected Map<String, String> fixtureOptions() {
+        return Map.of("fifo", "true");
     }
 }

@@ -14,15 +14,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SnsOperationsIT extends BrokerOperationsScenario {
-    private final AwsFixture fixture;
+    // JUnit needs a single constructor, so a variant changes the options through fixtureOptions()
+    private final AwsFixture fixture = new AwsFixture("sns", fixtureOptions());
 
-    SnsOperationsIT() {
-        this(Map.of());
-    }
-
-    /** The same tests with {@code options} on top of the fixture's defaults. */
-    protected SnsOperationsIT(Map<String, String> options) {
-        fixture = new AwsFixture("sns", options);
+    /** Options on top of the fixture's defaults; a subclass runs the same tests with others. */
+    protected Map<String, String> fixtureOptions() {
+        return Map.of();
     }
 
     @Override
