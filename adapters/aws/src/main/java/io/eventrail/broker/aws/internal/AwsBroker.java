@@ -92,7 +92,7 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         if (camel.hasComponent(component) == null) {
             Sqs2Configuration sqs = new Sqs2Configuration();
             sqs.setAmazonSQSClient(clients.sqs());
-            Sqs2Component sqsComponent = new Sqs2Component();
+            Sqs2Component sqsComponent = new BatchDeletingSqsComponent();
             sqsComponent.setConfiguration(sqs);
             camel.addComponent(broker.sqsComponent, sqsComponent);
             Sns2Configuration sns = new Sns2Configuration();
