@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The Eventrail benchmark (docs/BENCHMARKS.md): raw broker clients against Eventrail, alternating, in one run.
-#   scripts/bench.sh                      memory, Kafka, RabbitMQ and SQS (fauxqs, started by the harness); prints the report, writes integration-tests/target/bench-report.md
-#   BENCH_BROKERS=memory scripts/bench.sh one broker only
+#   scripts/bench.sh                      every pair: memory, Kafka, RabbitMQ, SQS and SNS (fauxqs, started by the harness),
+#                                         and kafka-pg (Kafka with the PostgreSQL idempotency store); prints the report,
+#                                         writes integration-tests/target/bench-report.md
+#   BENCH_BROKERS=memory scripts/bench.sh one pair only (comma-separated list: memory,kafka,rabbitmq,sqs,sns,kafka-pg)
 #   BENCH_JVM_ARGS="-Xmx1g -XX:+FlightRecorder -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" scripts/bench.sh
 #                                         with a JFR profile of the client JVM (jfr print --events jdk.ExecutionSample /tmp/bench.jfr)
 # Starts what is not running and stops only what it started: a separate Kafka 3.9.1 process (scripts/kafka.sh,
-# on 127.0.0.1:${KAFKA_PORT:-9192}) and RabbitMQ (scripts/services.sh). Builds the sample jar for the start-up figure.
+# on 127.0.0.1:${KAFKA_PORT:-9192}), RabbitMQ and PostgreSQL (scripts/services.sh; kafka-pg uses the database `test` on
+# 127.0.0.1:5432). Builds the sample jar for the start-up figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BROKERS=${BENCH_BROKERS:-memory,kafka,rabbitmq,sqs}
+BROKERS=${BENCH_BROKERS:-memory,kafka,rabbitmq,sqs,sns,kafka-pg}
 export KAFKA_PORT=${KAFKA_PORT:-9192}
 export KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9193}
 started_kafka=""
@@ -24,6 +27,9 @@ fi
 if [[ $BROKERS == *rabbitmq* ]]; then
   if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then scripts/services.sh up; fi
   rabbit_pid=$(ss -ltnpH 'sport = :5672' 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+fi
+if [[ $BROKERS == *-pg* ]]; then
+  if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then scripts/services.sh up; fi
 fi
 mvn -B -q -Pbench -pl samples/user-signup,integration-tests -am verify -DskipTests \
   -Dbench.brokers="$BROKERS" -Dbench.kafka.bootstrap="127.0.0.1:$KAFKA_PORT" \

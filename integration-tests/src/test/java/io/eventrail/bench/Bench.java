@@ -35,6 +35,10 @@ public final class Bench {
     private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("bench.latency-seconds", "3"));
     private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(120);
     private static final StringBuilder REPORT = new StringBuilder();
+    /** Every pair: a broker, or {@code <broker>-pg} = that broker with the PostgreSQL idempotency store on the Eventrail side. */
+    static final String ALL_PAIRS = "memory,kafka,rabbitmq,sqs,sns,kafka-pg";
+    /** The pair suffix: Eventrail with {@code eventrail.idempotency.store=jdbc} on PostgreSQL, raw + a batched INSERT. */
+    static final String PG = "-pg";
 
     private Bench() {
     }
@@ -44,7 +48,7 @@ public final class Bench {
             Footprint.child(args[1], Integer.parseInt(args[2]));
             return;
         }
-        List<String> brokers = Arrays.asList(System.getProperty("bench.brokers", "memory,kafka,rabbitmq,sqs").split(","));
+        List<String> brokers = Arrays.asList(System.getProperty("bench.brokers", ALL_PAIRS).split(","));
         Instant started = Instant.now();
         line("# Eventrail benchmark run " + started);
         line("");
@@ -71,7 +75,7 @@ public final class Bench {
         line("|---|---|---|---|---|---|---|---|---|---|");
         latency.forEach(r -> line("| " + String.join(" | ", r) + " |"));
         line("");
-        Footprint.report(brokers);
+        Footprint.report(brokers.stream().map(String::trim).filter(b -> !b.endsWith(PG)).toList());
         startup();
         line("");
         line("Total run time " + Duration.between(started, Instant.now()).toSeconds() + " s.");
@@ -92,8 +96,8 @@ public final class Bench {
     private static int count(String broker, int size) {
         int base = switch (broker) {
             case "memory" -> 20_000;
-            case "kafka" -> 6_000;
-            case "sqs" -> 3_000;
+            case "kafka", "kafka-pg" -> 6_000;
+            case "sqs", "sns" -> 3_000;
             default -> 4_000;
         };
         return Integer.getInteger("bench.events." + broker, size > 1000 ? base / 2 : base);
@@ -103,8 +107,14 @@ public final class Bench {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Counter rawSink = new Counter();
         Counter erSink = new Counter();
-        CpuMeter cpu = new CpuMeter(brokerPid(broker));
+        CpuMeter cpu = new CpuMeter(brokerPid(Brokers.base(broker)));
         System.out.println("\n== " + broker + " " + size + " B: setting up (run " + run + ")");
+        if (broker.endsWith(PG)) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(Brokers.postgresUrl(), Brokers.POSTGRES_USER, "");
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + Brokers.ER_IDEMPOTENCY_TABLE);
+            }
+        }
         try (Side raw = rawSide(broker, "bench-raw-" + run, rawSink);
              Side er = Sides.eventrail(Brokers.properties(broker), "bench-er-" + run, "bench-er-" + run, erSink)) {
             String pad = "x".repeat(Math.max(1, size - 40));
@@ -146,7 +156,10 @@ public final class Bench {
             case "kafka" -> Sides.rawKafka(Brokers.kafkaBootstrap(), destination, destination, sink);
             case "rabbitmq" -> Sides.rawRabbit(Brokers.RABBIT_HOST, Brokers.rabbitPort(), destination, sink);
             case "sqs" -> Sides.rawSqs(io.eventrail.it.aws.Fauxqs.endpoint(), destination, sink);
-            default -> throw new IllegalArgumentException("unknown broker '" + broker + "': memory, kafka, rabbitmq, sqs");
+            case "sns" -> Sides.rawSns(io.eventrail.it.aws.Fauxqs.endpoint(), destination, sink);
+            case "kafka-pg" -> Sides.rawKafka(Brokers.kafkaBootstrap(), destination, destination, sink,
+                    Sides.postgresBatch(Brokers.postgresUrl(), Brokers.POSTGRES_USER, destination.replace('-', '_')));
+            default -> throw new IllegalArgumentException("unknown pair '" + broker + "': " + ALL_PAIRS);
         };
     }
 
@@ -252,7 +265,7 @@ public final class Bench {
     }
 
     private static long brokerPid(String broker) {
-        if (broker.equals("sqs")) {
+        if (broker.equals("sqs") || broker.equals("sns")) {
             io.eventrail.it.aws.Fauxqs.endpoint();
             return ProcessHandle.current().children().filter(h -> h.info().command().orElse("").contains("node"))
                     .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
@@ -385,8 +398,32 @@ public final class Bench {
             return Integer.getInteger("bench.rabbitmq.port", 5672);
         }
 
-        static Map<String, String> properties(String broker) {
+        static final String POSTGRES_USER = "postgres";
+        /** The table of Eventrail's JDBC idempotency store in the PostgreSQL pairs (emptied before each pair). */
+        static final String ER_IDEMPOTENCY_TABLE = "bench_er_idempotency";
+
+        static String postgresUrl() {
+            return System.getProperty("bench.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+        }
+
+        /** The broker of pair {@code pair}: {@code kafka} for {@code kafka-pg}. */
+        static String base(String pair) {
+            return pair.endsWith(PG) ? pair.substring(0, pair.length() - PG.length()) : pair;
+        }
+
+        /** The Eventrail properties of pair {@code pair}: its broker, and for {@code -pg} the PostgreSQL idempotency store. */
+        static Map<String, String> properties(String pair) {
+            String broker = base(pair);
             Map<String, String> p = new LinkedHashMap<>();
+            // the store for later only takes events published while a destination has no consumer, which never
+            // happens here; off, so the bench writes no H2 file into the working directory (an IT run there needs it)
+            p.put("eventrail.store.type", "none");
+            if (pair.endsWith(PG)) {
+                p.put("eventrail.idempotency.store", "jdbc");
+                p.put("eventrail.idempotency.jdbc.url", postgresUrl());
+                p.put("eventrail.idempotency.jdbc.user", POSTGRES_USER);
+                p.put("eventrail.idempotency.jdbc.table", ER_IDEMPOTENCY_TABLE);
+            }
             p.put("eventrail.broker", broker);
             String prefix = "eventrail.brokers." + broker + ".";
             p.put(prefix + "type", broker);
@@ -402,7 +439,7 @@ public final class Bench {
                     p.put(prefix + "password", "guest");
                     p.put(prefix + "prefetch", Integer.toString(Sides.RABBIT_PREFETCH));
                 }
-                case "sqs" -> {
+                case "sqs", "sns" -> {
                     p.put(prefix + "endpoint-override", io.eventrail.it.aws.Fauxqs.endpoint().toString());
                     p.put(prefix + "region", "us-east-1");
                     p.put(prefix + "access-key", "test");

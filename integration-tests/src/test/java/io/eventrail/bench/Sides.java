@@ -11,6 +11,9 @@ import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.EventPublisher;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The two sides of each benchmark pair: the raw broker client and Eventrail over the same broker. */
 final class Sides {
@@ -85,12 +96,12 @@ final class Sides {
 
     // ---------------------------------------------------------------- Eventrail (any broker)
 
-    /** Eventrail with validation (JSON Schema), the default in-memory idempotency and one consumer pipeline. */
+    /** Eventrail with validation (JSON Schema), in-memory idempotency unless {@code properties} name a store, one pipeline. */
     static Side eventrail(Map<String, String> properties, String destination, String group, Sink sink) throws Exception {
         DefaultCamelContext ctx = new DefaultCamelContext();
         Properties p = new Properties();
         p.putAll(properties);
-        p.put("eventrail.idempotency.store", "memory");
+        p.putIfAbsent("eventrail.idempotency.store", "memory");
         ctx.getPropertiesComponent().setInitialProperties(p);
         ctx.getPropertiesComponent().setOverrideProperties(p);
         ctx.addRoutes(new EventRoutes() {
@@ -144,7 +155,20 @@ final class Sides {
 
     // ---------------------------------------------------------------- Kafka: acks=all, commitSync after processing
 
+    /** What the raw consumer does with the ids of one poll's records after handling them, before committing. */
+    interface BatchWriter extends AutoCloseable {
+        void write(List<String> ids) throws Exception;
+
+        @Override
+        void close() throws Exception;
+    }
+
     static Side rawKafka(String bootstrap, String topic, String group, Sink sink) throws Exception {
+        return rawKafka(bootstrap, topic, group, sink, null);
+    }
+
+    /** Raw Kafka; with {@code writer}, each poll's record ids (topic-partition-offset) are written before the commit. */
+    static Side rawKafka(String bootstrap, String topic, String group, Sink sink, BatchWriter writer) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
@@ -164,15 +188,24 @@ final class Sides {
                 consumer.subscribe(List.of(topic));
                 while (!Thread.currentThread().isInterrupted()) {
                     var records = consumer.poll(Duration.ofMillis(100));
+                    List<String> ids = writer == null ? null : new ArrayList<>(records.count());
                     for (ConsumerRecord<String, byte[]> r : records) {
                         rawHandle(r.value(), sink);
+                        if (ids != null) {
+                            ids.add(r.topic() + "-" + r.partition() + "-" + r.offset());
+                        }
                     }
                     if (!records.isEmpty()) {
+                        if (writer != null) {
+                            writer.write(ids);
+                        }
                         consumer.commitSync();
                     }
                 }
             } catch (WakeupException stop) {
                 // closing
+            } catch (Exception e) {
+                System.err.println("raw Kafka consumer stopped: " + e);
             } finally {
                 consumer.close(Duration.ofSeconds(5));
             }
@@ -184,10 +217,57 @@ final class Sides {
             }
 
             @Override
-            public void close() throws InterruptedException {
+            public void close() throws Exception {
                 consumer.wakeup();
                 thread.join(10_000);
                 producer.close(Duration.ofSeconds(5));
+                if (writer != null) {
+                    writer.close();
+                }
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- PostgreSQL: one batched INSERT per poll
+
+    /**
+     * Writes each batch of ids to {@code table} (created with the columns of Eventrail's idempotency table, dropped
+     * on close) in one transaction: one batched {@code INSERT ... ON CONFLICT DO NOTHING}, then commit.
+     */
+    static BatchWriter postgresBatch(String url, String user, String table) throws Exception {
+        java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, "");
+        try (java.sql.Statement s = c.createStatement()) {
+            for (String ddl : io.eventrail.idempotency.JdbcIdempotencyStore.ddl(table)) {
+                s.execute(ddl);
+            }
+        }
+        c.setAutoCommit(false);
+        java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
+                + " (consumer_group, idem_key, owner_token, completed, expires_at) VALUES (?, ?, ?, TRUE, ?)"
+                + " ON CONFLICT DO NOTHING");
+        return new BatchWriter() {
+            @Override
+            public void write(List<String> ids) throws Exception {
+                long expires = System.currentTimeMillis() + Duration.ofDays(7).toMillis();
+                for (String id : ids) {
+                    insert.setString(1, "bench");
+                    insert.setString(2, id);
+                    insert.setString(3, "raw");
+                    insert.setLong(4, expires);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                c.commit();
+            }
+
+            @Override
+            public void close() throws Exception {
+                insert.close();
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("DROP TABLE IF EXISTS " + table);
+                }
+                c.commit();
+                c.close();
             }
         };
     }
@@ -244,16 +324,17 @@ final class Sides {
 
     // ---------------------------------------------------------------- SQS (AWS SDK v2): receive and delete in batches of 10
 
-    static Side rawSqs(java.net.URI endpoint, String queue, Sink sink) {
-        software.amazon.awssdk.services.sqs.SqsClient sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
-                .endpointOverride(endpoint)
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
-                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.builder().maxConnections(16).build())
-                .build();
-        String url = sqs.createQueue(b -> b.queueName(queue)).queueUrl();
-        Thread consumer = daemon("raw-sqs-consumer", () -> {
+    private static SqsClient sqsClient(URI endpoint) {
+        return SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
+                .httpClient(ApacheHttpClient.builder().maxConnections(16).build()).build();
+    }
+
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
+    /** The raw SQS consumer of queue {@code url}: receives up to 10, handles them, deletes them with one batch call. */
+    private static Thread sqsConsumer(SqsClient sqs, String url, Sink sink) {
+        return daemon("raw-sqs-consumer", () -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
                     var messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
@@ -261,12 +342,11 @@ final class Sides {
                     if (messages.isEmpty()) {
                         continue;
                     }
-                    List<software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry> deletes =
-                            new java.util.ArrayList<>();
+                    List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
                     for (var m : messages) {
-                        rawHandle(m.body().getBytes(java.nio.charset.StandardCharsets.UTF_8), sink);
-                        deletes.add(software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
-                                .id(Integer.toString(deletes.size())).receiptHandle(m.receiptHandle()).build());
+                        rawHandle(m.body().getBytes(StandardCharsets.UTF_8), sink);
+                        deletes.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(deletes.size()))
+                                .receiptHandle(m.receiptHandle()).build());
                     }
                     sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(deletes));
                 } catch (RuntimeException e) {
@@ -277,11 +357,16 @@ final class Sides {
                 }
             }
         });
+    }
+
+    static Side rawSqs(URI endpoint, String queue, Sink sink) {
+        SqsClient sqs = sqsClient(endpoint);
+        String url = sqs.createQueue(b -> b.queueName(queue)).queueUrl();
+        Thread consumer = sqsConsumer(sqs, url, sink);
         return new Side() {
             @Override
             public void publish(Map<String, String> data, String key) {
-                sqs.sendMessage(b -> b.queueUrl(url).messageBody(new String(rawEncode(data),
-                        java.nio.charset.StandardCharsets.UTF_8)));
+                sqs.sendMessage(b -> b.queueUrl(url).messageBody(new String(rawEncode(data), StandardCharsets.UTF_8)));
             }
 
             @Override
@@ -289,6 +374,38 @@ final class Sides {
                 consumer.interrupt();
                 consumer.join(5000);
                 sqs.deleteQueue(b -> b.queueUrl(url));
+                sqs.close();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- SNS: Publish; a subscribed SQS queue read raw as above
+
+    static Side rawSns(URI endpoint, String name, Sink sink) {
+        SqsClient sqs = sqsClient(endpoint);
+        SnsClient sns = SnsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS).httpClient(ApacheHttpClient.builder().maxConnections(16).build())
+                .build();
+        String topic = sns.createTopic(b -> b.name(name)).topicArn();
+        String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
+                .attributes(Map.of("RawMessageDelivery", "true")));
+        Thread consumer = sqsConsumer(sqs, url, sink);
+        return new Side() {
+            @Override
+            public void publish(Map<String, String> data, String key) {
+                sns.publish(b -> b.topicArn(topic).message(new String(rawEncode(data), StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                consumer.interrupt();
+                consumer.join(5000);
+                sns.deleteTopic(b -> b.topicArn(topic));
+                sqs.deleteQueue(b -> b.queueUrl(url));
+                sns.close();
                 sqs.close();
             }
         };

@@ -190,6 +190,43 @@ class SqsAdapterIT {
     }
 
     @Test
+    @DisplayName("deletes are batched per receive, but a slow handler later in the receive does not hold back the"
+            + " delete of a message handled before it")
+    void deletesAReceiveInOneBatchWithoutWaitingForASlowHandler() throws Exception {
+        String dest = unique("batchdelete");
+        CountDownLatch slowEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+        try (AwsRig rig = new AwsRig("sqs", Map.of())) {
+            Broker broker = rig.broker();
+            Destination d = Destination.of(dest);
+            broker.provision(d, null);
+            var template = rig.context.createProducerTemplate();
+            rig.start();
+            for (int i = 0; i < 2; i++) {
+                int n = i;
+                assertThat(template.send(broker.producerUri(d), x -> encode(broker, x, "B", "{\"n\":" + n + "}"))
+                        .getException()).isNull();
+            }
+            rig.rawConsumer(dest, 1, x -> {
+                batchSizes.add(x.getProperty(ExchangePropertyKey.BATCH_SIZE, Integer.class));
+                if (x.getProperty(ExchangePropertyKey.BATCH_INDEX, Integer.class) == 1) {
+                    slowEntered.countDown();
+                    assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
+                }
+            });
+            assertThat(slowEntered.await(20, TimeUnit.SECONDS)).as("the second message of one receive").isTrue();
+            assertThat(batchSizes).containsOnly(2);
+            // the first message's handler is done: its delete waits at most 1 s for the rest of the receive
+            await(Duration.ofSeconds(10), "the handled message to be deleted while the slow one runs",
+                    () -> rig.messagesIn(dest) == 1);
+            assertThat(rig.inFlight(dest)).as("the slow message stays in flight").isEqualTo(1);
+            release.countDown();
+            await(WAIT, "the slow message to be deleted after its handler", () -> rig.messagesIn(dest) == 0);
+        }
+    }
+
+    @Test
     @DisplayName("messages are received in batches of up to 10")
     void receivesInBatchesOfUpToTen() throws Exception {
         String dest = unique("batch");

@@ -108,6 +108,15 @@ class AwsSettingsTest {
     @Test
     void measuresMessagesAsSqsDoes() {
         assertThat(AwsProducer.size("héllo", Map.of())).isEqualTo(6);
+        for (String t : new String[] {"", "abc", "héllo", "€uro", "emoji \uD83D\uDE00 ok", "lone \uD83D x", "end \uDE00",
+            "\uD83D", "\u07FF\u0800\uFFFF"}) {
+            assertThat(AwsProducer.utf8(t)).as(t).isEqualTo(t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+            assertThat(AwsBodies.sendable(t)).as(t).isEqualTo(t.codePoints().allMatch(c -> c == 0x9 || c == 0xA
+                    || c == 0xD || c >= 0x20 && c <= 0xD7FF || c >= 0xE000 && c <= 0xFFFD || c >= 0x10000));
+        }
+        assertThat(AwsBodies.sendable("tab\there\r\n")).isTrue();
+        assertThat(AwsBodies.sendable("nul\u0000")).isFalse();
+        assertThat(AwsBodies.sendable("\uFFFE")).isFalse();
         assertThat(AwsProducer.size("", Map.of("k", "v"))).isEqualTo(1 + "String".length() + 1);
         assertThat(AwsProducer.size("", Map.of("n", 42))).isEqualTo(1 + "Number".length() + 2);
     }
