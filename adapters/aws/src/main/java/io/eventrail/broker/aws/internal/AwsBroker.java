@@ -31,7 +31,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * One open {@code sqs} or {@code sns} broker instance, the core both adapters share. It owns one set of
  * SDK clients (one account and region) and three Camel components named after the instance: the send
- * component ({@link AwsComponent}) and camel-aws2-sqs / camel-aws2-sns instances bound to its clients.
+ * component ({@link AwsComponent}) and camel-aws2-sqs / camel-aws2-sns instances bound to its clients (the SQS
+ * one a {@link BatchDeletingSqsComponent}, whose consumers delete a receive's handled messages in one batch).
  * In {@code sqs} mode a destination is a queue that every group reads (groups compete); in {@code sns} mode a
  * destination is a topic and each group has its own queue subscribed to it. Every queue has a dead-letter
  * queue with a redrive policy. Health, backlog and dead-letter control are delegated to {@link AwsOperations}.
