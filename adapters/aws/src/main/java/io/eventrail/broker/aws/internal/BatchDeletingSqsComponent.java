@@ -111,9 +111,18 @@ final class BatchDeletingSqsComponent extends Sqs2Component {
         protected void doStart() throws Exception {
             timer = getEndpoint().getCamelContext().getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "SqsBatchDelete");
-            timer.scheduleWithFixedDelay(() -> active.forEach(p -> delete(p.takeIfOld())), 250, 250,
-                    TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(this::deleteOld, 250, 250, TimeUnit.MILLISECONDS);
             super.doStart();
+        }
+
+        /** The timer's task: sends the pending deletes that waited their maximum; never throws (that would end the timer). */
+        private void deleteOld() {
+            try {
+                active.forEach(p -> delete(p.takeIfOld()));
+            } catch (RuntimeException e) {
+                LOG.warn("Deleting handled messages of {} failed; SQS delivers them again after their visibility timeout",
+                        getQueueUrl(), e);
+            }
         }
 
         @Override
