@@ -15,13 +15,15 @@ import java.util.concurrent.CountDownLatch;
  * type {@link FaultHarness#TYPE}, one row per delivery and its effect in PostgreSQL, where a unique constraint on the
  * event id makes the effect idempotent. An event whose data has {@code "poison":true} always fails (so it is
  * retried, then dead-lettered). Arguments: jdbc-url table-suffix destination group concurrency, then
- * {@code key=value} Eventrail properties. Runs until killed; SIGTERM stops it gracefully.
+ * {@code key=value} Eventrail properties. Runs until killed; SIGTERM stops it gracefully; it halts by itself when
+ * the JVM that started it is gone ({@link OrphanGuard}).
  */
 public final class FaultConsumerMain {
     private FaultConsumerMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        OrphanGuard.haltWhenParentGone();
         String jdbc = args[0];
         String suffix = args[1];
         String destination = args[2];

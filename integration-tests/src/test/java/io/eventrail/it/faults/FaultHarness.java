@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * the event id as primary key, so a double effect cannot hide as a second row and redeliveries show in the delivery
  * table), the run's own idempotency table (the consumer JVMs share it through the JDBC idempotency store, unless
  * {@code -Dfaults.idempotency=memory} gives each JVM its own in-memory store), and consumer JVMs running
- * {@link FaultConsumerMain} that can be killed with SIGKILL. Close drops the tables and kills what is still running.
+ * {@link FaultConsumerMain} that can be killed with SIGKILL. Close kills what is still running and drops the tables.
+ * No consumer JVM outlives its test: close kills it, a shutdown hook of this JVM kills any left when this JVM exits,
+ * and a consumer JVM halts by itself when this JVM is gone without running its hooks ({@link OrphanGuard}).
  * Not thread-safe; one per test.
  */
 public final class FaultHarness implements AutoCloseable {
@@ -45,6 +49,14 @@ public final class FaultHarness implements AutoCloseable {
     public static final Duration LEASE = Duration.ofSeconds(10);
     /** The shared PostgreSQL of the test machines. */
     public static final String JDBC = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    /** Every consumer JVM started and not yet killed by a close, across harnesses; killed at this JVM's exit. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "fault-consumers-kill"));
+    }
 
     private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final List<Process> processes = new ArrayList<>();
@@ -132,6 +144,7 @@ public final class FaultHarness implements AutoCloseable {
         properties.forEach((k, v) -> command.add(k + "=" + v));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
+        LIVE.add(p);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.readString(log).contains("READY pid=")) {
             if (!p.isAlive() || System.nanoTime() > end) {
@@ -231,14 +244,21 @@ public final class FaultHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        List<Long> survivors = new ArrayList<>();
         for (Process p : processes) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (!p.destroyForcibly().waitFor(20, TimeUnit.SECONDS)) {
+                survivors.add(p.pid());
+            } else {
+                LIVE.remove(p);
+            }
         }
-        try (Statement s = db.createStatement()) {
+        try (db; Statement s = db.createStatement()) {
             s.execute("drop table if exists " + EFFECTS + suffix);
             s.execute("drop table if exists " + DELIVERIES + suffix);
             s.execute("drop table if exists " + IDEMPOTENCY + suffix);
         }
-        db.close();
+        if (!survivors.isEmpty()) {
+            throw new AssertionError("consumer JVMs " + survivors + " survived SIGKILL for 20 s");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.eventrail.it.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -14,15 +15,37 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Exit;
 
 /**
  * One real single-node Kafka 3.9.1 cluster (KRaft, combined broker and controller) in this test JVM, started
  * on first use on a random port and stopped when the JVM exits. Tests share it and use fresh topic and group
  * names. Thread-safe.
+ *
+ * <p>An in-process broker must not end the test JVM: the test kit registers, through Kafka's {@link Exit}, a JVM
+ * shutdown hook deleting its data directory, which ran concurrently with the hook stopping the cluster; the still
+ * running broker then found its metadata log directory gone and called {@code Exit.halt(1)}, so the test JVM exited
+ * with status 1 after every test had passed and Maven failsafe reported "Error occurred in starting fork". Here
+ * Kafka's shutdown hooks run in one JVM hook, after the shared cluster has stopped, and Kafka's exit and halt only
+ * print what the broker wanted (the tests fail on their own if the broker is gone).
  */
 public final class KafkaTestCluster {
     private static KafkaClusterTestKit cluster;
     private static Admin admin;
+    /** Kafka's shutdown hooks (the test kit's data directory deletion), run after the cluster stopped. */
+    private static final List<Runnable> KAFKA_HOOKS = new ArrayList<>();
+
+    static {
+        Exit.setShutdownHookAdder((name, hook) -> {
+            synchronized (KAFKA_HOOKS) {
+                KAFKA_HOOKS.add(hook);
+            }
+        });
+        Exit.setHaltProcedure((status, message) -> refuse("halt", status, message));
+        Exit.setExitProcedure((status, message) -> refuse("exit", status, message));
+        Runtime.getRuntime().addShutdownHook(new Thread(KafkaTestCluster::stopThenRunKafkaHooks,
+                "kafka-test-cluster-stop"));
+    }
 
     private KafkaTestCluster() {
     }
@@ -31,7 +54,6 @@ public final class KafkaTestCluster {
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             cluster = startNew();
-            Runtime.getRuntime().addShutdownHook(new Thread(KafkaTestCluster::stop, "kafka-test-cluster-stop"));
         }
         return cluster.bootstrapServers();
     }
@@ -118,6 +140,27 @@ public final class KafkaTestCluster {
         }
         throw new AssertionError("group " + group + " did not commit the end offsets of " + topic + " within "
                 + timeout + ": end " + ends + ", committed " + committed);
+    }
+
+    private static void refuse(String what, int status, String message) {
+        System.err.println("in-process Kafka asked to " + what + " the test JVM with status " + status
+                + (message == null ? "" : " (" + message + ")") + "; refused");
+        System.err.flush();
+    }
+
+    private static void stopThenRunKafkaHooks() {
+        stop();
+        List<Runnable> hooks;
+        synchronized (KAFKA_HOOKS) {
+            hooks = List.copyOf(KAFKA_HOOKS);
+        }
+        for (Runnable hook : hooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                System.err.println("a Kafka shutdown hook failed: " + e);
+            }
+        }
     }
 
     private static synchronized void stop() {
