@@ -135,8 +135,9 @@ public abstract class ConsumerFaultSuite {
                             : Math.round(Math.exp(random.nextDouble() * Math.log(REPUBLISH_MAX_GAP_MS)));
                     long at = System.nanoTime();
                     republishes.add(later.schedule(() -> {
+                        long apart = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at);
                         app.publisher().publish(e);
-                        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - at);
+                        return apart;
                     }, gap, TimeUnit.MILLISECONDS));
                 }
             }
@@ -147,7 +148,7 @@ public abstract class ConsumerFaultSuite {
                 minGap = Math.min(minGap, gap);
                 maxGap = Math.max(maxGap, gap);
             }
-            System.out.printf("re-published %d events with the same id, %d ms to %d ms after the original%n",
+            System.out.printf("re-published %d events with the same id, %d ms to %d ms after the original was confirmed%n",
                     republishes.size(), minGap, maxGap);
         } finally {
             later.shutdownNow();
