@@ -23,11 +23,31 @@ public final class TcpProxy implements AutoCloseable {
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ServerSocket s = bindBelowEphemeralRange();
         this.port = s.getLocalPort();
         listen(s);
+    }
+
+    /*
+     * The port is taken below Linux's ephemeral range (32768-60999 by default): restore() binds it again after
+     * cut(), and an ephemeral port freed by cut() can meanwhile become the local port of some client's outgoing
+     * connection (seen in CI: "Address already in use" on restore).
+     */
+    private static ServerSocket bindBelowEphemeralRange() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        IOException last = null;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            ServerSocket s = new ServerSocket();
+            try {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), random.nextInt(21_000, 25_000)));
+                return s;
+            } catch (IOException e) {
+                s.close();
+                last = e;
+            }
+        }
+        throw new IOException("no free port for the TCP proxy in 21000-24999 on 127.0.0.1", last);
     }
 
     public int port() {
@@ -52,10 +72,27 @@ public final class TcpProxy implements AutoCloseable {
         if (server != null) {
             return;
         }
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        listen(s);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            ServerSocket s = new ServerSocket();
+            try {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                listen(s);
+                return;
+            } catch (IOException e) {
+                s.close();
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("TCP proxy could not listen on 127.0.0.1:" + port + " again", e);
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while restoring the TCP proxy", ie);
+                }
+            }
+        }
     }
 
     private void listen(ServerSocket s) {
