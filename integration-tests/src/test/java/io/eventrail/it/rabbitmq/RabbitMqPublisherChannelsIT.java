@@ -157,7 +157,15 @@ class RabbitMqPublisherChannelsIT extends RabbitIntegrationTest {
                 java.util.Set<String> bodies = new java.util.HashSet<>();
                 com.rabbitmq.client.GetResponse r;
                 while ((r = ch.basicGet(dest + ".g", true)) != null) {
-                    assertThat(bodies.add(new String(r.getBody(), StandardCharsets.UTF_8))).isTrue();
+                    String body = new String(r.getBody(), StandardCharsets.UTF_8);
+                    assertThat(bodies.add(body)).isTrue();
+                    // the properties of every message are its own
+                    assertThat(r.getProps().getMessageId()).isEqualTo(body);
+                    assertThat(r.getProps().getDeliveryMode()).isEqualTo(2);
+                    assertThat(r.getProps().getPriority()).isZero();
+                    assertThat(r.getProps().getTimestamp()).isNotNull();
+                    assertThat(r.getProps().getHeaders().get("cloudEvents:type").toString()).isEqualTo(TYPE);
+                    assertThat(r.getProps().getHeaders().keySet()).noneMatch(k -> k.startsWith("spring_"));
                 }
                 assertThat(bodies).hasSize(total - total / 4);
             }
