@@ -1,43 +1,50 @@
 package io.eventrail.broker.rabbitmq.internal;
 
+import com.rabbitmq.client.AMQP;
 import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.UnsendableEventException;
 import io.eventrail.spi.codec.Sanitize;
+import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.DefaultProducer;
-import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageDeliveryMode;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.core.ReturnedMessage;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * Publishes one exchange's messages persistent and {@code mandatory} with a correlated publisher
- * confirm, and completes only when the broker confirmed. A nack, a confirm timeout or a closed channel
- * fail the exchange with {@link PublishNotConfirmedException}; a message the broker returned because
- * no queue is bound fails it with {@link NoConsumerException}.
+ * Publishes one exchange's messages persistent and {@code mandatory} with a publisher confirm, and
+ * completes only when the broker confirmed. A nack, a confirm timeout or a closed channel fail the
+ * exchange with {@link PublishNotConfirmedException}; a message the broker returned because no queue is
+ * bound fails it with {@link NoConsumerException}.
  *
- * <p>Why not {@code camel-spring-rabbitmq}'s producer: it waits with {@code waitForConfirms} and never
- * publishes {@code mandatory}; Spring delivers returns to a template-wide callback on another thread,
- * so a return cannot be tied to the exchange that sent it. With correlated confirms Spring records the
- * return on the message's own {@link CorrelationData} before it completes the confirm, which is exactly
- * what is needed. Thread-safe (the template is).
+ * <p>Publishes with the raw amqp-client on a confirm channel checked out of the broker instance's
+ * {@link PublisherChannels} for the publish and given back after it: one unconfirmed publish per channel,
+ * so a {@code basic.return} is tied to its message by order alone ({@link ConfirmChannel} explains why).
+ * Why not {@code camel-spring-rabbitmq}'s producer: it waits with {@code waitForConfirms} and never
+ * publishes {@code mandatory}. Why not spring-rabbit's {@code RabbitTemplate} with correlated confirms
+ * (what this class used before): per event it checked a channel proxy out of the cache, made a
+ * {@code CorrelationData} with a {@code SecureRandom} UUID, added two correlation headers and mapped
+ * Spring's {@code MessageProperties}; that was most of the 2.5× the raw client's CPU per event measured
+ * in docs/BENCHMARKS.md.
+ *
+ * <p>On the wire, as before: delivery mode 2 (persistent), priority 0, {@code message-id} = the event id,
+ * {@code timestamp} = now, {@code content-type} from header {@value EventPropertiesConverter#CONTENT_TYPE},
+ * every other Camel header the component's {@link HeaderFilterStrategy} lets through as an AMQP header
+ * (values AMQP cannot carry as they are go as their {@code toString()}). Thread-safe.
  */
 final class ConfirmingProducer extends DefaultProducer {
     /** The most bytes of a routing key (an AMQP short string). */
     static final int MAX_ROUTING_KEY_BYTES = 255;
+    private static final int PERSISTENT = 2;
+    private static final int PRIORITY = 0;
 
     private final RabbitEndpoint endpoint;
     private final String typeHeader;
-    private volatile RabbitTemplate template;
+    private volatile PublisherChannels channels;
 
     ConfirmingProducer(RabbitEndpoint endpoint) {
         super(endpoint);
@@ -48,29 +55,25 @@ final class ConfirmingProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        RabbitTemplate t = new RabbitTemplate(endpoint.getConnectionFactory());
-        t.setMandatory(true);
-        t.setUsePublisherConnection(true);
-        t.setReturnsCallback(returned -> {
-            // the return is read from the message's CorrelationData in process(); nothing to do here
-        });
-        template = t;
+        PublisherChannels c = endpoint.getComponent().publisherChannels();
+        c.retain();
+        channels = c;
     }
 
     @Override
     protected void doStop() throws Exception {
-        RabbitTemplate t = template;
-        template = null;
-        if (t != null) {
-            t.stop();
+        PublisherChannels c = channels;
+        channels = null;
+        if (c != null) {
+            c.release();
         }
         super.doStop();
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        RabbitTemplate t = template;
-        if (t == null || endpoint.getComponent().isClosed()) {
+        PublisherChannels c = channels;
+        if (c == null || endpoint.getComponent().isClosed()) {
             throw new IllegalStateException("producer of exchange '" + endpoint.getExchangeName() + "' of RabbitMQ broker '"
                     + endpoint.settings().name() + "' is stopped or its broker is closed");
         }
@@ -84,46 +87,52 @@ final class ConfirmingProducer extends DefaultProducer {
             throw new UnsendableEventException("event data is " + body.length + " bytes, more than max-message-size "
                     + max + " of RabbitMQ broker '" + endpoint.settings().name() + "'");
         }
-        MessageProperties props = properties(exchange);
+        AMQP.BasicProperties props = properties(exchange);
         String routingKey = routingKey(in);
-        CorrelationData correlation = new CorrelationData();
-        t.send(endpoint.getExchangeName(), routingKey, new Message(body, props), correlation);
-        CorrelationData.Confirm confirm;
         long timeout = endpoint.settings().confirmTimeout().toMillis();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        ConfirmChannel channel = c.acquire();
+        ConfirmChannel.Outcome outcome;
         try {
-            confirm = correlation.getFuture().get(timeout, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new PublishNotConfirmedException("RabbitMQ did not confirm the publish to exchange '"
-                    + endpoint.getExchangeName() + "' within " + timeout + " ms (confirm-timeout)");
-        } catch (ExecutionException e) {
+            outcome = channel.publish(endpoint.getExchangeName(), routingKey, props, body, deadline);
+        } catch (IOException | RuntimeException e) {
             throw new PublishNotConfirmedException("publish to exchange '" + endpoint.getExchangeName()
-                    + "' failed before it was confirmed", e.getCause());
+                    + "' failed before it was confirmed: " + Sanitize.rootCause(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PublishNotConfirmedException("interrupted while waiting for the confirm of a publish to '"
                     + endpoint.getExchangeName() + "'", e);
+        } finally {
+            c.release(channel);
         }
-        if (!confirm.isAck()) {
-            throw new PublishNotConfirmedException("RabbitMQ refused the publish to exchange '"
-                    + endpoint.getExchangeName() + "' (nack"
-                    + (confirm.getReason() == null ? "" : ": " + Sanitize.forMessage(confirm.getReason())) + ")");
-        }
-        ReturnedMessage returned = correlation.getReturned();
-        if (returned != null) {
-            throw new NoConsumerException(endpoint.destination(), "RabbitMQ returned the event: exchange '"
-                    + returned.getExchange() + "' has no queue bound for routing key '"
-                    + Sanitize.forMessage(returned.getRoutingKey()) + "' (" + returned.getReplyCode() + " "
-                    + returned.getReplyText() + ")");
+        switch (outcome) {
+            case ACK -> {
+                // confirmed and routed
+            }
+            case TIMEOUT -> throw new PublishNotConfirmedException("RabbitMQ did not confirm the publish to exchange '"
+                    + endpoint.getExchangeName() + "' within " + timeout + " ms (confirm-timeout)");
+            case EARLIER_UNCONFIRMED -> throw new PublishNotConfirmedException("RabbitMQ did not confirm the publish"
+                    + " to exchange '" + endpoint.getExchangeName() + "' within " + timeout + " ms (confirm-timeout):"
+                    + " its channel still awaited the confirm of an earlier publish, so it was not sent");
+            case NACK -> throw new PublishNotConfirmedException("RabbitMQ refused the publish to exchange '"
+                    + endpoint.getExchangeName() + "' (nack)");
+            case CLOSED -> throw new PublishNotConfirmedException("publish to exchange '" + endpoint.getExchangeName()
+                    + "' failed before it was confirmed: the channel closed ("
+                    + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(channel.closedBy().getMessage())))
+                    + ")", channel.closedBy());
+            case RETURNED -> {
+                ConfirmChannel.Returned returned = channel.returned();
+                throw new NoConsumerException(endpoint.destination(), "RabbitMQ returned the event: exchange '"
+                        + returned.exchange() + "' has no queue bound for routing key '"
+                        + Sanitize.forMessage(returned.routingKey()) + "' (" + returned.replyCode() + " "
+                        + returned.replyText() + ")");
+            }
         }
     }
 
-    private MessageProperties properties(Exchange exchange) {
+    private AMQP.BasicProperties properties(Exchange exchange) {
         org.apache.camel.Message in = exchange.getMessage();
-        MessageProperties props = new MessageProperties();
-        props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        props.setContentType(in.getHeader(EventPropertiesConverter.CONTENT_TYPE, String.class));
-        props.setMessageId(in.getHeader(RabbitMqBroker.CE_PREFIX + "id", String.class));
-        props.setTimestamp(new Date());
+        Map<String, Object> headers = new HashMap<>();
         HeaderFilterStrategy filter = endpoint.getComponent().getHeaderFilterStrategy();
         for (Map.Entry<String, Object> h : in.getHeaders().entrySet()) {
             String key = h.getKey();
@@ -132,14 +141,23 @@ final class ConfirmingProducer extends DefaultProducer {
                     || filter.applyFilterToCamelHeaders(key, value, exchange)) {
                 continue;
             }
-            props.setHeader(key, headerValue(value));
+            headers.put(key, headerValue(value));
         }
-        return props;
+        return new AMQP.BasicProperties.Builder()
+                .deliveryMode(PERSISTENT)
+                .priority(PRIORITY)
+                .contentType(in.getHeader(EventPropertiesConverter.CONTENT_TYPE, String.class))
+                .messageId(in.getHeader(RabbitMqBroker.CE_PREFIX + "id", String.class))
+                .timestamp(new Date())
+                .headers(headers)
+                .build();
     }
 
-    private static Object headerValue(Object value) {
-        if (value instanceof String || value instanceof Number || value instanceof Boolean || value instanceof byte[]
-                || value instanceof Date) {
+    /** {@code value} if AMQP carries it as it is (the types spring-rabbit passed on before), else its text. */
+    static Object headerValue(Object value) {
+        if (value instanceof String || value instanceof Integer || value instanceof Long || value instanceof Boolean
+                || value instanceof byte[] || value instanceof Date || value instanceof Double || value instanceof Float
+                || value instanceof Short || value instanceof Byte || value instanceof BigDecimal) {
             return value;
         }
         return value.toString();

@@ -11,7 +11,8 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 /**
  * The {@code camel-spring-rabbitmq} component of one broker instance, bound to that instance's own
  * connection factory. Endpoints: {@code <component>:<exchange>?destination=<d>[&routingKey=<k>]}
- * publishes with {@link ConfirmingProducer}; {@code <component>:<exchange>?queue=<q>&concurrency=<n>}
+ * publishes with {@link ConfirmingProducer} on the component's {@link PublisherChannels};
+ * {@code <component>:<exchange>?queue=<q>&concurrency=<n>}
  * consumes queue {@code q} with Spring's listener container (acknowledged after the exchange
  * completed, returned to the queue when it failed). Nothing is declared by endpoints: the topology
  * is provisioned by {@link Topology}.
@@ -19,11 +20,14 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 final class RabbitComponent extends SpringRabbitMQComponent {
     private final RabbitSettings settings;
     private final CachingConnectionFactory connectionFactory;
+    private final PublisherChannels publisherChannels;
     private volatile boolean closed;
 
     RabbitComponent(RabbitSettings settings, CachingConnectionFactory connectionFactory) {
         this.settings = settings;
         this.connectionFactory = connectionFactory;
+        this.publisherChannels = new PublisherChannels(connectionFactory.getPublisherConnectionFactory(), settings.name(),
+                settings.channelCacheSize());
         setConnectionFactory(connectionFactory);
         setHeaderFilterStrategy(new SpringRabbitMQHeaderFilterStrategy());
         setMessageConverter(new BytesMessageConverter());
@@ -69,9 +73,18 @@ final class RabbitComponent extends SpringRabbitMQComponent {
         return settings;
     }
 
-    /** Marks the broker instance closed: its producers refuse to publish (no connection is opened again). */
+    /** The confirm channels the producers of this broker instance publish on. */
+    PublisherChannels publisherChannels() {
+        return publisherChannels;
+    }
+
+    /**
+     * Marks the broker instance closed: its producers refuse to publish (no connection is opened again) and
+     * the idle publisher channels are closed.
+     */
     void markClosed() {
         closed = true;
+        publisherChannels.close();
     }
 
     boolean isClosed() {

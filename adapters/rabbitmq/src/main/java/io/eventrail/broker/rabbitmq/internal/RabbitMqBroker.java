@@ -25,8 +25,8 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.support.ConditionalExceptionLogger;
 
 /**
- * One open RabbitMQ broker instance: its own connection factory (publisher confirms and returns on)
- * and Camel component, the naming of its exchanges and queues, and their provisioning.
+ * One open RabbitMQ broker instance: its own connection factory (a consumer and a publisher connection;
+ * publishing uses raw confirm channels on the latter, see {@link PublisherChannels}) and Camel component, the naming of its exchanges and queues, and their provisioning.
  *
  * <pre>
  * destination d, group g (prefixes from exchange-prefix / queue-prefix):
@@ -107,8 +107,7 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
         }
         CachingConnectionFactory cf = new CachingConnectionFactory(rabbit);
         cf.setAddresses(String.join(",", settings.addresses()));
-        cf.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-        cf.setPublisherReturns(true);
+        // no Spring publisher confirms or returns: ConfirmingProducer publishes on its own raw confirm channels
         cf.setChannelCacheSize(settings.channelCacheSize());
         cf.setConnectionNameStrategy(f -> "eventrail-" + settings.name());
         ConditionalExceptionLogger standard = new AbstractConnectionFactory.DefaultChannelCloseLogger();
