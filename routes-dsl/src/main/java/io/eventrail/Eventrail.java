@@ -314,7 +314,7 @@ public final class Eventrail extends ServiceSupport {
             registerBacklogGauges(probe, broker, d, s);
         }
         boolean enabled = o == null || o.enabled() == null || o.enabled();
-        builder.from(broker.consumerUri(d, s)).routeId("eventrail-consume-" + c.id()).autoStartup(enabled)
+        builder.from(broker.consumerUri(d, s, pipeline.pollListeners())).routeId("eventrail-consume-" + c.id()).autoStartup(enabled)
                 .process(pipeline.validate()).id("validate-" + c.id())
                 .process(pipeline.deduplicate()).id("deduplicate-" + c.id())
                 .process(pipeline.handle()).id("handle-" + c.id());

@@ -58,6 +58,42 @@ public interface IdempotencyStore extends AutoCloseable {
     /** Gives the claim back so a redelivery processes the event; returns false when it was no longer the caller's. */
     boolean release(Claim claim);
 
+    /**
+     * Claims every key of {@code keys} for {@code group}, like {@link #claim} one after another, and returns the
+     * claims by key; a key may be missing from the result when the store could not tell its status in this call
+     * (the caller then claims it alone). A store that can take the claims in one round trip and one durable write
+     * overrides this (and {@link #batches()}); the default claims one key after another.
+     */
+    default java.util.Map<String, Claim> claimAll(String group, java.util.Collection<String> keys, Duration lease) {
+        java.util.Map<String, Claim> claims = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            claims.computeIfAbsent(key, k -> claim(group, k, lease));
+        }
+        return claims;
+    }
+
+    /**
+     * Completes every acquired claim of {@code claims}, like {@link #complete} one after another, and returns the
+     * claims that were lost (taken over after their lease ran out). The default completes one after another.
+     */
+    default java.util.List<Claim> completeAll(java.util.List<Claim> claims) {
+        java.util.List<Claim> lost = new java.util.ArrayList<>();
+        for (Claim c : claims) {
+            if (!complete(c)) {
+                lost.add(c);
+            }
+        }
+        return lost;
+    }
+
+    /**
+     * Whether {@link #claimAll} and {@link #completeAll} cost fewer round trips and durable writes than one call per
+     * key; a consumer pipeline batches its claims and completions only then.
+     */
+    default boolean batches() {
+        return false;
+    }
+
     /** Removes completed keys older than the retention and expired claims; returns how many were removed. */
     default int purgeExpired() {
         return 0;

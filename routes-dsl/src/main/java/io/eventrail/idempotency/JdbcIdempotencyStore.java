@@ -10,8 +10,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -121,6 +129,141 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, io.eventrai
             }
             return insert(c, claim.group(), k, claim.owner(), true, until);
         });
+    }
+
+    /** On PostgreSQL: a batch of claims or completions is one transaction of at most three statements. */
+    @Override
+    public boolean batches() {
+        return dialect == Jdbc.Dialect.POSTGRESQL;
+    }
+
+    /**
+     * On PostgreSQL, in one transaction: inserts the keys not present, takes over those whose lease ran out, and
+     * reads the status of the rest (completed: duplicate; claimed: in progress). Keys are taken in sorted order, so
+     * concurrent batches lock rows in the same order.
+     */
+    @Override
+    public Map<String, Claim> claimAll(String group, Collection<String> keys, Duration lease) {
+        if (dialect != Jdbc.Dialect.POSTGRESQL || keys.size() < 2) {
+            return IdempotencyStore.super.claimAll(group, keys, lease);
+        }
+        TreeMap<String, String> byStored = new TreeMap<>();
+        for (String key : keys) {
+            byStored.putIfAbsent(storedKey(key), key);
+        }
+        String owner = UUID.randomUUID().toString();
+        return Jdbc.inTransaction(dataSource, "idempotency batch claim", c -> {
+            Map<String, Claim> claims = new LinkedHashMap<>();
+            long now = clock.millis();
+            long expiresAt = now + lease.toMillis();
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO " + table
+                    + " (consumer_group, idem_key, owner_token, completed, expires_at)"
+                    + " SELECT ?, k, ?, FALSE, ? FROM unnest(?) AS k ON CONFLICT DO NOTHING RETURNING idem_key")) {
+                s.setString(1, group);
+                s.setString(2, owner);
+                s.setLong(3, expiresAt);
+                s.setArray(4, c.createArrayOf("varchar", byStored.keySet().toArray()));
+                acquired(s, byStored, group, owner, claims);
+            }
+            List<String> rest = unanswered(byStored, claims);
+            if (!rest.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE " + table
+                        + " SET owner_token = ?, completed = FALSE, expires_at = ?"
+                        + " WHERE consumer_group = ? AND idem_key = ANY(?) AND expires_at <= ? RETURNING idem_key")) {
+                    s.setString(1, owner);
+                    s.setLong(2, expiresAt);
+                    s.setString(3, group);
+                    s.setArray(4, c.createArrayOf("varchar", rest.toArray()));
+                    s.setLong(5, now);
+                    acquired(s, byStored, group, owner, claims);
+                }
+                rest = unanswered(byStored, claims);
+            }
+            if (!rest.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("SELECT idem_key, completed FROM " + table
+                        + " WHERE consumer_group = ? AND idem_key = ANY(?)")) {
+                    s.setString(1, group);
+                    s.setArray(2, c.createArrayOf("varchar", rest.toArray()));
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            String key = byStored.get(r.getString(1));
+                            claims.put(key, new Claim(r.getBoolean(2) ? Status.DUPLICATE : Status.IN_PROGRESS, group,
+                                    key, null));
+                        }
+                    }
+                }
+                // a key released between the statements is left out: the caller claims it alone
+            }
+            return claims;
+        });
+    }
+
+    /**
+     * On PostgreSQL, one transaction: marks every claim still owned completed; a claim whose row is gone (released,
+     * purged) is inserted completed unless another owner took the key, which makes it lost.
+     */
+    @Override
+    public List<Claim> completeAll(List<Claim> claims) {
+        if (dialect != Jdbc.Dialect.POSTGRESQL || claims.size() < 2) {
+            return IdempotencyStore.super.completeAll(claims);
+        }
+        claims.forEach(JdbcIdempotencyStore::requireOwner);
+        Map<String, List<Claim>> byGroup = new TreeMap<>();
+        for (Claim claim : claims) {
+            byGroup.computeIfAbsent(claim.group(), g -> new ArrayList<>()).add(claim);
+        }
+        return Jdbc.inTransaction(dataSource, "idempotency batch completion", c -> {
+            List<Claim> lost = new ArrayList<>();
+            long until = clock.millis() + retention.toMillis();
+            for (Map.Entry<String, List<Claim>> g : byGroup.entrySet()) {
+                TreeMap<String, Claim> byStored = new TreeMap<>();
+                for (Claim claim : g.getValue()) {
+                    byStored.put(storedKey(claim.key()), claim);
+                }
+                Set<String> done = new HashSet<>();
+                try (PreparedStatement s = c.prepareStatement("UPDATE " + table
+                        + " SET completed = TRUE, expires_at = ? FROM unnest(?, ?) AS c(k, o)"
+                        + " WHERE consumer_group = ? AND idem_key = c.k AND owner_token = c.o RETURNING idem_key")) {
+                    s.setLong(1, until);
+                    s.setArray(2, c.createArrayOf("varchar", byStored.keySet().toArray()));
+                    s.setArray(3, c.createArrayOf("varchar",
+                            byStored.values().stream().map(Claim::owner).toArray()));
+                    s.setString(4, g.getKey());
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            done.add(r.getString(1));
+                        }
+                    }
+                }
+                for (Map.Entry<String, Claim> e : byStored.entrySet()) {
+                    if (!done.contains(e.getKey())
+                            && !insert(c, g.getKey(), e.getKey(), e.getValue().owner(), true, until)) {
+                        lost.add(e.getValue());
+                    }
+                }
+            }
+            return lost;
+        });
+    }
+
+    private static void acquired(PreparedStatement s, Map<String, String> byStored, String group, String owner,
+                                 Map<String, Claim> claims) throws SQLException {
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                String key = byStored.get(r.getString(1));
+                claims.put(key, new Claim(Status.ACQUIRED, group, key, owner));
+            }
+        }
+    }
+
+    private static List<String> unanswered(Map<String, String> byStored, Map<String, Claim> claims) {
+        List<String> rest = new ArrayList<>();
+        byStored.forEach((stored, key) -> {
+            if (!claims.containsKey(key)) {
+                rest.add(stored);
+            }
+        });
+        return rest;
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class ConsumerPipeline {
     private final Tracing tracing;
     private final ClaimBackoff storeDown;
     private final ClaimBackoff claimedElsewhere;
+    private final PollBatches batches;
 
     /** What happens to an event no handler of the pipeline knows. */
     @FunctionalInterface
@@ -81,6 +82,19 @@ public final class ConsumerPipeline {
         this.tracing = tracing;
         this.storeDown = new ClaimBackoff(spec.claimMaxBackoff());
         this.claimedElsewhere = new ClaimBackoff(spec.claimMaxBackoff());
+        this.batches = spec.idempotent() && store.batches()
+                ? new PollBatches(store, spec.subscription().group(), spec.lease(),
+                        m -> key(spec.broker().codec().decode(m)))
+                : null;
+    }
+
+    /**
+     * Listeners for the consuming threads of a broker that consumes in polls, so that claims and completions are
+     * batched per poll ({@link PollBatches}); null when the pipeline does not batch (no idempotency, or a store
+     * that does not batch).
+     */
+    public java.util.function.Supplier<io.eventrail.spi.PollListener> pollListeners() {
+        return batches == null ? null : batches::newListener;
     }
 
     public Spec spec() {
@@ -169,12 +183,15 @@ public final class ConsumerPipeline {
                 reject(exchange, event, e);
                 return;
             }
-            IdempotencyStore.Claim claim;
-            try {
-                claim = store.claim(spec.subscription().group(), key, spec.lease());
-            } catch (RuntimeException e) {
-                storeUnreachable(event, e);
-                throw e;
+            PollBatches.Session session = batches == null ? null : batches.session();
+            IdempotencyStore.Claim claim = session == null ? null : session.take(key);
+            if (claim == null) {
+                try {
+                    claim = store.claim(spec.subscription().group(), key, spec.lease());
+                } catch (RuntimeException e) {
+                    storeUnreachable(event, e);
+                    throw e;
+                }
             }
             int streak = storeDown.succeeded();
             if (streak > 0) {
@@ -297,6 +314,12 @@ public final class ConsumerPipeline {
      */
     private void complete(IdempotencyStore.Claim claim, CloudEvent event) {
         if (claim == null) {
+            return;
+        }
+        PollBatches.Session session = batches == null ? null : batches.session();
+        if (session != null) {
+            // written in a batch before the broker acknowledges the event (PollListener.beforeAcknowledge)
+            session.complete(claim);
             return;
         }
         try {

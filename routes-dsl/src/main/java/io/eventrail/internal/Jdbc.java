@@ -40,6 +40,34 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * Runs {@code work} in one transaction on a connection of {@code ds} (committed when it returns, rolled back
+     * when it throws); a failure becomes a {@link StoreException} naming {@code what}.
+     */
+    public static <T> T inTransaction(DataSource ds, String what, Work<T> work) {
+        return run(ds, what, c -> {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the connection is broken; the pool drops it
+                }
+            }
+        });
+    }
+
     /** The dialect of the database behind {@code ds}. */
     public static Dialect dialect(DataSource ds) {
         return run(ds, "reading the database product", c -> c.getMetaData().getDatabaseProductName()

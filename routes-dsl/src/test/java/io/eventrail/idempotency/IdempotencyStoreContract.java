@@ -59,6 +59,48 @@ public abstract class IdempotencyStoreContract {
     }
 
     @Test
+    @DisplayName("a batch claim answers each key like a single claim: new, completed, held by another, expired, repeated")
+    void batchClaim() throws Exception {
+        IdempotencyStore a = store();
+        IdempotencyStore b = store();
+        assertThat(a.complete(a.claim(group, "b-done", LONG_LEASE))).isTrue();
+        Claim held = a.claim(group, "b-held", LONG_LEASE);
+        a.claim(group, "b-expired", Duration.ofMillis(300));
+        Thread.sleep(600); // the lease must run out: nothing to await
+        String longKey = "b-long-" + "x".repeat(500);
+        java.util.Map<String, Claim> claims = b.claimAll(group,
+                List.of("b-new", "b-done", "b-held", "b-expired", "b-new", longKey), LONG_LEASE);
+        assertThat(claims).containsOnlyKeys("b-new", "b-done", "b-held", "b-expired", longKey);
+        assertThat(claims.get("b-new").status()).isEqualTo(Status.ACQUIRED);
+        assertThat(claims.get(longKey).status()).isEqualTo(Status.ACQUIRED);
+        assertThat(claims.get("b-done").status()).isEqualTo(Status.DUPLICATE);
+        assertThat(claims.get("b-held").status()).isEqualTo(Status.IN_PROGRESS);
+        assertThat(claims.get("b-expired").status()).as("taken over after its lease").isEqualTo(Status.ACQUIRED);
+        assertThat(claims.values()).allMatch(c -> c.group().equals(group));
+        assertThat(a.claim(group, "b-new", LONG_LEASE).status()).as("a batch claim is exclusive")
+                .isEqualTo(Status.IN_PROGRESS);
+        assertThat(a.complete(held)).isTrue();
+    }
+
+    @Test
+    @DisplayName("a batch completion records every owned claim and returns those another owner took over")
+    void batchComplete() throws Exception {
+        IdempotencyStore a = store();
+        IdempotencyStore b = store();
+        java.util.Map<String, Claim> claims = a.claimAll(group, List.of("c-1", "c-2", "c-3"), LONG_LEASE);
+        Claim stale = a.claim(group, "c-stale", Duration.ofMillis(300));
+        Claim current = awaitAcquired(b, "c-stale", Duration.ofSeconds(10));
+        List<Claim> mine = new ArrayList<>(claims.values());
+        mine.add(stale);
+        assertThat(a.completeAll(mine)).as("only the claim taken over is lost").containsExactly(stale);
+        assertThat(b.claimAll(group, List.of("c-1", "c-2", "c-3"), LONG_LEASE).values())
+                .extracting(Claim::status).containsOnly(Status.DUPLICATE);
+        assertThat(b.claim(group, "c-stale", LONG_LEASE).status()).as("still the other owner's")
+                .isEqualTo(Status.IN_PROGRESS);
+        assertThat(b.complete(current)).isTrue();
+    }
+
+    @Test
     @DisplayName("a released claim can be claimed again, by another instance")
     void releaseThenReclaim() {
         IdempotencyStore a = store();

@@ -31,6 +31,16 @@ public interface Broker extends AutoCloseable {
     /** The Camel endpoint URI that consumes {@code destination} as {@code subscription}'s group. */
     String consumerUri(Destination destination, Subscription subscription);
 
+    /**
+     * Like {@link #consumerUri(Destination, Subscription)}, for a broker whose consumers receive events in polls
+     * and acknowledge them afterwards: each consuming thread of the endpoint reports its polls to a listener from
+     * {@code listeners}. A broker that does not consume in polls ignores {@code listeners} (the default).
+     */
+    default String consumerUri(Destination destination, Subscription subscription,
+                               java.util.function.Supplier<PollListener> listeners) {
+        return consumerUri(destination, subscription);
+    }
+
     /** The Camel endpoint URI that sends to the dead-letter destination of {@code subscription} on {@code destination}. */
     String deadLetterUri(Destination destination, Subscription subscription);
 

@@ -63,11 +63,7 @@ class KafkaAdapterIT {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
     private Map<String, String> props() {
-        Map<String, String> p = new LinkedHashMap<>(new KafkaFixture().brokerProperties("kafka"));
-        p.put("eventrail.broker", "kafka");
-        p.put("eventrail.retry.initial-backoff", "10ms");
-        p.put("eventrail.retry.max-backoff", "20ms");
-        return p;
+        return KafkaFixture.appProperties();
     }
 
     private String name(String base) {

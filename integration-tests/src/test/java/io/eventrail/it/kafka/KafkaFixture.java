@@ -24,6 +24,18 @@ public final class KafkaFixture implements BrokerFixture {
         return properties(name, "127.0.0.1:1", "provision", "false", "publish-timeout", "2s");
     }
 
+    /**
+     * The properties of an application on the shared cluster: instance {@code kafka} as the default broker, with
+     * short retry back-offs.
+     */
+    public static Map<String, String> appProperties() {
+        Map<String, String> p = new LinkedHashMap<>(new KafkaFixture().brokerProperties("kafka"));
+        p.put("eventrail.broker", "kafka");
+        p.put("eventrail.retry.initial-backoff", "10ms");
+        p.put("eventrail.retry.max-backoff", "20ms");
+        return p;
+    }
+
     /** The properties of Kafka instance {@code name} at {@code servers} with {@code options} (name, value, ...). */
     public static Map<String, String> properties(String name, String servers, String... options) {
         String prefix = "eventrail.brokers." + name + ".";

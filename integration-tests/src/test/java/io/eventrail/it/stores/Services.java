@@ -8,15 +8,15 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 
 /** The real PostgreSQL and Redis of this machine; a test that needs one fails, naming how to start it. */
-final class Services {
-    static final int POSTGRES_PORT = 5432;
-    static final int REDIS_PORT = 6379;
-    static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+public final class Services {
+    public static final int POSTGRES_PORT = 5432;
+    public static final int REDIS_PORT = 6379;
+    public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
     private Services() {
     }
 
-    static void requirePostgres() {
+    public static void requirePostgres() {
         try (Connection c = DriverManager.getConnection(POSTGRES_URL, "postgres", "")) {
             c.isValid(2);
         } catch (SQLException e) {
@@ -26,7 +26,7 @@ final class Services {
         }
     }
 
-    static void requireRedis() {
+    public static void requireRedis() {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), REDIS_PORT)) {
             s.setSoTimeout(2000);
             s.getOutputStream().write("PING\r\n".getBytes());
@@ -42,11 +42,11 @@ final class Services {
         }
     }
 
-    static String postgresUrl(int port) {
+    public static String postgresUrl(int port) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/test?connectTimeout=2&socketTimeout=5";
     }
 
-    static void dropTable(String table) {
+    public static void dropTable(String table) {
         try (Connection c = DriverManager.getConnection(POSTGRES_URL, "postgres", "");
              var s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + table);

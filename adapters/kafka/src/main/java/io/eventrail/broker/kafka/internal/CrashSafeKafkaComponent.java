@@ -1,6 +1,12 @@
 package io.eventrail.broker.kafka.internal;
 
+import io.eventrail.spi.PollListener;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.camel.component.kafka.KafkaClientFactory;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Consumer;
@@ -24,6 +30,11 @@ import org.apache.camel.support.service.ServiceSupport;
  * committed and is read again, like any failed exchange (breakOnFirstError).
  */
 final class CrashSafeKafkaComponent extends KafkaComponent {
+    /** The endpoint parameter naming the {@link PollListener} source registered with {@link #register}. */
+    static final String POLL_LISTENERS = "eventrailPollListeners";
+
+    private final Map<String, Supplier<PollListener>> pollListeners = new ConcurrentHashMap<>();
+    private final AtomicLong registered = new AtomicLong();
     // Camel finds the generated configurers by the @Component annotation, which a subclass does not inherit
     private final PropertyConfigurer endpointConfigurer = new KafkaEndpointConfigurer();
     private final PropertyConfigurer componentConfigurer = new KafkaComponentConfigurer();
@@ -38,12 +49,26 @@ final class CrashSafeKafkaComponent extends KafkaComponent {
         return componentConfigurer;
     }
 
+    /** Registers {@code listeners} and returns the value of {@link #POLL_LISTENERS} that names them in an endpoint URI. */
+    String register(Supplier<PollListener> listeners) {
+        String id = Long.toString(registered.incrementAndGet());
+        pollListeners.put(id, listeners);
+        return id;
+    }
+
     @Override
     protected KafkaEndpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        String listenersId = getAndRemoveParameter(parameters, POLL_LISTENERS, String.class);
         KafkaEndpoint configured = super.createEndpoint(uri, remaining, parameters);
         CrashSafeEndpoint endpoint = new CrashSafeEndpoint(uri, this);
         endpoint.setConfiguration(configured.getConfiguration());
-        endpoint.setKafkaClientFactory(configured.getKafkaClientFactory());
+        KafkaClientFactory clients = configured.getKafkaClientFactory();
+        Supplier<PollListener> listeners = listenersId == null ? null : pollListeners.get(listenersId);
+        if (listenersId != null && listeners == null) {
+            throw new IllegalArgumentException("no poll listeners registered as " + POLL_LISTENERS + "=" + listenersId);
+        }
+        endpoint.setKafkaClientFactory(listeners == null ? clients : new ReportingClientFactory(
+                () -> clients != null ? clients : getKafkaClientFactory(), listeners, getCamelContext()));
         endpoint.setKafkaManualCommitFactory(configured.getKafkaManualCommitFactory());
         return endpoint;
     }
@@ -56,6 +81,36 @@ final class CrashSafeKafkaComponent extends KafkaComponent {
         @Override
         public Consumer createConsumer(Processor processor) throws Exception {
             return super.createConsumer(new CrashSafeProcessor(AsyncProcessorConverterHelper.convert(processor)));
+        }
+    }
+
+    /** Creates the consumers as {@link PollReportingConsumer}s, each with a listener of its own. */
+    static final class ReportingClientFactory implements KafkaClientFactory {
+        /** The endpoint's own factory, else the component's (which exists once the component started). */
+        private final Supplier<KafkaClientFactory> delegate;
+        private final Supplier<PollListener> listeners;
+        private final org.apache.camel.CamelContext context;
+
+        ReportingClientFactory(Supplier<KafkaClientFactory> delegate, Supplier<PollListener> listeners,
+                               org.apache.camel.CamelContext context) {
+            this.delegate = delegate;
+            this.listeners = listeners;
+            this.context = context;
+        }
+
+        @Override
+        public org.apache.kafka.clients.producer.Producer getProducer(Properties kafkaProps) {
+            return delegate.get().getProducer(kafkaProps);
+        }
+
+        @Override
+        public org.apache.kafka.clients.consumer.Consumer getConsumer(Properties kafkaProps) {
+            return new PollReportingConsumer(kafkaProps, listeners.get(), context);
+        }
+
+        @Override
+        public String getBrokers(org.apache.camel.component.kafka.KafkaConfiguration configuration) {
+            return delegate.get().getBrokers(configuration);
         }
     }
 

@@ -38,10 +38,14 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     private final KafkaSettings settings;
     private final TopicProvisioner provisioner;
     private final KafkaOperations operations;
+    /** The instance's component when it is ours (it reports polls), else the one found in the context. */
+    private final org.apache.camel.Component reporting;
 
-    private KafkaBroker(String name, String component, Set<Capability> capabilities, KafkaSettings settings) {
+    private KafkaBroker(String name, String component, org.apache.camel.Component reporting,
+                        Set<Capability> capabilities, KafkaSettings settings) {
         super(name, "kafka", capabilities, new KafkaEventCodec(settings.maxMessageBytes()));
         this.component = component;
+        this.reporting = reporting;
         this.settings = settings;
         this.provisioner = new TopicProvisioner(settings);
         this.operations = new KafkaOperations(settings);
@@ -59,7 +63,8 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
             context.camelContext().addComponent(component, kafka);
         }
         LOG.debug("Kafka broker '{}' opened: {}", context.name(), settings);
-        return new KafkaBroker(context.name(), component, capabilities, settings);
+        return new KafkaBroker(context.name(), component, context.camelContext().hasComponent(component),
+                capabilities, settings);
     }
 
     static KafkaConfiguration configuration(KafkaSettings s) {
@@ -122,6 +127,17 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     public String consumerUri(Destination destination, Subscription subscription) {
         return component + ":" + settings.topic(destination.name()) + "?groupId=" + subscription.group()
                 + "&consumersCount=" + subscription.concurrency();
+    }
+
+    /** With {@code listeners}, the endpoint's consuming threads report their polls and commits to them. */
+    @Override
+    public String consumerUri(Destination destination, Subscription subscription,
+                              java.util.function.Supplier<io.eventrail.spi.PollListener> listeners) {
+        String uri = consumerUri(destination, subscription);
+        if (listeners == null || !(reporting instanceof CrashSafeKafkaComponent c)) {
+            return uri;
+        }
+        return uri + "&" + CrashSafeKafkaComponent.POLL_LISTENERS + "=" + c.register(listeners);
     }
 
     @Override
