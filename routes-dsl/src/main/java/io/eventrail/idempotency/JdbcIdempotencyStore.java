@@ -12,13 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -199,8 +197,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, io.eventrai
     }
 
     /**
-     * On PostgreSQL, one transaction: marks every claim still owned completed; a claim whose row is gone (released,
-     * purged) is inserted completed unless another owner took the key, which makes it lost.
+     * On PostgreSQL, one transaction: marks every claim still owned completed (one single-row statement per claim,
+     * sent as one JDBC batch, so each is a primary-key lookup whatever plan the server caches); a claim whose row is
+     * gone (released, purged) is inserted completed unless another owner took the key, which makes it lost.
      */
     @Override
     public List<Claim> completeAll(List<Claim> claims) {
@@ -208,38 +207,28 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, io.eventrai
             return IdempotencyStore.super.completeAll(claims);
         }
         claims.forEach(JdbcIdempotencyStore::requireOwner);
-        Map<String, List<Claim>> byGroup = new TreeMap<>();
-        for (Claim claim : claims) {
-            byGroup.computeIfAbsent(claim.group(), g -> new ArrayList<>()).add(claim);
-        }
+        List<Claim> sorted = new ArrayList<>(claims);
+        // rows locked in one order by every batch
+        sorted.sort(java.util.Comparator.comparing(Claim::group).thenComparing(c -> storedKey(c.key())));
         return Jdbc.inTransaction(dataSource, "idempotency batch completion", c -> {
-            List<Claim> lost = new ArrayList<>();
             long until = clock.millis() + retention.toMillis();
-            for (Map.Entry<String, List<Claim>> g : byGroup.entrySet()) {
-                TreeMap<String, Claim> byStored = new TreeMap<>();
-                for (Claim claim : g.getValue()) {
-                    byStored.put(storedKey(claim.key()), claim);
-                }
-                Set<String> done = new HashSet<>();
-                try (PreparedStatement s = c.prepareStatement("UPDATE " + table
-                        + " SET completed = TRUE, expires_at = ? FROM unnest(?, ?) AS c(k, o)"
-                        + " WHERE consumer_group = ? AND idem_key = c.k AND owner_token = c.o RETURNING idem_key")) {
+            int[] updated;
+            try (PreparedStatement s = c.prepareStatement("UPDATE " + table
+                    + " SET completed = TRUE, expires_at = ? WHERE consumer_group = ? AND idem_key = ? AND owner_token = ?")) {
+                for (Claim claim : sorted) {
                     s.setLong(1, until);
-                    s.setArray(2, c.createArrayOf("varchar", byStored.keySet().toArray()));
-                    s.setArray(3, c.createArrayOf("varchar",
-                            byStored.values().stream().map(Claim::owner).toArray()));
-                    s.setString(4, g.getKey());
-                    try (ResultSet r = s.executeQuery()) {
-                        while (r.next()) {
-                            done.add(r.getString(1));
-                        }
-                    }
+                    s.setString(2, claim.group());
+                    s.setString(3, storedKey(claim.key()));
+                    s.setString(4, claim.owner());
+                    s.addBatch();
                 }
-                for (Map.Entry<String, Claim> e : byStored.entrySet()) {
-                    if (!done.contains(e.getKey())
-                            && !insert(c, g.getKey(), e.getKey(), e.getValue().owner(), true, until)) {
-                        lost.add(e.getValue());
-                    }
+                updated = s.executeBatch();
+            }
+            List<Claim> lost = new ArrayList<>();
+            for (int i = 0; i < sorted.size(); i++) {
+                Claim claim = sorted.get(i);
+                if (updated[i] == 0 && !insert(c, claim.group(), storedKey(claim.key()), claim.owner(), true, until)) {
+                    lost.add(claim);
                 }
             }
             return lost;
