@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * swept as claims are made. Thread-safe.
  */
 public final class MemoryIdempotencyStore implements IdempotencyStore {
+    /** Owner tokens: unique within the JVM, which is all a memory store spans; no SecureRandom per claim. */
+    private static final String OWNER_PREFIX = UUID.randomUUID() + "-";
+    private static final java.util.concurrent.atomic.AtomicLong OWNERS = new java.util.concurrent.atomic.AtomicLong();
+
     private record Entry(String owner, boolean completed, long expiresAtMillis) {
     }
 
@@ -48,7 +52,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         if (claims.incrementAndGet() % FULL_SWEEP_EVERY == 0) {
             purgeExpired();
         }
-        String owner = UUID.randomUUID().toString();
+        String owner = OWNER_PREFIX + OWNERS.incrementAndGet();
         Status[] result = new Status[1];
         entries.compute(id(group, key), (k, e) -> {
             if (e == null || e.expiresAtMillis() <= now) {

@@ -42,6 +42,8 @@ public final class DefaultEventPublisher implements EventPublisher {
     private final EventCatalog catalog;
     private final Function<String, Broker> brokers;
     private final ProducerTemplate template;
+    /** Endpoints by URI, resolved once (resolving normalises and parses the URI on every call). */
+    private final java.util.Map<String, org.apache.camel.Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
     private final URI defaultSource;
     private final Metrics metrics;
     private final Tracing tracing;
@@ -171,7 +173,8 @@ public final class DefaultEventPublisher implements EventPublisher {
         CloudEvent event = Tracing.inject(original, span);
         try (Scope ignored = span.makeCurrent(); Mdc.Scope mdc = Mdc.open(event, destination, null, span)) {
             String key = route != null ? route.partitionKey().apply(new Event(event)) : event.getSubject();
-            Exchange result = template.send(uri, exchange -> {
+            Exchange result = template.send(endpoints.computeIfAbsent(uri, template.getCamelContext()::getEndpoint),
+                    exchange -> {
                 if (key != null) {
                     exchange.getMessage().setHeader(EventCodec.PARTITION_KEY, key);
                 }

@@ -45,10 +45,37 @@ public final class Sanitize {
 
     /** {@code text} with values that follow a secret-looking name ({@code password=...}) replaced by {@code ****}. */
     public static String redactSecrets(String text) {
-        if (text == null) {
-            return null;
+        if (text == null || !mayHoldSecret(text)) {
+            return text;
         }
         return SECRET.matcher(text).replaceAll("$1$2****");
+    }
+
+    /** The stems of {@link #SECRET}'s names, lower case: a text without any of them cannot match. */
+    private static final String[] SECRET_STEMS = {"pass", "pwd", "secret", "token", "key", "authorization",
+        "credential", "sasl"};
+
+    /**
+     * A cheap test run on every event's id, type and source before the regular expression: false when the text
+     * has no separator {@link #SECRET} needs after a name, or none of its names.
+     */
+    private static boolean mayHoldSecret(String text) {
+        boolean separator = false;
+        for (int i = 0; i < text.length() && !separator; i++) {
+            char c = text.charAt(i);
+            separator = c == '=' || c == ':' || Character.isWhitespace(c);
+        }
+        if (!separator) {
+            return false;
+        }
+        for (String stem : SECRET_STEMS) {
+            for (int i = 0, last = text.length() - stem.length(); i <= last; i++) {
+                if (text.regionMatches(true, i, stem, 0, stem.length())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
