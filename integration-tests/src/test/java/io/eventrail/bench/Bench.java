@@ -36,6 +36,8 @@ public final class Bench {
     private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(120);
     private static final StringBuilder REPORT = new StringBuilder();
     /** Every pair: a broker, or {@code <broker>-pg} = that broker with the PostgreSQL idempotency store on the Eventrail side. */
+    /** Events per side run before the measured rounds. */
+    static final int WARM_UP = 10_000;
     static final String ALL_PAIRS = "memory,kafka,rabbitmq,sqs,sns,kafka-pg";
     /** The pair suffix: Eventrail with {@code eventrail.idempotency.store=jdbc} on PostgreSQL, raw + a batched INSERT. */
     static final String PG = "-pg";
@@ -119,9 +121,13 @@ public final class Bench {
              Side er = Sides.eventrail(Brokers.properties(broker), "bench-er-" + run, "bench-er-" + run, erSink)) {
             String pad = "x".repeat(Math.max(1, size - 40));
             int n = count(broker, size);
-            // warm-up: consumers assigned, JIT warmed; not measured
-            throughputRound(raw, rawSink, Math.min(n, 2000), pad);
-            throughputRound(er, erSink, Math.min(n, 2000), pad);
+            // warm-up, not measured: consumers assigned and the JIT past its compile thresholds (C2 compiles a method
+            // after about 10,000 calls; with 2,000 warm-up events Eventrail's longer path was still being compiled in
+            // rounds 2-4, its CPU per event falling from 330 to 120 us): WARM_UP events per side, alternating
+            for (int warmed = 0; warmed < WARM_UP; warmed += n) {
+                throughputRound(raw, rawSink, n, pad);
+                throughputRound(er, erSink, n, pad);
+            }
             double[] rawRates = new double[ROUNDS];
             double[] erRates = new double[ROUNDS];
             for (int i = 0; i < ROUNDS; i++) {

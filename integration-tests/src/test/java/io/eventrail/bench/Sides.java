@@ -305,10 +305,31 @@ final class Sides {
         });
         AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2)
                 .contentType("application/json").build();
+        boolean likeEventrail = Boolean.getBoolean("bench.rabbit.raw.like-eventrail");
+        String rawExchange = "raw-x-" + queue;
+        if (likeEventrail) {
+            admin.exchangeDeclare(rawExchange, "topic", true);
+            admin.queueBind(queue, rawExchange, "#");
+        }
         return new Side() {
             @Override
             public void publish(Map<String, String> data, String key) throws Exception {
                 Channel c = channels.get();
+                if (likeEventrail) {
+                    String id = java.util.UUID.randomUUID().toString();
+                    Map<String, Object> h = new java.util.HashMap<>();
+                    h.put("ce_id", id);
+                    h.put("ce_source", "urn:eventrail:bench");
+                    h.put("ce_specversion", "1.0");
+                    h.put("ce_type", "BENCH");
+                    h.put("ce_time", java.time.Instant.now().toString());
+                    h.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+                    AMQP.BasicProperties p = new AMQP.BasicProperties.Builder().deliveryMode(2)
+                            .contentType("application/json").messageId(id).timestamp(new java.util.Date()).headers(h).build();
+                    c.basicPublish(rawExchange, "BENCH", true, p, rawEncode(data));
+                    c.waitForConfirmsOrDie(30_000);
+                    return;
+                }
                 c.basicPublish("", queue, true, persistent, rawEncode(data));
                 c.waitForConfirmsOrDie(30_000);
             }
