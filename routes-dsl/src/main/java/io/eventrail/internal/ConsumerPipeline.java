@@ -84,7 +84,7 @@ public final class ConsumerPipeline {
         this.claimedElsewhere = new ClaimBackoff(spec.claimMaxBackoff());
         this.batches = spec.idempotent() && store.batches()
                 ? new PollBatches(store, spec.subscription().group(), spec.lease(),
-                        m -> key(spec.broker().codec().decode(m)))
+                        m -> key(spec.broker().codec().decode(m)), this::release)
                 : null;
     }
 

@@ -43,6 +43,8 @@ public final class DefaultEventPublisher implements EventPublisher {
     private final Function<String, Broker> brokers;
     private final ProducerTemplate template;
     /** Endpoints by URI, resolved once (resolving normalises and parses the URI on every call). */
+    /** A bound on {@link #endpoints}: destinations chosen per publish must not grow it without end. */
+    private static final int MAX_CACHED_ENDPOINTS = 1000;
     private final java.util.Map<String, org.apache.camel.Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
     private final URI defaultSource;
     private final Metrics metrics;
@@ -152,6 +154,18 @@ public final class DefaultEventPublisher implements EventPublisher {
         return deliver(event, route, brokerName, destination, uri, noConsumer, replayOf);
     }
 
+    /** The endpoint of {@code uri}, resolved once per URI for the first {@value #MAX_CACHED_ENDPOINTS} URIs. */
+    private org.apache.camel.Endpoint endpoint(String uri) {
+        org.apache.camel.Endpoint e = endpoints.get(uri);
+        if (e == null) {
+            e = template.getCamelContext().getEndpoint(uri);
+            if (endpoints.size() < MAX_CACHED_ENDPOINTS) {
+                endpoints.putIfAbsent(uri, e);
+            }
+        }
+        return e;
+    }
+
     /** The publish route when the type is declared with this broker and destination, else the broker's endpoint. */
     private String uriFor(EventCatalog.TypeRoute route, String brokerName, String destination) {
         return route != null && route.broker().equals(brokerName) && route.destination().equals(destination)
@@ -173,8 +187,7 @@ public final class DefaultEventPublisher implements EventPublisher {
         CloudEvent event = Tracing.inject(original, span);
         try (Scope ignored = span.makeCurrent(); Mdc.Scope mdc = Mdc.open(event, destination, null, span)) {
             String key = route != null ? route.partitionKey().apply(new Event(event)) : event.getSubject();
-            Exchange result = template.send(endpoints.computeIfAbsent(uri, template.getCamelContext()::getEndpoint),
-                    exchange -> {
+            Exchange result = template.send(endpoint(uri), exchange -> {
                 if (key != null) {
                     exchange.getMessage().setHeader(EventCodec.PARTITION_KEY, key);
                 }

@@ -56,18 +56,22 @@ public final class PollBatches {
     private final String group;
     private final Duration lease;
     private final Function<Message, String> keyOf;
+    private final java.util.function.Consumer<Claim> release;
     private final ThreadLocal<Session> current = new ThreadLocal<>();
     private final Writer writer = new Writer();
 
     /**
      * Batches for {@code group} in {@code store}; {@code keyOf} gives the idempotency key of a polled message, or
-     * null when it has none (unreadable, invalid key): such a message is claimed alone when it is processed.
+     * null when it has none (unreadable, invalid key): such a message is claimed alone when it is processed;
+     * {@code release} gives a claim back (the pipeline's own, which logs a failure and never throws).
      */
-    public PollBatches(IdempotencyStore store, String group, Duration lease, Function<Message, String> keyOf) {
+    public PollBatches(IdempotencyStore store, String group, Duration lease, Function<Message, String> keyOf,
+                       java.util.function.Consumer<Claim> release) {
         this.store = store;
         this.group = group;
         this.lease = lease;
         this.keyOf = keyOf;
+        this.release = release;
     }
 
     /** A listener for one more consuming thread. */
@@ -141,7 +145,7 @@ public final class PollBatches {
                         : null;
             }
             if (held.claim().acquired() && System.nanoTime() - held.at() > lease.toNanos() / 2) {
-                release(held.claim());
+                release.accept(held.claim());
                 return null;
             }
             return held.claim();
@@ -175,19 +179,10 @@ public final class PollBatches {
         private void giveBack() {
             for (Held held : claims.values()) {
                 if (held.claim().acquired()) {
-                    release(held.claim());
+                    release.accept(held.claim());
                 }
             }
             claims.clear();
-        }
-
-        private void release(Claim claim) {
-            try {
-                store.release(claim);
-            } catch (RuntimeException e) {
-                LOG.warn("Could not release idempotency claim of group {} (it expires after its lease): {}", group,
-                        Sanitize.forMessage(Sanitize.redactSecrets(e.toString())));
-            }
         }
     }
 
