@@ -4,21 +4,11 @@ import io.eventrail.ConsumerDefinition;
 import io.eventrail.EventHandler;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
-import io.eventrail.broker.aws.internal.AwsBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -158,42 +148,6 @@ final class AwsRig implements AutoCloseable {
         return Integer.parseInt(sqs.getQueueAttributes(GetQueueAttributesRequest.builder().queueUrl(queueUrl(name))
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE).build()).attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    }
-
-    /**
-     * Publishes events {@code 0..n-1} of {@code type} (data {@code data.apply(i)}) from {@code threads} threads at
-     * once; returns the failure of each event that failed, by number. Bounded: fails after 60 s.
-     */
-    Map<Integer, Throwable> publishConcurrently(String type, int n, int threads, IntFunction<String> data)
-            throws Exception {
-        Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                        try {
-                            eventrail().publisher().publish(type, data.apply(i));
-                        } catch (RuntimeException e) {
-                            failures.put(i, e);
-                        }
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return failures;
-    }
-
-    /** The batch requests this rig's broker instance sent so far. */
-    AwsBroker.SendStatistics sendStatistics() {
-        return ((AwsBroker) broker()).sendStatistics();
     }
 
     /** Waits (bounded, polling every 50 ms) until {@code condition} holds; fails naming {@code what}. */

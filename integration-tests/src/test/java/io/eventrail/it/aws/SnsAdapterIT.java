@@ -7,13 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventrail.InvalidEventException;
 import io.eventrail.PublishException;
-import io.eventrail.broker.aws.internal.AwsBroker;
 import io.eventrail.spi.NoConsumerException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,24 +26,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @ExtendWith(Fauxqs.class)
 class SnsAdapterIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-
-    @Test
-    @DisplayName("concurrent publishes to a topic leave in shared PublishBatch requests, each event delivered once")
-    void concurrentPublishesShareBatchRequests() throws Exception {
-        String dest = unique("batched");
-        List<String> seen = new CopyOnWriteArrayList<>();
-        try (AwsRig rig = new AwsRig("sns", Map.of())) {
-            rig.pipeline("BATCHED", dest, "g", e -> seen.add(e.field("n"))).start();
-            int n = 200;
-            assertThat(rig.publishConcurrently("BATCHED", n, 8, i -> "{\"n\":\"" + i + "\"}")).isEmpty();
-            await(WAIT, n + " events", () -> seen.size() >= n);
-            assertThat(seen).containsExactlyInAnyOrderElementsOf(
-                    IntStream.range(0, n).mapToObj(Integer::toString).toList());
-            AwsBroker.SendStatistics stats = rig.sendStatistics();
-            assertThat(stats.messages()).isEqualTo(n);
-            assertThat(stats.requests()).as("batch requests for %s messages from 8 threads", n).isLessThan(n);
-        }
-    }
 
     @Test
     @DisplayName("every consumer group receives every event published to the topic")

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cloudevents.CloudEvent;
 import io.eventrail.EventRoutes;
 import io.eventrail.InvalidEventException;
-import io.eventrail.broker.aws.internal.AwsBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.spi.Destination;
@@ -19,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.IntStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +30,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
 /** The {@code sqs} adapter against the fauxqs emulator: publish, consume, delete-after-effect, redelivery, redrive, limits. */
@@ -297,41 +293,6 @@ class SqsAdapterIT {
             assertThat(ten.getException()).isNull();
             assertThat(rig.messagesIn(dest)).isEqualTo(1);
         }
-    }
-
-    @Test
-    @DisplayName("concurrent publishes leave in shared batch requests; an entry SQS refuses fails only its own publish")
-    void concurrentPublishesShareBatchRequests() throws Exception {
-        String dest = unique("batched");
-        Set<String> seen = ConcurrentHashMap.newKeySet();
-        try (AwsRig rig = new AwsRig("sqs", Map.of())) {
-            rig.pipeline("BATCHED", dest, "g", e -> seen.add(e.field("n"))).start();
-            // a queue limit below the publisher's max-message-bytes: SQS itself refuses the larger entries of a batch
-            rig.sqs.setQueueAttributes(b -> b.queueUrl(rig.queueUrl(dest))
-                    .attributes(Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1024")));
-            int n = 200;
-            Map<Integer, Throwable> failures = rig.publishConcurrently("BATCHED", n, 8, i -> "{\"n\":\"" + i + "\""
-                    + (i % 10 == 3 ? ",\"pad\":\"" + "x".repeat(1_500) + "\"" : "") + "}");
-            assertThat(failures.keySet()).as("the oversized events, and only those, failed")
-                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, n).filter(i -> i % 10 == 3).boxed().toList());
-            assertThat(failures.values()).allSatisfy(f -> assertThat(causes(f)).contains("shorter than 1024 bytes"));
-            List<String> expected = IntStream.range(0, n).filter(i -> i % 10 != 3).mapToObj(Integer::toString).toList();
-            await(WAIT, expected.size() + " events", () -> seen.size() == expected.size());
-            assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
-            AwsBroker.SendStatistics stats = rig.sendStatistics();
-            assertThat(stats.messages()).isEqualTo(n);
-            assertThat(stats.requests()).as("batch requests for %s messages from 8 threads", n).isLessThan(n);
-            await(WAIT, "the queue to be empty", () -> rig.messagesIn(dest) == 0);
-        }
-    }
-
-    /** The messages of {@code t} and its causes, joined. */
-    static String causes(Throwable t) {
-        StringBuilder b = new StringBuilder();
-        for (Throwable c = t; c != null && b.length() < 10_000; c = c.getCause()) {
-            b.append(c).append(" / ");
-        }
-        return b.toString();
     }
 
     @Test

@@ -13,19 +13,26 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.aws2.sns.Sns2Component;
+import org.apache.camel.component.aws2.sns.Sns2Configuration;
+import org.apache.camel.component.aws2.sns.Sns2Constants;
+import org.apache.camel.component.aws2.sns.Sns2Endpoint;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
 import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * One open {@code sqs} or {@code sns} broker instance, the core both adapters share. It owns one set of
- * SDK clients (one account and region), two Camel components named after the instance: the send component
- * ({@link AwsComponent}) and a camel-aws2-sqs instance bound to its clients for consuming (a
- * {@link BatchDeletingSqsComponent}, whose consumers delete a receive's handled messages in one batch), and one
- * {@link BatchingSender} per queue or topic published to, which sends concurrent publishes in batch requests.
+ * SDK clients (one account and region) and three Camel components named after the instance: the send
+ * component ({@link AwsComponent}) and camel-aws2-sqs / camel-aws2-sns instances bound to its clients (the SQS
+ * one a {@link BatchDeletingSqsComponent}, whose consumers delete a receive's handled messages in one batch).
  * In {@code sqs} mode a destination is a queue that every group reads (groups compete); in {@code sns} mode a
  * destination is a topic and each group has its own queue subscribed to it. Every queue has a dead-letter
  * queue with a redrive policy. Health, backlog and dead-letter control are delegated to {@link AwsOperations}.
@@ -37,8 +44,8 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     /** Whether destinations are queues or topics. */
     public enum Mode { SQS, SNS }
 
-    /** Where a send component producer hands its messages: the queue's or topic's name, its sender, the topic's ARN (else null). */
-    record SendTarget(String name, BatchingSender<AwsSenders.Outgoing> sender, String topicArn) {
+    /** Where a send component producer hands its messages: a camel-aws2 endpoint and how to set it up. */
+    record SendTarget(String name, String uri, Consumer<Endpoint> configure, String topicArn, String groupProperty) {
     }
 
     private final Mode mode;
@@ -48,8 +55,7 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     private final AwsProvisioner provisioner;
     private final String sendComponent;
     private final String sqsComponent;
-    /** The batch sender of each queue URL and topic ARN published to: one per target, shared by its producers. */
-    private final Map<String, BatchingSender<AwsSenders.Outgoing>> senders = new ConcurrentHashMap<>();
+    private final String snsComponent;
     private final Map<String, Long> subscribedUntil = new ConcurrentHashMap<>();
     private final AwsOperations operations;
 
@@ -63,6 +69,7 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         this.provisioner = new AwsProvisioner(clients, settings);
         this.sendComponent = component;
         this.sqsComponent = component + "-sqs";
+        this.snsComponent = component + "-sns";
         this.operations = new AwsOperations(this);
     }
 
@@ -89,6 +96,11 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
             Sqs2Component sqsComponent = new BatchDeletingSqsComponent();
             sqsComponent.setConfiguration(sqs);
             camel.addComponent(broker.sqsComponent, sqsComponent);
+            Sns2Configuration sns = new Sns2Configuration();
+            sns.setAmazonSNSClient(clients.sns());
+            Sns2Component snsComponent = new Sns2Component();
+            snsComponent.setConfiguration(sns);
+            camel.addComponent(broker.snsComponent, snsComponent);
             camel.addComponent(component, new AwsComponent(broker));
         } else {
             clients.close();
@@ -111,21 +123,6 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     /** The clients of this instance (for tests and tools). */
     public AwsClients clients() {
         return clients;
-    }
-
-    /** How many batch requests this instance's publishers sent, and how many messages those carried. */
-    public record SendStatistics(long requests, long messages) {
-    }
-
-    /** The batch requests sent so far by the publishers and dead-letter writers of this instance (for tests and tools). */
-    public SendStatistics sendStatistics() {
-        long requests = 0;
-        long messages = 0;
-        for (BatchingSender<AwsSenders.Outgoing> s : senders.values()) {
-            requests += s.requests();
-            messages += s.messages();
-        }
-        return new SendStatistics(requests, messages);
     }
 
     /** The queue and topic names of this instance. */
@@ -217,21 +214,34 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
 
     SendTarget publishTarget(Destination destination) {
         if (mode == Mode.SQS) {
-            return queueTarget(provisioner.queueWithDeadLetter(names.queue(destination, null),
-                    names.deadLetterQueue(destination, null)));
+            AwsProvisioner.QueueRef q = provisioner.queueWithDeadLetter(names.queue(destination, null),
+                    names.deadLetterQueue(destination, null));
+            return sqsTarget(q);
         }
         String topic = provisioner.topic(names.topic(destination));
-        return new SendTarget(names.topic(destination), senders.computeIfAbsent(topic, t ->
-                AwsSenders.toTopic(clients.sns(), t, AwsSettings.SNS_MAX_MESSAGE_BYTES)), topic);
+        String uri = snsComponent + ":" + topic + "?autoCreateTopic=false"
+                + (settings.fifo() ? "&messageGroupIdStrategy=usePropertyValue" : "");
+        return new SendTarget(names.topic(destination), uri, e -> {
+            if (settings.fifo()) {
+                ((Sns2Endpoint) e).getConfiguration().setMessageDeduplicationIdStrategy(
+                        x -> x.getProperty(AwsProducer.DEDUP_PROPERTY, String.class));
+            }
+        }, topic, Sns2Constants.MESSAGE_GROUP_ID_PROPERTY);
     }
 
     SendTarget deadLetterTarget(Destination destination, Subscription subscription) {
-        return queueTarget(provisioner.queue(names.deadLetterQueue(destination, subscription), null));
+        return sqsTarget(provisioner.queue(names.deadLetterQueue(destination, subscription), null));
     }
 
-    private SendTarget queueTarget(AwsProvisioner.QueueRef q) {
-        return new SendTarget(q.name(), senders.computeIfAbsent(q.url(), u ->
-                AwsSenders.toQueue(clients.sqs(), u, AwsSettings.SQS_MAX_MESSAGE_BYTES)), null);
+    private SendTarget sqsTarget(AwsProvisioner.QueueRef q) {
+        String uri = sqsComponent + ":" + q.name() + "?queueUrl=RAW(" + q.url() + ")&autoCreateQueue=false"
+                + (settings.fifo() ? "&messageGroupIdStrategy=usePropertyValue" : "");
+        return new SendTarget(q.name(), uri, e -> {
+            if (settings.fifo()) {
+                ((Sqs2Endpoint) e).getConfiguration().setMessageDeduplicationIdStrategy(
+                        x -> x.getProperty(AwsProducer.DEDUP_PROPERTY, String.class));
+            }
+        }, null, Sqs2Constants.MESSAGE_GROUP_ID_PROPERTY);
     }
 
     /** Whether topic {@code topicArn} has a subscription; a yes is remembered for subscription-check-cache. */

@@ -7,7 +7,6 @@ import io.eventrail.spi.Subscription;
 import io.eventrail.spi.UnsendableEventException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,32 +14,34 @@ import java.util.UUID;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.aws2.sqs.Sqs2HeaderFilterStrategy;
-import org.apache.camel.component.aws2.sqs.Sqs2MessageHelper;
+import org.apache.camel.Producer;
 import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategyAware;
 import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * Checks a message against the SQS/SNS limits (at most 10 message attributes, at most max-message-bytes
- * of body plus attributes) and, for an SNS topic, that a subscription exists; then hands it to the
- * {@link BatchingSender} of the queue or topic (created on first use), which sends it, together with what
- * other publishers are sending there at the same time, in one batch request, and returns once SQS/SNS accepted it.
- * Headers become message attributes as camel-aws2-sqs maps them ({@code Camel*} headers never do). A
+ * of body plus attributes) and, for an SNS topic, that a subscription exists; then sends it through the
+ * camel-aws2-sqs or camel-aws2-sns producer of the queue or topic, which is created on first use. A
  * publish over a limit fails with {@link UnsendableEventException} before anything is sent; a dead letter
  * keeps the standard headers first and shortens the exception message to fit.
  */
 final class AwsProducer extends DefaultProducer {
     private static final Logger LOG = LoggerFactory.getLogger(AwsProducer.class);
-    /** Which headers never become message attributes ({@code Camel*}), as camel-aws2-sqs decides. */
-    private static final HeaderFilterStrategy FILTER = new Sqs2HeaderFilterStrategy();
+    /** The exchange property the FIFO deduplication strategies read. */
+    static final String DEDUP_PROPERTY = "EventrailAwsDeduplicationId";
 
     private final AwsBroker broker;
     private final Destination destination;
     private final Subscription deadLetterOf;
-    private volatile AwsBroker.SendTarget target;
+    private volatile Target target;
+
+    private record Target(String name, Endpoint endpoint, Producer producer, HeaderFilterStrategy filter,
+                          String topicArn, String groupProperty) {
+    }
 
     AwsProducer(Endpoint endpoint, AwsBroker broker, Destination destination, Subscription deadLetterOf) {
         super(endpoint);
@@ -51,13 +52,13 @@ final class AwsProducer extends DefaultProducer {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        AwsBroker.SendTarget t = target();
+        Target t = target();
         Message m = exchange.getMessage();
         Object group = m.removeHeader(AwsEventCodec.GROUP_HEADER);
         Object dedup = m.removeHeader(AwsEventCodec.DEDUP_HEADER);
         Object eventId = m.removeHeader(AwsEventCodec.ID_HEADER);
         String body = AwsBodies.encode(m);
-        Map<String, Object> attributes = attributes(m, exchange);
+        Map<String, Object> attributes = attributes(m, t.filter(), exchange);
         if (deadLetterOf != null) {
             fitDeadLetter(m, attributes, body, t);
             // FIFO: every dead letter is a message group of its own, so none holds back another (a read of the
@@ -66,33 +67,26 @@ final class AwsProducer extends DefaultProducer {
             dedup = UUID.randomUUID().toString();
             group = dedup;
         } else {
-            checkLimits(attributes, body, eventId == null ? "(sent without the codec)" : eventId);
+            checkLimits(attributes, body, eventId == null ? "(sent without the codec)" : eventId, t);
             if (t.topicArn() != null && !broker.hasSubscription(t.topicArn())) {
                 throw new NoConsumerException(destination.name(), "SNS topic " + t.name() + " has no subscription");
             }
         }
-        String groupId = null;
-        String dedupId = null;
         if (broker.settings().fifo()) {
             // a message not written by the codec: one group, deduplicated by content
-            groupId = AwsEventCodec.fifoId(group == null ? AwsEventCodec.DEFAULT_GROUP : group.toString());
-            dedupId = dedup == null ? AwsNames.sha256(body) : AwsEventCodec.fifoId(dedup.toString());
+            exchange.setProperty(t.groupProperty(), AwsEventCodec.fifoId(group == null ? AwsEventCodec.DEFAULT_GROUP
+                    : group.toString()));
+            exchange.setProperty(DEDUP_PROPERTY, dedup == null ? AwsNames.sha256(body)
+                    : AwsEventCodec.fifoId(dedup.toString()));
         }
-        Map<String, MessageAttributeValue> values = new HashMap<>();
-        attributes.forEach((k, v) -> {
-            MessageAttributeValue value = Sqs2MessageHelper.toMessageAttributeValue(v);
-            if (value != null) {
-                values.put(k, value);
-            }
-        });
-        t.sender().send(new AwsSenders.Outgoing(body, values, groupId, dedupId), size(body, attributes));
+        t.producer().process(exchange);
     }
 
     /** The headers that will become message attributes (those camel-aws2 does not filter), empty ones dropped. */
-    private static Map<String, Object> attributes(Message m, Exchange exchange) {
+    private static Map<String, Object> attributes(Message m, HeaderFilterStrategy filter, Exchange exchange) {
         Map<String, Object> result = new LinkedHashMap<>();
         for (Map.Entry<String, Object> h : new ArrayList<>(m.getHeaders().entrySet())) {
-            if (FILTER.applyFilterToCamelHeaders(h.getKey(), h.getValue(), exchange)) {
+            if (filter.applyFilterToCamelHeaders(h.getKey(), h.getValue(), exchange)) {
                 continue;
             }
             if (h.getValue() == null || h.getValue() instanceof CharSequence s && s.length() == 0) {
@@ -104,7 +98,7 @@ final class AwsProducer extends DefaultProducer {
         return result;
     }
 
-    private void checkLimits(Map<String, Object> attributes, String body, Object eventId) {
+    private void checkLimits(Map<String, Object> attributes, String body, Object eventId, Target t) {
         String type = broker.type();
         if (attributes.size() > AwsSettings.MAX_ATTRIBUTES) {
             throw new UnsendableEventException("event " + eventId + " would carry " + attributes.size()
@@ -122,7 +116,7 @@ final class AwsProducer extends DefaultProducer {
         }
     }
 
-    private void fitDeadLetter(Message m, Map<String, Object> attributes, String body, AwsBroker.SendTarget t) {
+    private void fitDeadLetter(Message m, Map<String, Object> attributes, String body, Target t) {
         if (attributes.size() > AwsSettings.MAX_ATTRIBUTES) {
             List<String> keep = new ArrayList<>();
             DeadLetterHeaders.all().stream().filter(attributes::containsKey).forEach(keep::add);
@@ -190,14 +184,14 @@ final class AwsProducer extends DefaultProducer {
         return n;
     }
 
-    private AwsBroker.SendTarget target() {
-        AwsBroker.SendTarget t = target;
+    private Target target() throws Exception {
+        Target t = target;
         if (t == null) {
             synchronized (this) {
                 t = target;
                 if (t == null) {
-                    t = deadLetterOf != null ? broker.deadLetterTarget(destination, deadLetterOf)
-                            : broker.publishTarget(destination);
+                    t = open(deadLetterOf != null ? broker.deadLetterTarget(destination, deadLetterOf)
+                            : broker.publishTarget(destination));
                     target = t;
                 }
             }
@@ -205,8 +199,22 @@ final class AwsProducer extends DefaultProducer {
         return t;
     }
 
+    private Target open(AwsBroker.SendTarget s) throws Exception {
+        Endpoint endpoint = getEndpoint().getCamelContext().getEndpoint(s.uri());
+        s.configure().accept(endpoint);
+        ServiceHelper.initService(endpoint);
+        Producer producer = endpoint.createProducer();
+        ServiceHelper.startService(producer);
+        return new Target(s.name(), endpoint, producer, ((HeaderFilterStrategyAware) endpoint).getHeaderFilterStrategy(),
+                s.topicArn(), s.groupProperty());
+    }
+
     @Override
     protected void doStop() throws Exception {
+        Target t = target;
+        if (t != null) {
+            ServiceHelper.stopService(t.producer());
+        }
         target = null;
         super.doStop();
     }
