@@ -33,6 +33,12 @@ public final class Bench {
     private static final int PUBLISHERS = Integer.getInteger("bench.publishers", 4);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("bench.latency-seconds", "3"));
+    /**
+     * How long a measured round of the slower side lasts, about: a round's event count is this many seconds at the
+     * slower side's warm-up rate (at least the warm-up round's count). Rounds of about one second moved the ratios
+     * by up to ±0.2 between runs.
+     */
+    private static final double ROUND_SECONDS = Double.parseDouble(System.getProperty("bench.round-seconds", "3"));
     private static final Duration ROUND_TIMEOUT = Duration.ofSeconds(120);
     private static final StringBuilder REPORT = new StringBuilder();
     /** Every pair: a broker, or {@code <broker>-pg} = that broker with the PostgreSQL idempotency store on the Eventrail side. */
@@ -56,7 +62,8 @@ public final class Bench {
         line("");
         line("Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                 + " CPUs, " + PUBLISHERS + " publisher threads (each publish waits for the broker's acknowledgement),"
-                + " 1 consumer per side, " + ROUNDS + " rounds per side, alternating raw/Eventrail.");
+                + " 1 consumer per side, " + ROUNDS + " rounds per side, alternating raw/Eventrail, each round about "
+                + ROUND_SECONDS + " s on the slower side (after a warm-up of " + WARM_UP + " events per side).");
         line("");
         List<String[]> throughput = new ArrayList<>();
         List<String[]> latency = new ArrayList<>();
@@ -95,6 +102,7 @@ public final class Bench {
 
     // ---------------------------------------------------------------- one broker, one event size
 
+    /** Events per warm-up round. */
     private static int count(String broker, int size) {
         int base = switch (broker) {
             case "memory" -> 20_000;
@@ -102,7 +110,19 @@ public final class Bench {
             case "sqs", "sns" -> 3_000;
             default -> 4_000;
         };
-        return Integer.getInteger("bench.events." + broker, size > 1000 ? base / 2 : base);
+        return size > 1000 ? base / 2 : base;
+    }
+
+    /**
+     * Events per measured round: {@code bench.events.<pair>} when set, else {@link #ROUND_SECONDS} at the slower
+     * side's warm-up rate {@code slowerRate}, at least {@code warmUpRound} and at most 2,000,000.
+     */
+    private static int roundEvents(String broker, int warmUpRound, double slowerRate) {
+        Integer fixed = Integer.getInteger("bench.events." + broker);
+        if (fixed != null) {
+            return fixed;
+        }
+        return (int) Math.max(warmUpRound, Math.min(slowerRate * ROUND_SECONDS, 2_000_000));
     }
 
     private static void pair(String broker, int size, List<String[]> throughput, List<String[]> latency) throws Exception {
@@ -120,14 +140,17 @@ public final class Bench {
         try (Side raw = rawSide(broker, "bench-raw-" + run, rawSink);
              Side er = Sides.eventrail(Brokers.properties(broker), "bench-er-" + run, "bench-er-" + run, erSink)) {
             String pad = "x".repeat(Math.max(1, size - 40));
-            int n = count(broker, size);
+            int warmUpRound = count(broker, size);
             // warm-up, not measured: consumers assigned and the JIT past its compile thresholds (C2 compiles a method
             // after about 10,000 calls; with 2,000 warm-up events Eventrail's longer path was still being compiled in
             // rounds 2-4, its CPU per event falling from 330 to 120 us): WARM_UP events per side, alternating
-            for (int warmed = 0; warmed < WARM_UP; warmed += n) {
-                throughputRound(raw, rawSink, n, pad);
-                throughputRound(er, erSink, n, pad);
+            double rawWarm = 0;
+            double erWarm = 0;
+            for (int warmed = 0; warmed < WARM_UP; warmed += warmUpRound) {
+                rawWarm = throughputRound(raw, rawSink, warmUpRound, pad);
+                erWarm = throughputRound(er, erSink, warmUpRound, pad);
             }
+            int n = roundEvents(broker, warmUpRound, Math.min(rawWarm, erWarm));
             double[] rawRates = new double[ROUNDS];
             double[] erRates = new double[ROUNDS];
             for (int i = 0; i < ROUNDS; i++) {
