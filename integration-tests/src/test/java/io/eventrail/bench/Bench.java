@@ -32,7 +32,10 @@ import org.HdrHistogram.Histogram;
 public final class Bench {
     private static final int PUBLISHERS = Integer.getInteger("bench.publishers", 4);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
-    private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("bench.latency-seconds", "3"));
+    /** Seconds of the fixed-rate latency run per side, in {@link #LATENCY_PARTS} parts alternating raw/Eventrail. */
+    private static final double LATENCY_SECONDS = Double.parseDouble(System.getProperty("bench.latency-seconds", "10"));
+    /** Alternating parts of the latency run, so a disturbance of the machine or broker does not fall on one side only. */
+    private static final int LATENCY_PARTS = 2;
     /**
      * How long a measured round of the slower side lasts, about: a round's event count is this many seconds at the
      * slower side's warm-up rate (at least the warm-up round's count). Rounds of about one second moved the ratios
@@ -78,7 +81,8 @@ public final class Bench {
         line("|---|---|---|---|---|---|---|---|");
         throughput.forEach(r -> line("| " + String.join(" | ", r) + " |"));
         line("");
-        line("## Latency at 50 % of the raw maximum (µs from intended send time to handler; HdrHistogram)");
+        line("## Latency at 50 % of the raw maximum (µs from intended send time to handler; HdrHistogram; about "
+                + LATENCY_SECONDS + " s per side in " + LATENCY_PARTS + " parts, alternating)");
         line("");
         line("| broker | size | rate ev/s | side | p50 | p99 | p99.9 | max | events | p99 Eventrail − raw (ms) |");
         line("|---|---|---|---|---|---|---|---|---|---|");
@@ -169,8 +173,12 @@ public final class Bench {
             throughput.add(new String[] {broker, size + " B", Integer.toString(n), fmt(rawMedian), fmt(erMedian),
                     String.format(Locale.ROOT, "%.2f", erMedian / rawMedian), list(rawRates), list(erRates)});
             double rate = rawMedian / 2;
-            Histogram rawLat = latencyRun(raw, rawSink, rate, pad);
-            Histogram erLat = latencyRun(er, erSink, rate, pad);
+            Histogram rawLat = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+            Histogram erLat = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+            for (int part = 0; part < LATENCY_PARTS; part++) {
+                rawLat.add(latencyRun(raw, rawSink, rate, pad));
+                erLat.add(latencyRun(er, erSink, rate, pad));
+            }
             latency.add(latencyRow(broker, size, rate, "raw", rawLat, ""));
             latency.add(latencyRow(broker, size, rate, "Eventrail", erLat, String.format(Locale.ROOT, "%+.2f",
                     (erLat.getValueAtPercentile(99) - rawLat.getValueAtPercentile(99)) / 1000.0)));
@@ -205,7 +213,7 @@ public final class Bench {
 
     /** Publishes at a fixed {@code rate}; each event carries its intended send time, so a stall is not hidden. */
     private static Histogram latencyRun(Side side, Counter sink, double rate, String pad) throws Exception {
-        int n = (int) Math.max(200, Math.min(rate * LATENCY_SECONDS, 200_000));
+        int n = (int) Math.max(200, Math.min(rate * LATENCY_SECONDS / LATENCY_PARTS, 200_000));
         Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         sink.expect(n, h);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
