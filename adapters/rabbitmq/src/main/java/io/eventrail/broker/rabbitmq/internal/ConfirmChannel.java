@@ -136,14 +136,14 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
         }
     }
 
-    /** The return of the last publish (after {@link Outcome#RETURNED}). */
+    /** The return of the last publish (after {@link Outcome#RETURNED}); read it before the channel goes back to its pool. */
     Returned returned() {
         synchronized (lock) {
             return returned;
         }
     }
 
-    /** Why the channel closed (after {@link Outcome#CLOSED}), or null. */
+    /** Why the channel closed (after {@link Outcome#CLOSED}), or null; read it before the channel goes back to its pool. */
     ShutdownSignalException closedBy() {
         synchronized (lock) {
             return closedBy;
