@@ -173,8 +173,8 @@ public final class Bench {
             throughput.add(new String[] {broker, size + " B", Integer.toString(n), fmt(rawMedian), fmt(erMedian),
                     String.format(Locale.ROOT, "%.2f", erMedian / rawMedian), list(rawRates), list(erRates)});
             double rate = rawMedian / 2;
-            Histogram rawLat = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-            Histogram erLat = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+            Histogram rawLat = histogram();
+            Histogram erLat = histogram();
             for (int part = 0; part < LATENCY_PARTS; part++) {
                 rawLat.add(latencyRun(raw, rawSink, rate, pad));
                 erLat.add(latencyRun(er, erSink, rate, pad));
@@ -211,10 +211,15 @@ public final class Bench {
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
+    /** An empty latency histogram: µs up to 60 s, 3 significant digits. */
+    private static Histogram histogram() {
+        return new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    }
+
     /** Publishes at a fixed {@code rate}; each event carries its intended send time, so a stall is not hidden. */
     private static Histogram latencyRun(Side side, Counter sink, double rate, String pad) throws Exception {
         int n = (int) Math.max(200, Math.min(rate * LATENCY_SECONDS / LATENCY_PARTS, 200_000));
-        Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        Histogram h = histogram();
         sink.expect(n, h);
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         double interval = 1e9 / rate;

@@ -42,9 +42,9 @@ public final class DefaultEventPublisher implements EventPublisher {
     private final EventCatalog catalog;
     private final Function<String, Broker> brokers;
     private final ProducerTemplate template;
-    /** Endpoints by URI, resolved once (resolving normalises and parses the URI on every call). */
     /** A bound on {@link #endpoints}: destinations chosen per publish must not grow it without end. */
     private static final int MAX_CACHED_ENDPOINTS = 1000;
+    /** Endpoints by URI, resolved once (resolving normalises and parses the URI on every call). */
     private final java.util.Map<String, org.apache.camel.Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
     private final URI defaultSource;
     private final Metrics metrics;

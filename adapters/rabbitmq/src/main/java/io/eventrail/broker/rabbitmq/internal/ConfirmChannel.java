@@ -35,7 +35,7 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
     enum Outcome {
         /** confirmed and routed to at least one queue */
         ACK,
-        /** confirmed after a {@code basic.return}: no queue is bound for it ({@link #returned()} says why) */
+        /** confirmed after a {@code basic.return}: no queue is bound for it ({@link Result#returned()} says why) */
         RETURNED,
         /** the broker refused it ({@code basic.nack}) */
         NACK,
@@ -43,8 +43,16 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
         TIMEOUT,
         /** not sent: the confirm of an earlier, timed-out publish on this channel did not arrive in time */
         EARLIER_UNCONFIRMED,
-        /** the channel or its connection closed before the confirm ({@link #closedBy()} says why) */
+        /** the channel or its connection closed before the confirm ({@link Result#closedBy()} says why) */
         CLOSED
+    }
+
+    /**
+     * What became of one publish, with its {@code basic.return} when {@link Outcome#RETURNED} and the cause when
+     * {@link Outcome#CLOSED} (else null): taken together under the channel's lock, so a publish that reuses the
+     * channel afterwards cannot change them.
+     */
+    record Result(Outcome outcome, Returned returned, ShutdownSignalException closedBy) {
     }
 
     /** The {@code basic.return} of a message: why the broker could not route it. */
@@ -92,18 +100,18 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
      * @throws IOException when the message could not be written (the channel is then unusable)
      * @throws com.rabbitmq.client.AlreadyClosedException when the channel closed meanwhile (likewise)
      */
-    Outcome publish(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body, long deadlineNanos)
+    Result publish(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body, long deadlineNanos)
             throws IOException, InterruptedException {
         synchronized (lock) {
             while (awaited != NONE && closedBy == null) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
-                    return Outcome.EARLIER_UNCONFIRMED;
+                    return new Result(Outcome.EARLIER_UNCONFIRMED, null, null);
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
             if (closedBy != null) {
-                return Outcome.CLOSED;
+                return new Result(Outcome.CLOSED, null, closedBy);
             }
         }
         long seqNo = channel.getNextPublishSeqNo(); // only this thread publishes on the channel now
@@ -122,31 +130,17 @@ final class ConfirmChannel implements ConfirmListener, ReturnListener, ShutdownL
             while (!confirmed && closedBy == null) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
-                    return Outcome.TIMEOUT;
+                    return new Result(Outcome.TIMEOUT, null, null);
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
             if (!confirmed) {
-                return Outcome.CLOSED;
+                return new Result(Outcome.CLOSED, null, closedBy);
             }
             if (!acked) {
-                return Outcome.NACK;
+                return new Result(Outcome.NACK, null, null);
             }
-            return returned == null ? Outcome.ACK : Outcome.RETURNED;
-        }
-    }
-
-    /** The return of the last publish (after {@link Outcome#RETURNED}); read it before the channel goes back to its pool. */
-    Returned returned() {
-        synchronized (lock) {
-            return returned;
-        }
-    }
-
-    /** Why the channel closed (after {@link Outcome#CLOSED}), or null; read it before the channel goes back to its pool. */
-    ShutdownSignalException closedBy() {
-        synchronized (lock) {
-            return closedBy;
+            return returned == null ? new Result(Outcome.ACK, null, null) : new Result(Outcome.RETURNED, returned, null);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.eventrail.broker.rabbitmq.internal;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.UnsendableEventException;
 import io.eventrail.spi.codec.Sanitize;
@@ -93,17 +92,9 @@ final class ConfirmingProducer extends DefaultProducer {
         long timeout = endpoint.settings().confirmTimeout().toMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
         ConfirmChannel channel = c.acquire();
-        ConfirmChannel.Outcome outcome;
-        // read while the channel is still this thread's: once released, another publish on it resets them
-        ConfirmChannel.Returned returned = null;
-        ShutdownSignalException closedBy = null;
+        ConfirmChannel.Result result;
         try {
-            outcome = channel.publish(endpoint.getExchangeName(), routingKey, props, body, deadline);
-            if (outcome == ConfirmChannel.Outcome.RETURNED) {
-                returned = channel.returned();
-            } else if (outcome == ConfirmChannel.Outcome.CLOSED) {
-                closedBy = channel.closedBy();
-            }
+            result = channel.publish(endpoint.getExchangeName(), routingKey, props, body, deadline);
         } catch (IOException | RuntimeException e) {
             throw new PublishNotConfirmedException("publish to exchange '" + endpoint.getExchangeName()
                     + "' failed before it was confirmed: " + Sanitize.rootCause(e), e);
@@ -114,7 +105,7 @@ final class ConfirmingProducer extends DefaultProducer {
         } finally {
             c.release(channel);
         }
-        switch (outcome) {
+        switch (result.outcome()) {
             case ACK -> {
                 // confirmed and routed
             }
@@ -127,9 +118,10 @@ final class ConfirmingProducer extends DefaultProducer {
                     + endpoint.getExchangeName() + "' (nack)");
             case CLOSED -> throw new PublishNotConfirmedException("publish to exchange '" + endpoint.getExchangeName()
                     + "' failed before it was confirmed: the channel closed ("
-                    + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(closedBy == null ? null
-                    : closedBy.getMessage()))) + ")", closedBy);
+                    + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(result.closedBy().getMessage())))
+                    + ")", result.closedBy());
             case RETURNED -> {
+                ConfirmChannel.Returned returned = result.returned();
                 throw new NoConsumerException(endpoint.destination(), "RabbitMQ returned the event: exchange '"
                         + returned.exchange() + "' has no queue bound for routing key '"
                         + Sanitize.forMessage(returned.routingKey()) + "' (" + returned.replyCode() + " "
