@@ -1,6 +1,7 @@
 package io.eventrail;
 
 import io.eventrail.EventrailSettings.PipelineOverrides;
+import io.eventrail.extension.EventrailExtension;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.internal.ConsumerPipeline;
 import io.eventrail.internal.DataValidation;
@@ -25,6 +26,7 @@ import io.eventrail.store.ReplayResult;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerContext;
+import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,6 +71,7 @@ public final class Eventrail extends ServiceSupport {
 
     private final CamelContext context;
     private final Map<String, BrokerAdapter> adapters;
+    private final Map<EventrailExtension, BrokerOptions> extensions;
     private final EventrailSettings settings;
     private final Map<String, Broker> brokers = new ConcurrentHashMap<>();
     private final EventCatalog catalog;
@@ -88,8 +91,20 @@ public final class Eventrail extends ServiceSupport {
     private Eventrail(CamelContext context) {
         this.context = context;
         this.adapters = discoverAdapters(context);
+        List<EventrailExtension> found = discoverExtensions(context);
         Map<String, String> raw = SettingsLoader.collect(context, adapters);
-        this.settings = SettingsLoader.parse(raw, adapters);
+        List<String> problems = new ArrayList<>();
+        EventrailSettings parsed = null;
+        try {
+            parsed = SettingsLoader.parse(raw, adapters, found.stream().map(EventrailExtension::section).toList());
+        } catch (EventrailConfigurationException e) {
+            problems.addAll(e.problems());
+        }
+        this.extensions = extensionSettings(found, raw, problems);
+        if (!problems.isEmpty()) {
+            throw new EventrailConfigurationException(problems);
+        }
+        this.settings = parsed;
         this.management = ManagementSettings.parse(raw);
         this.catalog = new EventCatalog(new DataValidation(settings.limits()));
         this.metrics = new Metrics(meterRegistry(context, management));
@@ -134,6 +149,9 @@ public final class Eventrail extends ServiceSupport {
             context.getRegistry().bind(REGISTRY_NAME, created);
             try {
                 context.addService(created, true, true);
+                for (Map.Entry<EventrailExtension, BrokerOptions> e : created.extensions.entrySet()) {
+                    e.getKey().attach(created, e.getValue());
+                }
                 if (created.management.enabled()) {
                     context.addService(new ManagementServer(context, created, created.management), true, true);
                 }
@@ -148,11 +166,18 @@ public final class Eventrail extends ServiceSupport {
                     public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
                     }
                 });
+            } catch (EventrailConfigurationException e) {
+                throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot register Eventrail in the Camel context", e);
             }
             return created;
         }
+    }
+
+    /** The Camel context this instance belongs to. */
+    public CamelContext camelContext() {
+        return context;
     }
 
     public EventrailSettings settings() {
@@ -520,6 +545,44 @@ public final class Eventrail extends ServiceSupport {
             }
         }
         return found;
+    }
+
+    private static List<EventrailExtension> discoverExtensions(CamelContext context) {
+        ClassLoader cl = context.getApplicationContextClassLoader() != null ? context.getApplicationContextClassLoader()
+                : Eventrail.class.getClassLoader();
+        Map<String, EventrailExtension> found = new TreeMap<>();
+        for (EventrailExtension e : ServiceLoader.load(EventrailExtension.class, cl)) {
+            EventrailExtension previous = found.putIfAbsent(e.section(), e);
+            if (previous != null && previous.getClass() != e.getClass()) {
+                throw new EventrailConfigurationException(List.of("two Eventrail modules own the settings section 'eventrail."
+                        + e.section() + "': " + previous.getClass().getName() + " and " + e.getClass().getName()));
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    /** Each extension's section of {@code raw}, validated; every problem is added to {@code problems}. */
+    private static Map<EventrailExtension, BrokerOptions> extensionSettings(List<EventrailExtension> found,
+                                                                            Map<String, String> raw,
+                                                                            List<String> problems) {
+        Map<EventrailExtension, BrokerOptions> result = new LinkedHashMap<>();
+        for (EventrailExtension e : found) {
+            String prefix = SettingsLoader.PREFIX + e.section();
+            Map<String, String> mine = new LinkedHashMap<>();
+            raw.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    mine.put(k.substring(prefix.length()), v);
+                }
+            });
+            List<String> errors = new ArrayList<>();
+            BrokerOptions options = BrokerOptions.parse(e.options(), mine, prefix, errors, false);
+            if (errors.isEmpty()) {
+                e.validate(options, errors);
+            }
+            problems.addAll(errors);
+            result.put(e, options);
+        }
+        return result;
     }
 
     @Override

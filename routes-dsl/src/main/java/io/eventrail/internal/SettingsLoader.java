@@ -106,6 +106,14 @@ public final class SettingsLoader {
     /** Sections that other components validate themselves (key prefixes relative to {@code eventrail.}). */
     private static final Set<String> DELEGATED = new LinkedHashSet<>(List.of("http.", "management."));
 
+    /**
+     * The settings sections of Eventrail's optional modules (relative to {@code eventrail.}) with the artifact that
+     * owns each: a key in a section whose module is missing fails start-up naming the artifact to add.
+     */
+    private static final Map<String, String> MODULE_SECTIONS = Map.of(
+            "management.", "io.eventrail:eventrail-management",
+            "http.", "io.eventrail:eventrail-http-ingest");
+
     private SettingsLoader() {
     }
 
@@ -116,6 +124,17 @@ public final class SettingsLoader {
 
     /** Validates {@code raw} ({@code eventrail.*} keys); throws listing every problem. */
     public static EventrailSettings parse(Map<String, String> raw, Map<String, BrokerAdapter> adapters) {
+        return parse(raw, adapters, List.of());
+    }
+
+    /**
+     * As {@link #parse(Map, Map)}; keys under {@code extensionSections} (relative to {@code eventrail.}) belong to
+     * the modules on the classpath that own them and are left to them.
+     */
+    public static EventrailSettings parse(Map<String, String> raw, Map<String, BrokerAdapter> adapters,
+                                          List<String> extensionSections) {
+        Set<String> delegated = new LinkedHashSet<>(DELEGATED);
+        delegated.addAll(extensionSections);
         List<String> errors = new ArrayList<>();
         Map<String, String> global = new LinkedHashMap<>();
         Map<String, Map<String, String>> brokers = new TreeMap<>();
@@ -132,8 +151,15 @@ public final class SettingsLoader {
                 }
                 (broker ? brokers : pipelines).computeIfAbsent(rest.substring(0, dot), k -> new LinkedHashMap<>())
                         .put(rest.substring(dot + 1), e.getValue());
-            } else if (DELEGATED.stream().noneMatch(key::startsWith)) {
-                global.put(key, e.getValue());
+            } else if (delegated.stream().noneMatch(key::startsWith)) {
+                String module = MODULE_SECTIONS.entrySet().stream().filter(m -> key.startsWith(m.getKey()))
+                        .map(Map.Entry::getValue).findFirst().orElse(null);
+                if (module != null) {
+                    errors.add(e.getKey() + ": this setting belongs to the module " + module
+                            + ", which is not on the classpath; add that dependency");
+                } else {
+                    global.put(key, e.getValue());
+                }
             }
         }
         if (global.keySet().stream().anyMatch(k -> k.startsWith("client."))) {

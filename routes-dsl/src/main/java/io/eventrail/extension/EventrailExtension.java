@@ -1,0 +1,41 @@
+package io.eventrail.extension;
+
+import io.eventrail.Eventrail;
+import io.eventrail.spi.BrokerOptions;
+import io.eventrail.spi.OptionSpec;
+import java.util.List;
+
+/**
+ * A module that adds one concern to Eventrail (the management plane, HTTP ingest, ...), found with
+ * {@link java.util.ServiceLoader} when Eventrail is created in a Camel context. Implementations are stateless
+ * factories with a public no-argument constructor; {@link #attach} is called once per context, on the thread that
+ * creates Eventrail, and a failure there refuses start-up.
+ */
+public interface EventrailExtension {
+    /**
+     * The settings section the module owns, relative to {@code eventrail.} and ending with a dot
+     * (e.g. {@code "management."}); its keys are validated against {@link #options()} together with the core's, so
+     * every problem is reported at once.
+     */
+    String section();
+
+    /** Its options, relative to {@link #section()}, with defaults and one-line meanings (documentation and validation). */
+    List<OptionSpec> options();
+
+    /**
+     * Validates what {@link BrokerOptions#parse} cannot (ranges, combinations), adding each problem, prefixed by its
+     * full key, to {@code errors}. The default accepts everything.
+     */
+    default void validate(BrokerOptions settings, List<String> errors) {
+    }
+
+    /**
+     * Adds the concern to {@code eventrail} (register Camel services, routes or health checks on
+     * {@link Eventrail#camelContext()}). Must do no network I/O: start servers in a Camel service's
+     * {@code doStart}, which Camel calls when the context starts.
+     *
+     * @param settings the section's validated options
+     * @throws Exception when the concern cannot be added; start-up is refused with it
+     */
+    void attach(Eventrail eventrail, BrokerOptions settings) throws Exception;
+}
