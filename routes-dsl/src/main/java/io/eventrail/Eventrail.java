@@ -576,8 +576,14 @@ public final class Eventrail extends ServiceSupport {
             });
             List<String> errors = new ArrayList<>();
             BrokerOptions options = BrokerOptions.parse(e.options(), mine, prefix, errors, false);
-            if (errors.isEmpty()) {
+            int parseErrors = errors.size();
+            try {
                 e.validate(options, errors);
+            } catch (RuntimeException unreadable) {
+                if (parseErrors == 0) {
+                    throw unreadable;
+                }
+                // an option that did not parse is reported already; its checks cannot run
             }
             problems.addAll(errors);
             result.put(e, options);

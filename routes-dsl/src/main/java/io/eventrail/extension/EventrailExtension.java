@@ -24,7 +24,8 @@ public interface EventrailExtension {
 
     /**
      * Validates what {@link BrokerOptions#parse} cannot (ranges, combinations), adding each problem, prefixed by its
-     * full key, to {@code errors}. The default accepts everything.
+     * full key, to {@code errors}. Called even when some options did not parse (so that every problem is reported
+     * at once); reading such an option may throw, which is then ignored. The default accepts everything.
      */
     default void validate(BrokerOptions settings, List<String> errors) {
     }

@@ -2,14 +2,13 @@ package io.eventrail.samples.signup;
 
 import io.eventrail.Event;
 import io.eventrail.EventrailMain;
-import io.eventrail.samples.signup.http.HttpIngestRoutes;
 import io.eventrail.samples.signup.http.ReplayRoutes;
 import java.util.function.Consumer;
 import org.apache.camel.main.Main;
 
 /**
  * The runnable user-signup sample: a camel-main application with the signup routes, HTTP ingest on
- * {@code POST /events} and the demo events. Arguments {@code --key=value} set any property
+ * {@code POST /events} (the eventrail-http-ingest module, {@code eventrail.http.enabled=true}) and the demo events. Arguments {@code --key=value} set any property
  * ({@code --eventrail.broker=kafka}, {@code --camel.server.port=9090}, {@code --signup.demo.enabled=false}).
  */
 public final class UserSignupApplication {
@@ -28,7 +27,6 @@ public final class UserSignupApplication {
     public static Main create(Consumer<Event> onSignup) {
         Main main = new Main();
         main.configure().addRoutesBuilder(new SignupRoutes(onSignup));
-        main.configure().addRoutesBuilder(new HttpIngestRoutes());
         main.configure().addRoutesBuilder(new ReplayRoutes());
         main.configure().addRoutesBuilder(new DemoEvents());
         return main;

@@ -1,4 +1,4 @@
-package io.eventrail.samples.signup.http;
+package io.eventrail.ingest.internal;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

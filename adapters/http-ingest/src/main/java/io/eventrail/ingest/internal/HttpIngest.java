@@ -1,4 +1,4 @@
-package io.eventrail.samples.signup.http;
+package io.eventrail.ingest.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,0 +1,83 @@
+package io.eventrail.ingest.internal;
+
+import io.eventrail.Eventrail;
+import io.eventrail.extension.EventrailExtension;
+import io.eventrail.spi.BrokerOptions;
+import io.eventrail.spi.OptionSpec;
+import io.eventrail.spi.OptionSpec.Kind;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code eventrail.http.*} section: with {@code eventrail.http.enabled=true}, events are accepted on
+ * {@code POST <path>} of camel-main's HTTP server (the one {@code camel.server.*} configures, or one this module
+ * starts on {@code eventrail.http.host}/{@code port} when there is none). Stateless; found with ServiceLoader.
+ */
+public final class HttpIngestExtension implements EventrailExtension {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpIngestExtension.class);
+    private static final String PREFIX = "eventrail.http.";
+
+    /** Every option, relative to {@code eventrail.http.}. */
+    static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.of("enabled", Kind.BOOLEAN, "false", "Accept events on POST <path>."),
+            OptionSpec.of("path", Kind.STRING, "/events", "The ingest path."),
+            OptionSpec.of("host", Kind.STRING, "127.0.0.1", "Address of the HTTP server this module starts when camel.server.enabled is not set (loopback unless you open it)."),
+            OptionSpec.of("port", Kind.INT, "8080", "Port of that server (0 picks a free port)."));
+
+    @Override
+    public String section() {
+        return "http.";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return OPTIONS;
+    }
+
+    @Override
+    public void validate(BrokerOptions settings, List<String> errors) {
+        String path = settings.string("path");
+        if (!path.startsWith("/") || path.contains("?") || path.contains("{") || path.contains("#")) {
+            errors.add(PREFIX + "path: '" + path + "' must start with / and have no query, fragment or parameters");
+        }
+        int port = settings.integer("port");
+        if (port < 0 || port > 65535) {
+            errors.add(PREFIX + "port: " + port + " is not a port (0 to 65535)");
+        }
+        if (settings.string("host").isBlank()) {
+            errors.add(PREFIX + "host: empty");
+        }
+    }
+
+    @Override
+    public void attach(Eventrail eventrail, BrokerOptions settings) throws Exception {
+        if (!settings.bool("enabled")) {
+            return;
+        }
+        CamelContext context = eventrail.camelContext();
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server == null) {
+            server = new MainHttpServer();
+            server.setCamelContext(context);
+            server.setHost(settings.string("host"));
+            server.setPort(settings.integer("port"));
+            server.setMaxBodySize((long) eventrail.settings().limits().maxBytes());
+            // started eagerly with the context's services, before the ingest route
+            context.addService(server, true, true);
+            LOG.info("HTTP ingest: POST {} on {}:{} (eventrail.http.host/port)", settings.string("path"),
+                    settings.string("host"), settings.integer("port"));
+        } else {
+            if (!"127.0.0.1".equals(settings.string("host")) || settings.integer("port") != 8080) {
+                LOG.warn("HTTP ingest runs on camel-main's HTTP server ({}:{}, camel.server.*); eventrail.http.host "
+                        + "and eventrail.http.port apply only when camel.server.enabled is not set", server.getHost(),
+                        server.getPort());
+            }
+            LOG.info("HTTP ingest: POST {} on camel-main's HTTP server {}:{}", settings.string("path"),
+                    server.getHost(), server.getPort());
+        }
+        context.addRoutes(new IngestRoutes(eventrail, settings.string("path")));
+    }
+}

@@ -1,0 +1,114 @@
+package io.eventrail.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventrail.Event;
+import io.eventrail.EventRoutes;
+import io.eventrail.EventrailConfigurationException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The module as a user adds it: one dependency (this module on the classpath) and one property. */
+class HttpIngestModuleTest {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Event> handled = new CopyOnWriteArrayList<>();
+    private DefaultCamelContext context;
+
+    @AfterEach
+    void stop() {
+        if (context != null) {
+            context.stop();
+        }
+    }
+
+    private void start(Map<String, String> properties) throws Exception {
+        context = new DefaultCamelContext();
+        Properties p = new Properties();
+        p.put("eventrail.broker", "memory");
+        p.put("eventrail.brokers.memory.type", "memory");
+        p.putAll(properties);
+        context.getPropertiesComponent().setInitialProperties(p);
+        context.addRoutes(new EventRoutes() {
+            @Override
+            protected void configureEvents() {
+                eventType("ORDER_PLACED").destination("orders");
+                consume("orders").group("ingest-test").on("ORDER_PLACED", handled::add);
+            }
+        });
+        context.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private HttpResponse<String> post(int port, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void offUnlessEnabled() throws Exception {
+        int port = freePort();
+        start(Map.of("eventrail.http.port", String.valueOf(port)));
+        assertThat(context.hasService(MainHttpServer.class)).isNull();
+        assertThat(context.getRoutes()).noneMatch(r -> r.getRouteId().startsWith("eventrail-http-ingest"));
+        assertThatThrownBy(() -> post(port, "/events", "{}")).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void onePropertyAcceptsEventsOnLoopback() throws Exception {
+        int port = freePort();
+        start(Map.of("eventrail.http.enabled", "true", "eventrail.http.port", String.valueOf(port),
+                "eventrail.http.path", "/in"));
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        assertThat(server).isNotNull();
+        assertThat(server.getHost()).isEqualTo("127.0.0.1");
+
+        HttpResponse<String> accepted = post(port, "/in?type=ORDER_PLACED", "{\"orderId\":\"o-1\"}");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(accepted.body()).startsWith("{\"id\":\"");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (handled.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(handled).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("ORDER_PLACED");
+            assertThat(accepted.body()).contains(e.id());
+        });
+
+        HttpResponse<String> unknownType = post(port, "/in?type=NOPE", "{}");
+        assertThat(unknownType.statusCode()).isEqualTo(400);
+        assertThat(unknownType.body()).contains("NOPE").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badSettingsAreReportedTogetherWithTheirKeys() {
+        assertThatThrownBy(() -> start(Map.of("eventrail.http.enabled", "true", "eventrail.http.path", "events?x",
+                "eventrail.http.port", "70000", "eventrail.http.paht", "/x")))
+                .isInstanceOf(EventrailConfigurationException.class)
+                .hasMessageContaining("eventrail.http.path: 'events?x' must start with /")
+                .hasMessageContaining("eventrail.http.port: 70000 is not a port")
+                .hasMessageContaining("eventrail.http.paht: unknown option; did you mean 'eventrail.http.path'?")
+                .satisfies(e -> assertThat(((EventrailConfigurationException) e).problems()).hasSize(3));
+    }
+}
