@@ -49,6 +49,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.StartupListener;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -340,6 +341,8 @@ public final class Eventrail extends ServiceSupport {
         }
         boolean enabled = o == null || o.enabled() == null || o.enabled();
         builder.from(broker.consumerUri(d, s, pipeline.pollListeners())).routeId("eventrail-consume-" + c.id()).autoStartup(enabled)
+                // a graceful stop drains what the broker's consumer holds (memory broker), within the shutdown timeout
+                .shutdownRunningTask(ShutdownRunningTask.CompleteAllTasks)
                 .process(pipeline.validate()).id("validate-" + c.id())
                 .process(pipeline.deduplicate()).id("deduplicate-" + c.id())
                 .process(pipeline.handle()).id("handle-" + c.id());

@@ -34,7 +34,8 @@ final class MemoryEndpoint extends DefaultEndpoint {
         if (group == null) {
             throw new IllegalArgumentException("memory consumer endpoint " + getEndpointUri() + " needs ?group=");
         }
-        MemoryConsumer consumer = new MemoryConsumer(this, processor, queues.subscribe(destination, group), concurrency,
+        MemoryConsumer consumer = new MemoryConsumer(this, processor, queues.subscribe(destination, group), destination,
+                group, concurrency,
                 options.duration("poll-timeout").toMillis(), options.duration("redelivery-delay").toMillis());
         configureConsumer(consumer);
         return consumer;
