@@ -78,29 +78,25 @@ class RabbitMqCloudEventsBindingIT extends RabbitIntegrationTest {
 
     /** Binary mode, preferred prefix, with AMQP native values: a timestamp {@code time} and a long extension. */
     private static void publishUnderscore(Connection producer, String exchange, String id) throws Exception {
-        Map<String, Object> h = new HashMap<>();
-        h.put("cloudEvents_specversion", "1.0");
-        h.put("cloudEvents_id", id);
-        h.put("cloudEvents_source", "/foreign/producer");
-        h.put("cloudEvents_type", TYPE);
-        h.put("cloudEvents_subject", "order-1");
-        h.put("cloudEvents_time", Date.from(TIME));
-        h.put("cloudEvents_seq", 7L);
-        publishForeign(producer, exchange, new AMQP.BasicProperties.Builder().contentType("application/json")
-                .deliveryMode(2).headers(h).build(), "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+        publishBinary(producer, exchange, "cloudEvents_", Map.of("id", id, "source", "/foreign/producer",
+                "subject", "order-1", "time", Date.from(TIME), "seq", 7L), "{\"n\":1}");
     }
 
     /** Binary mode, legacy prefix, every value a string. */
     private static void publishColon(Connection producer, String exchange, String id) throws Exception {
+        publishBinary(producer, exchange, "cloudEvents:", Map.of("id", id, "source", "urn:foreign:legacy",
+                "time", TIME.toString(), "tenant", "acme"), "{\"n\":2}");
+    }
+
+    /** Binary mode: {@code attributes} (plus specversion and type) as application properties named with {@code prefix}. */
+    private static void publishBinary(Connection producer, String exchange, String prefix,
+                                      Map<String, Object> attributes, String json) throws Exception {
         Map<String, Object> h = new HashMap<>();
-        h.put("cloudEvents:specversion", "1.0");
-        h.put("cloudEvents:id", id);
-        h.put("cloudEvents:source", "urn:foreign:legacy");
-        h.put("cloudEvents:type", TYPE);
-        h.put("cloudEvents:time", TIME.toString());
-        h.put("cloudEvents:tenant", "acme");
+        h.put(prefix + "specversion", "1.0");
+        h.put(prefix + "type", TYPE);
+        attributes.forEach((name, value) -> h.put(prefix + name, value));
         publishForeign(producer, exchange, new AMQP.BasicProperties.Builder().contentType("application/json")
-                .deliveryMode(2).headers(h).build(), "{\"n\":2}".getBytes(StandardCharsets.UTF_8));
+                .deliveryMode(2).headers(h).build(), json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Structured mode, JSON event format, no application properties. */
