@@ -88,7 +88,10 @@ class RabbitMqCloudEventsBindingIT extends RabbitIntegrationTest {
                 "time", TIME.toString(), "tenant", "acme"), "{\"n\":2}");
     }
 
-    /** Binary mode: {@code attributes} (plus specversion and type) as application properties named with {@code prefix}. */
+    /**
+     * Binary mode: {@code attributes} (plus specversion, and type {@value #TYPE} unless they name another) as
+     * application properties named with {@code prefix}.
+     */
     private static void publishBinary(Connection producer, String exchange, String prefix,
                                       Map<String, Object> attributes, String json) throws Exception {
         Map<String, Object> h = new HashMap<>();
@@ -272,6 +275,51 @@ class RabbitMqCloudEventsBindingIT extends RabbitIntegrationTest {
             } finally {
                 RabbitSupport.delete(inspector, tap, dest);
             }
+        }
+    }
+
+    @Test
+    @DisplayName("a foreign cloudEvents: event of a type no handler of its group knows is kept in the store for later, listed with its attributes and replayed once")
+    void foreignEventWithoutHandlerIsStoredAndReplayed() throws Exception {
+        String dest = RabbitSupport.unique("binding-store");
+        String to = dest + "-to";
+        String otherType = TYPE + ".other";
+        String id = "stored-" + dest;
+        Map<String, List<Event>> effects = new ConcurrentHashMap<>();
+        Map<String, String> p = properties(Map.of());
+        p.remove("eventrail.store.type");
+        p.put("eventrail.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath());
+        DefaultCamelContext ctx = BrokerOperationsScenario.start(p, r -> {
+            r.type(otherType).destination(to);
+            r.consumer(dest).group("g").on(TYPE, e -> effects.computeIfAbsent(e.id(), k -> new CopyOnWriteArrayList<>()).add(e));
+            r.consumer(to).group("g").on(otherType,
+                    e -> effects.computeIfAbsent(e.id(), k -> new CopyOnWriteArrayList<>()).add(e));
+        });
+        try (Connection producer = RabbitSupport.raw(PORT)) {
+            ControlPlane cp = ctx.hasService(ManagementServer.class).controlPlane();
+            publishBinary(producer, dest, "cloudEvents:", Map.of("type", otherType, "id", id, "source", "urn:foreign:legacy",
+                    "time", TIME.toString(), "tenant", "acme"), "{\"n\":4}");
+            DeadLetterQuery all = new DeadLetterQuery(null, null, null, null, null, null, 100);
+            assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> cp.storedEvents("rmq", all).stream()
+                    .anyMatch(e -> id.equals(e.stored().eventId())))).isTrue();
+            ControlPlane.StoredEntry kept = cp.storedEvents("rmq", all).stream()
+                    .filter(e -> id.equals(e.stored().eventId())).findFirst().orElseThrow();
+            assertThat(kept.stored().type()).isEqualTo(otherType);
+            assertThat(kept.stored().event().getExtension("tenant")).isEqualTo("acme");
+            assertThat(kept.stored().event().getSource()).isEqualTo(URI.create("urn:foreign:legacy"));
+            assertThat(readyNow(dest + ".g.dlq")).as("kept, not dead-lettered").isZero();
+
+            assertThat(cp.replayStored(Selection.ids(List.of(kept.id())), to, false, 100, "it").done()).isEqualTo(1);
+            assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> effects.containsKey(id))).isTrue();
+            Thread.sleep(1000);
+            assertThat(effects).containsOnlyKeys(id);
+            assertThat(effects.get(id)).hasSize(1);
+            assertThat(effects.get(id).get(0).time()).isEqualTo(OffsetDateTime.ofInstant(TIME, ZoneOffset.UTC));
+            assertThat(effects.get(id).get(0).dataAsString()).isEqualTo("{\"n\":4}");
+        } finally {
+            ctx.close();
+            cleanUp(dest, "g");
+            cleanUp(to, "g");
         }
     }
 }

@@ -14,7 +14,7 @@ import org.apache.camel.Message;
  * The CloudEvents AMQP protocol binding on RabbitMQ (AMQP 0-9-1 headers as the binding's application properties).
  * Writes binary content mode: the data as the body, {@code datacontenttype} as the AMQP {@code content-type}
  * property, every other attribute as a header named with the configured prefix ({@value #PREFIX}, the binding's
- * preferred one, or the legacy {@value #LEGACY_PREFIX}). Reads what any producer following the binding sends: a
+ * preferred one, or the legacy {@value #LEGACY_PREFIX}); see {@link #encode} for the one exception. Reads what any producer following the binding sends: a
  * {@code content-type} starting with {@value #STRUCTURED_JSON} is the structured JSON event format; anything else is
  * binary mode with either prefix (the binding requires one prefix per message; when headers of both are present the
  * preferred one is read). Attribute values may be strings or AMQP native types (a timestamp {@code time} included).
@@ -29,6 +29,8 @@ final class RabbitEventCodec implements EventCodec {
     static final List<String> PREFIXES = List.of(PREFIX, LEGACY_PREFIX);
     /** The media type (without parameters) of a structured CloudEvent in the JSON event format. */
     static final String STRUCTURED_JSON = StructuredJsonCodec.CONTENT_TYPE;
+    /** The prefix of every CloudEvents media type; a {@code content-type} with it announces structured mode. */
+    private static final String CLOUDEVENTS_MEDIA_TYPE = "application/cloudevents";
 
     private static final List<String> REQUIRED = List.of("id", "source", "type", "specversion");
 
@@ -55,9 +57,19 @@ final class RabbitEventCodec implements EventCodec {
         return writer.prefix();
     }
 
+    /**
+     * Binary mode, except for an event whose {@code datacontenttype} is itself a CloudEvents media type: a receiver
+     * takes such a {@code content-type} for structured mode, so that event goes in structured JSON (the attribute
+     * headers are written too, as the binding allows, for the routing key and the message id).
+     */
     @Override
     public void encode(CloudEvent event, Message target) {
         writer.encode(event, target);
+        String dataType = event.getDataContentType();
+        if (dataType != null && dataType.trim().toLowerCase(Locale.ROOT).startsWith(CLOUDEVENTS_MEDIA_TYPE)) {
+            structured.encode(event, target);
+            target.setHeader(EventPropertiesConverter.CONTENT_TYPE, STRUCTURED_JSON);
+        }
     }
 
     @Override

@@ -120,4 +120,17 @@ class RabbitEventCodecTest {
         }
         assertThatThrownBy(() -> new RabbitEventCodec("ce_", 1024)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anEventWhoseDataIsACloudEventGoesInStructuredModeAndRoundTrips() {
+        byte[] inner = new JsonFormat().serialize(CloudEventBuilder.v1().withId("inner").withSource(URI.create("urn:i"))
+                .withType("t.inner").build());
+        CloudEvent outer = CloudEventBuilder.v1().withId("outer").withSource(URI.create("urn:o")).withType("t.outer")
+                .withData("application/cloudevents+json", inner).build();
+        DefaultMessage m = new DefaultMessage(ctx);
+        codec.encode(outer, m);
+        assertThat(m.getHeader("content-type")).isEqualTo("application/cloudevents+json");
+        assertThat(m.getHeader("cloudEvents_type")).as("kept for the routing key").isEqualTo("t.outer");
+        assertThat(codec.decode(m)).isEqualTo(outer);
+    }
 }
