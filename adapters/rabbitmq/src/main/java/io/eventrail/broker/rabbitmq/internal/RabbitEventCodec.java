@@ -14,11 +14,11 @@ import org.apache.camel.Message;
  * The CloudEvents AMQP protocol binding on RabbitMQ (AMQP 0-9-1 headers as the binding's application properties).
  * Writes binary content mode: the data as the body, {@code datacontenttype} as the AMQP {@code content-type}
  * property, every other attribute as a header named with the configured prefix ({@value #PREFIX}, the binding's
- * preferred one, or the legacy {@value #LEGACY_PREFIX}); see {@link #encode} for the one exception. Reads what any producer following the binding sends: a
- * {@code content-type} starting with {@value #STRUCTURED_JSON} is the structured JSON event format; anything else is
- * binary mode with either prefix (the binding requires one prefix per message; when headers of both are present the
- * preferred one is read). Attribute values may be strings or AMQP native types (a timestamp {@code time} included).
- * Thread-safe.
+ * preferred one, or the legacy {@value #LEGACY_PREFIX}); {@link #encode} names the one exception. Reads what any
+ * producer following the binding sends: a {@code content-type} of {@value #STRUCTURED_JSON} (with or without
+ * parameters) is the structured JSON event format; anything else is binary mode with either prefix (the binding
+ * requires one prefix per message; when headers of both are present the preferred one is read). Attribute values may
+ * be strings or AMQP native types (a timestamp {@code time} included). Thread-safe.
  */
 final class RabbitEventCodec implements EventCodec {
     /** The binding's preferred prefix ({@code _} works with JMS 2.0 clients and message selectors). */
@@ -86,8 +86,11 @@ final class RabbitEventCodec implements EventCodec {
             return false;
         }
         String ct = contentType.toString().trim().toLowerCase(Locale.ROOT);
-        return ct.startsWith(STRUCTURED_JSON) && (ct.length() == STRUCTURED_JSON.length()
-                || ct.charAt(STRUCTURED_JSON.length()) == ';' || Character.isWhitespace(ct.charAt(STRUCTURED_JSON.length())));
+        if (!ct.startsWith(STRUCTURED_JSON)) {
+            return false;
+        }
+        int end = STRUCTURED_JSON.length();
+        return ct.length() == end || ct.charAt(end) == ';' || Character.isWhitespace(ct.charAt(end));
     }
 
     /** The binary codec of the prefix the message's headers use: the preferred one unless only legacy ones are present. */
