@@ -7,6 +7,7 @@ import io.eventrail.broker.rabbitmq.internal.RabbitMqBroker;
 import io.eventrail.it.rabbitmq.RabbitMqBrokerFixture;
 import io.eventrail.it.rabbitmq.RabbitSupport;
 import io.eventrail.spi.Destination;
+import io.eventrail.spi.EventCodec;
 import io.eventrail.tck.internal.Node;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,11 @@ class RabbitMqBadInputIT extends BadInputSuite {
     @Override
     protected OptionalLong brokerMaxMessageBytes() {
         return OptionalLong.of(134_217_728L);   // RabbitMQ 3.10's default max_message_size (128 MiB)
+    }
+
+    @Override
+    protected String attributeHeaderPrefix(EventCodec codec) {
+        return "cloudEvents_";   // the RabbitMQ codec writes the AMQP binding's preferred prefix by default (and reads both)
     }
 
     @Override

@@ -63,7 +63,7 @@ class RabbitMqConsumeIT extends RabbitIntegrationTest {
                     .doesNotContain("hunter2");
             assertThat(dl.getHeader(DeadLetterHeaders.FIRST_FAILURE_TIME, String.class)).isNotBlank();
             assertThat(dl.getHeader(DeadLetterHeaders.LAST_FAILURE_TIME, String.class)).isNotBlank();
-            assertThat(dl.getHeader("cloudEvents:id", String.class)).isEqualTo(id);
+            assertThat(dl.getHeader("cloudEvents_id", String.class)).isEqualTo(id);
             assertThat(dl.getHeader("content-type", String.class)).isEqualTo("application/json");
             assertThat(Eventrail.of(ctx).broker("rmq").codec().decode(dl).getId()).isEqualTo(id);
             assertThat(attempts.get()).isEqualTo(2);

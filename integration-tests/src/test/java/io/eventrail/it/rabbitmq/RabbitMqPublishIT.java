@@ -34,7 +34,7 @@ class RabbitMqPublishIT extends RabbitIntegrationTest {
     }
 
     @Test
-    @DisplayName("every CloudEvents attribute and the data round-trip, as cloudEvents:* headers and the content-type property")
+    @DisplayName("every CloudEvents attribute and the data round-trip, as cloudEvents_* headers (the AMQP binding's preferred prefix) and the content-type property")
     void roundTripsEveryAttribute() throws Exception {
         String dest = RabbitSupport.unique("roundtrip");
         String tap = dest + ".tap";
@@ -62,10 +62,11 @@ class RabbitMqPublishIT extends RabbitIntegrationTest {
                 assertThat(r.getProps().getContentType()).isEqualTo("application/octet-stream");
                 assertThat(r.getProps().getDeliveryMode()).isEqualTo(2);
                 assertThat(r.getEnvelope().getRoutingKey()).isEqualTo("it.rabbit.sample");
-                assertThat(r.getProps().getHeaders().keySet()).contains("cloudEvents:id", "cloudEvents:source",
-                        "cloudEvents:type", "cloudEvents:specversion", "cloudEvents:time", "cloudEvents:subject",
-                        "cloudEvents:dataschema", "cloudEvents:traceparent", "cloudEvents:tenant");
-                assertThat(r.getProps().getHeaders().get("cloudEvents:id").toString()).isEqualTo("id-" + dest);
+                assertThat(r.getProps().getHeaders().keySet()).contains("cloudEvents_id", "cloudEvents_source",
+                        "cloudEvents_type", "cloudEvents_specversion", "cloudEvents_time", "cloudEvents_subject",
+                        "cloudEvents_dataschema", "cloudEvents_traceparent", "cloudEvents_tenant");
+                assertThat(r.getProps().getHeaders().keySet()).noneMatch(k -> k.startsWith("cloudEvents:"));
+                assertThat(r.getProps().getHeaders().get("cloudEvents_id").toString()).isEqualTo("id-" + dest);
                 assertThat(r.getProps().getMessageId()).isEqualTo("id-" + dest);
             }
         } finally {
@@ -81,7 +82,7 @@ class RabbitMqPublishIT extends RabbitIntegrationTest {
             Broker broker = Eventrail.of(ctx).broker("rmq");
             Exchange result = ctx.createProducerTemplate().send(broker.producerUri(Destination.of(dest)), ex -> {
                 ex.getMessage().setBody(new byte[] {1, 2, 3});
-                ex.getMessage().setHeader("cloudEvents:type", "it.rabbit.sample");
+                ex.getMessage().setHeader("cloudEvents_type", "it.rabbit.sample");
             });
             assertThat(result.getException()).isInstanceOf(NoConsumerException.class)
                     .hasMessageContaining(dest).hasMessageContaining("NO_ROUTE");

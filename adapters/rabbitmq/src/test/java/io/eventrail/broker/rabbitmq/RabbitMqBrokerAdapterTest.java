@@ -16,6 +16,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -111,19 +112,40 @@ class RabbitMqBrokerAdapterTest {
     }
 
     @Test
-    void codecUsesTheAmqpBindingPrefixAndTheContentTypeHeader() throws Exception {
-        try (var ctx = new DefaultCamelContext()) {
-            RabbitMqBroker broker = (RabbitMqBroker) adapter.open(new BrokerContext("codec",
-                    BrokerOptions.of(adapter.options(), Map.of()), ctx));
-            CloudEvent e = CloudEventBuilder.v1().withId("1").withSource(URI.create("urn:x")).withType("t")
-                    .withTime(OffsetDateTime.parse("2026-01-01T00:00:00Z")).withData("text/plain", new byte[] {1})
-                    .withExtension("tenant", "acme").build();
-            DefaultMessage m = new DefaultMessage(ctx);
-            broker.codec().encode(e, m);
-            assertThat(m.getHeaders()).containsKeys("cloudEvents:id", "cloudEvents:source", "cloudEvents:type",
-                    "cloudEvents:specversion", "cloudEvents:time", "cloudEvents:tenant", "content-type");
-            assertThat(broker.codec().decode(m)).isEqualTo(e);
-            broker.close();
+    void codecWritesTheAmqpBindingsPreferredPrefixByDefaultAndTheLegacyOneOnRequest() throws Exception {
+        CloudEvent e = CloudEventBuilder.v1().withId("1").withSource(URI.create("urn:x")).withType("t")
+                .withTime(OffsetDateTime.parse("2026-01-01T00:00:00Z")).withData("text/plain", new byte[] {1})
+                .withExtension("tenant", "acme").build();
+        Map<String, String> legacy = Map.of("header-prefix", "cloudEvents:");
+        for (Map<String, String> raw : List.of(Map.<String, String>of(), legacy)) {
+            String prefix = raw.isEmpty() ? "cloudEvents_" : "cloudEvents:";
+            String other = raw.isEmpty() ? "cloudEvents:" : "cloudEvents_";
+            try (var ctx = new DefaultCamelContext()) {
+                RabbitMqBroker broker = (RabbitMqBroker) adapter.open(new BrokerContext("codec",
+                        BrokerOptions.of(adapter.options(), raw), ctx));
+                DefaultMessage m = new DefaultMessage(ctx);
+                broker.codec().encode(e, m);
+                assertThat(List.copyOf(m.getHeaders().keySet())).containsExactlyInAnyOrder(prefix + "id",
+                        prefix + "source", prefix + "type", prefix + "specversion", prefix + "time", prefix + "tenant",
+                        "content-type");
+                assertThat(m.getHeaders().keySet()).noneMatch(k -> k.startsWith(other));
+                assertThat(broker.codec().decode(m)).isEqualTo(e);
+                broker.close();
+            }
         }
+    }
+
+    @Test
+    void headerPrefixDefaultsToTheBindingsPreferredOneAndRefusesAnyOther() {
+        assertThat(settings(Map.of()).headerPrefix()).isEqualTo("cloudEvents_");
+        assertThat(settings(Map.of("header-prefix", "cloudEvents:")).headerPrefix()).isEqualTo("cloudEvents:");
+        assertThatThrownBy(() -> settings(Map.of("header-prefix", "ce_", "prefetch", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("eventrail.brokers.main.header-prefix must be cloudEvents_")
+                .hasMessageContaining("or cloudEvents:")
+                .hasMessageContaining("got 'ce_'")
+                .hasMessageContaining("eventrail.brokers.main.prefetch");
+        assertThatThrownBy(() -> settings(Map.of("header-prefix", "cloudevents_")))
+                .hasMessageContaining("header-prefix must be");
     }
 }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,9 +18,11 @@ import org.apache.camel.Message;
 
 /**
  * CloudEvents binary content mode: the body is the event data, byte for byte; every attribute is a
- * header named {@code prefix + attribute} (Kafka binding: {@code ce_id}; AMQP: {@code cloudEvents:id}),
- * {@code datacontenttype} travels in the broker's content-type header. Binary-mode headers are text,
- * so extension values arrive as strings. Headers without the prefix are ignored on decode. Thread-safe.
+ * header named {@code prefix + attribute} (Kafka binding: {@code ce_id}; AMQP: {@code cloudEvents_id}),
+ * {@code datacontenttype} travels in the broker's content-type header. Headers are written as text; on decode a
+ * header value may also be a native type of the broker (an AMQP timestamp is read as an RFC 3339 time, numbers and
+ * booleans as their canonical text), so extension values arrive as strings. Headers without the prefix are ignored
+ * on decode. Thread-safe.
  */
 public final class BinaryHeaderCodec implements EventCodec {
     /** The most bytes one header value may hold before the event is refused as malformed. */
@@ -165,7 +168,9 @@ public final class BinaryHeaderCodec implements EventCodec {
         if (v == null) {
             return null;
         }
-        String s = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString();
+        String s = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
+                : v instanceof Date d ? d.toInstant().toString() // an AMQP timestamp
+                : v.toString();
         if (s.length() > MAX_HEADER_VALUE_LENGTH) {
             throw new MalformedEventException("header '" + Sanitize.forMessage(header) + "' is longer than "
                     + MAX_HEADER_VALUE_LENGTH + " characters");

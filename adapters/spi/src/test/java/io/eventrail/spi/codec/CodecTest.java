@@ -9,7 +9,9 @@ import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.MalformedEventException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Date;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
@@ -62,6 +64,18 @@ class CodecTest {
         m.setHeader("kafka.OVERRIDE_TOPIC", "elsewhere");
         m.setHeader("CamelHttpUri", "http://evil");
         assertThat(BinaryHeaderCodec.kafkaBinding().decode(m).getExtensionNames()).containsOnly("traceparent", "tenant");
+    }
+
+    @Test
+    void binaryModeReadsNativeHeaderValuesAsTheirCanonicalText() {
+        Message m = new DefaultMessage(camel);
+        BinaryHeaderCodec codec = new BinaryHeaderCodec("cloudEvents_", "content-type");
+        codec.encode(full(), m);
+        m.setHeader("cloudEvents_time", Date.from(Instant.parse("2026-11-24T10:15:30Z")));
+        m.setHeader("cloudEvents_count", 42L);
+        CloudEvent e = codec.decode(m);
+        assertThat(e.getTime()).isEqualTo(OffsetDateTime.parse("2026-11-24T10:15:30Z"));
+        assertThat(e.getExtension("count")).isEqualTo("42");
     }
 
     @Test

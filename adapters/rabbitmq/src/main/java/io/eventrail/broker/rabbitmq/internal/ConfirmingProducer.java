@@ -43,13 +43,11 @@ final class ConfirmingProducer extends DefaultProducer {
     private static final int PRIORITY = 0;
 
     private final RabbitEndpoint endpoint;
-    private final String typeHeader;
     private volatile PublisherChannels channels;
 
     ConfirmingProducer(RabbitEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
-        this.typeHeader = RabbitMqBroker.CE_PREFIX + "type";
     }
 
     @Override
@@ -147,7 +145,7 @@ final class ConfirmingProducer extends DefaultProducer {
                 .deliveryMode(PERSISTENT)
                 .priority(PRIORITY)
                 .contentType(in.getHeader(EventPropertiesConverter.CONTENT_TYPE, String.class))
-                .messageId(in.getHeader(RabbitMqBroker.CE_PREFIX + "id", String.class))
+                .messageId(text(RabbitEventCodec.attribute(in::getHeader, "id")))
                 .timestamp(new Date())
                 .headers(headers)
                 .build();
@@ -163,11 +161,15 @@ final class ConfirmingProducer extends DefaultProducer {
         return value.toString();
     }
 
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
     private String routingKey(org.apache.camel.Message in) {
         if (endpoint.fixedRoutingKey() != null) {
             return endpoint.fixedRoutingKey();
         }
-        String type = in.getHeader(typeHeader, String.class);
+        String type = text(RabbitEventCodec.attribute(in::getHeader, "type"));
         if (type == null || type.getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES) {
             return "";
         }

@@ -8,11 +8,9 @@ import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
-import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
-import io.eventrail.spi.codec.BinaryHeaderCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,8 +35,6 @@ import org.springframework.amqp.support.ConditionalExceptionLogger;
  * Health, backlog and dead-letter control are delegated to {@link RabbitOperations}. Thread-safe.
  */
 public final class RabbitMqBroker extends AbstractBroker implements DelegatingBrokerOperations {
-    /** The CloudEvents AMQP binding's attribute prefix, used for the AMQP 0-9-1 message headers. */
-    public static final String CE_PREFIX = "cloudEvents:";
     /** The longest AMQP exchange or queue name, in bytes. */
     static final int MAX_NAME_BYTES = 255;
 
@@ -54,7 +50,8 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
 
     private RabbitMqBroker(String name, String component, Set<Capability> capabilities, RabbitComponent camelComponent,
                            CachingConnectionFactory connectionFactory, boolean ownsConnectionFactory) {
-        super(name, "rabbitmq", capabilities, new BinaryHeaderCodec(CE_PREFIX, EventPropertiesConverter.CONTENT_TYPE));
+        super(name, "rabbitmq", capabilities, new RabbitEventCodec(camelComponent.settings().headerPrefix(),
+                camelComponent.settings().maxMessageSize()));
         this.component = component;
         this.camelComponent = camelComponent;
         this.settings = camelComponent.settings();

@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -237,14 +239,16 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
         Map<String, Object> headers = new LinkedHashMap<>();
         Map<String, Object> amqp = r.getProps().getHeaders();
         if (amqp != null) {
-            amqp.forEach((k, v) -> headers.put(k, v == null ? "" : v.toString()));
+            // an AMQP timestamp as RFC 3339 text, which the codec reads back (Date.toString() it would not)
+            amqp.forEach((k, v) -> headers.put(k, v == null ? "" : v instanceof Date d ? d.toInstant().toString()
+                    : v.toString()));
         }
         if (r.getProps().getContentType() != null) {
             headers.putIfAbsent("content-type", r.getProps().getContentType());
         }
         Object last = headers.get(DeadLetterHeaders.LAST_FAILURE_TIME);
         String messageId = r.getProps().getMessageId() != null ? r.getProps().getMessageId()
-                : String.valueOf(headers.getOrDefault(RabbitMqBroker.CE_PREFIX + "id", ""));
+                : String.valueOf(Objects.requireNonNullElse(RabbitEventCodec.attribute(headers::get, "id"), ""));
         String id = queue + "/" + (last == null || !parses(last.toString()) ? "" : last) + "/" + messageId;
         return DeadLetter.of(id, r.getBody(), headers);
     }

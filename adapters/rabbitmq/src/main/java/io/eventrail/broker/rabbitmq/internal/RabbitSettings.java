@@ -4,6 +4,7 @@ import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.OptionSpec.Kind;
 import io.eventrail.spi.Suggestions;
+import io.eventrail.spi.codec.Sanitize;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,11 @@ public final class RabbitSettings {
             OptionSpec.of("exchange-type", Kind.STRING, "topic", "Type of a destination exchange: topic or fanout."),
             OptionSpec.of("queue-type", Kind.STRING, "classic", "Type of the group and dead-letter queues: classic or quorum."),
             OptionSpec.of("max-message-size", Kind.INT, "134217728",
-                    "Largest message body in bytes; a bigger event is refused before sending (RabbitMQ's own default limit is 128 MiB)."));
+                    "Largest message body in bytes; a bigger event is refused before sending (RabbitMQ's own default limit is 128 MiB)."),
+            OptionSpec.of("header-prefix", Kind.STRING, RabbitEventCodec.PREFIX,
+                    "Prefix of the CloudEvents attribute headers written: cloudEvents_ (the AMQP binding's preferred one)"
+                    + " or cloudEvents: (the legacy one, for consumers that read only it, such as older Eventrail"
+                    + " versions); both are always read."));
 
     /**
      * The {@code client.*} passthrough keys (amqp-client {@code ConnectionFactoryConfigurator} names) that may be
@@ -91,6 +96,7 @@ public final class RabbitSettings {
     private final String exchangeType;
     private final String queueType;
     private final int maxMessageSize;
+    private final String headerPrefix;
     private final Map<String, String> client;
 
     private RabbitSettings(String name, BrokerOptions o, List<String> addresses) {
@@ -113,6 +119,7 @@ public final class RabbitSettings {
         this.exchangeType = o.string("exchange-type").toLowerCase(Locale.ROOT);
         this.queueType = o.string("queue-type").toLowerCase(Locale.ROOT);
         this.maxMessageSize = o.integer("max-message-size");
+        this.headerPrefix = o.string("header-prefix");
         this.client = Map.copyOf(new TreeMap<>(o.client()));
     }
 
@@ -182,6 +189,11 @@ public final class RabbitSettings {
         String qt = o.string("queue-type").toLowerCase(Locale.ROOT);
         if (!qt.equals("classic") && !qt.equals("quorum")) {
             errors.add(p + "queue-type must be classic or quorum, got '" + o.string("queue-type") + "'");
+        }
+        if (!RabbitEventCodec.PREFIXES.contains(o.string("header-prefix"))) {
+            errors.add(p + "header-prefix must be " + RabbitEventCodec.PREFIX + " (the CloudEvents AMQP binding's"
+                    + " preferred prefix) or " + RabbitEventCodec.LEGACY_PREFIX + " (the legacy one), got '"
+                    + Sanitize.forMessage(o.string("header-prefix")) + "'");
         }
         for (String prefixOption : List.of("exchange-prefix", "queue-prefix")) {
             if (!o.string(prefixOption).matches("[A-Za-z0-9._:-]{0,50}")) {
@@ -339,6 +351,11 @@ public final class RabbitSettings {
         return maxMessageSize;
     }
 
+    /** The prefix of the CloudEvents attribute headers written: {@code cloudEvents_} or {@code cloudEvents:}. */
+    public String headerPrefix() {
+        return headerPrefix;
+    }
+
     /** The validated {@code client.*} passthrough, keys without {@code client.}. */
     public Map<String, String> client() {
         return client;
@@ -349,6 +366,6 @@ public final class RabbitSettings {
         return "RabbitSettings{name=" + name + ", addresses=" + addresses + ", virtualHost=" + virtualHost
                 + ", username=" + username + ", password=****, tls=" + tls + ", heartbeat=" + heartbeat
                 + ", prefetch=" + prefetch + ", confirmTimeout=" + confirmTimeout + ", exchangeType=" + exchangeType
-                + ", queueType=" + queueType + "}";
+                + ", queueType=" + queueType + ", headerPrefix=" + headerPrefix + "}";
     }
 }
