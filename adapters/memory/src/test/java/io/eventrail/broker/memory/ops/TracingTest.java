@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eventrail.PublishException;
 import io.eventrail.internal.Mdc;
 import io.eventrail.spi.NoConsumerException;
+import io.eventrail.tck.internal.KitRoutes;
 import io.eventrail.spi.Destination;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -116,15 +117,7 @@ class TracingTest {
         CountDownLatch second = new CountDownLatch(1);
         try (OpsApp app = new OpsApp(); CapturedLog log = CapturedLog.attach()) {
             app.context().getRegistry().bind("tracer", Tracer.class, otel.getTracer("test"));
-            app.routes(r -> {
-                r.type("order.cancelled").destination("orders");
-                r.type("order.placed").destination("orders");
-                r.consumer("orders").group("shipping")
-                        .on("order.cancelled", e -> {
-                            throw new IllegalStateException("cannot cancel");
-                        })
-                        .on("order.placed", e -> second.countDown());
-            }).start();
+            app.routes(r -> shipping(r, second)).start();
 
             String failed = app.publisher().publish("order.cancelled", Map.of("orderId", "o-9"));
             OpsApp.await("the dead-letter line", () -> log.lines().stream()
@@ -168,14 +161,8 @@ class TracingTest {
         try (OpsApp app = new OpsApp().with("eventrail.store.type", "none")) {
             app.context().getRegistry().bind("tracer", Tracer.class, otel.getTracer("test"));
             app.routes(r -> {
-                r.type("order.cancelled").destination("orders");
-                r.type("order.placed").destination("orders");
+                shipping(r, placed);
                 r.type("order.audited").destination("audit"); // no consumer group: the broker reports it
-                r.consumer("orders").group("shipping")
-                        .on("order.cancelled", e -> {
-                            throw new IllegalStateException("cannot cancel");
-                        })
-                        .on("order.placed", e -> placed.countDown());
             }).start();
 
             String failed = app.publisher().publish("order.cancelled", Map.of("orderId", "o-1"));
@@ -205,6 +192,17 @@ class TracingTest {
         } finally {
             provider.close();
         }
+    }
+
+    /** Group shipping on orders: order.cancelled always fails (then its dead letter), order.placed counts down {@code placed}. */
+    private static void shipping(KitRoutes r, CountDownLatch placed) {
+        r.type("order.cancelled").destination("orders");
+        r.type("order.placed").destination("orders");
+        r.consumer("orders").group("shipping")
+                .on("order.cancelled", e -> {
+                    throw new IllegalStateException("cannot cancel");
+                })
+                .on("order.placed", e -> placed.countDown());
     }
 
     private static SpanData byMessageId(List<SpanData> spans, String id) {
