@@ -162,15 +162,17 @@ class TracingTest {
             app.context().getRegistry().bind("tracer", Tracer.class, otel.getTracer("test"));
             app.routes(r -> {
                 shipping(r, placed);
+                r.type("order.returned").destination("orders"); // no handler in the group, no store: a dead letter
                 r.type("order.audited").destination("audit"); // no consumer group: the broker reports it
             }).start();
 
             String failed = app.publisher().publish("order.cancelled", Map.of("orderId", "o-1"));
+            String unhandled = app.publisher().publish("order.returned", Map.of("orderId", "o-4"));
             String ok = app.publisher().publish("order.placed", Map.of("orderId", "o-2"));
             assertThatThrownBy(() -> app.publisher().publish("order.audited", Map.of("orderId", "o-3")))
                     .isInstanceOf(PublishException.class);
             assertThat(placed.await(10, TimeUnit.SECONDS)).isTrue();
-            OpsApp.await("both process spans to end", () -> spans(exporter, "process orders").size() == 2);
+            OpsApp.await("the three process spans to end", () -> spans(exporter, "process orders").size() == 3);
 
             SpanData failedProcess = byMessageId(spans(exporter, "process orders"), failed);
             assertThat(failedProcess.getKind()).isEqualTo(SpanKind.CONSUMER);
@@ -180,7 +182,11 @@ class TracingTest {
             assertThat(failedProcess.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
             assertThat(byMessageId(spans(exporter, "process orders"), ok).getAttributes().get(stringKey("error.type")))
                     .isNull();
-            assertThat(spans(exporter, "send orders")).hasSize(2).allSatisfy(s -> {
+            SpanData unhandledProcess = byMessageId(spans(exporter, "process orders"), unhandled);
+            assertThat(unhandledProcess.getAttributes().get(stringKey("error.type")))
+                    .as("dead-lettered without an exception: the reason").isEqualTo("no-handler");
+            assertThat(unhandledProcess.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+            assertThat(spans(exporter, "send orders")).hasSize(3).allSatisfy(s -> {
                 assertThat(s.getKind()).isEqualTo(SpanKind.PRODUCER);
                 assertThat(s.getAttributes().get(stringKey("error.type"))).isNull();
             });
