@@ -200,8 +200,8 @@ public final class DefaultEventPublisher implements EventPublisher {
                 exchange.getMessage().removeHeader(EventCodec.REPLAY_OF); // never a broker header
             });
             Exception failure = result.getException();
-            NoConsumerException nc = failure == null ? null : find(failure, NoConsumerException.class);
-            UnsendableEventException unsendable = failure == null ? null : find(failure, UnsendableEventException.class);
+            NoConsumerException nc = find(failure, NoConsumerException.class); // null when it succeeded
+            UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
             if (unsendable == null) { // an unsendable event never left (counted as rejected): not a send attempt
                 metrics.sent(Duration.ofNanos(System.nanoTime() - start), nc != null ? nc : failure, where);
             }

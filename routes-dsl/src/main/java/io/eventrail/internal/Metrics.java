@@ -11,15 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The pipeline's meters, named in one place: the OpenTelemetry messaging semantic-convention meters
  * ({@value Semconv#VERSION}; {@link #SENT}, {@link #CONSUMED}, {@link #OPERATION_DURATION},
- * {@link #PROCESS_DURATION}) and Eventrail's own ({@code eventrail.*}). Names are lowercase words separated by dots
- * (Micrometer's convention; a registry renders them in its own style, Prometheus {@code eventrail_events_dead_lettered_total}).
+ * {@link #PROCESS_DURATION}) and Eventrail's own ({@code eventrail.*}). Names are lowercase words separated by
+ * dots (Micrometer's convention; a registry renders them in its own style: Prometheus shows
+ * {@code eventrail_events_dead_lettered_total}).
  * Every meter name always carries the same tag keys (Prometheus requires it); a value that does not apply is
  * {@code none}, except {@code error.type}, which is empty on success: Prometheus treats a label with an empty value
  * as no label, so a successful operation has no {@code error_type}. Durations are histograms with the buckets the
  * conventions advise ({@link Semconv#durationBuckets()}). Thread-safe.
  */
 public final class Metrics {
-    /** Messages the publisher attempted to send to the broker, one per attempt; a failed one has {@link #ERROR_TYPE}. */
+    /** Messages the publisher attempted to send to the broker, each attempt; a failed one has {@link #ERROR_TYPE}. */
     public static final String SENT = Semconv.SENT_MESSAGES;
     /** Events a consumer pipeline received. */
     public static final String CONSUMED = Semconv.CONSUMED_MESSAGES;
