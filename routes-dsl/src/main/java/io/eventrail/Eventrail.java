@@ -350,8 +350,8 @@ public final class Eventrail extends ServiceSupport {
 
     private void registerBacklogGauges(BacklogProbe probe, Broker broker, Destination d, Subscription s) {
         MeterRegistry registry = metrics.registry();
-        String[] tags = Metrics.clean(new String[] {Metrics.SYSTEM, broker.type(), Metrics.BROKER, broker.name(),
-            Metrics.DESTINATION, d.name(), Metrics.GROUP, s.group()});
+        String[] tags = Metrics.clean(new String[] {Metrics.SYSTEM, Metrics.system(broker.type()),
+            Metrics.BROKER, broker.name(), Metrics.DESTINATION, d.name(), Metrics.GROUP, s.group()});
         Gauge.builder(Metrics.BACKLOG, probe, p -> orNaN(p.depth(d, s))).tags(tags).strongReference(true)
                 .description("Events waiting for the consumer group").register(registry);
         Gauge.builder(Metrics.DEAD_LETTER_DEPTH, probe, p -> orNaN(p.deadLetterDepth(d, s))).tags(tags)

@@ -375,6 +375,14 @@ public final class ConsumerPipeline {
                     + "' could not be written; the broker will redeliver the event", result.getException());
         }
         metrics.count(Metrics.DEAD_LETTERED, reason, where(type));
+        Span span = exchange.getProperty(SPAN, Span.class);
+        if (span != null) { // processing failed: error.type is the failure's class, else the reason (no-handler)
+            if (failure != null) {
+                Tracing.fail(span, failure);
+            } else {
+                Tracing.fail(span, reason);
+            }
+        }
         exchange.setRouteStop(true);
     }
 

@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -187,6 +188,7 @@ public final class DefaultEventPublisher implements EventPublisher {
         CloudEvent event = Tracing.inject(original, span);
         try (Scope ignored = span.makeCurrent(); Mdc.Scope mdc = Mdc.open(event, destination, null, span)) {
             String key = route != null ? route.partitionKey().apply(new Event(event)) : event.getSubject();
+            long start = System.nanoTime();
             Exchange result = template.send(endpoint(uri), exchange -> {
                 if (key != null) {
                     exchange.getMessage().setHeader(EventCodec.PARTITION_KEY, key);
@@ -198,14 +200,17 @@ public final class DefaultEventPublisher implements EventPublisher {
                 exchange.getMessage().removeHeader(EventCodec.REPLAY_OF); // never a broker header
             });
             Exception failure = result.getException();
+            NoConsumerException nc = find(failure, NoConsumerException.class); // null when it succeeded
+            UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
+            if (unsendable == null) { // an unsendable event never left (counted as rejected): not a send attempt
+                metrics.sent(Duration.ofNanos(System.nanoTime() - start), nc != null ? nc : failure, where);
+            }
             if (failure != null) {
-                Tracing.fail(span, failure);
-                NoConsumerException nc = find(failure, NoConsumerException.class);
+                Tracing.fail(span, nc != null ? nc : failure);
                 if (nc != null) {
                     whenNoConsumer.accept(event, brokerName, destination, nc);
                     return event.getId();
                 }
-                UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
                 if (unsendable != null) {
                     metrics.count(Metrics.REJECTED, "unsendable", where);
                     throw new InvalidEventException(event.getType(), List.of(unsendable.getMessage()));
@@ -214,7 +219,6 @@ public final class DefaultEventPublisher implements EventPublisher {
                         + destination + "' on broker '" + brokerName + "' was not confirmed: "
                         + Sanitize.redactSecrets(String.valueOf(failure.getMessage())), failure);
             }
-            metrics.count(Metrics.SENT, where);
             LOG.debug("Published event id={} type={} to {}", event.getId(), event.getType(), destination);
             return event.getId();
         } finally {

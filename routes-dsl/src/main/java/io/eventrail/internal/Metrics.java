@@ -4,22 +4,30 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The pipeline's meters, named in one place: the OpenTelemetry messaging semantic-convention names where
- * they exist ({@link #SENT}, {@link #CONSUMED}, {@link #PROCESS_DURATION}) and Eventrail's own
- * ({@code eventrail.*}). Every meter name always carries the same tag keys (Prometheus requires it);
- * an unknown value is {@code none}. Thread-safe.
+ * The pipeline's meters, named in one place: the OpenTelemetry messaging semantic-convention meters
+ * ({@value Semconv#VERSION}; {@link #SENT}, {@link #CONSUMED}, {@link #OPERATION_DURATION},
+ * {@link #PROCESS_DURATION}) and Eventrail's own ({@code eventrail.*}). Names are lowercase words separated by
+ * dots (Micrometer's convention; a registry renders them in its own style: Prometheus shows
+ * {@code eventrail_events_dead_lettered_total}).
+ * Every meter name always carries the same tag keys (Prometheus requires it); a value that does not apply is
+ * {@code none}, except {@code error.type}, which is empty on success: Prometheus treats a label with an empty value
+ * as no label, so a successful operation has no {@code error_type}. Durations are histograms with the buckets the
+ * conventions advise ({@link Semconv#durationBuckets()}). Thread-safe.
  */
 public final class Metrics {
-    /** Events the publisher had confirmed by the broker (OpenTelemetry messaging semantic conventions). */
-    public static final String SENT = "messaging.client.sent.messages";
-    /** Events a consumer pipeline received (OpenTelemetry messaging semantic conventions). */
-    public static final String CONSUMED = "messaging.client.consumed.messages";
-    /** Duration of one handler attempt (OpenTelemetry messaging semantic conventions). */
-    public static final String PROCESS_DURATION = "messaging.process.duration";
+    /** Messages the publisher attempted to send to the broker, each attempt; a failed one has {@link #ERROR_TYPE}. */
+    public static final String SENT = Semconv.SENT_MESSAGES;
+    /** Events a consumer pipeline received. */
+    public static final String CONSUMED = Semconv.CONSUMED_MESSAGES;
+    /** Duration of one send, until the broker confirmed or failed it (histogram). */
+    public static final String OPERATION_DURATION = Semconv.CLIENT_OPERATION_DURATION;
+    /** Duration of one handler attempt (histogram). */
+    public static final String PROCESS_DURATION = Semconv.PROCESS_DURATION;
     /** Events a handler processed successfully. */
     public static final String PROCESSED = "eventrail.events.processed";
     /** Events refused (tag {@link #REASON}: invalid, unknown-type, unsendable). */
@@ -29,7 +37,7 @@ public final class Metrics {
     /** Handler attempts that failed and were retried. */
     public static final String RETRIED = "eventrail.events.retried";
     /** Events sent to a dead letter (tag {@link #REASON}: invalid, failed, no-handler). */
-    public static final String DEAD_LETTERED = "eventrail.events.dead_lettered";
+    public static final String DEAD_LETTERED = "eventrail.events.dead.lettered";
     /** Events kept in the store for later (tag {@link #REASON}). */
     public static final String STORED = "eventrail.events.stored";
     /** Events replayed (tag {@link #REASON}: dead-letter, or the stored reason no-consumer / no-handler). */
@@ -37,41 +45,63 @@ public final class Metrics {
     /** Gauge: events waiting for a group. */
     public static final String BACKLOG = "eventrail.backlog.depth";
     /** Gauge: events waiting in a group's dead letter. */
-    public static final String DEAD_LETTER_DEPTH = "eventrail.dead_letter.depth";
+    public static final String DEAD_LETTER_DEPTH = "eventrail.dead.letter.depth";
     /** Gauge: age in seconds of a group's oldest dead letter. */
-    public static final String DEAD_LETTER_AGE = "eventrail.dead_letter.oldest.age";
+    public static final String DEAD_LETTER_AGE = "eventrail.dead.letter.oldest.age";
 
-    /** Tag: the broker type (kafka, rabbitmq, sqs, sns, memory). */
-    public static final String SYSTEM = "messaging.system";
+    /** Tag: the messaging system, the registry value of the broker type ({@link Semconv#system(String)}). */
+    public static final String SYSTEM = Semconv.MESSAGING_SYSTEM;
     /** Tag: the broker instance name. */
     public static final String BROKER = "eventrail.broker";
     /** Tag: the destination. */
-    public static final String DESTINATION = "messaging.destination.name";
-    /** Tag: the consumer group ({@code none} on the producer side). */
-    public static final String GROUP = "messaging.consumer.group.name";
+    public static final String DESTINATION = Semconv.DESTINATION_NAME;
+    /** Tag: the consumer group ({@code none} on the producer side; absent from {@link #SENT} and {@link #OPERATION_DURATION}). */
+    public static final String GROUP = Semconv.CONSUMER_GROUP_NAME;
     /** Tag: the CloudEvents type. */
     public static final String TYPE = "eventrail.event.type";
     /** Tag: why (rejected, dead-lettered, stored) or from where (replayed). */
     public static final String REASON = "eventrail.reason";
-    /** Tag of {@link #PROCESS_DURATION}: the failure's class name, {@code none} on success. */
-    public static final String ERROR_TYPE = "error.type";
+    /** Tag of the semantic-convention meters: the operation name ({@code send}, {@code process}). */
+    public static final String OPERATION_NAME = Semconv.OPERATION_NAME;
+    /** Tag of {@link #OPERATION_DURATION}: the operation type ({@code send}). */
+    public static final String OPERATION_TYPE = Semconv.OPERATION_TYPE;
+    /** Tag of {@link #SENT}, {@link #OPERATION_DURATION}, {@link #PROCESS_DURATION}: the failure's class name; empty on success. */
+    public static final String ERROR_TYPE = Semconv.ERROR_TYPE;
 
-    /** Where an event was when it was counted; any field may be null. */
+    /** Where an event was when it was counted; any field may be null. {@code system} is the broker (adapter) type. */
     public record Where(String system, String broker, String destination, String group, String type) {
-        String[] tags(String... extra) {
-            String[] base = {SYSTEM, system, BROKER, broker, DESTINATION, destination, GROUP, group, TYPE, type};
-            String[] all = new String[base.length + extra.length];
-            System.arraycopy(base, 0, all, 0, base.length);
-            System.arraycopy(extra, 0, all, base.length, extra.length);
-            return all;
+    }
+
+    /**
+     * A meter's identity: its name, where the event was, and an extra tag (reason or error type; key null when none).
+     * Cheap to build for every event; the tags are written out only when the meter is registered.
+     */
+    private record Key(String name, Where where, String extraKey, String extraValue) {
+        String[] tags() {
+            Where w = where;
+            boolean producer = SENT.equals(name) || OPERATION_DURATION.equals(name); // no consumer group applies
+            String[] base = producer
+                    ? new String[] {SYSTEM, Semconv.system(w.system()), BROKER, w.broker(), DESTINATION, w.destination(),
+                        TYPE, w.type()}
+                    : new String[] {SYSTEM, Semconv.system(w.system()), BROKER, w.broker(), DESTINATION, w.destination(),
+                        GROUP, w.group(), TYPE, w.type()};
+            String[] extra = extraKey == null ? new String[0] : new String[] {extraKey, extraValue};
+            return clean(join(join(base, operationTags(name)), extra));
         }
     }
 
-    /** A meter's identity: its name, where the event was, and an extra tag (reason or error type; key null when none). */
-    private record Key(String name, Where where, String extraKey, String extraValue) {
-        String[] tags() {
-            return clean(extraKey == null ? where.tags() : where.tags(extraKey, extraValue));
+    /** The operation tags of a semantic-convention meter, none for Eventrail's own. */
+    private static String[] operationTags(String name) {
+        if (SENT.equals(name)) {
+            return new String[] {OPERATION_NAME, Semconv.SEND};
         }
+        if (OPERATION_DURATION.equals(name)) {
+            return new String[] {OPERATION_NAME, Semconv.SEND, OPERATION_TYPE, Semconv.SEND};
+        }
+        if (CONSUMED.equals(name) || PROCESS_DURATION.equals(name)) {
+            return new String[] {OPERATION_NAME, Semconv.PROCESS};
+        }
+        return new String[0];
     }
 
     private final MeterRegistry registry;
@@ -87,7 +117,10 @@ public final class Metrics {
         return registry;
     }
 
-    /** Counts one event under {@code name} ({@link #SENT}, {@link #CONSUMED}, {@link #PROCESSED}, {@link #DUPLICATES}, {@link #RETRIED}). */
+    /**
+     * Counts one event under {@code name} ({@link #CONSUMED}, {@link #PROCESSED}, {@link #DUPLICATES},
+     * {@link #RETRIED}); {@link #CONSUMED} also carries the operation name {@code process}.
+     */
     public void count(String name, Where where) {
         counter(new Key(name, where, null, null)).increment();
     }
@@ -97,14 +130,19 @@ public final class Metrics {
         counter(new Key(name, where, REASON, reason)).increment();
     }
 
-    /** Records one handler attempt; {@code failure} is null on success. */
+    /**
+     * Records one attempt to send an event to the broker: counted under {@link #SENT} and timed under
+     * {@link #OPERATION_DURATION}, both with {@link #ERROR_TYPE} when {@code failure} is not null.
+     */
+    public void sent(Duration d, Throwable failure, Where where) {
+        String error = errorType(failure);
+        counter(new Key(SENT, where, ERROR_TYPE, error)).increment();
+        timer(new Key(OPERATION_DURATION, where, ERROR_TYPE, error)).record(d);
+    }
+
+    /** Records one handler attempt under {@link #PROCESS_DURATION}; {@code failure} is null on success. */
     public void time(Duration d, Throwable failure, Where where) {
-        Key key = new Key(PROCESS_DURATION, where, ERROR_TYPE, failure == null ? null : failure.getClass().getName());
-        Timer timer = timers.get(key);
-        if (timer == null) {
-            timer = timers.computeIfAbsent(key, k -> Timer.builder(PROCESS_DURATION).tags(k.tags()).register(registry));
-        }
-        timer.record(d);
+        timer(new Key(PROCESS_DURATION, where, ERROR_TYPE, errorType(failure))).record(d);
     }
 
     /** The current value of counter {@code name} summed over all tags matching {@code tags} (key, value pairs). */
@@ -120,16 +158,44 @@ public final class Metrics {
         return counter;
     }
 
-    /** {@code tags} with null values replaced by "none" and long values cut to 100 characters. */
+    private Timer timer(Key key) {
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, k -> Timer.builder(k.name()).tags(k.tags())
+                    .serviceLevelObjectives(Semconv.durationBuckets()).register(registry));
+        }
+        return timer;
+    }
+
+    /** The {@link #ERROR_TYPE} value: the failure's class name, empty (no label in Prometheus) on success. */
+    private static String errorType(Throwable failure) {
+        return failure == null ? "" : Semconv.errorType(failure);
+    }
+
+    private static String[] join(String[] base, String... extra) {
+        String[] all = Arrays.copyOf(base, base.length + extra.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    /**
+     * {@code tags} with null or empty values replaced by "none" (except {@link #ERROR_TYPE}'s, which stay empty: no
+     * error) and long values cut to 100 characters.
+     */
     public static String[] clean(String[] tags) {
         String[] t = tags.clone();
         for (int i = 1; i < t.length; i += 2) {
             if (t[i] == null || t[i].isEmpty()) {
-                t[i] = "none";
+                t[i] = ERROR_TYPE.equals(t[i - 1]) ? "" : "none";
             } else if (t[i].length() > 100) {
                 t[i] = t[i].substring(0, 100);
             }
         }
         return t;
+    }
+
+    /** The {@code messaging.system} tag value of broker (adapter) type {@code brokerType}. */
+    public static String system(String brokerType) {
+        return Semconv.system(brokerType);
     }
 }

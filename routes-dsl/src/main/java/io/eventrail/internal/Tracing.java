@@ -5,6 +5,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -20,7 +21,8 @@ import org.apache.camel.CamelContext;
 /**
  * OpenTelemetry spans of the pipeline, with the W3C trace context carried inside the event as the
  * CloudEvents Distributed Tracing extension ({@code traceparent}, {@code tracestate}), so a trace
- * crosses every broker whatever its header support. Uses the {@link Tracer} or {@link OpenTelemetry}
+ * crosses every broker whatever its header support. Names and attributes follow the OpenTelemetry messaging
+ * semantic conventions {@value Semconv#VERSION} ({@link Semconv}). Uses the {@link Tracer} or {@link OpenTelemetry}
  * bound in the Camel registry (the one camel-opentelemetry2 uses too), else the global one, which is a
  * no-op until an SDK is installed. Thread-safe.
  */
@@ -56,33 +58,41 @@ public final class Tracing {
         Tracer t = context.getRegistry().findSingleByType(Tracer.class);
         if (t == null) {
             OpenTelemetry otel = context.getRegistry().findSingleByType(OpenTelemetry.class);
-            t = (otel != null ? otel : GlobalOpenTelemetry.get()).getTracer(SCOPE);
+            t = (otel != null ? otel : GlobalOpenTelemetry.get()).tracerBuilder(SCOPE)
+                    .setSchemaUrl(Semconv.SCHEMA_URL).build();
         }
         return new Tracing(t);
     }
 
     /**
-     * Starts the producer span of publishing {@code event}: a child of the current span, or of the
-     * event's own trace context when no span is current.
+     * Starts the producer span of publishing {@code event} ({@code send <destination>}, kind PRODUCER): a child of
+     * the current span, or of the event's own trace context when no span is current. {@code brokerType} is the
+     * adapter type; the span carries its {@code messaging.system} value ({@link Semconv#system(String)}).
      */
-    public Span startPublish(CloudEvent event, String system, String destination) {
+    public Span startPublish(CloudEvent event, String brokerType, String destination) {
         Context parent = Span.current().getSpanContext().isValid() ? Context.current() : extract(event);
-        return tracer.spanBuilder(destination + " publish").setParent(parent).setSpanKind(SpanKind.PRODUCER)
-                .setAttribute("messaging.system", system).setAttribute("messaging.destination.name", destination)
-                .setAttribute("messaging.operation.type", "send").setAttribute("messaging.operation.name", "publish")
-                .setAttribute("messaging.message.id", String.valueOf(event.getId()))
-                .setAttribute("cloudevents.event_type", String.valueOf(event.getType())).startSpan();
+        return span(Semconv.SEND, destination, event, brokerType).setParent(parent).setSpanKind(SpanKind.PRODUCER)
+                .startSpan();
     }
 
-    /** Starts the consumer span processing {@code event}: a child of the trace context the event carries. */
-    public Span startProcess(CloudEvent event, String system, String destination, String group) {
+    /**
+     * Starts the consumer span processing {@code event} ({@code process <destination>}, kind CONSUMER, with the
+     * group): a child of the trace context the event carries.
+     */
+    public Span startProcess(CloudEvent event, String brokerType, String destination, String group) {
         Context parent = event.getExtension(TRACEPARENT) != null ? extract(event) : Context.current();
-        return tracer.spanBuilder(destination + " process").setParent(parent).setSpanKind(SpanKind.CONSUMER)
-                .setAttribute("messaging.system", system).setAttribute("messaging.destination.name", destination)
-                .setAttribute("messaging.consumer.group.name", group)
-                .setAttribute("messaging.operation.type", "process").setAttribute("messaging.operation.name", "process")
-                .setAttribute("messaging.message.id", String.valueOf(event.getId()))
-                .setAttribute("cloudevents.event_type", String.valueOf(event.getType())).startSpan();
+        return span(Semconv.PROCESS, destination, event, brokerType).setParent(parent).setSpanKind(SpanKind.CONSUMER)
+                .setAttribute(Semconv.CONSUMER_GROUP_NAME, group).startSpan();
+    }
+
+    /** A span {@code <operation> <destination>} with the attributes every messaging span of Eventrail's carries. */
+    private SpanBuilder span(String operation, String destination, CloudEvent event, String brokerType) {
+        return tracer.spanBuilder(operation + " " + destination)
+                .setAttribute(Semconv.MESSAGING_SYSTEM, Semconv.system(brokerType))
+                .setAttribute(Semconv.DESTINATION_NAME, destination)
+                .setAttribute(Semconv.OPERATION_TYPE, operation).setAttribute(Semconv.OPERATION_NAME, operation)
+                .setAttribute(Semconv.MESSAGE_ID, String.valueOf(event.getId()))
+                .setAttribute(Semconv.CLOUDEVENTS_EVENT_TYPE, String.valueOf(event.getType()));
     }
 
     /** {@code event} carrying {@code span}'s context in its tracing extensions; unchanged when the span is not recorded anywhere. */
@@ -102,10 +112,20 @@ public final class Tracing {
         return b.build();
     }
 
-    /** Marks {@code span} failed by {@code failure}. */
+    /**
+     * Marks {@code span} failed by {@code failure}: the exception recorded, status ERROR, and {@code error.type} its
+     * fully qualified class name (a span that succeeds never carries {@code error.type}).
+     */
     public static void fail(Span span, Throwable failure) {
         span.recordException(failure);
-        span.setStatus(StatusCode.ERROR, String.valueOf(failure.getClass().getSimpleName()));
+        span.setAttribute(Semconv.ERROR_TYPE, Semconv.errorType(failure));
+        span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+    }
+
+    /** Marks {@code span} failed without an exception: status ERROR and {@code error.type} {@code errorType}. */
+    public static void fail(Span span, String errorType) {
+        span.setAttribute(Semconv.ERROR_TYPE, errorType);
+        span.setStatus(StatusCode.ERROR, errorType);
     }
 
     /** The trace id of {@code span}, or null when it is not valid. */

@@ -29,7 +29,7 @@ class SnsOperationsIT extends BrokerOperationsScenario {
 
     @Override
     protected String system() {
-        return "sns";
+        return "aws.sns"; // the semantic conventions' registry value of adapter type sns
     }
 
     @Test

@@ -20,6 +20,6 @@ class SnsTraceAndMetricsIT extends TraceAndMetricsScenario {
 
     @Override
     protected String system() {
-        return "sns";
+        return "aws.sns"; // the semantic conventions' registry value of adapter type sns
     }
 }

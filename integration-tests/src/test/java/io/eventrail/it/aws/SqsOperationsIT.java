@@ -95,7 +95,7 @@ class SqsOperationsIT {
             await("3 dead letters", () -> cp.deadLetters(broker, mine).size() == 3);
 
             // gauges from the queues' attributes and the dead-letter queue's oldest SentTimestamp
-            String[] paying = {Metrics.DESTINATION, dest, Metrics.GROUP, "payments", Metrics.SYSTEM, "sqs"};
+            String[] paying = {Metrics.DESTINATION, dest, Metrics.GROUP, "payments", Metrics.SYSTEM, "aws_sqs"};
             await("backlog of the unconsumed queue = 2", () -> gauge(m, Metrics.BACKLOG, Metrics.DESTINATION, idle,
                     Metrics.GROUP, "idle") == 2.0);
             await("dead-letter depth of payments = 3", () -> gauge(m, Metrics.DEAD_LETTER_DEPTH, paying) == 3.0);

@@ -17,6 +17,6 @@ class SqsTraceAndMetricsIT extends TraceAndMetricsScenario {
 
     @Override
     protected String system() {
-        return "sqs";
+        return "aws_sqs"; // the semantic conventions' registry value of adapter type sqs
     }
 }

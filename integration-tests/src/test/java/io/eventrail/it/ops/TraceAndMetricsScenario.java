@@ -3,6 +3,7 @@ package io.eventrail.it.ops;
 import static io.eventrail.it.ops.BrokerOperationsScenario.await;
 import static io.eventrail.it.ops.BrokerOperationsScenario.get;
 import static io.eventrail.it.ops.BrokerOperationsScenario.start;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,14 +17,16 @@ import io.eventrail.internal.Tracing;
 import io.eventrail.management.ControlPlane;
 import io.eventrail.management.ControlPlane.Selection;
 import io.eventrail.management.ManagementServer;
+import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
+import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -59,6 +62,7 @@ public abstract class TraceAndMetricsScenario {
     private static final String OK = "order.placed";
     private static final String FAILS = "payment.failed";
     private static final String LATER = "order.shipped";
+    private static final String AUDIT = "order.audited";
 
     /** A fresh directory of this test (the store for later). */
     @TempDir
@@ -119,9 +123,9 @@ public abstract class TraceAndMetricsScenario {
             ctx.createProducerTemplate().sendBody("direct:ingest", "{}");
 
             await("the handler to run and its process span to end", () -> seen.containsKey("eventId")
-                    && find(exporter, dest + " process") != null);
-            SpanData publish = find(exporter, dest + " publish");
-            SpanData process = find(exporter, dest + " process");
+                    && find(exporter, "process " + dest) != null);
+            SpanData publish = find(exporter, "send " + dest);
+            SpanData process = find(exporter, "process " + dest);
             assertThat(publish).as("the publish span: " + exporter.getFinishedSpanItems()).isNotNull();
             SpanData ingest = exporter.getFinishedSpanItems().stream()
                     .filter(s -> s.getSpanId().equals(publish.getParentSpanId())).findFirst().orElse(null);
@@ -133,19 +137,24 @@ public abstract class TraceAndMetricsScenario {
             String trace = ingest.getTraceId();
             assertThat(publish.getTraceId()).isEqualTo(trace);
             assertThat(publish.getKind()).isEqualTo(SpanKind.PRODUCER);
-            assertThat(publish.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo(system());
+            assertThat(publish.getAttributes().asMap()).as("semantic conventions 1.37.0, producer side").isEqualTo(Map.of(
+                    stringKey("messaging.system"), system(), stringKey("messaging.destination.name"), dest,
+                    stringKey("messaging.operation.name"), "send", stringKey("messaging.operation.type"), "send",
+                    stringKey("messaging.message.id"), seen.get("published"), stringKey("cloudevents.event_type"), OK));
+            assertThat(publish.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
             assertThat(process.getTraceId()).as("the handler's span is in the ingest's trace across the broker")
                     .isEqualTo(trace);
             assertThat(process.getKind()).isEqualTo(SpanKind.CONSUMER);
             assertThat(process.getParentSpanId()).as("the process span is a child of the publish span")
                     .isEqualTo(publish.getSpanId());
-            assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo(system());
-            assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))).isEqualTo(dest);
-            assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.consumer.group.name")))
-                    .isEqualTo("shipping");
-            assertThat(process.getAttributes().get(AttributeKey.stringKey("messaging.message.id")))
-                    .isEqualTo(seen.get("published"));
-            assertThat(exporter.getFinishedSpanItems()).filteredOn(s -> s.getName().equals(dest + " process"))
+            assertThat(process.getAttributes().asMap()).as("consumer side: the group; no error.type on success")
+                    .isEqualTo(Map.of(stringKey("messaging.system"), system(), stringKey("messaging.destination.name"), dest,
+                            stringKey("messaging.consumer.group.name"), "shipping",
+                            stringKey("messaging.operation.name"), "process", stringKey("messaging.operation.type"), "process",
+                            stringKey("messaging.message.id"), seen.get("published"),
+                            stringKey("cloudevents.event_type"), OK));
+            assertThat(process.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+            assertThat(exporter.getFinishedSpanItems()).filteredOn(s -> s.getName().equals("process " + dest))
                     .as("one delivery, one process span").hasSize(1);
 
             assertThat(seen.get("eventId")).isEqualTo(seen.get("published"));
@@ -169,12 +178,12 @@ public abstract class TraceAndMetricsScenario {
             DeadLetterQuery dead = new DeadLetterQuery(dest, "shipping", FAILS, "failed", null, null, 10);
             await("the failing event's dead letter", () -> cp.deadLetters(broker, dead).size() == 1);
             assertThat(cp.deadLetters(broker, dead).get(0).eventId()).isEqualTo(failing);
-            await("its process span to end", () -> spans(exporter, dest + " process").size() == 2);
-            SpanData failedPublish = spans(exporter, dest + " publish").stream()
-                    .filter(s -> failing.equals(s.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))))
+            await("its process span to end", () -> spans(exporter, "process " + dest).size() == 2);
+            SpanData failedPublish = spans(exporter, "send " + dest).stream()
+                    .filter(s -> failing.equals(s.getAttributes().get(stringKey("messaging.message.id"))))
                     .findFirst().orElseThrow();
-            SpanData failedProcess = spans(exporter, dest + " process").stream()
-                    .filter(s -> failing.equals(s.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))))
+            SpanData failedProcess = spans(exporter, "process " + dest).stream()
+                    .filter(s -> failing.equals(s.getAttributes().get(stringKey("messaging.message.id"))))
                     .findFirst().orElseThrow();
             assertThat(failedPublish.getTraceId()).as("a publish outside any span starts a trace of its own")
                     .isNotEqualTo(trace);
@@ -182,6 +191,11 @@ public abstract class TraceAndMetricsScenario {
             assertThat(failedProcess.getParentSpanId()).isEqualTo(failedPublish.getSpanId());
             assertThat(failedProcess.getEvents()).extracting(io.opentelemetry.sdk.trace.data.EventData::getName)
                     .contains("attempt 1 failed: java.lang.IllegalStateException");
+            assertThat(failedProcess.getAttributes().get(stringKey("error.type")))
+                    .as("dead-lettered: the processing failed with the handler's exception")
+                    .isEqualTo(IllegalStateException.class.getName());
+            assertThat(failedProcess.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+            assertThat(failedPublish.getAttributes().get(stringKey("error.type"))).as("its send succeeded").isNull();
         } finally {
             ctx.stop();
             provider.close();
@@ -197,12 +211,14 @@ public abstract class TraceAndMetricsScenario {
     void knownScenarioGivesKnownMetricValues() throws Exception {
         String broker = "mt" + run.substring(0, 4);
         String dest = "orders-" + run;
+        String audit = "audit-" + run;
         AtomicBoolean failing = new AtomicBoolean(true);
         DefaultCamelContext ctx = start(properties(broker), r -> {
             r.type(OK).destination(dest).validator(e -> e.field("n") != null && e.field("n").matches("\\d+")
                     ? List.of() : List.of("n must be a number"));
             r.type(FAILS).destination(dest);
             r.type(LATER).destination(dest);
+            r.type(AUDIT).destination(audit); // no consumer group
             r.consumer(dest).group("billing").on(OK, e -> { }).on(FAILS, e -> {
                 if (failing.get()) {
                     throw new IllegalStateException("card declined");
@@ -223,6 +239,7 @@ public abstract class TraceAndMetricsScenario {
             er.publisher().publish(twice);
             er.publisher().publish(FAILS, Map.of("n", 4));
             er.publisher().publish(LATER, Map.of("n", 5));
+            er.publisher().publish(AUDIT, Map.of("n", 6)); // refused by a broker that detects it, then kept for later
             ctx.createProducerTemplate().sendBody(er.broker(broker).producerUri(Destination.of(dest)), "not an event");
             assertThatThrownBy(() -> er.publisher().publish(OK, Map.of("n", "three")))
                     .isInstanceOf(InvalidEventException.class).hasMessageContaining("n must be a number");
@@ -246,7 +263,22 @@ public abstract class TraceAndMetricsScenario {
 
             // publisher side (no group): 4 + 1 + 1 confirmed, 1 replay; refused: 1 invalid, 1 undeclared
             assertThat(m.total(Metrics.SENT, Metrics.SYSTEM, system(), Metrics.BROKER, broker, Metrics.DESTINATION,
-                    dest, Metrics.GROUP, "none")).isEqualTo(7.0);
+                    dest, Metrics.OPERATION_NAME, "send", Metrics.ERROR_TYPE, "")).isEqualTo(7.0);
+            assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, dest)).as("no failed attempt").isEqualTo(7.0);
+            assertThat(registry.find(Metrics.SENT).tag(Metrics.DESTINATION, dest).counters())
+                    .allSatisfy(c -> assertThat(c.getId().getTag(Metrics.GROUP)).as("no group on the producer side").isNull());
+            assertThat(registry.find(Metrics.OPERATION_DURATION).tag(Metrics.DESTINATION, dest).tag(Metrics.ERROR_TYPE, "")
+                    .timers().stream().mapToLong(Timer::count).sum()).as("one send duration per attempt").isEqualTo(7);
+            if (er.broker(broker).capabilities().contains(Capability.DETECTS_NO_CONSUMER)) {
+                assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, audit, Metrics.ERROR_TYPE,
+                        NoConsumerException.class.getName())).as("the attempt the broker refused").isEqualTo(1.0);
+                assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, audit, Metrics.ERROR_TYPE, "")).isZero();
+                assertThat(m.total(Metrics.STORED, Metrics.DESTINATION, audit, Metrics.REASON, "no-consumer"))
+                        .isEqualTo(1.0);
+            } else {
+                assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, audit, Metrics.ERROR_TYPE, "")).isEqualTo(1.0);
+                assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, audit)).isEqualTo(1.0);
+            }
             assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, dest, Metrics.TYPE, OK)).isEqualTo(4.0);
             assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, dest, Metrics.TYPE, FAILS)).isEqualTo(2.0);
             assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, dest, Metrics.TYPE, LATER)).isEqualTo(1.0);
@@ -275,7 +307,8 @@ public abstract class TraceAndMetricsScenario {
                     .isEqualTo(1.0);
             assertThat(m.total(Metrics.REPLAYED, tags(billing, Metrics.REASON, "dead-letter", Metrics.TYPE, FAILS)))
                     .isEqualTo(1.0);
-            assertThat(timed(registry, tags(billing, Metrics.ERROR_TYPE, "none"))).as("successful attempts")
+            assertThat(timed(registry, tags(billing, Metrics.ERROR_TYPE, "", Metrics.OPERATION_NAME, "process")))
+                    .as("successful attempts")
                     .isEqualTo(4);
             assertThat(timed(registry, tags(billing, Metrics.ERROR_TYPE, IllegalStateException.class.getName(),
                     Metrics.TYPE, FAILS))).as("failed attempts").isEqualTo(2);
@@ -286,7 +319,23 @@ public abstract class TraceAndMetricsScenario {
             assertThat(scrape.statusCode()).isEqualTo(200);
             String mine = "messaging_destination_name=\"" + dest + "\"";
             String sys = "messaging_system=\"" + system() + "\"";
-            assertThat(scraped(scrape.body(), "messaging_client_sent_messages_total", mine, sys)).isEqualTo(7.0);
+            assertThat(scraped(scrape.body(), "messaging_client_sent_messages_total", mine, sys, "error_type=\"\"",
+                    "messaging_operation_name=\"send\"")).isEqualTo(7.0);
+            assertThat(scrape.body()).contains("# TYPE messaging_process_duration_seconds histogram")
+                    .contains("# TYPE messaging_client_operation_duration_seconds histogram");
+            assertThat(scraped(scrape.body(), "messaging_client_operation_duration_seconds_bucket", mine, sys,
+                    "error_type=\"\"", "le=\"+Inf\"")).as("sends, in the buckets").isEqualTo(7.0);
+            assertThat(scraped(scrape.body(), "messaging_client_operation_duration_seconds_bucket", mine, sys,
+                    "le=\"10.0\"")).as("7 sends within 10 s").isEqualTo(7.0);
+            assertThat(scraped(scrape.body(), "messaging_process_duration_seconds_bucket", mine, sys, "error_type=\"\"",
+                    "messaging_operation_name=\"process\"", "le=\"+Inf\"")).isEqualTo(4.0);
+            assertThat(scraped(scrape.body(), "messaging_process_duration_seconds_bucket", mine, sys,
+                    "error_type=\"java.lang.IllegalStateException\"", "le=\"+Inf\"")).isEqualTo(2.0);
+            assertThat(scrape.body().lines().filter(l -> l.startsWith("messaging_process_duration_seconds_bucket{")
+                    && l.contains(mine) && l.contains("error_type=\"\"")).count())
+                    .as("the advised buckets (14) and +Inf, per series").isEqualTo(15L * scrape.body().lines()
+                            .filter(l -> l.startsWith("messaging_process_duration_seconds_count{") && l.contains(mine)
+                                    && l.contains("error_type=\"\"")).count());
             assertThat(scraped(scrape.body(), "messaging_client_consumed_messages_total", mine, sys,
                     "messaging_consumer_group_name=\"billing\"")).isEqualTo(7.0);
             assertThat(scraped(scrape.body(), "messaging_process_duration_seconds_count", mine, sys)).isEqualTo(6.0);

@@ -73,7 +73,7 @@ class EventrailCliTest {
     void listShowReplayAndPurgeAgainstARunningApplication() {
         String a = Eventrail.of(context).publisher().publish("invoice.created", Map.of("invoice", "i-1"));
         Eventrail.of(context).publisher().publish("invoice.created", Map.of("invoice", "i-2"));
-        await(() -> Eventrail.of(context).meterRegistry().find("eventrail.events.dead_lettered").counters().stream()
+        await(() -> Eventrail.of(context).meterRegistry().find("eventrail.events.dead.lettered").counters().stream()
                 .mapToDouble(c -> c.count()).sum() == 2);
 
         Run health = run("health", "--url", url);

@@ -32,7 +32,7 @@ class StartupTest {
             Counter rejected = Eventrail.of(app.context()).meterRegistry().find("eventrail.events.rejected").counter();
             assertThat(rejected).isNotNull();
             assertThat(rejected.count()).isEqualTo(1.0);
-            assertThat(TestApp.await(() -> counted(app, "eventrail.events.dead_lettered", "failed") >= 1))
+            assertThat(TestApp.await(() -> counted(app, "eventrail.events.dead.lettered", "failed") >= 1))
                     .as("the failing demo event dead-lettered").isTrue();
             assertThat(counted(app, "eventrail.events.retried", null)).as("after its retries").isEqualTo(2.0);
             EventStore store = Eventrail.of(app.context()).eventStore().orElseThrow();

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.InvalidEventException;
+import io.eventrail.PublishException;
 import io.eventrail.internal.Metrics;
+import io.eventrail.spi.NoConsumerException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -58,7 +61,12 @@ class MetricsTest {
 
             String[] billing = {Metrics.SYSTEM, "memory", Metrics.BROKER, app.broker,
                 Metrics.DESTINATION, "orders", Metrics.GROUP, "billing"};
-            assertThat(m.total(Metrics.SENT, Metrics.SYSTEM, "memory", Metrics.DESTINATION, "orders")).isEqualTo(5.0);
+            assertThat(m.total(Metrics.SENT, Metrics.SYSTEM, "memory", Metrics.DESTINATION, "orders",
+                    Metrics.OPERATION_NAME, "send", Metrics.ERROR_TYPE, "")).isEqualTo(5.0);
+            assertThat(m.total(Metrics.SENT)).as("no failed attempt").isEqualTo(5.0);
+            assertThat(registry.find(Metrics.OPERATION_DURATION).tag(Metrics.DESTINATION, "orders")
+                    .tag(Metrics.OPERATION_TYPE, "send").tag(Metrics.ERROR_TYPE, "").timers().stream()
+                    .mapToLong(Timer::count).sum()).as("one send duration per attempt").isEqualTo(5);
             assertThat(m.total(Metrics.SENT, Metrics.TYPE, OK)).isEqualTo(4.0);
             assertThat(m.total(Metrics.CONSUMED, billing)).isEqualTo(5.0);
             assertThat(m.total(Metrics.PROCESSED, billing)).isEqualTo(3.0);
@@ -67,7 +75,8 @@ class MetricsTest {
             assertThat(m.total(Metrics.RETRIED, Metrics.TYPE, FAILS)).isEqualTo(1.0);
             assertThat(m.total(Metrics.DEAD_LETTERED, Metrics.REASON, "failed", Metrics.TYPE, FAILS)).isEqualTo(1.0);
             assertThat(m.total(Metrics.REJECTED, Metrics.REASON, "unknown-type")).isEqualTo(1.0);
-            Timer ok = registry.find(Metrics.PROCESS_DURATION).tags(billing).tag(Metrics.ERROR_TYPE, "none").timer();
+            Timer ok = registry.find(Metrics.PROCESS_DURATION).tags(billing).tag(Metrics.ERROR_TYPE, "")
+                    .tag(Metrics.OPERATION_NAME, "process").timer();
             assertThat(ok.count()).isEqualTo(3);
             Timer failed = registry.find(Metrics.PROCESS_DURATION)
                     .tag(Metrics.ERROR_TYPE, IllegalStateException.class.getName()).timer();
@@ -88,12 +97,55 @@ class MetricsTest {
                     .contains("messaging_client_sent_messages_total{")
                     .contains("messaging_client_consumed_messages_total{")
                     .contains("messaging_process_duration_seconds_count{")
+                    .contains("# TYPE messaging_process_duration_seconds histogram")
+                    .contains("# TYPE messaging_client_operation_duration_seconds histogram")
                     .contains("eventrail_events_dead_lettered_total{")
                     .contains("eventrail_backlog_depth{")
                     .contains("eventrail_dead_letter_depth{")
                     .contains("messaging_consumer_group_name=\"billing\"")
                     .contains("messaging_system=\"memory\"")
                     .contains("eventrail_event_type=\"" + FAILS + "\"");
+            String body = scrape.body();
+            assertThat(scraped(body, "messaging_process_duration_seconds_bucket{", "le=\"+Inf\"", "error_type=\"\"",
+                    "messaging_consumer_group_name=\"billing\"")).as("successful attempts, no error type").isEqualTo(3.0);
+            assertThat(scraped(body, "messaging_process_duration_seconds_bucket{", "le=\"10.0\"",
+                    "error_type=\"java.lang.IllegalStateException\"")).as("failed attempts").isEqualTo(2.0);
+            assertThat(scraped(body, "messaging_client_operation_duration_seconds_bucket{", "le=\"+Inf\"",
+                    "messaging_operation_name=\"send\"", "error_type=\"\"")).isEqualTo(5.0);
+            assertThat(scraped(body, "messaging_client_sent_messages_total{", "messaging_system=\"memory\"",
+                    "error_type=\"\"")).isEqualTo(5.0);
         }
+    }
+
+    @Test
+    void aSendTheBrokerRefusesIsCountedAsAnAttemptWithItsErrorType() throws Exception {
+        try (OpsApp app = new OpsApp().with("eventrail.store.type", "none")) {
+            app.routes(r -> {
+                r.type(OK).destination("orders");
+                r.consumer("orders").group("billing").on(OK, e -> { });
+                r.type("audit.logged").destination("audit"); // no consumer group: the memory broker reports it
+            }).start();
+            Metrics m = new Metrics(app.eventrail().meterRegistry());
+
+            app.publisher().publish(OK, Map.of("n", 1));
+            assertThatThrownBy(() -> app.publisher().publish("audit.logged", Map.of("n", 2)))
+                    .isInstanceOf(PublishException.class);
+            assertThatThrownBy(() -> app.publisher().publish("audit.logged", Map.of("n", 3)))
+                    .isInstanceOf(PublishException.class);
+
+            assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, "orders", Metrics.ERROR_TYPE, "")).isEqualTo(1.0);
+            assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, "audit", Metrics.ERROR_TYPE,
+                    NoConsumerException.class.getName())).as("each refused attempt").isEqualTo(2.0);
+            assertThat(m.total(Metrics.SENT, Metrics.DESTINATION, "audit", Metrics.ERROR_TYPE, "")).isZero();
+            assertThat(app.eventrail().meterRegistry().find(Metrics.OPERATION_DURATION).tag(Metrics.DESTINATION, "audit")
+                    .tag(Metrics.ERROR_TYPE, NoConsumerException.class.getName()).timer().count()).isEqualTo(2);
+        }
+    }
+
+    /** The sum of the Prometheus samples of the series starting with {@code prefix} whose labels contain every one of {@code labels}. */
+    private static double scraped(String exposition, String prefix, String... labels) {
+        return exposition.lines().filter(l -> l.startsWith(prefix))
+                .filter(l -> Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }
