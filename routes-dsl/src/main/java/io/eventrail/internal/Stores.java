@@ -45,7 +45,7 @@ public final class Stores {
     /** Built-in memory store for later options, relative to {@code eventrail.store.memory.}. */
     public static final List<OptionSpec> MEMORY_STORE_OPTIONS = List.of(OptionSpec.of("max-events", Kind.INT,
             DEFAULT_MAX_EVENTS, "Most events the memory store for later holds; storing into a full store is refused "
-                    + "(the publish fails, the consumed event is retried and dead-lettered) and logged at WARN."));
+                    + "as by an unreachable store (the publish fails, a consumed event is not acknowledged) and logged at WARN."));
 
     /** A store type as Stores sees it, whichever interface provides it. */
     private record Offer<S>(String type, List<OptionSpec> options, Validator validator, Opener<S> opener) {

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * The store for later in this JVM's heap ({@code eventrail.store.type=memory}, the default): kept events are seen by
  * the pipelines of this Camel context only and are <b>lost when the process stops</b>; use the JDBC store
  * ({@code eventrail-store-jdbc}) to keep them across restarts and share them between instances. It holds at most
- * {@code maxEvents}: storing into a full store is refused with a {@link StoreException} (and a WARN), so the publish
- * fails to its caller or the consumer's event is retried and dead-lettered; nothing is dropped silently. Thread-safe.
+ * {@code maxEvents}: storing into a full store is refused with a {@link StoreException} (and a WARN), as by an
+ * unreachable store, so the publish fails to its caller or the consumed event is not acknowledged and comes back;
+ * nothing is dropped silently. Thread-safe.
  */
 public final class MemoryEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryEventStore.class);

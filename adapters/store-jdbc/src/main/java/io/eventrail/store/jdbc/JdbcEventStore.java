@@ -18,7 +18,7 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * An {@link EventStore} in one SQL table: PostgreSQL or MariaDB for shared use, H2 (file) for a single instance.
+ * An {@link EventStore} in one SQL table: PostgreSQL for shared use, H2 (file) for a single instance.
  * The envelope is kept as CloudEvents structured JSON; a unique index on destination, group, source
  * and id makes storing idempotent (on PostgreSQL without raising a duplicate-key error). The table is
  * created on construction when missing (DDL in the module README). Thread-safe.

@@ -26,7 +26,7 @@ import javax.sql.DataSource;
 
 /**
  * An {@link IdempotencyStore} in one SQL table, shared by every instance that points at the same
- * database (PostgreSQL or MariaDB; H2 for a single instance). Every claim is one atomic statement guarded by the
+ * database (PostgreSQL; H2 for a single instance). Every claim is one atomic statement guarded by the
  * primary key, so concurrent claims of a key cannot both win; on PostgreSQL a duplicate key is
  * {@code ON CONFLICT DO NOTHING}, never an error that would abort a surrounding transaction. The
  * table is created on construction when missing (DDL in the module README). Times are the JVM

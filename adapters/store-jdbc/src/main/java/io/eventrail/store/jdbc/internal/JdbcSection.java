@@ -87,7 +87,7 @@ public final class JdbcSection {
         } catch (SQLException e) {
             throw new EventrailConfigurationException(List.of(context.prefix() + "url: no JDBC driver on the classpath "
                     + "accepts '" + Sanitize.forMessage(Jdbc.redactUrl(url)) + "'; add the driver (org.postgresql:postgresql, "
-                    + "org.mariadb.jdbc:mariadb-java-client, com.h2database:h2, ...)"));
+                    + "com.h2database:h2, ...)"));
         }
         HikariConfig config = new HikariConfig();
         config.setPoolName("eventrail-" + kind + "-" + context.camelContext().getName());
