@@ -66,7 +66,7 @@ class StoreSettingsTest {
     }
 
     /** An adapter known by type only. */
-    private record NoAdapter(String type) implements io.eventrail.spi.BrokerAdapter {
+    record NoAdapter(String type) implements io.eventrail.spi.BrokerAdapter {
         @Override
         public java.util.Set<io.eventrail.spi.Capability> capabilities() {
             return java.util.Set.of();

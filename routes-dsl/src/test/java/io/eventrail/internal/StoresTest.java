@@ -69,7 +69,7 @@ class StoresTest {
             List<String> problems = new ArrayList<>();
             stores.validate(Map.of(), problems);
             assertThat(problems).isEmpty();
-            EventrailSettings settings = SettingsLoader.parse(Map.of(), Map.of("memory", new NoAdapter("memory")),
+            EventrailSettings settings = SettingsLoader.parse(Map.of(), Map.of("memory", new StoreSettingsTest.NoAdapter("memory")),
                     stores.sections());
             Stores.Opened opened = stores.open(settings, new SimpleMeterRegistry());
             assertThat(opened.idempotency()).isInstanceOf(MemoryIdempotencyStore.class);
@@ -87,32 +87,14 @@ class StoresTest {
             List<String> problems = new ArrayList<>();
             stores.validate(raw, problems);
             assertThat(problems).isEmpty();
-            EventrailSettings settings = SettingsLoader.parse(raw, Map.of("memory", new NoAdapter("memory")),
+            EventrailSettings settings = SettingsLoader.parse(raw, Map.of("memory", new StoreSettingsTest.NoAdapter("memory")),
                     stores.sections());
             assertThat(stores.open(settings, new SimpleMeterRegistry()).eventStore()).isNull();
             assertThat(stores.sections()).contains("idempotency.jdbc.", "idempotency.redis.", "store.jdbc.",
                     "store.memory.");
             assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.store.jdbcurl", "x"),
-                    Map.of("memory", new NoAdapter("memory")), stores.sections()))
+                    Map.of("memory", new StoreSettingsTest.NoAdapter("memory")), stores.sections()))
                     .isInstanceOf(EventrailConfigurationException.class).hasMessageContaining("eventrail.store.jdbcurl");
-        }
-    }
-
-    /** An adapter known by type only. */
-    record NoAdapter(String type) implements io.eventrail.spi.BrokerAdapter {
-        @Override
-        public java.util.Set<io.eventrail.spi.Capability> capabilities() {
-            return java.util.Set.of();
-        }
-
-        @Override
-        public java.util.List<io.eventrail.spi.OptionSpec> options() {
-            return java.util.List.of();
-        }
-
-        @Override
-        public io.eventrail.spi.Broker open(io.eventrail.spi.BrokerContext context) {
-            throw new UnsupportedOperationException();
         }
     }
 }

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.eventrail.Eventrail;
 import io.eventrail.EventrailConfigurationException;
+import io.eventrail.store.SettingsContexts;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.h2.jdbcx.JdbcDataSource;
@@ -23,11 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JdbcStoreSettingsTest {
 
     private static DefaultCamelContext context(Map<String, String> settings) {
-        DefaultCamelContext context = new DefaultCamelContext();
-        Properties p = new Properties();
-        p.putAll(settings);
-        context.getPropertiesComponent().setInitialProperties(p);
-        return context;
+        return SettingsContexts.with(settings);
     }
 
     private static String h2() {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventrail.Eventrail;
 import io.eventrail.EventrailConfigurationException;
+import io.eventrail.store.SettingsContexts;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -14,11 +14,7 @@ import org.junit.jupiter.api.Test;
 class RedisStoreSettingsTest {
 
     private static DefaultCamelContext context(Map<String, String> settings) {
-        DefaultCamelContext context = new DefaultCamelContext();
-        Properties p = new Properties();
-        p.putAll(settings);
-        context.getPropertiesComponent().setInitialProperties(p);
-        return context;
+        return SettingsContexts.with(settings);
     }
 
     @Test

@@ -1,31 +1,15 @@
 package io.eventrail.store.jdbc.internal;
 
-import io.eventrail.spi.BrokerOptions;
-import io.eventrail.spi.OptionSpec;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.jdbc.JdbcEventStore;
 import io.eventrail.store.spi.EventStoreProvider;
 import io.eventrail.store.spi.StoreContext;
 import java.time.Clock;
-import java.util.List;
 
 /** {@code eventrail.store.type=jdbc}: a {@link JdbcEventStore}. Stateless. */
-public final class JdbcEventStoreProvider implements EventStoreProvider {
-    static final List<OptionSpec> OPTIONS = JdbcSection.options("eventrail_stored_events", "4", "the kept events");
-
-    @Override
-    public String type() {
-        return "jdbc";
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
-    }
-
-    @Override
-    public void validate(BrokerOptions options, String prefix, List<String> errors) {
-        JdbcSection.validate(options, prefix, errors);
+public final class JdbcEventStoreProvider extends JdbcProvider implements EventStoreProvider {
+    public JdbcEventStoreProvider() {
+        super("eventrail_stored_events", "4", "the kept events");
     }
 
     @Override

@@ -1,31 +1,15 @@
 package io.eventrail.store.jdbc.internal;
 
 import io.eventrail.idempotency.IdempotencyStore;
-import io.eventrail.spi.BrokerOptions;
-import io.eventrail.spi.OptionSpec;
 import io.eventrail.store.jdbc.JdbcIdempotencyStore;
 import io.eventrail.store.spi.IdempotencyStoreProvider;
 import io.eventrail.store.spi.StoreContext;
 import java.time.Clock;
-import java.util.List;
 
 /** {@code eventrail.idempotency.store=jdbc}: a {@link JdbcIdempotencyStore}. Stateless. */
-public final class JdbcIdempotencyStoreProvider implements IdempotencyStoreProvider {
-    static final List<OptionSpec> OPTIONS = JdbcSection.options("eventrail_idempotency", "8", "the idempotency keys");
-
-    @Override
-    public String type() {
-        return "jdbc";
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return OPTIONS;
-    }
-
-    @Override
-    public void validate(BrokerOptions options, String prefix, List<String> errors) {
-        JdbcSection.validate(options, prefix, errors);
+public final class JdbcIdempotencyStoreProvider extends JdbcProvider implements IdempotencyStoreProvider {
+    public JdbcIdempotencyStoreProvider() {
+        super("eventrail_idempotency", "8", "the idempotency keys");
     }
 
     @Override
