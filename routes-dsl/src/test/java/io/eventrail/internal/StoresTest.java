@@ -62,6 +62,17 @@ class StoresTest {
     }
 
     @Test
+    @DisplayName("environment variables reach the kebab-case options of the store types on the classpath")
+    void environment() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Map<String, String> env = SettingsLoader.fromEnvironment(Map.of("EVENTRAIL_STORE_MEMORY_MAX_EVENTS", "7",
+                    "EVENTRAIL_STORE_TYPE", "memory"), Map.of(), Map.of(), Stores.discover(context).keys());
+            assertThat(env).containsEntry("eventrail.store.memory.max-events", "7")
+                    .containsEntry("eventrail.store.type", "memory").hasSize(2);
+        }
+    }
+
+    @Test
     @DisplayName("defaults: a memory idempotency store and a bounded memory store for later, no file written")
     void defaults() throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
