@@ -93,15 +93,19 @@ public final class Eventrail extends ServiceSupport {
         this.context = context;
         this.adapters = discoverAdapters(context);
         List<EventrailExtension> found = discoverExtensions(context);
-        Map<String, String> raw = SettingsLoader.collect(context, adapters);
+        Stores stores = Stores.discover(context);
+        Map<String, String> raw = SettingsLoader.collect(context, adapters, stores.keys());
         List<String> problems = new ArrayList<>();
         EventrailSettings parsed = null;
         try {
-            parsed = SettingsLoader.parse(raw, adapters, found.stream().map(EventrailExtension::section).toList());
+            List<String> sections = new ArrayList<>(found.stream().map(EventrailExtension::section).toList());
+            sections.addAll(stores.sections());
+            parsed = SettingsLoader.parse(raw, adapters, sections);
         } catch (EventrailConfigurationException e) {
             problems.addAll(e.problems());
         }
         this.extensions = extensionSettings(found, raw, problems);
+        stores.validate(raw, problems);
         if (!problems.isEmpty()) {
             throw new EventrailConfigurationException(problems);
         }
@@ -110,13 +114,9 @@ public final class Eventrail extends ServiceSupport {
         this.catalog = new EventCatalog(new DataValidation(settings.limits()));
         this.metrics = new Metrics(meterRegistry(context, management));
         this.tracing = Tracing.of(context);
-        this.idempotencyStore = Stores.idempotency(context, settings.idempotency());
-        try {
-            this.eventStore = Stores.eventStore(context, settings.store());
-        } catch (RuntimeException e) {
-            closeQuietly(idempotencyStore);
-            throw e;
-        }
+        Stores.Opened opened = stores.open(settings, metrics.registry());
+        this.idempotencyStore = opened.idempotency();
+        this.eventStore = opened.eventStore();
         registerHealthCheck("idempotency-store", "idempotency store",
                 idempotencyStore instanceof HealthProbe p ? p : null);
         if (eventStore != null) {

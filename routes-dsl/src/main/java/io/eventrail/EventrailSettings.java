@@ -1,6 +1,7 @@
 package io.eventrail;
 
 import io.eventrail.spi.BrokerOptions;
+import io.eventrail.spi.codec.Sanitize;
 import java.time.Duration;
 import java.util.Map;
 
@@ -39,73 +40,32 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
     }
 
     /**
-     * The shared idempotent repository.
+     * The shared idempotent repository; the options of its type are read by the type's provider
+     * ({@code eventrail.idempotency.<type>.*}, see {@link io.eventrail.store.spi.IdempotencyStoreProvider}).
      *
-     * @param store           {@code memory}, {@code jdbc} or {@code redis}
+     * @param store           the type: {@code memory} (built in), {@code jdbc} or {@code redis} (from their modules)
      * @param lease           how long a claim by an instance that died blocks the event
      * @param retention       how long completed keys are kept
      * @param cleanupInterval how often expired keys are removed (JDBC; Redis expires keys itself)
      * @param maxBackoff      the longest pause before an event whose claim failed (store unreachable, or claimed by
      *                        another instance) is handed back to the broker
-     * @param jdbc            the database of {@code store=jdbc}
-     * @param redis           the server of {@code store=redis}
      */
     public record Idempotency(String store, Duration lease, Duration retention, Duration cleanupInterval,
-                              Duration maxBackoff, JdbcSettings jdbc, RedisSettings redis) {
+                              Duration maxBackoff) {
     }
 
     /**
-     * A database of a store: a JDBC URL (pooled by Eventrail; the driver is the user's dependency) or
-     * the name of a {@code DataSource} bean in the Camel registry. {@link #toString()} masks the password.
+     * The store for later; the options of its type are read by the type's provider ({@code eventrail.store.<type>.*},
+     * see {@link io.eventrail.store.spi.EventStoreProvider}).
      *
-     * @param url        the JDBC URL, or null when {@code dataSource} names a bean
-     * @param user       the user, or null
-     * @param password   the password, or null; never shown
-     * @param table      the table
-     * @param dataSource the registry name of a DataSource, or null
-     * @param poolSize   the most pooled connections (URL only)
-     */
-    public record JdbcSettings(String url, String user, String password, String table, String dataSource,
-                               int poolSize) {
-        @Override
-        public String toString() {
-            return "JdbcSettings[url=" + io.eventrail.internal.Jdbc.redactUrl(url) + ", user=" + user
-                    + ", password=" + (password == null ? "none" : "****") + ", table=" + table
-                    + ", dataSource=" + dataSource + ", poolSize=" + poolSize + "]";
-        }
-    }
-
-    /**
-     * A Redis server. {@link #toString()} masks the password.
-     *
-     * @param host      the host
-     * @param port      the port
-     * @param database  the database number
-     * @param password  the password, or null; never shown
-     * @param keyPrefix the prefix of every key
-     * @param timeout   the connect and read timeout
-     */
-    public record RedisSettings(String host, int port, int database, String password, String keyPrefix,
-                                Duration timeout) {
-        @Override
-        public String toString() {
-            return "RedisSettings[" + host + ":" + port + "/" + database + ", password="
-                    + (password == null ? "none" : "****") + ", keyPrefix=" + keyPrefix + ", timeout=" + timeout + "]";
-        }
-    }
-
-    /**
-     * The store for later.
-     *
-     * @param type          {@code jdbc} or {@code none} (no store: an event without consumer fails its publish,
-     *                      one without handler is dead-lettered with {@code reason=no-handler})
-     * @param jdbc          the database
+     * @param type          {@code memory} (built in, the default; kept events are lost on restart), {@code jdbc} (from
+     *                      its module) or {@code none} (no store: an event without consumer fails its publish, one
+     *                      without handler is dead-lettered with {@code reason=no-handler})
      * @param retention     how long kept events wait for a replay
      * @param replayOnStart whether a starting pipeline replays the kept events it can now take
      * @param replayRate    events per second of that automatic replay
      */
-    public record Store(String type, JdbcSettings jdbc, Duration retention, boolean replayOnStart,
-                       double replayRate) {
+    public record Store(String type, Duration retention, boolean replayOnStart, double replayRate) {
         /** Whether a store is configured. */
         public boolean enabled() {
             return !"none".equals(type);
@@ -148,7 +108,7 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
     public String toString() {
         Map<String, String> shown = new java.util.TreeMap<>();
         raw.forEach((k, v) -> shown.put(k, BrokerOptions.looksSecret(k) || isSecretBrokerKey(k) ? "****"
-                : io.eventrail.internal.Jdbc.redactUrl(v)));
+                : Sanitize.redactSecrets(v)));
         return "EventrailSettings" + shown;
     }
 

@@ -458,7 +458,7 @@ public final class Bench {
             String broker = base(pair);
             Map<String, String> p = new LinkedHashMap<>();
             // the store for later only takes events published while a destination has no consumer, which never
-            // happens here; off, so the bench writes no H2 file into the working directory (an IT run there needs it)
+            // happens here; off, so the bench measures no store at all
             p.put("eventrail.store.type", "none");
             if (pair.endsWith(PG)) {
                 p.put("eventrail.idempotency.store", "jdbc");

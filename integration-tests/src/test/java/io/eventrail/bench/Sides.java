@@ -237,7 +237,7 @@ final class Sides {
     static BatchWriter postgresBatch(String url, String user, String table) throws Exception {
         java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, "");
         try (java.sql.Statement s = c.createStatement()) {
-            for (String ddl : io.eventrail.idempotency.JdbcIdempotencyStore.ddl(table)) {
+            for (String ddl : io.eventrail.store.jdbc.JdbcIdempotencyStore.ddl(table)) {
                 s.execute(ddl);
             }
         }

@@ -11,9 +11,9 @@ import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.OptionSpec.Kind;
 import io.eventrail.spi.Suggestions;
-import io.eventrail.spi.codec.Sanitize;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,11 +34,12 @@ public final class SettingsLoader {
     /** The property prefix. */
     public static final String PREFIX = "eventrail.";
 
-    /** The H2 file database used by the stores unless a URL is configured (single instance only). */
-    public static final String DEFAULT_H2_URL = "jdbc:h2:file:./eventrail-data/eventrail";
-
-    /** Every top-level key, relative to {@code eventrail.}: the one place they are declared. */
-    public static final List<OptionSpec> GLOBAL = concat(List.of(
+    /**
+     * Every top-level key, relative to {@code eventrail.}: the one place they are declared. The options of each store
+     * type ({@code idempotency.<type>.*}, {@code store.<type>.*}) are declared by its provider and validated by
+     * {@link Stores}.
+     */
+    public static final List<OptionSpec> GLOBAL = List.of(
             OptionSpec.of("broker", Kind.STRING, "memory", "The broker instance every pipeline uses unless it names another."),
             OptionSpec.of("source", Kind.STRING, null, "The CloudEvents source of published events (default urn:eventrail:<camel context name>)."),
             OptionSpec.of("retry.max-attempts", Kind.INT, "3", "Handler attempts before the dead letter, the first included."),
@@ -51,44 +52,15 @@ public final class SettingsLoader {
             OptionSpec.of("validation.max-depth", Kind.INT, "64", "Deepest JSON nesting in event data."),
             OptionSpec.of("validation.max-string-length", Kind.INT, "262144", "Longest JSON string in event data."),
             OptionSpec.of("validation.max-number-length", Kind.INT, "100", "Most digits of a JSON number in event data."),
-            OptionSpec.of("idempotency.store", Kind.STRING, "memory", "The shared idempotent repository: memory, jdbc or redis."),
+            OptionSpec.of("idempotency.store", Kind.STRING, Stores.MEMORY, "The shared idempotent repository: memory, jdbc (module eventrail-store-jdbc) or redis (module eventrail-store-redis)."),
             OptionSpec.of("idempotency.lease", Kind.DURATION, "5m", "How long a claim of an instance that died blocks the event."),
             OptionSpec.of("idempotency.retention", Kind.DURATION, "7d", "How long completed keys are kept."),
             OptionSpec.of("idempotency.cleanup-interval", Kind.DURATION, "1h", "How often expired keys are deleted (jdbc; Redis expires keys itself)."),
-            OptionSpec.of("idempotency.max-backoff", Kind.DURATION, "5s", "Longest pause before an event whose claim failed (store unreachable, or claimed by another instance) is handed back to the broker; doubles from 100 ms.")),
-            jdbcOptions("idempotency.jdbc.", "eventrail_idempotency", "8", "the idempotency keys"),
-            List.of(OptionSpec.of("idempotency.redis.url", Kind.STRING, "redis://127.0.0.1:6379", "Redis server as redis://host:port[/database] (no password in the URL)."),
-            OptionSpec.secret("idempotency.redis.password", "Redis password (never shown)."),
-            OptionSpec.of("idempotency.redis.key-prefix", Kind.STRING, "eventrail:idempotency:", "Prefix of every Redis key."),
-            OptionSpec.of("idempotency.redis.timeout", Kind.DURATION, "2s", "Redis connect and read timeout."),
-            OptionSpec.of("store.type", Kind.STRING, "jdbc", "The store for later: jdbc, or none (an event without consumer fails its publish, one without handler is dead-lettered).")),
-            jdbcOptions("store.jdbc.", "eventrail_stored_events", "4", "the kept events (default: an H2 file for a single instance)"),
-            List.of(OptionSpec.of("store.retention", Kind.DURATION, "30d", "How long kept events wait for a replay before they are deleted."),
+            OptionSpec.of("idempotency.max-backoff", Kind.DURATION, "5s", "Longest pause before an event whose claim failed (store unreachable, or claimed by another instance) is handed back to the broker; doubles from 100 ms."),
+            OptionSpec.of("store.type", Kind.STRING, Stores.MEMORY, "The store for later: memory (this process only, lost on restart), jdbc (module eventrail-store-jdbc), or none (an event without consumer fails its publish, one without handler is dead-lettered)."),
+            OptionSpec.of("store.retention", Kind.DURATION, "30d", "How long kept events wait for a replay before they are deleted."),
             OptionSpec.of("store.replay-on-start", Kind.BOOLEAN, "true", "Whether a starting pipeline replays the kept events it can now take."),
-            OptionSpec.of("store.replay-rate", Kind.DOUBLE, "100", "Events per second of the automatic replay.")));
-
-    /** The keys of one JDBC database under {@code prefix}. */
-    private static List<OptionSpec> jdbcOptions(String prefix, String table, String poolSize, String what) {
-        return List.of(
-                OptionSpec.of(prefix + "url", Kind.STRING, DEFAULT_H2_URL, "JDBC URL of the database of " + what
-                        + " (the driver is your dependency; H2 is built in)."),
-                OptionSpec.of(prefix + "user", Kind.STRING, null, "Database user."),
-                OptionSpec.secret(prefix + "password", "Database password (never shown)."),
-                OptionSpec.of(prefix + "table", Kind.STRING, table, "Table of " + what + ", created when missing."),
-                OptionSpec.of(prefix + "data-source", Kind.STRING, null,
-                        "Name of a javax.sql.DataSource bean in the Camel registry, used instead of the URL."),
-                OptionSpec.of(prefix + "pool-size", Kind.INT, poolSize, "Most pooled connections (URL only)."));
-    }
-
-    @SafeVarargs
-    private static List<OptionSpec> concat(List<OptionSpec>... parts) {
-        List<OptionSpec> all = new ArrayList<>();
-        for (List<OptionSpec> part : parts) {
-            all.addAll(part);
-        }
-        return List.copyOf(all);
-    }
-
+            OptionSpec.of("store.replay-rate", Kind.DOUBLE, "100", "Events per second of the automatic replay."));
 
     /** Every per-pipeline key, relative to {@code eventrail.pipelines.<id>.}. */
     public static final List<OptionSpec> PIPELINE = List.of(
@@ -248,11 +220,6 @@ public final class SettingsLoader {
             } catch (IllegalArgumentException e) {
                 errors.add("eventrail.validation.*: " + e.getMessage());
             }
-            String idempotencyStore = g.string("idempotency.store");
-            if (!List.of("memory", "jdbc", "redis").contains(idempotencyStore)) {
-                errors.add("eventrail.idempotency.store: '" + idempotencyStore + "' is not one of memory, jdbc, redis"
-                        + hint(idempotencyStore, Set.of("memory", "jdbc", "redis")));
-            }
             if (g.duration("idempotency.lease").compareTo(Duration.ofSeconds(1)) < 0) {
                 errors.add("eventrail.idempotency.lease: must be at least 1s");
             }
@@ -262,18 +229,14 @@ public final class SettingsLoader {
             positive(g, "idempotency.cleanup-interval", errors);
             positive(g, "idempotency.max-backoff", errors);
             positive(g, "store.retention", errors);
-            idempotency = new EventrailSettings.Idempotency(idempotencyStore, g.duration("idempotency.lease"),
+            // the store types and their options are validated by Stores, which knows the providers on the classpath
+            idempotency = new EventrailSettings.Idempotency(g.string("idempotency.store"), g.duration("idempotency.lease"),
                     g.duration("idempotency.retention"), g.duration("idempotency.cleanup-interval"),
-                    g.duration("idempotency.max-backoff"), jdbc(g, "idempotency.jdbc.", errors), redis(g, errors));
-            String storeType = g.string("store.type");
-            if (!List.of("jdbc", "none").contains(storeType)) {
-                errors.add("eventrail.store.type: '" + storeType + "' is not one of jdbc, none"
-                        + hint(storeType, Set.of("jdbc", "none")));
-            }
+                    g.duration("idempotency.max-backoff"));
             if (!(g.decimal("store.replay-rate") > 0)) {
                 errors.add("eventrail.store.replay-rate: must be above 0");
             }
-            store = new EventrailSettings.Store(storeType, jdbc(g, "store.jdbc.", errors), g.duration("store.retention"),
+            store = new EventrailSettings.Store(g.string("store.type"), g.duration("store.retention"),
                     g.bool("store.replay-on-start"), g.decimal("store.replay-rate"));
         }
         if (!errors.isEmpty()) {
@@ -281,49 +244,6 @@ public final class SettingsLoader {
         }
         return new EventrailSettings(defaultBroker, g.isSet("source") ? g.string("source") : null, retry, limits,
                 idempotency, store, brokerSettings, pipelineSettings, raw);
-    }
-
-    private static EventrailSettings.JdbcSettings jdbc(BrokerOptions g, String prefix, List<String> errors) {
-        String table = g.string(prefix + "table");
-        try {
-            Jdbc.checkTable(PREFIX + prefix + "table", table);
-        } catch (IllegalArgumentException e) {
-            errors.add(e.getMessage());
-        }
-        if (g.integer(prefix + "pool-size") < 1) {
-            errors.add(PREFIX + prefix + "pool-size: must be at least 1");
-        }
-        String url = g.string(prefix + "url");
-        if (!url.startsWith("jdbc:")) {
-            errors.add(PREFIX + prefix + "url: '" + Jdbc.redactUrl(url) + "' is not a JDBC URL (jdbc:postgresql://host:5432/db, jdbc:h2:file:./data/db)");
-        }
-        return new EventrailSettings.JdbcSettings(url, g.isSet(prefix + "user") ? g.string(prefix + "user") : null,
-                g.isSet(prefix + "password") ? g.string(prefix + "password") : null, table,
-                g.isSet(prefix + "data-source") ? g.string(prefix + "data-source") : null, g.integer(prefix + "pool-size"));
-    }
-
-    private static EventrailSettings.RedisSettings redis(BrokerOptions g, List<String> errors) {
-        String url = g.string("idempotency.redis.url");
-        String key = PREFIX + "idempotency.redis.url";
-        try {
-            java.net.URI uri = new java.net.URI(url);
-            if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
-                errors.add(key + ": expected redis://host:port[/database], got '" + Sanitize.forMessage(Jdbc.redactUrl(url)) + "'");
-                return null;
-            }
-            if (uri.getUserInfo() != null) {
-                errors.add(key + ": put the password in eventrail.idempotency.redis.password, not in the URL");
-                return null;
-            }
-            String path = uri.getPath() == null ? "" : uri.getPath().replace("/", "");
-            int database = path.isEmpty() ? 0 : Integer.parseInt(path);
-            return new EventrailSettings.RedisSettings(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), database,
-                    g.isSet("idempotency.redis.password") ? g.string("idempotency.redis.password") : null,
-                    g.string("idempotency.redis.key-prefix"), g.duration("idempotency.redis.timeout"));
-        } catch (java.net.URISyntaxException | NumberFormatException e) {
-            errors.add(key + ": expected redis://host:port[/database]");
-            return null;
-        }
     }
 
     private static void positive(BrokerOptions g, String name, List<String> errors) {
@@ -344,6 +264,15 @@ public final class SettingsLoader {
      * ({@code {{key}}}) are resolved through the properties component.
      */
     public static Map<String, String> collect(CamelContext context, Map<String, BrokerAdapter> adapters) {
+        return collect(context, adapters, List.of());
+    }
+
+    /**
+     * As {@link #collect(CamelContext, Map)}; {@code moreKeys} (full keys declared by the modules on the classpath, such
+     * as {@code eventrail.store.jdbc.pool-size}) are the keys environment variables may name besides the core's.
+     */
+    public static Map<String, String> collect(CamelContext context, Map<String, BrokerAdapter> adapters,
+                                              Collection<String> moreKeys) {
         Map<String, String> result = new HashMap<>();
         PropertiesComponent pc = context.getPropertiesComponent();
         // entrySet(), not forEach(): Camel's ordered Properties keep their entries outside the Hashtable that
@@ -359,7 +288,7 @@ public final class SettingsLoader {
         });
         Map<String, String> known = new HashMap<>(result);
         known.putAll(sys);
-        result.putAll(fromEnvironment(System.getenv(), known, adapters));
+        result.putAll(fromEnvironment(System.getenv(), known, adapters, moreKeys));
         result.putAll(sys);
         if (pc instanceof org.apache.camel.component.properties.PropertiesComponent impl
                 && impl.getOverrideProperties() != null) {
@@ -391,6 +320,11 @@ public final class SettingsLoader {
      */
     static Map<String, String> fromEnvironment(Map<String, String> env, Map<String, String> known,
                                                Map<String, BrokerAdapter> adapters) {
+        return fromEnvironment(env, known, adapters, List.of());
+    }
+
+    static Map<String, String> fromEnvironment(Map<String, String> env, Map<String, String> known,
+                                               Map<String, BrokerAdapter> adapters, Collection<String> moreKeys) {
         Map<String, String> vars = env.entrySet().stream().filter(e -> e.getKey().startsWith("EVENTRAIL_"))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         if (vars.isEmpty()) {
@@ -413,6 +347,7 @@ public final class SettingsLoader {
         for (OptionSpec s : GLOBAL) {
             candidates.put(envName(PREFIX + s.name()), PREFIX + s.name());
         }
+        moreKeys.forEach(k -> candidates.put(envName(k), k));
         brokerTypes.forEach((name, type) -> {
             BrokerAdapter a = adapters.get(type);
             candidates.put(envName(PREFIX + "brokers." + name + ".type"), PREFIX + "brokers." + name + ".type");

@@ -15,6 +15,9 @@ class ConfigurationReferenceTest {
         for (OptionSpec spec : SettingsLoader.GLOBAL) {
             assertThat(readme).as("README configuration reference").contains("`eventrail." + spec.name() + "`");
         }
+        for (OptionSpec spec : Stores.MEMORY_STORE_OPTIONS) {
+            assertThat(readme).as("README configuration reference").contains("`eventrail.store.memory." + spec.name() + "`");
+        }
         for (OptionSpec spec : io.eventrail.management.ManagementSettings.OPTIONS) {
             assertThat(readme).as("README configuration reference").contains("eventrail.management." + spec.name());
         }

@@ -28,6 +28,7 @@ import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
 import io.eventrail.spi.codec.StructuredJsonCodec;
 import io.eventrail.store.EventStore;
+import io.eventrail.store.MemoryEventStore;
 import io.eventrail.store.ReplayRequest;
 import io.eventrail.store.ReplayResult;
 import io.eventrail.tck.internal.Await;
@@ -38,6 +39,7 @@ import io.eventrail.tck.internal.Node;
 import io.eventrail.tck.internal.Recorder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -91,8 +93,8 @@ public abstract class BrokerConformanceKit {
 
     private BrokerFixture fixture;
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
-    /** One store for later per kit run, shared by its nodes (an in-memory H2 database, nothing left on disk). */
-    private final String storeUrl = "jdbc:h2:mem:eventrail-tck-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    /** One store for later per kit run, shared by its nodes (bound in each node's registry; nothing left on disk). */
+    private final EventStore store = new MemoryEventStore(100_000, Clock.systemUTC());
 
     /**
      * The broker under test. Called once per test class, before its first test; the kit closes it after the
@@ -1313,11 +1315,13 @@ public abstract class BrokerConformanceKit {
 
     private Node node(String label, Map<String, String> extra) {
         Map<String, String> withStore = new LinkedHashMap<>();
-        withStore.put("eventrail.store.jdbc.url", storeUrl);
         withStore.put("eventrail.store.replay-rate", "1000");
         withStore.putAll(extra);
         Node n = new Node(Names.fresh("tck-" + label), BROKER,
                 properties(fixture.brokerProperties(BROKER), BROKER, withStore), timeout());
+        if (!extra.containsKey("eventrail.store.type")) {
+            n.bind("eventrailKitStore", store); // a bound store wins over eventrail.store.type
+        }
         nodes.add(n);
         return n;
     }

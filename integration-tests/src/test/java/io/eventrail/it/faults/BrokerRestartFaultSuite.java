@@ -57,7 +57,7 @@ public abstract class BrokerRestartFaultSuite {
             String dest = "restart-" + harness.suffix();
             Map<String, String> props = new LinkedHashMap<>(brokerProperties(BROKER));
             props.put("eventrail.broker", BROKER);
-            props.put("eventrail.store.type", "none");   // the default H2 file cannot be shared by two JVMs
+            props.put("eventrail.store.type", "none");   // the default memory store is per JVM: not shared
             Map<String, String> consumerProps = new LinkedHashMap<>(props);
             consumerProps.putAll(harness.idempotencyProperties(FaultHarness.POSTGRES_PORT));
             Process consumer = harness.startConsumer(consumerProps, dest, "g-" + harness.suffix(), 2, "r0");

@@ -344,7 +344,7 @@ public abstract class ConsumerFaultSuite {
         p.put("eventrail.broker", BROKER);
         p.put("eventrail.retry.max-attempts", "3");
         // every event has a handler and a consumer exists before publishing: no store for later is needed, and the
-        // default one (an H2 file in the working directory) cannot be shared by the consumer JVMs
+        // default one (in memory, per JVM) would not be shared by the consumer JVMs
         p.put("eventrail.store.type", "none");
         p.put("eventrail.retry.initial-backoff", "10ms");
         p.put("eventrail.retry.max-backoff", "50ms");

@@ -2,12 +2,12 @@ package io.eventrail.it.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.idempotency.IdempotencyStore;
-import io.eventrail.idempotency.JdbcIdempotencyStore;
-import io.eventrail.internal.PooledDataSource;
 import io.eventrail.it.stores.Services;
 import io.eventrail.it.support.EventrailApp;
+import io.eventrail.store.jdbc.JdbcIdempotencyStore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -61,8 +61,7 @@ class KafkaBatchedIdempotencyIT {
     }
 
     private CountingStore store() {
-        PooledDataSource pool = new PooledDataSource(Services.postgresUrl(Services.POSTGRES_PORT), "postgres", null, 4,
-                10_000);
+        HikariDataSource pool = Services.pool(Services.POSTGRES_PORT, 4);
         CountingStore s = new CountingStore(new JdbcIdempotencyStore(pool, table, Duration.ofHours(1),
                 Clock.systemUTC(), pool));
         opened.add(s);

@@ -79,6 +79,7 @@ public abstract class TraceAndMetricsScenario {
     private Map<String, String> properties(String broker) {
         Map<String, String> props = new LinkedHashMap<>(brokerProperties(broker));
         props.put("eventrail.broker", broker);
+        props.put("eventrail.store.type", "jdbc");
         props.put("eventrail.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath());
         return props;
     }

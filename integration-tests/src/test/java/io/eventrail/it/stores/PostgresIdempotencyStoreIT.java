@@ -3,14 +3,14 @@ package io.eventrail.it.stores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.eventrail.StoreException;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.idempotency.IdempotencyStore.Claim;
 import io.eventrail.idempotency.IdempotencyStore.Status;
 import io.eventrail.idempotency.IdempotencyStoreContract;
-import io.eventrail.idempotency.JdbcIdempotencyStore;
-import io.eventrail.internal.PooledDataSource;
 import io.eventrail.it.support.TcpProxy;
+import io.eventrail.store.jdbc.JdbcIdempotencyStore;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,7 +44,7 @@ class PostgresIdempotencyStoreIT extends IdempotencyStoreContract {
     }
 
     private IdempotencyStore open(int port, Duration retention) {
-        PooledDataSource pool = new PooledDataSource(Services.postgresUrl(port), "postgres", null, 8, 10_000);
+        HikariDataSource pool = Services.pool(port, 8);
         return new JdbcIdempotencyStore(pool, table, retention, Clock.systemUTC(), pool);
     }
 

@@ -1,5 +1,7 @@
 package io.eventrail.it.stores;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -44,6 +46,20 @@ public final class Services {
 
     public static String postgresUrl(int port) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/test?connectTimeout=2&socketTimeout=5";
+    }
+
+    /**
+     * A HikariCP pool of at most {@code size} connections to the PostgreSQL behind {@code port}, configured as the
+     * JDBC store module configures its own (grows from one connection, 10 s to get a connection).
+     */
+    public static HikariDataSource pool(int port, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgresUrl(port));
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(10_000);
+        return new HikariDataSource(config);
     }
 
     public static void dropTable(String table) {

@@ -2,15 +2,15 @@ package io.eventrail.it.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.idempotency.IdempotencyStore;
-import io.eventrail.idempotency.JdbcIdempotencyStore;
-import io.eventrail.idempotency.RedisIdempotencyStore;
-import io.eventrail.internal.PooledDataSource;
 import io.eventrail.it.support.TcpProxy;
+import io.eventrail.store.jdbc.JdbcIdempotencyStore;
+import io.eventrail.store.redis.RedisIdempotencyStore;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -205,8 +205,8 @@ class SharedIdempotencyIT {
         assertThat(effects.get("orphan").get()).isEqualTo(1);
     }
 
-    private PooledDataSource pool() {
-        PooledDataSource ds = new PooledDataSource(Services.postgresUrl(Services.POSTGRES_PORT), "postgres", null, 2, 10_000);
+    private HikariDataSource pool() {
+        HikariDataSource ds = Services.pool(Services.POSTGRES_PORT, 2);
         closeables.add(ds);
         return ds;
     }

@@ -57,6 +57,7 @@ class StoreForLaterIT {
 
     private DefaultCamelContext start(int port, boolean replayOnStart, Consumer<Routes> routes) throws Exception {
         Properties p = new Properties();
+        p.put("eventrail.store.type", "jdbc");
         p.put("eventrail.store.jdbc.url", Services.postgresUrl(port));
         p.put("eventrail.store.jdbc.user", "postgres");
         p.put("eventrail.store.jdbc.table", table);

@@ -8,7 +8,6 @@ import io.eventrail.tck.internal.KitRoutes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -19,7 +18,6 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class EventrailCliTest {
     private static final String TOKEN = "cli-test-token";
@@ -28,8 +26,6 @@ class EventrailCliTest {
     private final Set<String> mailed = ConcurrentHashMap.newKeySet();
     private final Set<String> archived = ConcurrentHashMap.newKeySet();
 
-    @TempDir
-    Path dir;
     private DefaultCamelContext context;
     private String url;
 
@@ -46,7 +42,7 @@ class EventrailCliTest {
                 "eventrail.brokers." + broker + ".poll-timeout", "50ms", "eventrail.retry.max-attempts", "1",
                 "eventrail.management.enabled", "true", "eventrail.management.port", "0",
                 "eventrail.management.token", TOKEN, "eventrail.store.replay-on-start", "false",
-                "eventrail.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath()));
+                "eventrail.store.type", "memory"));
         context.getPropertiesComponent().setInitialProperties(p);
         context.addRoutes(new KitRoutes(r -> {
             r.type("invoice.created").destination("invoices");

@@ -39,6 +39,12 @@ public final class Node implements AutoCloseable {
         context.getPropertiesComponent().setInitialProperties(p);
     }
 
+    /** Binds {@code bean} as {@code name} in the node's registry (before {@link #routes}), e.g. a shared store. */
+    public Node bind(String name, Object bean) {
+        context.getRegistry().bind(name, bean);
+        return this;
+    }
+
     /** Adds event routes declared by {@code declarations}; settings are read and validated here. */
     public Node routes(Consumer<KitRoutes> declarations) {
         try {

@@ -7,9 +7,12 @@ import io.eventrail.Event;
 import io.eventrail.Eventrail;
 import io.eventrail.EventrailMain;
 import io.eventrail.store.EventStore;
+import io.eventrail.store.MemoryEventStore;
 import io.micrometer.core.instrument.Counter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.DisplayName;
@@ -45,20 +48,40 @@ class StartupTest {
     @Test
     @DisplayName("an event kept for lack of a handler is replayed when a start brings the handler, and on POST /replay")
     void keptEventReplayed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String type = "--eventrail.store.type=jdbc";
         String store = "--eventrail.store.jdbc.url=jdbc:h2:file:" + dir.resolve("store").toAbsolutePath();
-        try (TestApp first = TestApp.start(store)) {
+        try (TestApp first = TestApp.start(type, store)) {
             EventStore kept = Eventrail.of(first.context()).eventStore().orElseThrow();
             assertThat(TestApp.await(() -> kept.count(EventStore.Query.all()) == 1)).isTrue();
             var asked = first.postTo("/replay", "");
             assertThat(asked.statusCode()).isEqualTo(200);
             assertThat(asked.body()).contains("\"replayed\":0").contains("\"stillWaiting\":1");
         }
-        try (TestApp second = TestApp.start(store, "--signup.demo.enabled=false", "--" + SignupRoutes.PROFILE_UPDATES + "=true")) {
+        try (TestApp second = TestApp.start(type, store, "--signup.demo.enabled=false", "--" + SignupRoutes.PROFILE_UPDATES + "=true")) {
             assertThat(TestApp.await(() -> second.processed.stream().anyMatch(e -> e.type().equals(SignupRoutes.PROFILE_TYPE))))
                     .as("replayed on start").isTrue();
             assertThat(TestApp.await(() -> Eventrail.of(second.context()).eventStore().orElseThrow()
                     .count(EventStore.Query.all()) == 0)).isTrue();
         }
+    }
+
+    @Test
+    @DisplayName("two instances started in one folder with default settings both run: the default store for later is in "
+            + "memory and writes no file into the working directory")
+    void twoInstancesInOneFolder() throws Exception {
+        java.nio.file.Path data = Path.of("eventrail-data");
+        boolean existedBefore = Files.exists(data);
+        try (TestApp first = TestApp.start(); TestApp second = TestApp.start()) {
+            assertThat(first.awaitUser("12345")).isNotNull();
+            assertThat(second.awaitUser("12345")).isNotNull();
+            for (TestApp app : List.of(first, second)) {
+                EventStore store = Eventrail.of(app.context()).eventStore().orElseThrow();
+                assertThat(store).isInstanceOf(MemoryEventStore.class);
+                assertThat(TestApp.await(() -> store.count(EventStore.Query.all()) == 1))
+                        .as("each instance keeps its own event without handler").isTrue();
+            }
+        }
+        assertThat(Files.exists(data)).as("no ./eventrail-data written").isEqualTo(existedBefore);
     }
 
     private static double counted(TestApp app, String name, String reason) {

@@ -41,10 +41,6 @@ final class TestApp implements AutoCloseable {
     static TestApp configure(String... args) throws Exception {
         TestApp app = new TestApp(freePort());
         List<String> all = new ArrayList<>(List.of("--camel.server.host=127.0.0.1", "--camel.server.port=" + app.port));
-        if (List.of(args).stream().noneMatch(a -> a.startsWith("--eventrail.store.jdbc.url"))) {
-            // each test its own store for later, not the default H2 file in the working directory
-            all.add("--eventrail.store.jdbc.url=jdbc:h2:mem:signup-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        }
         all.addAll(List.of(args));
         String[] rest = EventrailMain.applyPropertyArguments(app.main, all.toArray(String[]::new));
         if (rest.length != 0) {

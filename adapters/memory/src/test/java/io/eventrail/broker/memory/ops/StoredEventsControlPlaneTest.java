@@ -14,9 +14,11 @@ import io.eventrail.management.ControlPlane.StoredEntry;
 import io.eventrail.management.ManagementServer;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
+import io.eventrail.store.MemoryEventStore;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store for later in the control plane (Java API and REST), on the memory broker with an H2 file
- * store: events kept because no group consumes their destination ({@code no-consumer}) or because their
+ * The store for later in the control plane (Java API and REST), on the memory broker with a memory store
+ * shared by both versions of the application (bound as a bean, so it outlives the first version): events kept because no group consumes their destination ({@code no-consumer}) or because their
  * group has no handler for the type ({@code no-handler}) are listed with filters, shown, replayed once
  * the handler exists (to the original or a chosen destination, dry run, rate), purged, and audited; the
  * effects are counted and a replay never doubles one.
@@ -46,6 +48,7 @@ class StoredEventsControlPlaneTest {
     private final Map<String, AtomicInteger> audits = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> copies = new ConcurrentHashMap<>();
     private final String broker = "stored-" + System.nanoTime();
+    private final MemoryEventStore kept = new MemoryEventStore(1_000, Clock.systemUTC());
 
     private static void count(Map<String, AtomicInteger> m, String id) {
         m.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
@@ -56,8 +59,8 @@ class StoredEventsControlPlaneTest {
         OpsApp app = new OpsApp("memory", broker).with("eventrail.management.enabled", "true")
                 .with("eventrail.management.port", "0")
                 .with("eventrail.management.audit-file", dir.resolve("audit.jsonl").toString())
-                .with("eventrail.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("store/eventrail").toAbsolutePath())
                 .with("eventrail.store.replay-on-start", "false");
+        app.context().getRegistry().bind("keptEvents", kept);
         return app.routes(r -> {
             r.type(ORDER).destination("orders");
             r.type(GIFT).destination("orders");

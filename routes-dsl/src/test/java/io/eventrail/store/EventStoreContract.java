@@ -4,32 +4,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.eventrail.internal.PooledDataSource;
 import io.eventrail.store.EventStore.Query;
 import io.eventrail.store.EventStore.Reason;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class H2EventStoreTest {
-    private final PooledDataSource pool = new PooledDataSource("jdbc:h2:mem:store-" + UUID.randomUUID()
-            + ";DB_CLOSE_DELAY=-1", "sa", "", 4, 10_000);
-    private final JdbcEventStore store = new JdbcEventStore(pool, "eventrail_stored_events", Clock.systemUTC(), pool);
+/**
+ * The contract every {@link EventStore} passes: an implementation's test extends this class and opens an empty store.
+ */
+public abstract class EventStoreContract {
+    protected EventStore store;
+
+    /** A new, empty store. */
+    protected abstract EventStore open();
+
+    @BeforeEach
+    void openStore() {
+        store = open();
+    }
 
     @AfterEach
     void close() {
         store.close();
     }
 
-    static CloudEvent event(String type, String id) {
+    protected static CloudEvent event(String type, String id) {
         return CloudEventBuilder.v1().withId(id).withType(type).withSource(URI.create("urn:test"))
                 .withTime(OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC)).withSubject("s-" + id)
                 .withExtension("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")

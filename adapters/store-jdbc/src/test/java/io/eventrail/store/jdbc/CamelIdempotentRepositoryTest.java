@@ -1,9 +1,12 @@
-package io.eventrail.idempotency;
+package io.eventrail.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.eventrail.internal.PooledDataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.eventrail.idempotency.CamelIdempotentRepository;
+import io.eventrail.idempotency.IdempotencyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -19,8 +22,11 @@ class CamelIdempotentRepositoryTest {
     @Test
     @DisplayName("Camel's idempotentConsumer over the H2 store: one effect per key, a failure releases the key")
     void idempotentConsumerEip() throws Exception {
-        PooledDataSource pool = new PooledDataSource("jdbc:h2:mem:camel-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "sa", "", 4, 10_000);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:h2:mem:camel-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        config.setUsername("sa");
+        config.setMaximumPoolSize(4);
+        HikariDataSource pool = new HikariDataSource(config);
         AtomicInteger effects = new AtomicInteger();
         try (JdbcIdempotencyStore store = new JdbcIdempotencyStore(pool, "eventrail_idempotency", Duration.ofHours(1),
                 Clock.systemUTC(), pool); DefaultCamelContext ctx = new DefaultCamelContext()) {

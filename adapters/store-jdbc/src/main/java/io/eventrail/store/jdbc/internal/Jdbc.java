@@ -1,4 +1,4 @@
-package io.eventrail.internal;
+package io.eventrail.store.jdbc.internal;
 
 import io.eventrail.StoreException;
 import io.eventrail.spi.codec.Sanitize;

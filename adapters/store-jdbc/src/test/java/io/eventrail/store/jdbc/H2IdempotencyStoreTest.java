@@ -1,8 +1,11 @@
-package io.eventrail.idempotency;
+package io.eventrail.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eventrail.internal.PooledDataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.eventrail.idempotency.IdempotencyStore;
+import io.eventrail.idempotency.IdempotencyStoreContract;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -14,7 +17,11 @@ class H2IdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Override
     protected IdempotencyStore open(Duration retention) {
-        PooledDataSource pool = new PooledDataSource(url, "sa", "", 8, 10_000);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername("sa");
+        config.setMaximumPoolSize(8);
+        HikariDataSource pool = new HikariDataSource(config);
         return new JdbcIdempotencyStore(pool, "eventrail_idempotency", retention, Clock.systemUTC(), pool);
     }
 

@@ -1,6 +1,8 @@
-package io.eventrail.idempotency;
+package io.eventrail.store.redis;
 
 import io.eventrail.StoreException;
+import io.eventrail.idempotency.IdempotencyStore;
+import io.eventrail.spi.ops.HealthProbe;
 import io.eventrail.spi.codec.Sanitize;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +21,7 @@ import redis.clients.jedis.params.SetParams;
  * instance whose lease ran out cannot touch a claim that another instance took over. Thread-safe; an
  * unreachable server raises {@link StoreException}.
  */
-public final class RedisIdempotencyStore implements IdempotencyStore, io.eventrail.spi.ops.HealthProbe {
+public final class RedisIdempotencyStore implements IdempotencyStore, HealthProbe {
     private static final String DONE = "done:";
     private static final String COMPLETE = """
             local v = redis.call('GET', KEYS[1])

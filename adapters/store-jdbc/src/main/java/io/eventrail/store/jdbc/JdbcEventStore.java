@@ -1,8 +1,10 @@
-package io.eventrail.store;
+package io.eventrail.store.jdbc;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
-import io.eventrail.internal.Jdbc;
+import io.eventrail.spi.ops.HealthProbe;
+import io.eventrail.store.EventStore;
+import io.eventrail.store.jdbc.internal.Jdbc;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,9 +21,9 @@ import javax.sql.DataSource;
  * An {@link EventStore} in one SQL table: PostgreSQL for shared use, H2 (file) for a single instance.
  * The envelope is kept as CloudEvents structured JSON; a unique index on destination, group, source
  * and id makes storing idempotent (on PostgreSQL without raising a duplicate-key error). The table is
- * created on construction when missing (DDL in the routes-dsl README). Thread-safe.
+ * created on construction when missing (DDL in the module README). Thread-safe.
  */
-public final class JdbcEventStore implements EventStore, io.eventrail.spi.ops.HealthProbe {
+public final class JdbcEventStore implements EventStore, HealthProbe {
     /** data as data_base64, so the data comes back byte for byte. */
     private static final JsonFormat FORMAT = new JsonFormat().withForceJsonDataToBase64();
 
