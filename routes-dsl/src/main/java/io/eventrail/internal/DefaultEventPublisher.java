@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,12 +201,12 @@ public final class DefaultEventPublisher implements EventPublisher {
             Exception failure = result.getException();
             if (failure != null) {
                 Tracing.fail(span, failure);
-                NoConsumerException nc = find(failure, NoConsumerException.class);
+                NoConsumerException nc = ObjectHelper.getException(NoConsumerException.class, failure);
                 if (nc != null) {
                     whenNoConsumer.accept(event, brokerName, destination, nc);
                     return event.getId();
                 }
-                UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
+                UnsendableEventException unsendable = ObjectHelper.getException(UnsendableEventException.class, failure);
                 if (unsendable != null) {
                     metrics.count(Metrics.REJECTED, "unsendable", where);
                     throw new InvalidEventException(event.getType(), List.of(unsendable.getMessage()));
@@ -250,14 +251,5 @@ public final class DefaultEventPublisher implements EventPublisher {
         } catch (JsonProcessingException e) {
             throw new InvalidEventException(type, List.of("data cannot be written as JSON: " + e.getOriginalMessage()));
         }
-    }
-
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
     }
 }

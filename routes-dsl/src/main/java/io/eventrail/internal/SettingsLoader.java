@@ -186,75 +186,92 @@ public final class SettingsLoader {
 
         Map<String, PipelineOverrides> pipelineSettings = new TreeMap<>();
         for (Map.Entry<String, Map<String, String>> p : pipelines.entrySet()) {
-            BrokerOptions o = BrokerOptions.parse(PIPELINE, p.getValue(), PREFIX + "pipelines." + p.getKey() + ".",
-                    errors, false);
+            String prefix = PREFIX + "pipelines." + p.getKey() + ".";
+            BrokerOptions o = BrokerOptions.parse(PIPELINE, p.getValue(), prefix, errors, false);
             if (o.isSet("broker") && !brokerSettings.containsKey(o.string("broker")) && !adapters.containsKey(o.string("broker"))) {
-                errors.add(PREFIX + "pipelines." + p.getKey() + ".broker: '" + o.string("broker")
-                        + "' is not a configured broker instance");
+                errors.add(prefix + "broker: '" + o.string("broker") + "' is not a configured broker instance");
             }
-            pipelineSettings.put(p.getKey(), new PipelineOverrides(
+            Integer concurrency = integer(o, "concurrency");
+            if (concurrency != null && (concurrency < 1 || concurrency > 256)) {
+                errors.add(prefix + "concurrency: " + concurrency + " is not between 1 and 256");
+            }
+            // each override on its own; with the DSL's policy once the routes are compiled (PipelineOverrides.apply)
+            errors.addAll(RetryPolicy.problems(integer(o, "retry.max-attempts"), duration(o, "retry.initial-backoff"),
+                    decimal(o, "retry.multiplier"), duration(o, "retry.max-backoff"), decimal(o, "retry.jitter"),
+                    k -> prefix + "retry." + k));
+            pipelineSettings.put(p.getKey(), new PipelineOverrides(p.getKey(),
                     o.isSet("broker") ? o.string("broker") : null, o.isSet("group") ? o.string("group") : null,
-                    o.isSet("concurrency") ? o.integer("concurrency") : null, o.isSet("enabled") ? o.bool("enabled") : null,
-                    o.isSet("retry.max-attempts") ? o.integer("retry.max-attempts") : null,
-                    o.isSet("retry.initial-backoff") ? o.duration("retry.initial-backoff") : null,
-                    o.isSet("retry.multiplier") ? o.decimal("retry.multiplier") : null,
-                    o.isSet("retry.max-backoff") ? o.duration("retry.max-backoff") : null,
-                    o.isSet("retry.jitter") ? o.decimal("retry.jitter") : null,
-                    o.isSet("retry.non-retryable") ? RetryPolicy.loadExceptionTypes(PREFIX + "pipelines." + p.getKey()
-                            + ".retry.non-retryable", o.list("retry.non-retryable"), classLoader(), errors) : null));
+                    concurrency, o.isSet("enabled") ? o.bool("enabled") : null,
+                    integer(o, "retry.max-attempts"), duration(o, "retry.initial-backoff"), decimal(o, "retry.multiplier"),
+                    duration(o, "retry.max-backoff"), decimal(o, "retry.jitter"),
+                    o.isSet("retry.non-retryable") ? RetryPolicy.loadExceptionTypes(prefix + "retry.non-retryable",
+                            o.list("retry.non-retryable"), classLoader(), errors) : null));
         }
-        RetryPolicy retry = null;
-        ValidationLimits limits = null;
-        EventrailSettings.Idempotency idempotency = null;
-        EventrailSettings.Store store = null;
-        if (errors.isEmpty()) {
-            try {
-                retry = new RetryPolicy(g.integer("retry.max-attempts"), g.duration("retry.initial-backoff"),
-                        g.decimal("retry.multiplier"), g.duration("retry.max-backoff"), g.decimal("retry.jitter"),
-                        RetryPolicy.loadExceptionTypes(PREFIX + "retry.non-retryable", g.list("retry.non-retryable"),
-                                classLoader(), errors));
-            } catch (IllegalArgumentException e) {
-                errors.add("eventrail." + e.getMessage());
-            }
-            try {
-                limits = new ValidationLimits(g.integer("validation.max-bytes"), g.integer("validation.max-depth"),
-                        g.integer("validation.max-string-length"), g.integer("validation.max-number-length"));
-            } catch (IllegalArgumentException e) {
-                errors.add("eventrail.validation.*: " + e.getMessage());
-            }
-            String idempotencyStore = g.string("idempotency.store");
-            if (!List.of("memory", "jdbc", "redis").contains(idempotencyStore)) {
-                errors.add("eventrail.idempotency.store: '" + idempotencyStore + "' is not one of memory, jdbc, redis"
-                        + hint(idempotencyStore, Set.of("memory", "jdbc", "redis")));
-            }
-            if (g.duration("idempotency.lease").compareTo(Duration.ofSeconds(1)) < 0) {
-                errors.add("eventrail.idempotency.lease: must be at least 1s");
-            }
-            if (g.duration("idempotency.retention").compareTo(g.duration("idempotency.lease")) < 0) {
-                errors.add("eventrail.idempotency.retention: must not be shorter than eventrail.idempotency.lease");
-            }
-            positive(g, "idempotency.cleanup-interval", errors);
-            positive(g, "idempotency.max-backoff", errors);
-            positive(g, "store.retention", errors);
-            idempotency = new EventrailSettings.Idempotency(idempotencyStore, g.duration("idempotency.lease"),
-                    g.duration("idempotency.retention"), g.duration("idempotency.cleanup-interval"),
-                    g.duration("idempotency.max-backoff"), jdbc(g, "idempotency.jdbc.", errors), redis(g, errors));
-            String storeType = g.string("store.type");
-            if (!List.of("jdbc", "none").contains(storeType)) {
-                errors.add("eventrail.store.type: '" + storeType + "' is not one of jdbc, none"
-                        + hint(storeType, Set.of("jdbc", "none")));
-            }
-            if (!(g.decimal("store.replay-rate") > 0)) {
-                errors.add("eventrail.store.replay-rate: must be above 0");
-            }
-            store = new EventrailSettings.Store(storeType, jdbc(g, "store.jdbc.", errors), g.duration("store.retention"),
-                    g.bool("store.replay-on-start"), g.decimal("store.replay-rate"));
+
+        // every check runs on the values that could be read, so one unreadable value hides no other problem;
+        // a key that could not be read is not set in g and reads as null below
+        errors.addAll(RetryPolicy.problems(integer(g, "retry.max-attempts"), duration(g, "retry.initial-backoff"),
+                decimal(g, "retry.multiplier"), duration(g, "retry.max-backoff"), decimal(g, "retry.jitter"),
+                k -> PREFIX + "retry." + k));
+        List<Class<? extends Throwable>> nonRetryable = g.isSet("retry.non-retryable")
+                ? RetryPolicy.loadExceptionTypes(PREFIX + "retry.non-retryable", g.list("retry.non-retryable"),
+                        classLoader(), errors) : List.of();
+        errors.addAll(ValidationLimits.problems(integer(g, "validation.max-bytes"), integer(g, "validation.max-depth"),
+                integer(g, "validation.max-string-length"), integer(g, "validation.max-number-length"),
+                k -> PREFIX + "validation." + k));
+        String idempotencyStore = g.string("idempotency.store");
+        if (!List.of("memory", "jdbc", "redis").contains(idempotencyStore)) {
+            errors.add("eventrail.idempotency.store: '" + idempotencyStore + "' is not one of memory, jdbc, redis"
+                    + hint(idempotencyStore, Set.of("memory", "jdbc", "redis")));
         }
+        Duration lease = duration(g, "idempotency.lease");
+        Duration retention = duration(g, "idempotency.retention");
+        if (lease != null && lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            errors.add("eventrail.idempotency.lease: " + OptionSpec.formatDuration(lease) + " is below 1s");
+        } else if (lease != null && retention != null && retention.compareTo(lease) < 0) {
+            errors.add("eventrail.idempotency.retention: must not be shorter than eventrail.idempotency.lease");
+        }
+        positive(g, "idempotency.cleanup-interval", errors);
+        positive(g, "idempotency.max-backoff", errors);
+        positive(g, "store.retention", errors);
+        EventrailSettings.JdbcSettings idempotencyJdbc = jdbc(g, "idempotency.jdbc.", errors);
+        EventrailSettings.RedisSettings redis = redis(g, errors);
+        String storeType = g.string("store.type");
+        if (!List.of("jdbc", "none").contains(storeType)) {
+            errors.add("eventrail.store.type: '" + storeType + "' is not one of jdbc, none"
+                    + hint(storeType, Set.of("jdbc", "none")));
+        }
+        Double replayRate = decimal(g, "store.replay-rate");
+        if (replayRate != null && !(replayRate > 0)) {
+            errors.add("eventrail.store.replay-rate: " + replayRate + " is not above 0");
+        }
+        EventrailSettings.JdbcSettings storeJdbc = jdbc(g, "store.jdbc.", errors);
         if (!errors.isEmpty()) {
             throw new EventrailConfigurationException(errors);
         }
+        RetryPolicy retry = new RetryPolicy(g.integer("retry.max-attempts"), g.duration("retry.initial-backoff"),
+                g.decimal("retry.multiplier"), g.duration("retry.max-backoff"), g.decimal("retry.jitter"), nonRetryable);
+        ValidationLimits limits = new ValidationLimits(g.integer("validation.max-bytes"), g.integer("validation.max-depth"),
+                g.integer("validation.max-string-length"), g.integer("validation.max-number-length"));
+        EventrailSettings.Idempotency idempotency = new EventrailSettings.Idempotency(idempotencyStore, lease, retention,
+                g.duration("idempotency.cleanup-interval"), g.duration("idempotency.max-backoff"), idempotencyJdbc, redis);
+        EventrailSettings.Store store = new EventrailSettings.Store(storeType, storeJdbc, g.duration("store.retention"),
+                g.bool("store.replay-on-start"), replayRate);
         return new EventrailSettings(defaultBroker, g.isSet("source") ? g.string("source") : null, retry, limits,
                 idempotency, store, brokerSettings, pipelineSettings, raw);
+    }
+
+    /** The value of {@code name}, or null when it could not be read (its problem is already reported). */
+    private static Integer integer(BrokerOptions o, String name) {
+        return o.isSet(name) ? o.integer(name) : null;
+    }
+
+    private static Double decimal(BrokerOptions o, String name) {
+        return o.isSet(name) ? o.decimal(name) : null;
+    }
+
+    private static Duration duration(BrokerOptions o, String name) {
+        return o.isSet(name) ? o.duration(name) : null;
     }
 
     private static EventrailSettings.JdbcSettings jdbc(BrokerOptions g, String prefix, List<String> errors) {
@@ -264,8 +281,9 @@ public final class SettingsLoader {
         } catch (IllegalArgumentException e) {
             errors.add(e.getMessage());
         }
-        if (g.integer(prefix + "pool-size") < 1) {
-            errors.add(PREFIX + prefix + "pool-size: must be at least 1");
+        Integer poolSize = integer(g, prefix + "pool-size");
+        if (poolSize != null && poolSize < 1) {
+            errors.add(PREFIX + prefix + "pool-size: " + poolSize + " is below 1");
         }
         String url = g.string(prefix + "url");
         if (!url.startsWith("jdbc:")) {
@@ -273,7 +291,7 @@ public final class SettingsLoader {
         }
         return new EventrailSettings.JdbcSettings(url, g.isSet(prefix + "user") ? g.string(prefix + "user") : null,
                 g.isSet(prefix + "password") ? g.string(prefix + "password") : null, table,
-                g.isSet(prefix + "data-source") ? g.string(prefix + "data-source") : null, g.integer(prefix + "pool-size"));
+                g.isSet(prefix + "data-source") ? g.string(prefix + "data-source") : null, poolSize == null ? 0 : poolSize);
     }
 
     private static EventrailSettings.RedisSettings redis(BrokerOptions g, List<String> errors) {
@@ -293,7 +311,7 @@ public final class SettingsLoader {
             int database = path.isEmpty() ? 0 : Integer.parseInt(path);
             return new EventrailSettings.RedisSettings(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), database,
                     g.isSet("idempotency.redis.password") ? g.string("idempotency.redis.password") : null,
-                    g.string("idempotency.redis.key-prefix"), g.duration("idempotency.redis.timeout"));
+                    g.string("idempotency.redis.key-prefix"), duration(g, "idempotency.redis.timeout"));
         } catch (java.net.URISyntaxException | NumberFormatException e) {
             errors.add(key + ": expected redis://host:port[/database]");
             return null;
@@ -301,7 +319,8 @@ public final class SettingsLoader {
     }
 
     private static void positive(BrokerOptions g, String name, List<String> errors) {
-        if (g.duration(name).isNegative() || g.duration(name).isZero()) {
+        Duration value = duration(g, name);
+        if (value != null && (value.isNegative() || value.isZero())) {
             errors.add(PREFIX + name + ": must be above zero");
         }
     }
