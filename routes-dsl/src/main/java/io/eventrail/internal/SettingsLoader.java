@@ -228,7 +228,8 @@ public final class SettingsLoader {
         Duration retention = duration(g, "idempotency.retention");
         if (lease != null && lease.compareTo(Duration.ofSeconds(1)) < 0) {
             errors.add("eventrail.idempotency.lease: " + OptionSpec.formatDuration(lease) + " is below 1s");
-        } else if (lease != null && retention != null && retention.compareTo(lease) < 0) {
+        }
+        if (lease != null && retention != null && retention.compareTo(lease) < 0) {
             errors.add("eventrail.idempotency.retention: must not be shorter than eventrail.idempotency.lease");
         }
         positive(g, "idempotency.cleanup-interval", errors);
