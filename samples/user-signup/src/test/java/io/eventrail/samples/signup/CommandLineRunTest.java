@@ -78,10 +78,9 @@ class CommandLineRunTest {
         String log = run.stdout();
         assertThat(log).contains("JVM shutdown hook triggered by SIGTERM")
                 .contains("Stopped eventrail-consume-users-signup-logger")
-                .contains("Apache Camel 4.17.0 (user-signup) shutdown in");
-        List<String> lines = log.lines().toList();
-        assertThat(lines.get(lines.size() - 1)).as("the main thread's last line, logged after Camel stopped")
-                .contains("Apache Camel (Main) 4.17.0 shutdown");
+                .contains("Apache Camel 4.17.0 (user-signup) shutdown in")
+                .as("the main thread's last line, logged after Camel stopped")
+                .contains("[main] MainSupport - Apache Camel (Main) 4.17.0 shutdown");
         assertThat(run.stderr()).isEmpty();
     }
 
