@@ -51,6 +51,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.StartupListener;
+import org.apache.camel.VetoCamelContextStartException;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
@@ -159,8 +160,14 @@ public final class Eventrail extends ServiceSupport {
                 context.getManagementStrategy().addEventNotifier(created.new PipelineStarted());
                 context.addStartupListener(new StartupListener() {
                     @Override
-                    public void onCamelContextStarting(CamelContext ctx, boolean alreadyStarted) {
-                        created.checkPipelineOverrides();
+                    public void onCamelContextStarting(CamelContext ctx, boolean alreadyStarted)
+                            throws VetoCamelContextStartException {
+                        try {
+                            created.checkPipelineOverrides();
+                        } catch (EventrailConfigurationException e) {
+                            // Camel's way to refuse a start: a one-line warning and the exception, no stack trace
+                            throw new VetoCamelContextStartException(e.getMessage(), e, ctx, true);
+                        }
                     }
 
                     @Override
@@ -259,7 +266,8 @@ public final class Eventrail extends ServiceSupport {
                     + "(eventrail.brokers." + name + ".type); configured: " + settings.brokers().keySet()));
         }
         Broker broker = adapters.get(b.type()).open(new BrokerContext(name, b.options(), context));
-        LOG.info("Broker '{}' of type {} opened: {}", name, b.type(), b.options());
+        // nothing is known about the broker yet: adapters connect on first use; readiness logs when it is reached
+        LOG.info("Broker '{}' of type {} configured (connects on first use): {}", name, b.type(), b.options());
         registerHealthCheck("broker-" + name, "broker '" + name + "' (" + b.type() + ")",
                 broker instanceof HealthProbe p ? p : null);
         return broker;

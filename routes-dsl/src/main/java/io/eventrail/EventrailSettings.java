@@ -3,6 +3,7 @@ package io.eventrail;
 import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.codec.Sanitize;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,34 +74,48 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
     }
 
     /**
-     * What properties override in one pipeline; null fields keep what the DSL wrote.
+     * What properties override in one pipeline ({@code eventrail.pipelines.<id>.*}); null fields keep what the DSL
+     * wrote. Each value was checked on its own when the settings were read; {@link #apply} checks the policy they
+     * make together with the DSL's.
      */
-    public record PipelineOverrides(String broker, String group, Integer concurrency, Boolean enabled,
+    public record PipelineOverrides(String id, String broker, String group, Integer concurrency, Boolean enabled,
                                     Integer maxAttempts, Duration initialBackoff, Double multiplier,
                                     Duration maxBackoff, Double jitter,
-                                    java.util.List<Class<? extends Throwable>> nonRetryable) {
-        /** {@code base} with these overrides applied. */
+                                    List<Class<? extends Throwable>> nonRetryable) {
+        /**
+         * {@code base} with these overrides applied. An {@code initial-backoff} above the base's {@code max-backoff}
+         * raises it unless {@code max-backoff} is overridden too.
+         *
+         * @throws IllegalArgumentException naming the {@code eventrail.pipelines.<id>.retry.*} key of every problem
+         */
         public RetryPolicy apply(RetryPolicy base) {
-            RetryPolicy r = base;
-            if (initialBackoff != null) {
-                r = r.withInitialBackoff(initialBackoff);
+            Duration initial = initialBackoff != null ? initialBackoff : base.initialBackoff();
+            Duration max = maxBackoff != null ? maxBackoff
+                    : initialBackoff != null && base.maxBackoff().compareTo(initialBackoff) < 0 ? initialBackoff
+                    : base.maxBackoff();
+            int attempts = maxAttempts != null ? maxAttempts : base.maxAttempts();
+            double growth = multiplier != null ? multiplier : base.multiplier();
+            double spread = jitter != null ? jitter : base.jitter();
+            List<String> problems = RetryPolicy.problems(attempts, initial, growth, max, spread, this::retryKey);
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", problems));
             }
-            if (maxBackoff != null) {
-                r = r.withMaxBackoff(maxBackoff);
-            }
-            if (maxAttempts != null) {
-                r = r.withMaxAttempts(maxAttempts);
-            }
-            if (multiplier != null) {
-                r = r.withMultiplier(multiplier);
-            }
-            if (jitter != null) {
-                r = r.withJitter(jitter);
-            }
-            if (nonRetryable != null) {
-                r = r.withNonRetryable(nonRetryable);
-            }
-            return r;
+            RetryPolicy r = new RetryPolicy(attempts, initial, growth, max, spread, base.nonRetryable());
+            return nonRetryable != null ? r.withNonRetryable(nonRetryable) : r;
+        }
+
+        /** The key of retry option {@code option} when this pipeline overrides it, else where it came from. */
+        private String retryKey(String option) {
+            boolean overridden = switch (option) {
+                case "max-attempts" -> maxAttempts != null;
+                case "initial-backoff" -> initialBackoff != null;
+                case "multiplier" -> multiplier != null;
+                case "max-backoff" -> maxBackoff != null;
+                case "jitter" -> jitter != null;
+                default -> false;
+            };
+            return overridden ? "eventrail.pipelines." + id + ".retry." + option
+                    : option + " of pipeline '" + id + "'";
         }
     }
 

@@ -1,9 +1,13 @@
 package io.eventrail;
 
+import io.eventrail.spi.OptionSpec;
+import io.eventrail.spi.codec.Sanitize;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * How a failing handler is retried before its event goes to the dead letter: bounded attempts with
@@ -27,26 +31,42 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         nonRetryable = List.copyOf(Objects.requireNonNull(nonRetryable, "nonRetryable"));
-        StringBuilder errors = new StringBuilder();
-        if (maxAttempts < 1 || maxAttempts > 100) {
-            errors.append("max-attempts must be 1 to 100, got ").append(maxAttempts).append("; ");
+        List<String> problems = problems(maxAttempts, initialBackoff, multiplier, maxBackoff, jitter, UnaryOperator.identity());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid retry policy: " + String.join("; ", problems));
         }
-        if (initialBackoff.isNegative()) {
-            errors.append("initial-backoff must not be negative; ");
+    }
+
+    /**
+     * Every problem of these values at once, each starting with the label {@code key} gives its option
+     * ({@code max-attempts}, {@code initial-backoff}, {@code multiplier}, {@code max-backoff}, {@code jitter}),
+     * e.g. {@code "eventrail.retry.jitter: 1.5 is not between 0.0 and 1.0"}. A null value is one that could not
+     * be read (reported elsewhere): the checks that need it are skipped. Settings validation uses this to name
+     * the exact key of each problem; the constructor uses it with the bare option names.
+     */
+    public static List<String> problems(Integer maxAttempts, Duration initialBackoff, Double multiplier,
+                                        Duration maxBackoff, Double jitter, UnaryOperator<String> key) {
+        List<String> problems = new ArrayList<>();
+        if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > 100)) {
+            problems.add(key.apply("max-attempts") + ": " + maxAttempts + " is not between 1 and 100");
         }
-        if (multiplier < 1.0 || Double.isNaN(multiplier)) {
-            errors.append("multiplier must be at least 1.0, got ").append(multiplier).append("; ");
+        if (initialBackoff != null && initialBackoff.isNegative()) {
+            problems.add(key.apply("initial-backoff") + ": must not be negative");
         }
-        if (maxBackoff.compareTo(initialBackoff) < 0) {
-            errors.append("max-backoff (").append(maxBackoff).append(") must not be below initial-backoff (")
-                    .append(initialBackoff).append("); ");
+        if (multiplier != null && !(multiplier >= 1.0)) {
+            problems.add(key.apply("multiplier") + ": " + multiplier + " is below 1.0");
         }
-        if (jitter < 0.0 || jitter > 1.0 || Double.isNaN(jitter)) {
-            errors.append("jitter must be 0.0 to 1.0, got ").append(jitter).append("; ");
+        if (maxBackoff != null && maxBackoff.isNegative()) {
+            problems.add(key.apply("max-backoff") + ": must not be negative");
+        } else if (maxBackoff != null && initialBackoff != null && !initialBackoff.isNegative()
+                && maxBackoff.compareTo(initialBackoff) < 0) {
+            problems.add(key.apply("max-backoff") + ": " + OptionSpec.formatDuration(maxBackoff) + " is below "
+                    + key.apply("initial-backoff") + " (" + OptionSpec.formatDuration(initialBackoff) + ")");
         }
-        if (errors.length() > 0) {
-            throw new IllegalArgumentException("retry policy: " + errors.substring(0, errors.length() - 2));
+        if (jitter != null && !(jitter >= 0.0 && jitter <= 1.0)) {
+            problems.add(key.apply("jitter") + ": " + jitter + " is not between 0.0 and 1.0");
         }
+        return problems;
     }
 
     /** A copy with {@code maxAttempts}. */
@@ -79,7 +99,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
 
     /** A copy that also dead-letters {@code types} at once. */
     public RetryPolicy withNonRetryable(List<Class<? extends Throwable>> types) {
-        List<Class<? extends Throwable>> all = new java.util.ArrayList<>(nonRetryable);
+        List<Class<? extends Throwable>> all = new ArrayList<>(nonRetryable);
         types.stream().filter(t -> !all.contains(t)).forEach(all::add);
         return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, jitter, all);
     }
@@ -90,7 +110,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
      */
     public static List<Class<? extends Throwable>> loadExceptionTypes(String setting, List<String> names,
                                                                       ClassLoader loader, List<String> errors) {
-        List<Class<? extends Throwable>> types = new java.util.ArrayList<>();
+        List<Class<? extends Throwable>> types = new ArrayList<>();
         for (String name : names) {
             try {
                 Class<?> c = Class.forName(name, false, loader);
@@ -100,7 +120,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
                     types.add(c.asSubclass(Throwable.class));
                 }
             } catch (ClassNotFoundException | LinkageError e) {
-                errors.add(setting + ": exception class " + io.eventrail.spi.codec.Sanitize.forMessage(name)
+                errors.add(setting + ": exception class " + Sanitize.forMessage(name)
                         + " is not on the classpath (use the fully qualified name, e.g. java.lang.IllegalArgumentException)");
             }
         }

@@ -38,4 +38,12 @@ class EventrailMainTest {
         assertThat(EventrailMain.configurationProblem(new RuntimeException("io", new java.io.IOException("x"))))
                 .isNull();
     }
+
+    @Test
+    void eventrailsOwnRefusalWinsOverAnIllegalArgumentAndIsFoundBehindCamelsVeto() {
+        EventrailConfigurationException refusal = new EventrailConfigurationException(List.of("eventrail.x: bad"));
+        Exception veto = new org.apache.camel.VetoCamelContextStartException(refusal.getMessage(), refusal, null, true);
+        Throwable started = new org.apache.camel.RuntimeCamelException(new IllegalArgumentException("outer", veto));
+        assertThat(EventrailMain.configurationProblem(started)).isSameAs(refusal);
+    }
 }

@@ -39,4 +39,19 @@ class RetryPolicyTest {
                 .hasMessageContaining("max-attempts").hasMessageContaining("multiplier")
                 .hasMessageContaining("max-backoff").hasMessageContaining("jitter");
     }
+
+    @Test
+    void everyProblemIsLabelledByItsOptionAndReadableValuesAreCheckedWithoutTheUnreadable() {
+        assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 1.5, List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid retry policy: jitter: 1.5 is not between 0.0 and 1.0");
+        assertThat(RetryPolicy.problems(null, Duration.ofSeconds(2), null, Duration.ofSeconds(1), Double.NaN,
+                k -> "eventrail.retry." + k)).containsExactly(
+                        "eventrail.retry.max-backoff: 1s is below eventrail.retry.initial-backoff (2s)",
+                        "eventrail.retry.jitter: NaN is not between 0.0 and 1.0");
+        assertThat(RetryPolicy.problems(0, null, 0.5, Duration.ofMillis(1), null, k -> k))
+                .as("max-backoff without a readable initial-backoff is not cross-checked")
+                .containsExactly("max-attempts: 0 is not between 1 and 100", "multiplier: 0.5 is below 1.0");
+        assertThat(RetryPolicy.problems(3, Duration.ZERO, 1.0, Duration.ZERO, 0.0, k -> k)).isEmpty();
+    }
 }

@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,8 +201,8 @@ public final class DefaultEventPublisher implements EventPublisher {
                 exchange.getMessage().removeHeader(EventCodec.REPLAY_OF); // never a broker header
             });
             Exception failure = result.getException();
-            NoConsumerException nc = find(failure, NoConsumerException.class); // null when it succeeded
-            UnsendableEventException unsendable = find(failure, UnsendableEventException.class);
+            NoConsumerException nc = ObjectHelper.getException(NoConsumerException.class, failure); // null when it succeeded
+            UnsendableEventException unsendable = ObjectHelper.getException(UnsendableEventException.class, failure);
             if (unsendable == null) { // an unsendable event never left (counted as rejected): not a send attempt
                 metrics.sent(Duration.ofNanos(System.nanoTime() - start), nc != null ? nc : failure, where);
             }
@@ -254,14 +255,5 @@ public final class DefaultEventPublisher implements EventPublisher {
         } catch (JsonProcessingException e) {
             throw new InvalidEventException(type, List.of("data cannot be written as JSON: " + e.getOriginalMessage()));
         }
-    }
-
-    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
     }
 }

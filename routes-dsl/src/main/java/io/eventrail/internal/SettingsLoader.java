@@ -184,70 +184,85 @@ public final class SettingsLoader {
 
         Map<String, PipelineOverrides> pipelineSettings = new TreeMap<>();
         for (Map.Entry<String, Map<String, String>> p : pipelines.entrySet()) {
-            BrokerOptions o = BrokerOptions.parse(PIPELINE, p.getValue(), PREFIX + "pipelines." + p.getKey() + ".",
-                    errors, false);
+            String prefix = PREFIX + "pipelines." + p.getKey() + ".";
+            BrokerOptions o = BrokerOptions.parse(PIPELINE, p.getValue(), prefix, errors, false);
             if (o.isSet("broker") && !brokerSettings.containsKey(o.string("broker")) && !adapters.containsKey(o.string("broker"))) {
-                errors.add(PREFIX + "pipelines." + p.getKey() + ".broker: '" + o.string("broker")
-                        + "' is not a configured broker instance");
+                errors.add(prefix + "broker: '" + o.string("broker") + "' is not a configured broker instance");
             }
-            pipelineSettings.put(p.getKey(), new PipelineOverrides(
+            Integer concurrency = integer(o, "concurrency");
+            if (concurrency != null && (concurrency < 1 || concurrency > 256)) {
+                errors.add(prefix + "concurrency: " + concurrency + " is not between 1 and 256");
+            }
+            // each override on its own; with the DSL's policy once the routes are compiled (PipelineOverrides.apply)
+            errors.addAll(RetryPolicy.problems(integer(o, "retry.max-attempts"), duration(o, "retry.initial-backoff"),
+                    decimal(o, "retry.multiplier"), duration(o, "retry.max-backoff"), decimal(o, "retry.jitter"),
+                    k -> prefix + "retry." + k));
+            pipelineSettings.put(p.getKey(), new PipelineOverrides(p.getKey(),
                     o.isSet("broker") ? o.string("broker") : null, o.isSet("group") ? o.string("group") : null,
-                    o.isSet("concurrency") ? o.integer("concurrency") : null, o.isSet("enabled") ? o.bool("enabled") : null,
-                    o.isSet("retry.max-attempts") ? o.integer("retry.max-attempts") : null,
-                    o.isSet("retry.initial-backoff") ? o.duration("retry.initial-backoff") : null,
-                    o.isSet("retry.multiplier") ? o.decimal("retry.multiplier") : null,
-                    o.isSet("retry.max-backoff") ? o.duration("retry.max-backoff") : null,
-                    o.isSet("retry.jitter") ? o.decimal("retry.jitter") : null,
-                    o.isSet("retry.non-retryable") ? RetryPolicy.loadExceptionTypes(PREFIX + "pipelines." + p.getKey()
-                            + ".retry.non-retryable", o.list("retry.non-retryable"), classLoader(), errors) : null));
+                    concurrency, o.isSet("enabled") ? o.bool("enabled") : null,
+                    integer(o, "retry.max-attempts"), duration(o, "retry.initial-backoff"), decimal(o, "retry.multiplier"),
+                    duration(o, "retry.max-backoff"), decimal(o, "retry.jitter"),
+                    o.isSet("retry.non-retryable") ? RetryPolicy.loadExceptionTypes(prefix + "retry.non-retryable",
+                            o.list("retry.non-retryable"), classLoader(), errors) : null));
         }
-        RetryPolicy retry = null;
-        ValidationLimits limits = null;
-        EventrailSettings.Idempotency idempotency = null;
-        EventrailSettings.Store store = null;
-        if (errors.isEmpty()) {
-            try {
-                retry = new RetryPolicy(g.integer("retry.max-attempts"), g.duration("retry.initial-backoff"),
-                        g.decimal("retry.multiplier"), g.duration("retry.max-backoff"), g.decimal("retry.jitter"),
-                        RetryPolicy.loadExceptionTypes(PREFIX + "retry.non-retryable", g.list("retry.non-retryable"),
-                                classLoader(), errors));
-            } catch (IllegalArgumentException e) {
-                errors.add("eventrail." + e.getMessage());
-            }
-            try {
-                limits = new ValidationLimits(g.integer("validation.max-bytes"), g.integer("validation.max-depth"),
-                        g.integer("validation.max-string-length"), g.integer("validation.max-number-length"));
-            } catch (IllegalArgumentException e) {
-                errors.add("eventrail.validation.*: " + e.getMessage());
-            }
-            if (g.duration("idempotency.lease").compareTo(Duration.ofSeconds(1)) < 0) {
-                errors.add("eventrail.idempotency.lease: must be at least 1s");
-            }
-            if (g.duration("idempotency.retention").compareTo(g.duration("idempotency.lease")) < 0) {
-                errors.add("eventrail.idempotency.retention: must not be shorter than eventrail.idempotency.lease");
-            }
-            positive(g, "idempotency.cleanup-interval", errors);
-            positive(g, "idempotency.max-backoff", errors);
-            positive(g, "store.retention", errors);
-            // the store types and their options are validated by Stores, which knows the providers on the classpath
-            idempotency = new EventrailSettings.Idempotency(g.string("idempotency.store"), g.duration("idempotency.lease"),
-                    g.duration("idempotency.retention"), g.duration("idempotency.cleanup-interval"),
-                    g.duration("idempotency.max-backoff"));
-            if (!(g.decimal("store.replay-rate") > 0)) {
-                errors.add("eventrail.store.replay-rate: must be above 0");
-            }
-            store = new EventrailSettings.Store(g.string("store.type"), g.duration("store.retention"),
-                    g.bool("store.replay-on-start"), g.decimal("store.replay-rate"));
+        // every check runs on the values that could be read, so one unreadable value hides no other problem;
+        // a key that could not be read is not set in g and reads as null below
+        errors.addAll(RetryPolicy.problems(integer(g, "retry.max-attempts"), duration(g, "retry.initial-backoff"),
+                decimal(g, "retry.multiplier"), duration(g, "retry.max-backoff"), decimal(g, "retry.jitter"),
+                k -> PREFIX + "retry." + k));
+        List<Class<? extends Throwable>> nonRetryable = g.isSet("retry.non-retryable")
+                ? RetryPolicy.loadExceptionTypes(PREFIX + "retry.non-retryable", g.list("retry.non-retryable"),
+                        classLoader(), errors) : List.of();
+        errors.addAll(ValidationLimits.problems(integer(g, "validation.max-bytes"), integer(g, "validation.max-depth"),
+                integer(g, "validation.max-string-length"), integer(g, "validation.max-number-length"),
+                k -> PREFIX + "validation." + k));
+        Duration lease = duration(g, "idempotency.lease");
+        Duration retention = duration(g, "idempotency.retention");
+        if (lease != null && lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            errors.add("eventrail.idempotency.lease: " + OptionSpec.formatDuration(lease) + " is below 1s");
+        }
+        if (lease != null && retention != null && retention.compareTo(lease) < 0) {
+            errors.add("eventrail.idempotency.retention: must not be shorter than eventrail.idempotency.lease");
+        }
+        positive(g, "idempotency.cleanup-interval", errors);
+        positive(g, "idempotency.max-backoff", errors);
+        positive(g, "store.retention", errors);
+        // the store types and their options are validated by Stores, which knows the providers on the classpath
+        Double replayRate = decimal(g, "store.replay-rate");
+        if (replayRate != null && !(replayRate > 0)) {
+            errors.add("eventrail.store.replay-rate: " + replayRate + " is not above 0");
         }
         if (!errors.isEmpty()) {
             throw new EventrailConfigurationException(errors);
         }
+        RetryPolicy retry = new RetryPolicy(g.integer("retry.max-attempts"), g.duration("retry.initial-backoff"),
+                g.decimal("retry.multiplier"), g.duration("retry.max-backoff"), g.decimal("retry.jitter"), nonRetryable);
+        ValidationLimits limits = new ValidationLimits(g.integer("validation.max-bytes"), g.integer("validation.max-depth"),
+                g.integer("validation.max-string-length"), g.integer("validation.max-number-length"));
+        EventrailSettings.Idempotency idempotency = new EventrailSettings.Idempotency(g.string("idempotency.store"),
+                lease, retention, g.duration("idempotency.cleanup-interval"), g.duration("idempotency.max-backoff"));
+        EventrailSettings.Store store = new EventrailSettings.Store(g.string("store.type"), g.duration("store.retention"),
+                g.bool("store.replay-on-start"), replayRate);
         return new EventrailSettings(defaultBroker, g.isSet("source") ? g.string("source") : null, retry, limits,
                 idempotency, store, brokerSettings, pipelineSettings, raw);
     }
 
+    /** The value of {@code name}, or null when it could not be read (its problem is already reported). */
+    private static Integer integer(BrokerOptions o, String name) {
+        return o.isSet(name) ? o.integer(name) : null;
+    }
+
+    private static Double decimal(BrokerOptions o, String name) {
+        return o.isSet(name) ? o.decimal(name) : null;
+    }
+
+    private static Duration duration(BrokerOptions o, String name) {
+        return o.isSet(name) ? o.duration(name) : null;
+    }
+
     private static void positive(BrokerOptions g, String name, List<String> errors) {
-        if (g.duration(name).isNegative() || g.duration(name).isZero()) {
+        Duration value = duration(g, name);
+        if (value != null && (value.isNegative() || value.isZero())) {
             errors.add(PREFIX + name + ": must be above zero");
         }
     }

@@ -116,6 +116,49 @@ class SettingsLoaderTest {
     }
 
     @Test
+    @DisplayName("an unreadable value hides no other problem: every bad key, global and per pipeline, is named exactly")
+    void everyBadKeyIsNamedExactlyInOneReport() {
+        Map<String, String> raw = new java.util.HashMap<>(Map.of("eventrail.broker", "kafka",
+                "eventrail.retry.max-attempts", "abc", "eventrail.retry.jitter", "1.5",
+                "eventrail.retry.initial-backoff", "2s", "eventrail.retry.max-backoff", "1s",
+                "eventrail.validation.max-depth", "0", "eventrail.idempotency.lease", "soon",
+                "eventrail.store.replay-rate", "0"));
+        raw.putAll(Map.of("eventrail.pipelines.p.retry.multiplier", "0.5",
+                "eventrail.pipelines.p.retry.initial-backoff", "3s", "eventrail.pipelines.p.retry.max-backoff", "1500ms",
+                "eventrail.pipelines.p.retry.max-attempts", "101", "eventrail.pipelines.q.concurrency", "0"));
+        EventrailConfigurationException e = org.junit.jupiter.api.Assertions
+                .assertThrows(EventrailConfigurationException.class, () -> SettingsLoader.parse(raw, ADAPTERS));
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "eventrail.retry.max-attempts: expected a whole number, got 'abc'",
+                "eventrail.retry.jitter: 1.5 is not between 0.0 and 1.0",
+                "eventrail.retry.max-backoff: 1s is below eventrail.retry.initial-backoff (2s)",
+                "eventrail.validation.max-depth: 0 is below 1",
+                "eventrail.idempotency.lease: expected a duration such as 500ms, 30s, 5m or PT30S, got 'soon'",
+                "eventrail.store.replay-rate: 0.0 is not above 0",
+                "eventrail.pipelines.p.retry.max-attempts: 101 is not between 1 and 100",
+                "eventrail.pipelines.p.retry.multiplier: 0.5 is below 1.0",
+                "eventrail.pipelines.p.retry.max-backoff: 1500ms is below eventrail.pipelines.p.retry.initial-backoff (3s)",
+                "eventrail.pipelines.q.concurrency: 0 is not between 1 and 256");
+        assertThat(e.getMessage()).doesNotContain("retry policy");
+    }
+
+    @Test
+    @DisplayName("a pipeline's retry overrides are checked with the policy they apply to, naming the pipeline's keys")
+    void pipelineRetryOverridesAreCheckedWithTheirBase() {
+        EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.pipelines.p.retry.max-backoff", "100ms", "eventrail.pipelines.q.retry.initial-backoff", "10s",
+                "eventrail.pipelines.q.retry.jitter", "0"), ADAPTERS);
+        io.eventrail.RetryPolicy base = io.eventrail.RetryPolicy.DEFAULT.withInitialBackoff(Duration.ofMillis(500));
+        assertThatThrownBy(() -> s.pipelines().get("p").apply(base)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("eventrail.pipelines.p.retry.max-backoff: 100ms is below initial-backoff of pipeline 'p' (500ms)");
+        io.eventrail.RetryPolicy q = s.pipelines().get("q").apply(base);
+        assertThat(q.initialBackoff()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(q.maxBackoff()).as("raised to the overridden initial-backoff").isEqualTo(Duration.ofSeconds(10));
+        assertThat(q.jitter()).isZero();
+        assertThat(q.maxAttempts()).isEqualTo(base.maxAttempts());
+    }
+
+    @Test
     void environmentVariablesMapToDeclaredKebabCaseKeys() {
         Map<String, String> env = SettingsLoader.fromEnvironment(Map.of(
                 "EVENTRAIL_BROKER", "main", "EVENTRAIL_BROKERS_MAIN_TYPE", "kafka",

@@ -127,6 +127,22 @@ public record OptionSpec(String name, Kind kind, String defaultValue, boolean re
         }
     }
 
+    /** {@code d} in the largest unit of {@link #parseDuration} that holds it exactly: {@code 250ms}, {@code 10s}, {@code 5m}. */
+    public static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0 || ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        throw new AssertionError(ms);
+    }
+
     /** Every kind's accepted forms, for messages. */
     public static List<String> kinds() {
         return Arrays.stream(Kind.values()).map(Enum::name).toList();

@@ -22,6 +22,7 @@ import io.eventrail.InvalidEventException;
 import io.eventrail.PublishException;
 import io.eventrail.ValidationLimits;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.spi.internal.Causes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.CharConversionException;
@@ -185,7 +186,7 @@ public final class HttpIngest implements Processor {
         try {
             event = format.deserialize(body);
         } catch (RuntimeException e) {
-            return new Answer(400, error("malformed CloudEvent", Sanitize.forMessage(rootMessage(e), 300)));
+            return new Answer(400, error("malformed CloudEvent", Sanitize.forMessage(Causes.rootMessage(e), 300)));
         }
         return accepted(publisher.publish(event), event.getType());
     }
@@ -233,7 +234,7 @@ public final class HttpIngest implements Processor {
                     try {
                         b.withExtension(name, value);
                     } catch (RuntimeException e) {
-                        problems.add("ce-" + Sanitize.forMessage(name) + ": " + Sanitize.forMessage(rootMessage(e)));
+                        problems.add("ce-" + Sanitize.forMessage(name) + ": " + Sanitize.forMessage(Causes.rootMessage(e)));
                     }
                 }
             }
@@ -307,15 +308,6 @@ public final class HttpIngest implements Processor {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() != null ? t.getMessage() : e.getMessage();
-        return m != null ? m : t.getClass().getSimpleName();
     }
 
     private static String mediaType(String contentType) {

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
+import org.apache.camel.VetoCamelContextStartException;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,8 @@ final class VertxHooks implements StartupListener {
     }
 
     @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted)
+            throws VetoCamelContextStartException {
         var routers = context.getRegistry().findByType(VertxPlatformHttpRouter.class);
         if (routers.isEmpty()) {
             LOG.warn("No Vert.x HTTP router found; refusals before the ingest route are answered by Vert.x itself");
@@ -38,8 +40,11 @@ final class VertxHooks implements StartupListener {
             var server = router.getServer();
             if (server != null && (server.getServer() == null
                     || server.getServer() instanceof TCPServerBase tcp && !tcp.isListening())) {
-                throw new IllegalStateException("the HTTP server is not listening on " + server.getHost() + ":"
-                        + server.getConfigurationPort() + " (port in use?); set another port with camel.server.port");
+                IllegalStateException notListening = new IllegalStateException("the HTTP server is not listening on "
+                        + server.getHost() + ":" + server.getConfigurationPort()
+                        + " (port in use?); set another port with camel.server.port");
+                // a veto: Camel refuses the start with one warning instead of an error with a stack trace
+                throw new VetoCamelContextStartException(notListening.getMessage(), notListening, context, true);
             }
             router.route(path).order(-1).handler(VertxHooks::rawFormBody).failureHandler(this::failure);
         }

@@ -1,5 +1,7 @@
 package io.eventrail.spi.codec;
 
+import io.eventrail.spi.internal.Causes;
+
 /**
  * Makes untrusted text safe to put in an error message or a log line: control characters
  * (CR, LF, ESC, NUL, ...) are escaped and the length is bounded. Stateless.
@@ -83,10 +85,6 @@ public final class Sanitize {
      * values masked, control characters escaped, bounded to {@link #MAX} characters.
      */
     public static String rootCause(Throwable t) {
-        Throwable c = t;
-        while (c != null && c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return forMessage(redactSecrets(String.valueOf(c)));
+        return forMessage(redactSecrets(String.valueOf(Causes.root(t))));
     }
 }

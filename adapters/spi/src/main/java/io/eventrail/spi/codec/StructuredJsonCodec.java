@@ -5,6 +5,7 @@ import io.cloudevents.core.format.EventDeserializationException;
 import io.cloudevents.jackson.JsonFormat;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.MalformedEventException;
+import io.eventrail.spi.internal.Causes;
 import org.apache.camel.Message;
 
 /**
@@ -54,12 +55,8 @@ public class StructuredJsonCodec implements EventCodec {
         try {
             return format.deserialize(body);
         } catch (EventDeserializationException | IllegalStateException | IllegalArgumentException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
             throw new MalformedEventException("not a structured CloudEvent in JSON: "
-                    + Sanitize.forMessage(String.valueOf(root.getMessage())), e);
+                    + Sanitize.forMessage(Causes.rootMessage(e)), e);
         }
     }
 }

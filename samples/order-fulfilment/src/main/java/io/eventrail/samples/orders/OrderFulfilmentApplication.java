@@ -2,6 +2,7 @@ package io.eventrail.samples.orders;
 
 import io.eventrail.EventrailMain;
 import org.apache.camel.main.Main;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * The runnable order-fulfilment sample: a camel-main application with the order routes, the operator
@@ -15,7 +16,8 @@ public final class OrderFulfilmentApplication {
     }
 
     public static void main(String[] args) throws Exception {
-        EventrailMain.runAndExit("order-fulfilment", create(OrderServices.create()), args);
+        // log4j2's own shutdown hook is disabled (log4j2.xml): stop it after Camel, so no line logged while stopping is lost
+        EventrailMain.runAndExit("order-fulfilment", create(OrderServices.create()), LogManager::shutdown, args);
     }
 
     /**

@@ -5,6 +5,7 @@ import io.eventrail.EventrailMain;
 import io.eventrail.samples.signup.http.ReplayRoutes;
 import java.util.function.Consumer;
 import org.apache.camel.main.Main;
+import org.apache.logging.log4j.LogManager;
 
 /**
  * The runnable user-signup sample: a camel-main application with the signup routes, HTTP ingest on
@@ -17,7 +18,8 @@ public final class UserSignupApplication {
     }
 
     public static void main(String[] args) throws Exception {
-        EventrailMain.runAndExit("user-signup", create(event -> { }), args);
+        // log4j2's own shutdown hook is disabled (log4j2.xml): stop it after Camel, so no line logged while stopping is lost
+        EventrailMain.runAndExit("user-signup", create(event -> { }), LogManager::shutdown, args);
     }
 
     /**

@@ -107,7 +107,7 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
             throw new IllegalStateException("broker instance '" + context.name() + "' is already open in this Camel "
                     + "context (component " + component + ")");
         }
-        LOG.info("{} broker '{}' opened: {}", type, context.name(), settings);
+        LOG.debug("{} broker '{}' configured: {}", type, context.name(), settings);
         return broker;
     }
 

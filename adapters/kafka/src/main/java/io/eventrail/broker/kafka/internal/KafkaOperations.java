@@ -24,6 +24,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.camel.util.ObjectHelper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,6 +41,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -331,7 +333,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
         try {
             partitions = partitions(removedTopic);
         } catch (Exception e) {
-            if (rootCause(e) instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+            if (ObjectHelper.getException(UnknownTopicOrPartitionException.class, e) != null) {
                 return ids;
             }
             throw new IllegalStateException("Kafka broker '" + settings.name() + "': cannot read " + removedTopic + ": "
@@ -434,14 +436,6 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
         admin().listOffsets(request).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .forEach((tp, info) -> result.put(tp, info.offset()));
         return result;
-    }
-
-    private static Throwable rootCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c;
     }
 
     private Properties common() {

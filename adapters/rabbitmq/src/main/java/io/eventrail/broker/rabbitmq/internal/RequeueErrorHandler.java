@@ -1,6 +1,7 @@
 package io.eventrail.broker.rabbitmq.internal;
 
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.spi.internal.Causes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.ErrorHandler;
@@ -22,11 +23,7 @@ final class RequeueErrorHandler implements ErrorHandler {
 
     @Override
     public void handleError(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
         LOG.warn("RabbitMQ broker '{}': delivery failed and goes back to its queue for redelivery: {}", broker,
-                Sanitize.forMessage(Sanitize.redactSecrets(root.toString()), 500));
+                Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(Causes.root(t))), 500));
     }
 }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.spi.internal.Causes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpAuthenticationException;
@@ -91,7 +93,7 @@ final class Topology implements ConnectionListener {
                 apply(step);
             } catch (Unreachable e) {
                 LOG.warn("RabbitMQ broker '{}' is not reachable ({}); {} '{}' is declared when a connection opens",
-                        broker, Sanitize.forMessage(Sanitize.redactSecrets(rootMessage(e))), step.kind(), step.name());
+                        broker, Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(Causes.root(e)))), step.kind(), step.name());
             }
             steps.put(key, step);
         }
@@ -108,7 +110,7 @@ final class Topology implements ConnectionListener {
                 apply(step);
             } catch (Exception e) {
                 LOG.warn("RabbitMQ broker '{}': declaring {} '{}' again on a new connection failed: {}", broker,
-                        step.kind(), step.name(), Sanitize.forMessage(Sanitize.redactSecrets(rootMessage(e))));
+                        step.kind(), step.name(), Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(Causes.root(e)))));
                 return;
             }
         }
@@ -122,7 +124,7 @@ final class Topology implements ConnectionListener {
             throw new IllegalStateException("RabbitMQ broker '" + broker + "': authentication failed for the configured"
                     + " user (check username and password; the password is not shown)", e);
         } catch (Exception e) {
-            ShutdownSignalException sse = find(e);
+            ShutdownSignalException sse = ObjectHelper.getException(ShutdownSignalException.class, e);
             AMQP.Channel.Close close = sse != null && sse.getReason() instanceof AMQP.Channel.Close c ? c : null;
             if (close == null) {
                 throw new Unreachable(e);
@@ -169,20 +171,4 @@ final class Topology implements ConnectionListener {
         }
     }
 
-    private static ShutdownSignalException find(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof ShutdownSignalException s) {
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.toString();
-    }
 }
