@@ -1,8 +1,11 @@
 package io.eventrail;
 
+import io.eventrail.internal.Jdbc;
 import io.eventrail.spi.BrokerOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Every {@code eventrail.*} setting, parsed and validated at start-up. Immutable; {@link #toString()}
@@ -69,7 +72,7 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
                                int poolSize) {
         @Override
         public String toString() {
-            return "JdbcSettings[url=" + io.eventrail.internal.Jdbc.redactUrl(url) + ", user=" + user
+            return "JdbcSettings[url=" + Jdbc.redactUrl(url) + ", user=" + user
                     + ", password=" + (password == null ? "none" : "****") + ", table=" + table
                     + ", dataSource=" + dataSource + ", poolSize=" + poolSize + "]";
         }
@@ -118,7 +121,7 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
     public record PipelineOverrides(String broker, String group, Integer concurrency, Boolean enabled,
                                     Integer maxAttempts, Duration initialBackoff, Double multiplier,
                                     Duration maxBackoff, Double jitter,
-                                    java.util.List<Class<? extends Throwable>> nonRetryable) {
+                                    List<Class<? extends Throwable>> nonRetryable) {
         /** {@code base} with these overrides applied. */
         public RetryPolicy apply(RetryPolicy base) {
             RetryPolicy r = base;
@@ -146,9 +149,9 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
 
     @Override
     public String toString() {
-        Map<String, String> shown = new java.util.TreeMap<>();
+        Map<String, String> shown = new TreeMap<>();
         raw.forEach((k, v) -> shown.put(k, BrokerOptions.looksSecret(k) || isSecretBrokerKey(k) ? "****"
-                : io.eventrail.internal.Jdbc.redactUrl(v)));
+                : Jdbc.redactUrl(v)));
         return "EventrailSettings" + shown;
     }
 

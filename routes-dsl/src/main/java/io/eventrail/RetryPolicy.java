@@ -1,6 +1,8 @@
 package io.eventrail;
 
+import io.eventrail.spi.codec.Sanitize;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -79,7 +81,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
 
     /** A copy that also dead-letters {@code types} at once. */
     public RetryPolicy withNonRetryable(List<Class<? extends Throwable>> types) {
-        List<Class<? extends Throwable>> all = new java.util.ArrayList<>(nonRetryable);
+        List<Class<? extends Throwable>> all = new ArrayList<>(nonRetryable);
         types.stream().filter(t -> !all.contains(t)).forEach(all::add);
         return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, jitter, all);
     }
@@ -90,7 +92,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
      */
     public static List<Class<? extends Throwable>> loadExceptionTypes(String setting, List<String> names,
                                                                       ClassLoader loader, List<String> errors) {
-        List<Class<? extends Throwable>> types = new java.util.ArrayList<>();
+        List<Class<? extends Throwable>> types = new ArrayList<>();
         for (String name : names) {
             try {
                 Class<?> c = Class.forName(name, false, loader);
@@ -100,7 +102,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
                     types.add(c.asSubclass(Throwable.class));
                 }
             } catch (ClassNotFoundException | LinkageError e) {
-                errors.add(setting + ": exception class " + io.eventrail.spi.codec.Sanitize.forMessage(name)
+                errors.add(setting + ": exception class " + Sanitize.forMessage(name)
                         + " is not on the classpath (use the fully qualified name, e.g. java.lang.IllegalArgumentException)");
             }
         }

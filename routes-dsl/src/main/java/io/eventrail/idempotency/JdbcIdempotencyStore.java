@@ -1,6 +1,7 @@
 package io.eventrail.idempotency;
 
 import io.eventrail.internal.Jdbc;
+import io.eventrail.spi.ops.HealthProbe;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +32,7 @@ import javax.sql.DataSource;
  * clocks' epoch milliseconds, so instances need synchronized clocks (NTP) well within the lease.
  * Thread-safe; a database that cannot be reached raises {@link io.eventrail.StoreException}.
  */
-public final class JdbcIdempotencyStore implements IdempotencyStore, io.eventrail.spi.ops.HealthProbe {
+public final class JdbcIdempotencyStore implements IdempotencyStore, HealthProbe {
     /** Keys longer than this are stored as their SHA-256. */
     static final int MAX_KEY = 400;
 
@@ -209,7 +211,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, io.eventrai
         claims.forEach(JdbcIdempotencyStore::requireOwner);
         List<Claim> sorted = new ArrayList<>(claims);
         // rows locked in one order by every batch
-        sorted.sort(java.util.Comparator.comparing(Claim::group).thenComparing(c -> storedKey(c.key())));
+        sorted.sort(Comparator.comparing(Claim::group).thenComparing(c -> storedKey(c.key())));
         return Jdbc.inTransaction(dataSource, "idempotency batch completion", c -> {
             long until = clock.millis() + retention.toMillis();
             int[] updated;

@@ -2,6 +2,7 @@ package io.eventrail.idempotency;
 
 import io.eventrail.StoreException;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.spi.ops.HealthProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -19,7 +20,7 @@ import redis.clients.jedis.params.SetParams;
  * instance whose lease ran out cannot touch a claim that another instance took over. Thread-safe; an
  * unreachable server raises {@link StoreException}.
  */
-public final class RedisIdempotencyStore implements IdempotencyStore, io.eventrail.spi.ops.HealthProbe {
+public final class RedisIdempotencyStore implements IdempotencyStore, HealthProbe {
     private static final String DONE = "done:";
     private static final String COMPLETE = """
             local v = redis.call('GET', KEYS[1])

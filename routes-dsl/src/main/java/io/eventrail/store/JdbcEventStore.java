@@ -3,6 +3,7 @@ package io.eventrail.store;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
 import io.eventrail.internal.Jdbc;
+import io.eventrail.spi.ops.HealthProbe;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +22,7 @@ import javax.sql.DataSource;
  * and id makes storing idempotent (on PostgreSQL without raising a duplicate-key error). The table is
  * created on construction when missing (DDL in the routes-dsl README). Thread-safe.
  */
-public final class JdbcEventStore implements EventStore, io.eventrail.spi.ops.HealthProbe {
+public final class JdbcEventStore implements EventStore, HealthProbe {
     /** data as data_base64, so the data comes back byte for byte. */
     private static final JsonFormat FORMAT = new JsonFormat().withForceJsonDataToBase64();
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
@@ -36,6 +37,7 @@ import io.eventrail.tck.internal.DeadLetters.DeadLetter;
 import io.eventrail.tck.internal.Names;
 import io.eventrail.tck.internal.Node;
 import io.eventrail.tck.internal.Recorder;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,19 +48,27 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.support.DefaultMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,13 +96,13 @@ public abstract class BrokerConformanceKit {
     private static final String OTHER_TYPE = "io.eventrail.tck.updated";
     private static final String SCHEMA = "io/eventrail/tck/user-signup.schema.json";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON =
+            new ObjectMapper();
 
     private BrokerFixture fixture;
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
     /** One store for later per kit run, shared by its nodes (an in-memory H2 database, nothing left on disk). */
-    private final String storeUrl = "jdbc:h2:mem:eventrail-tck-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    private final String storeUrl = "jdbc:h2:mem:eventrail-tck-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
 
     /**
      * The broker under test. Called once per test class, before its first test; the kit closes it after the
@@ -642,7 +652,7 @@ public abstract class BrokerConformanceKit {
             assertOneEffectAfterFirstCallFails("crash", SimulatedCrash::new);
         }
 
-        private void assertOneEffectAfterFirstCallFails(String label, java.util.function.Supplier<Throwable> failure) {
+        private void assertOneEffectAfterFirstCallFails(String label, Supplier<Throwable> failure) {
             String dest = Names.fresh(label);
             Recorder rec = new Recorder();
             AtomicInteger calls = new AtomicInteger();
@@ -1173,7 +1183,7 @@ public abstract class BrokerConformanceKit {
                 List<Integer> seqs = rec.events().stream().filter(e -> key.equals(e.subject()))
                         .map(e -> e.json().path("seq").asInt()).toList();
                 assertThat(seqs).as("order of %s", key).containsExactlyElementsOf(
-                        java.util.stream.IntStream.range(0, 20).boxed().toList());
+                        IntStream.range(0, 20).boxed().toList());
             }
         }
     }
@@ -1416,7 +1426,7 @@ public abstract class BrokerConformanceKit {
     }
 
     /** Sends a message to {@code destination} straight to the broker's producer endpoint, as a foreign producer would. */
-    private void sendRaw(Node n, String destination, java.util.function.Consumer<org.apache.camel.Message> fill) {
+    private void sendRaw(Node n, String destination, Consumer<Message> fill) {
         ProducerTemplate template = n.context().createProducerTemplate();
         try {
             Exchange result = template.send(n.broker().producerUri(Destination.of(destination)),
@@ -1434,7 +1444,7 @@ public abstract class BrokerConformanceKit {
     }
 
     /** Encodes {@code event} with {@code codec} into {@code m}, then removes its id and type. */
-    private static void withoutIdAndType(EventCodec codec, CloudEvent event, org.apache.camel.Message m) {
+    private static void withoutIdAndType(EventCodec codec, CloudEvent event, Message m) {
         codec.encode(event, m);
         if (codec instanceof BinaryHeaderCodec binary) {
             m.removeHeader(binary.prefix() + "id");
@@ -1445,20 +1455,20 @@ public abstract class BrokerConformanceKit {
                 json.remove("id");
                 json.remove("type");
                 m.setBody(JSON.writeValueAsBytes(json));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         } else {
             // an unknown codec: strip every header naming the id or type attribute
-            m.getHeaders().keySet().removeIf(k -> k.toLowerCase(java.util.Locale.ROOT).endsWith("id")
-                    || k.toLowerCase(java.util.Locale.ROOT).endsWith("type") && !k.toLowerCase(java.util.Locale.ROOT)
+            m.getHeaders().keySet().removeIf(k -> k.toLowerCase(Locale.ROOT).endsWith("id")
+                    || k.toLowerCase(Locale.ROOT).endsWith("type") && !k.toLowerCase(Locale.ROOT)
                     .contains("content"));
         }
     }
 
     /** A Camel message holding a dead letter's body and headers, for decoding with the broker's codec. */
-    private static org.apache.camel.Message message(Node n, DeadLetter dl) {
-        org.apache.camel.Message m = new org.apache.camel.support.DefaultMessage(n.context());
+    private static Message message(Node n, DeadLetter dl) {
+        Message m = new DefaultMessage(n.context());
         m.setBody(dl.body());
         m.getHeaders().putAll(dl.headers());
         return m;
@@ -1528,7 +1538,7 @@ public abstract class BrokerConformanceKit {
 
     /** A declared option of the adapter whose misspelling has an unambiguous nearest spelling. */
     private String someOption() {
-        Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         adapter().options().forEach(o -> names.add(o.name()));
         return names.stream().filter(n -> n.length() >= 6 && !names.contains(typo(n))).findFirst()
                 .orElseThrow(() -> new AssertionError("the adapter declares no option of 6 or more characters; "
