@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +32,6 @@ import io.eventrail.spi.codec.StructuredJsonCodec;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.ReplayRequest;
 import io.eventrail.store.ReplayResult;
-import io.eventrail.tck.internal.Await;
 import io.eventrail.tck.internal.DeadLetters;
 import io.eventrail.tck.internal.DeadLetters.DeadLetter;
 import io.eventrail.tck.internal.Names;
@@ -69,6 +69,7 @@ import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.support.DefaultMessage;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -831,8 +832,8 @@ public abstract class BrokerConformanceKit {
             rec.await(1, timeout());
             if (!has(Capability.FIFO_DEDUP)) {
                 // the broker delivers both; the pipeline must recognise the second
-                Await.until(timeout(), () -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1,
-                        () -> "eventrail.events.duplicates of group " + group + " to reach 1");
+                eventually("eventrail.events.duplicates of group " + group + " to reach 1")
+                        .until(() -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1);
             }
             quiet();
             assertThat(rec.ids()).containsExactly(event.getId());
@@ -861,8 +862,8 @@ public abstract class BrokerConformanceKit {
             a.await(1, timeout());
             b.await(1, timeout());
             if (!has(Capability.FIFO_DEDUP)) {
-                Await.until(timeout(), () -> n.counter("eventrail.events.duplicates") >= 2,
-                        () -> "both groups to count the duplicate");
+                eventually("both groups to count the duplicate")
+                        .until(() -> n.counter("eventrail.events.duplicates") >= 2);
             }
             quiet();
             assertThat(a.ids()).containsExactly(event.getId());
@@ -968,7 +969,8 @@ public abstract class BrokerConformanceKit {
     /** Waits until the node's store for later holds {@code count} events matching {@code query}; returns them. */
     private List<EventStore.StoredEvent> awaitKept(Node n, EventStore.Query query, int count) {
         EventStore store = n.eventrail().eventStore().orElseThrow(() -> new AssertionError("no store for later"));
-        Await.until(timeout(), () -> store.count(query) >= count, () -> "store for later holding " + count + " event(s)");
+        eventually("store for later holding " + count + " event(s)")
+                .until(() -> store.count(query) >= count);
         List<EventStore.StoredEvent> kept = store.find(query, count + 10);
         assertThat(kept).hasSize(count);
         return kept;
@@ -1014,8 +1016,8 @@ public abstract class BrokerConformanceKit {
 
             assertReceivedExactly(rec, List.of(id));
             EventStore store = producer.eventrail().eventStore().orElseThrow();
-            Await.until(timeout(), () -> store.count(EventStore.Query.all().withDestination(dest)) == 0,
-                    () -> "the replayed event removed from the store");
+            eventually("the replayed event removed from the store")
+                    .until(() -> store.count(EventStore.Query.all().withDestination(dest)) == 0);
         }
 
         @Test
@@ -1068,8 +1070,8 @@ public abstract class BrokerConformanceKit {
             n.eventrail().eventStore().orElseThrow().store(EventStore.Reason.NO_HANDLER, BROKER, dest, group,
                     rec.events().get(0).cloudEvent());
             assertThat(replay(n, ReplayRequest.all().destination(dest)).replayed()).isEqualTo(1);
-            Await.until(timeout(), () -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1.0,
-                    () -> "the duplicate counted");
+            eventually("the duplicate counted")
+                    .until(() -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1.0);
             quiet();
             assertThat(rec.ids()).as("one effect per event").containsExactlyInAnyOrderElementsOf(wanted);
         }
@@ -1189,62 +1191,12 @@ public abstract class BrokerConformanceKit {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Settings
+    // Secrets (the broker-independent settings checks run once, in routes-dsl's StartupSettingsTest)
     // ---------------------------------------------------------------------------------------------------------
 
     @Nested
-    @DisplayName("Settings: wrong settings fail start-up, naming every problem at once, never showing a secret")
-    class Settings {
-
-        @Test
-        @DisplayName("an unknown broker option fails start-up naming the key and suggesting the nearest spelling")
-        void unknownBrokerOptionFails() {
-            String option = someOption();
-            String typo = typo(option);
-            Map<String, String> extra = Map.of("eventrail.brokers." + BROKER + "." + typo, "1");
-
-            EventrailConfigurationException e = startFailure(extra);
-
-            assertThat(e.getMessage()).contains("eventrail.brokers." + BROKER + "." + typo)
-                    .contains("did you mean 'eventrail.brokers." + BROKER + "." + option + "'");
-        }
-
-        @Test
-        @DisplayName("an unknown eventrail.* key fails start-up naming the key and suggesting the nearest spelling")
-        void unknownEventrailKeyFails() {
-            EventrailConfigurationException e = startFailure(Map.of("eventrail.retry.max-attempt", "3"));
-
-            assertThat(e.getMessage()).contains("eventrail.retry.max-attempt")
-                    .contains("did you mean 'eventrail.retry.max-attempts'");
-        }
-
-        @Test
-        @DisplayName("an override for a pipeline id that does not exist fails start-up naming it")
-        void unknownPipelineOverrideFails() {
-            String pipeline = Names.fresh("no-such-pipeline");
-
-            EventrailConfigurationException e = startFailure(Map.of("eventrail.pipelines." + pipeline + ".enabled",
-                    "false"));
-
-            assertThat(e.getMessage()).contains("eventrail.pipelines." + pipeline);
-        }
-
-        @Test
-        @DisplayName("every settings problem is reported at once")
-        void allProblemsReportedAtOnce() {
-            String option = someOption();
-            Map<String, String> extra = Map.of(
-                    "eventrail.brokers." + BROKER + "." + typo(option), "1",
-                    "eventrail.retry.max-atempts", "3",
-                    "eventrail.retry.initial-backoff", "soon",
-                    "eventrail.validation.max-depth", "deep");
-
-            EventrailConfigurationException e = startFailure(extra);
-
-            assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(4);
-            assertThat(e.getMessage()).contains(typo(option)).contains("eventrail.retry.max-atempts")
-                    .contains("eventrail.retry.initial-backoff").contains("eventrail.validation.max-depth");
-        }
+    @DisplayName("Secrets: the adapter's secret options never show their values, in start-up errors or in toString")
+    class Secrets {
 
         @Test
         @DisplayName("secret values never appear in start-up error messages")
@@ -1313,8 +1265,14 @@ public abstract class BrokerConformanceKit {
         return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
     }
 
+    /** Awaitility, bounded by the delivery timeout, polling every 10 ms in the test's thread; {@code what} names the wait. */
+    private ConditionFactory eventually(String what) {
+        return await(what).atMost(timeout()).pollInSameThread().pollInterval(Duration.ofMillis(10));
+    }
+
     private void quiet() {
-        Await.quietPeriod(quietPeriod());
+        Duration period = quietPeriod();
+        await().pollInSameThread().pollDelay(period).atMost(period.plusSeconds(1)).until(() -> true);
     }
 
     private Node node(String label) {
