@@ -68,6 +68,8 @@ public final class Eventrail extends ServiceSupport {
     private final Pipelines pipelines;
     private final RouteCompiler compiler;
     private final ManagementSettings management;
+    /** Held while the stores are opened and the store-for-later policy is wired (never the context's lock). */
+    private final Object storesLock = new Object();
 
     /** Reads and validates the settings and wires the parts; no I/O (the stores open in {@link #openStores()}). */
     private Eventrail(CamelContext context) {
@@ -151,14 +153,19 @@ public final class Eventrail extends ServiceSupport {
         return created;
     }
 
-    /** Opens the stores once (outside the context's lock); the first opening logs the effective settings. */
+    /**
+     * Opens the stores unless they are open (outside the context's lock when called by {@link #of}); the first
+     * opening logs the effective settings.
+     */
     private void openStores() {
-        if (stores.open()) {
-            storeForLater.storesOpened();
-            EventStore kept = stores.eventStore();
-            LOG.info("Eventrail settings: default broker '{}', brokers {}, idempotency {} ({}), store for later {}",
-                    settings.defaultBroker(), brokers.describe(), settings.idempotency().store(), stores.idempotency(),
-                    kept == null ? "none" : kept);
+        synchronized (storesLock) {
+            if (stores.open()) {
+                storeForLater.storesOpened();
+                EventStore kept = stores.eventStore();
+                LOG.info("Eventrail settings: default broker '{}', brokers {}, idempotency {} ({}), store for later {}",
+                        settings.defaultBroker(), brokers.describe(), settings.idempotency().store(),
+                        stores.idempotency(), kept == null ? "none" : kept);
+            }
         }
     }
 
@@ -185,12 +192,15 @@ public final class Eventrail extends ServiceSupport {
         return management;
     }
 
+    /** The idempotent repository (opened by {@link #of(CamelContext)}, or here when asked for earlier). */
     public IdempotencyStore idempotencyStore() {
+        openStores();
         return stores.idempotency();
     }
 
     /** The store for later, empty when {@code eventrail.store.type=none}. */
     public Optional<EventStore> eventStore() {
+        openStores();
         return Optional.ofNullable(stores.eventStore());
     }
 
@@ -202,6 +212,7 @@ public final class Eventrail extends ServiceSupport {
      * @throws IllegalStateException when no store for later is configured
      */
     public ReplayResult replay(ReplayRequest request) throws InterruptedException {
+        openStores();
         return storeForLater.replay(request);
     }
 
@@ -215,6 +226,7 @@ public final class Eventrail extends ServiceSupport {
      * @throws IllegalStateException when no store for later is configured
      */
     public ReplayAttempt replayStored(long id, String target) {
+        openStores();
         return storeForLater.replayOne(id, target);
     }
 
