@@ -1,8 +1,10 @@
 package io.eventrail;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.eventrail.internal.Json;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -78,7 +80,7 @@ public final class Event {
         if (j == null) {
             try {
                 j = Json.lenientReader().readTree(data());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("data of event " + id() + " is not JSON: " + e.getMessage(), e);
             }
             json = j;
@@ -96,7 +98,7 @@ public final class Event {
     public <T> T dataAs(Class<T> type) {
         try {
             return Json.mapper().treeToValue(json(), type);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("data of event " + id() + " does not bind to " + type.getName() + ": "
                     + e.getOriginalMessage(), e);
         }

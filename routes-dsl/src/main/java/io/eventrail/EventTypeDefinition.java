@@ -2,6 +2,7 @@ package io.eventrail;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -81,6 +82,6 @@ public final class EventTypeDefinition {
     }
 
     static String defaultDestination(String type) {
-        return type.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+        return type.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
     }
 }

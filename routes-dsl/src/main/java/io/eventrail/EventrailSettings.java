@@ -5,6 +5,7 @@ import io.eventrail.spi.codec.Sanitize;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Every {@code eventrail.*} setting, parsed and validated at start-up. Immutable; {@link #toString()}
@@ -121,7 +122,7 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
 
     @Override
     public String toString() {
-        Map<String, String> shown = new java.util.TreeMap<>();
+        Map<String, String> shown = new TreeMap<>();
         raw.forEach((k, v) -> shown.put(k, BrokerOptions.looksSecret(k) || isSecretBrokerKey(k) ? "****"
                 : Sanitize.redactSecrets(v)));
         return "EventrailSettings" + shown;

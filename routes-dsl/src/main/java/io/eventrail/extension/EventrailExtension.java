@@ -33,7 +33,8 @@ public interface EventrailExtension {
     /**
      * Adds the concern to {@code eventrail} (register Camel services, routes or health checks on
      * {@link Eventrail#camelContext()}). Must do no network I/O: start servers in a Camel service's
-     * {@code doStart}, which Camel calls when the context starts.
+     * {@code doStart}, which Camel calls when the context starts. Runs while {@link Eventrail#of} holds the
+     * context's lock, before the stores are opened: ask for them later (in {@code doStart} or per request).
      *
      * @param settings the section's validated options
      * @throws Exception when the concern cannot be added; start-up is refused with it

@@ -1,6 +1,11 @@
 package io.eventrail.idempotency;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -64,8 +69,8 @@ public interface IdempotencyStore extends AutoCloseable {
      * (the caller then claims it alone). A store that can take the claims in one round trip and one durable write
      * overrides this (and {@link #batches()}); the default claims one key after another.
      */
-    default java.util.Map<String, Claim> claimAll(String group, java.util.Collection<String> keys, Duration lease) {
-        java.util.Map<String, Claim> claims = new java.util.LinkedHashMap<>();
+    default Map<String, Claim> claimAll(String group, Collection<String> keys, Duration lease) {
+        Map<String, Claim> claims = new LinkedHashMap<>();
         for (String key : keys) {
             claims.computeIfAbsent(key, k -> claim(group, k, lease));
         }
@@ -76,8 +81,8 @@ public interface IdempotencyStore extends AutoCloseable {
      * Completes every acquired claim of {@code claims}, like {@link #complete} one after another, and returns the
      * claims that were lost (taken over after their lease ran out). The default completes one after another.
      */
-    default java.util.List<Claim> completeAll(java.util.List<Claim> claims) {
-        java.util.List<Claim> lost = new java.util.ArrayList<>();
+    default List<Claim> completeAll(List<Claim> claims) {
+        List<Claim> lost = new ArrayList<>();
         for (Claim c : claims) {
             if (!complete(c)) {
                 lost.add(c);

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MemoryIdempotencyStore implements IdempotencyStore {
     /** Owner tokens: unique within the JVM, which is all a memory store spans; no SecureRandom per claim. */
     private static final String OWNER_PREFIX = UUID.randomUUID() + "-";
-    private static final java.util.concurrent.atomic.AtomicLong OWNERS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong OWNERS = new AtomicLong();
 
     private record Entry(String owner, boolean completed, long expiresAtMillis) {
     }

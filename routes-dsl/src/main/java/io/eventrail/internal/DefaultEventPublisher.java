@@ -22,8 +22,11 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.util.ObjectHelper;
@@ -47,7 +50,7 @@ public final class DefaultEventPublisher implements EventPublisher {
     /** A bound on {@link #endpoints}: destinations chosen per publish must not grow it without end. */
     private static final int MAX_CACHED_ENDPOINTS = 1000;
     /** Endpoints by URI, resolved once (resolving normalises and parses the URI on every call). */
-    private final java.util.Map<String, org.apache.camel.Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final URI defaultSource;
     private final Metrics metrics;
     private final Tracing tracing;
@@ -157,8 +160,8 @@ public final class DefaultEventPublisher implements EventPublisher {
     }
 
     /** The endpoint of {@code uri}, resolved once per URI for the first {@value #MAX_CACHED_ENDPOINTS} URIs. */
-    private org.apache.camel.Endpoint endpoint(String uri) {
-        org.apache.camel.Endpoint e = endpoints.get(uri);
+    private Endpoint endpoint(String uri) {
+        Endpoint e = endpoints.get(uri);
         if (e == null) {
             e = template.getCamelContext().getEndpoint(uri);
             if (endpoints.size() < MAX_CACHED_ENDPOINTS) {

@@ -18,6 +18,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -56,7 +57,7 @@ public final class PollBatches {
     private final String group;
     private final Duration lease;
     private final Function<Message, String> keyOf;
-    private final java.util.function.Consumer<Claim> release;
+    private final Consumer<Claim> release;
     private final ThreadLocal<Session> current = new ThreadLocal<>();
     private final Writer writer = new Writer();
 
@@ -66,7 +67,7 @@ public final class PollBatches {
      * {@code release} gives a claim back (the pipeline's own, which logs a failure and never throws).
      */
     public PollBatches(IdempotencyStore store, String group, Duration lease, Function<Message, String> keyOf,
-                       java.util.function.Consumer<Claim> release) {
+                       Consumer<Claim> release) {
         this.store = store;
         this.group = group;
         this.lease = lease;

@@ -2,6 +2,8 @@ package io.eventrail.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 
 /**
@@ -61,12 +63,12 @@ public final class PrometheusScrape {
     /** Loaded only when the Prometheus registry is present. */
     private static final class Direct {
         static MeterRegistry create() {
-            return new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            return new PrometheusMeterRegistry(
+                    PrometheusConfig.DEFAULT);
         }
 
         static Optional<String> scrape(MeterRegistry registry) {
-            return registry instanceof io.micrometer.prometheusmetrics.PrometheusMeterRegistry p
+            return registry instanceof PrometheusMeterRegistry p
                     ? Optional.of(p.scrape()) : Optional.empty();
         }
     }

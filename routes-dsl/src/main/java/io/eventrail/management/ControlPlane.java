@@ -4,7 +4,6 @@ import io.cloudevents.CloudEvent;
 import io.eventrail.Eventrail;
 import io.eventrail.internal.DefaultEventPublisher;
 import io.eventrail.internal.Metrics;
-import io.eventrail.internal.Replayer;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
@@ -13,6 +12,7 @@ import io.eventrail.spi.ops.DeadLetter;
 import io.eventrail.spi.ops.DeadLetterControl;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
+import io.eventrail.store.ReplayAttempt;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -231,11 +231,11 @@ public final class ControlPlane {
      */
     public Result replayStored(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
         checkReplay(target, ratePerSecond);
-        Replayer replayer = eventrail.storeReplayer().orElseThrow(ControlPlane::noStore);
+        store();
         List<Item> items = new ArrayList<>();
         for (StoredEntry e : selectStored(selection)) {
             items.add(new Item(e.id(), e.stored().eventId(), e.stored().destination(), to -> {
-                Replayer.Attempt a = replayer.replayOne(e.stored(), target);
+                ReplayAttempt a = eventrail.replayStored(e.stored().id(), target);
                 return new Step(a.replayed() ? REPLAYED : a.label(), a.error());
             }, () -> store().delete(e.stored().id())));
         }

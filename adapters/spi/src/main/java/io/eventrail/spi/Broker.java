@@ -1,6 +1,7 @@
 package io.eventrail.spi;
 
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One open, named broker instance, expressed as Camel endpoint URIs.
@@ -37,7 +38,7 @@ public interface Broker extends AutoCloseable {
      * {@code listeners}. A broker that does not consume in polls ignores {@code listeners} (the default).
      */
     default String consumerUri(Destination destination, Subscription subscription,
-                               java.util.function.Supplier<PollListener> listeners) {
+                               Supplier<PollListener> listeners) {
         return consumerUri(destination, subscription);
     }
 

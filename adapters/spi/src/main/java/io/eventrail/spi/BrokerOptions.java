@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -137,7 +138,7 @@ public final class BrokerOptions {
 
     /** Whether a passthrough key names a secret (password, secret, token, jaas, credential, key material). */
     public static boolean looksSecret(String key) {
-        String k = key.toLowerCase(java.util.Locale.ROOT);
+        String k = key.toLowerCase(Locale.ROOT);
         return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("jaas")
                 || k.contains("credential") || k.endsWith(".key") || k.contains("private");
     }

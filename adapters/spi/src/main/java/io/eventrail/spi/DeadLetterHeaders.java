@@ -1,5 +1,7 @@
 package io.eventrail.spi;
 
+import java.util.List;
+
 /**
  * The header names every dead letter carries, the same on every broker. The original payload is
  * kept byte for byte in the body, the original event headers beside these.
@@ -33,8 +35,8 @@ public final class DeadLetterHeaders {
     }
 
     /** Every header name above, in a stable order. */
-    public static java.util.List<String> all() {
-        return java.util.List.of(ORIGINAL_DESTINATION, CONSUMER_GROUP, REASON, EXCEPTION_CLASS,
+    public static List<String> all() {
+        return List.of(ORIGINAL_DESTINATION, CONSUMER_GROUP, REASON, EXCEPTION_CLASS,
                 EXCEPTION_MESSAGE, ATTEMPTS, FIRST_FAILURE_TIME, LAST_FAILURE_TIME);
     }
 }

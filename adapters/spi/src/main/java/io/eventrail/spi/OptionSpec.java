@@ -1,6 +1,7 @@
 package io.eventrail.spi;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +122,7 @@ public record OptionSpec(String name, Kind kind, String defaultValue, boolean re
                 throw new IllegalArgumentException(name + ": a duration cannot be negative, got '" + v + "'");
             }
             return d;
-        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+        } catch (NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException(name + ": expected a duration such as 500ms, 30s, 5m or PT30S, got '"
                     + v + "'");
         }

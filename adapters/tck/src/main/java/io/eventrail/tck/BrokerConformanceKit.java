@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
@@ -31,12 +33,12 @@ import io.eventrail.store.EventStore;
 import io.eventrail.store.MemoryEventStore;
 import io.eventrail.store.ReplayRequest;
 import io.eventrail.store.ReplayResult;
-import io.eventrail.tck.internal.Await;
 import io.eventrail.tck.internal.DeadLetters;
 import io.eventrail.tck.internal.DeadLetters.DeadLetter;
 import io.eventrail.tck.internal.Names;
 import io.eventrail.tck.internal.Node;
 import io.eventrail.tck.internal.Recorder;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -48,20 +50,29 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.util.ObjectHelper;
+import org.apache.camel.support.DefaultMessage;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,8 +100,8 @@ public abstract class BrokerConformanceKit {
     private static final String OTHER_TYPE = "io.eventrail.tck.updated";
     private static final String SCHEMA = "io/eventrail/tck/user-signup.schema.json";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON =
+            new ObjectMapper();
 
     private BrokerFixture fixture;
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
@@ -645,7 +656,7 @@ public abstract class BrokerConformanceKit {
             assertOneEffectAfterFirstCallFails("crash", SimulatedCrash::new);
         }
 
-        private void assertOneEffectAfterFirstCallFails(String label, java.util.function.Supplier<Throwable> failure) {
+        private void assertOneEffectAfterFirstCallFails(String label, Supplier<Throwable> failure) {
             String dest = Names.fresh(label);
             Recorder rec = new Recorder();
             AtomicInteger calls = new AtomicInteger();
@@ -824,8 +835,8 @@ public abstract class BrokerConformanceKit {
             rec.await(1, timeout());
             if (!has(Capability.FIFO_DEDUP)) {
                 // the broker delivers both; the pipeline must recognise the second
-                Await.until(timeout(), () -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1,
-                        () -> "eventrail.events.duplicates of group " + group + " to reach 1");
+                eventually("eventrail.events.duplicates of group " + group + " to reach 1")
+                        .until(() -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1);
             }
             quiet();
             assertThat(rec.ids()).containsExactly(event.getId());
@@ -854,8 +865,8 @@ public abstract class BrokerConformanceKit {
             a.await(1, timeout());
             b.await(1, timeout());
             if (!has(Capability.FIFO_DEDUP)) {
-                Await.until(timeout(), () -> n.counter("eventrail.events.duplicates") >= 2,
-                        () -> "both groups to count the duplicate");
+                eventually("both groups to count the duplicate")
+                        .until(() -> n.counter("eventrail.events.duplicates") >= 2);
             }
             quiet();
             assertThat(a.ids()).containsExactly(event.getId());
@@ -961,7 +972,8 @@ public abstract class BrokerConformanceKit {
     /** Waits until the node's store for later holds {@code count} events matching {@code query}; returns them. */
     private List<EventStore.StoredEvent> awaitKept(Node n, EventStore.Query query, int count) {
         EventStore store = n.eventrail().eventStore().orElseThrow(() -> new AssertionError("no store for later"));
-        Await.until(timeout(), () -> store.count(query) >= count, () -> "store for later holding " + count + " event(s)");
+        eventually("store for later holding " + count + " event(s)")
+                .until(() -> store.count(query) >= count);
         List<EventStore.StoredEvent> kept = store.find(query, count + 10);
         assertThat(kept).hasSize(count);
         return kept;
@@ -1007,8 +1019,8 @@ public abstract class BrokerConformanceKit {
 
             assertReceivedExactly(rec, List.of(id));
             EventStore store = producer.eventrail().eventStore().orElseThrow();
-            Await.until(timeout(), () -> store.count(EventStore.Query.all().withDestination(dest)) == 0,
-                    () -> "the replayed event removed from the store");
+            eventually("the replayed event removed from the store")
+                    .until(() -> store.count(EventStore.Query.all().withDestination(dest)) == 0);
         }
 
         @Test
@@ -1061,8 +1073,8 @@ public abstract class BrokerConformanceKit {
             n.eventrail().eventStore().orElseThrow().store(EventStore.Reason.NO_HANDLER, BROKER, dest, group,
                     rec.events().get(0).cloudEvent());
             assertThat(replay(n, ReplayRequest.all().destination(dest)).replayed()).isEqualTo(1);
-            Await.until(timeout(), () -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1.0,
-                    () -> "the duplicate counted");
+            eventually("the duplicate counted")
+                    .until(() -> n.counter("eventrail.events.duplicates", "messaging.consumer.group.name", group) >= 1.0);
             quiet();
             assertThat(rec.ids()).as("one effect per event").containsExactlyInAnyOrderElementsOf(wanted);
         }
@@ -1176,68 +1188,18 @@ public abstract class BrokerConformanceKit {
                 List<Integer> seqs = rec.events().stream().filter(e -> key.equals(e.subject()))
                         .map(e -> e.json().path("seq").asInt()).toList();
                 assertThat(seqs).as("order of %s", key).containsExactlyElementsOf(
-                        java.util.stream.IntStream.range(0, 20).boxed().toList());
+                        IntStream.range(0, 20).boxed().toList());
             }
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Settings
+    // Secrets (the broker-independent settings checks run once, in routes-dsl's StartupSettingsTest)
     // ---------------------------------------------------------------------------------------------------------
 
     @Nested
-    @DisplayName("Settings: wrong settings fail start-up, naming every problem at once, never showing a secret")
-    class Settings {
-
-        @Test
-        @DisplayName("an unknown broker option fails start-up naming the key and suggesting the nearest spelling")
-        void unknownBrokerOptionFails() {
-            String option = someOption();
-            String typo = typo(option);
-            Map<String, String> extra = Map.of("eventrail.brokers." + BROKER + "." + typo, "1");
-
-            EventrailConfigurationException e = startFailure(extra);
-
-            assertThat(e.getMessage()).contains("eventrail.brokers." + BROKER + "." + typo)
-                    .contains("did you mean 'eventrail.brokers." + BROKER + "." + option + "'");
-        }
-
-        @Test
-        @DisplayName("an unknown eventrail.* key fails start-up naming the key and suggesting the nearest spelling")
-        void unknownEventrailKeyFails() {
-            EventrailConfigurationException e = startFailure(Map.of("eventrail.retry.max-attempt", "3"));
-
-            assertThat(e.getMessage()).contains("eventrail.retry.max-attempt")
-                    .contains("did you mean 'eventrail.retry.max-attempts'");
-        }
-
-        @Test
-        @DisplayName("an override for a pipeline id that does not exist fails start-up naming it")
-        void unknownPipelineOverrideFails() {
-            String pipeline = Names.fresh("no-such-pipeline");
-
-            EventrailConfigurationException e = startFailure(Map.of("eventrail.pipelines." + pipeline + ".enabled",
-                    "false"));
-
-            assertThat(e.getMessage()).contains("eventrail.pipelines." + pipeline);
-        }
-
-        @Test
-        @DisplayName("every settings problem is reported at once")
-        void allProblemsReportedAtOnce() {
-            String option = someOption();
-            Map<String, String> extra = Map.of(
-                    "eventrail.brokers." + BROKER + "." + typo(option), "1",
-                    "eventrail.retry.max-atempts", "3",
-                    "eventrail.retry.initial-backoff", "soon",
-                    "eventrail.validation.max-depth", "deep");
-
-            EventrailConfigurationException e = startFailure(extra);
-
-            assertThat(e.problems()).hasSizeGreaterThanOrEqualTo(4);
-            assertThat(e.getMessage()).contains(typo(option)).contains("eventrail.retry.max-atempts")
-                    .contains("eventrail.retry.initial-backoff").contains("eventrail.validation.max-depth");
-        }
+    @DisplayName("Secrets: the adapter's secret options never show their values, in start-up errors or in toString")
+    class Secrets {
 
         @Test
         @DisplayName("secret values never appear in start-up error messages")
@@ -1306,8 +1268,14 @@ public abstract class BrokerConformanceKit {
         return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
     }
 
+    /** Awaitility, bounded by the delivery timeout, polling every 10 ms in the test's thread; {@code what} names the wait. */
+    private ConditionFactory eventually(String what) {
+        return await(what).atMost(timeout()).pollInSameThread().pollInterval(Duration.ofMillis(10));
+    }
+
     private void quiet() {
-        Await.quietPeriod(quietPeriod());
+        Duration period = quietPeriod();
+        await().pollInSameThread().pollDelay(period).atMost(period.plusSeconds(1)).until(() -> true);
     }
 
     private Node node(String label) {
@@ -1421,7 +1389,7 @@ public abstract class BrokerConformanceKit {
     }
 
     /** Sends a message to {@code destination} straight to the broker's producer endpoint, as a foreign producer would. */
-    private void sendRaw(Node n, String destination, java.util.function.Consumer<org.apache.camel.Message> fill) {
+    private void sendRaw(Node n, String destination, Consumer<Message> fill) {
         ProducerTemplate template = n.context().createProducerTemplate();
         try {
             Exchange result = template.send(n.broker().producerUri(Destination.of(destination)),
@@ -1439,7 +1407,7 @@ public abstract class BrokerConformanceKit {
     }
 
     /** Encodes {@code event} with {@code codec} into {@code m}, then removes its id and type. */
-    private static void withoutIdAndType(EventCodec codec, CloudEvent event, org.apache.camel.Message m) {
+    private static void withoutIdAndType(EventCodec codec, CloudEvent event, Message m) {
         codec.encode(event, m);
         if (codec instanceof BinaryHeaderCodec binary) {
             m.removeHeader(binary.prefix() + "id");
@@ -1450,20 +1418,20 @@ public abstract class BrokerConformanceKit {
                 json.remove("id");
                 json.remove("type");
                 m.setBody(JSON.writeValueAsBytes(json));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         } else {
             // an unknown codec: strip every header naming the id or type attribute
-            m.getHeaders().keySet().removeIf(k -> k.toLowerCase(java.util.Locale.ROOT).endsWith("id")
-                    || k.toLowerCase(java.util.Locale.ROOT).endsWith("type") && !k.toLowerCase(java.util.Locale.ROOT)
+            m.getHeaders().keySet().removeIf(k -> k.toLowerCase(Locale.ROOT).endsWith("id")
+                    || k.toLowerCase(Locale.ROOT).endsWith("type") && !k.toLowerCase(Locale.ROOT)
                     .contains("content"));
         }
     }
 
     /** A Camel message holding a dead letter's body and headers, for decoding with the broker's codec. */
-    private static org.apache.camel.Message message(Node n, DeadLetter dl) {
-        org.apache.camel.Message m = new org.apache.camel.support.DefaultMessage(n.context());
+    private static Message message(Node n, DeadLetter dl) {
+        Message m = new DefaultMessage(n.context());
         m.setBody(dl.body());
         m.getHeaders().putAll(dl.headers());
         return m;
@@ -1524,7 +1492,7 @@ public abstract class BrokerConformanceKit {
 
     /** A declared option of the adapter whose misspelling has an unambiguous nearest spelling. */
     private String someOption() {
-        Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         adapter().options().forEach(o -> names.add(o.name()));
         return names.stream().filter(n -> n.length() >= 6 && !names.contains(typo(n))).findFirst()
                 .orElseThrow(() -> new AssertionError("the adapter declares no option of 6 or more characters; "

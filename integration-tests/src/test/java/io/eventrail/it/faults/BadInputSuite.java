@@ -1,6 +1,7 @@
 package io.eventrail.it.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -13,7 +14,6 @@ import io.eventrail.spi.codec.StructuredJsonCodec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Base64;
-import io.eventrail.tck.internal.Await;
 import io.eventrail.tck.internal.DeadLetters;
 import io.eventrail.tck.internal.DeadLetters.DeadLetter;
 import io.eventrail.tck.internal.Names;
@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.DefaultMessage;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -172,8 +173,8 @@ public abstract class BadInputSuite {
             }
             case NO_HANDLER_STORED -> {
                 assertThat(sent.getException()).as("foreign send").isNull();
-                Await.until(timeout(), () -> storedNoHandler() == storedBefore + 1,
-                        () -> "event stored for later with reason=no-handler");
+                eventually("event stored for later with reason=no-handler")
+                        .until(() -> storedNoHandler() == storedBefore + 1);
             }
             case INVALID -> {
                 assertThat(sent == null ? null : sent.getException()).as("foreign send").isNull();
@@ -186,18 +187,19 @@ public abstract class BadInputSuite {
             }
             case HANDLED -> {
                 assertThat(sent.getException()).as("foreign send").isNull();
-                Await.until(timeout(), () -> handled.ids().contains(id), () -> "event " + id + " handled");
+                eventually("event " + id + " handled")
+                        .until(() -> handled.ids().contains(id));
             }
             default -> throw new AssertionError(expected);
         }
 
         goodEventStillHandled();
         if (expected != Outcome.INVALID) {
-            Await.quietPeriod(Duration.ofMillis(300));
+            pause(Duration.ofMillis(300));
             assertThat(deadLetters.received()).as("nothing dead-lettered").hasSize(dlBefore);
         }
         if (name.equals("header injection")) {
-            Await.quietPeriod(Duration.ofMillis(500));
+            pause(Duration.ofMillis(500));
             assertThat(hijacked.ids()).as("nothing reached the destination a header named").isEmpty();
             assertThat(hijackDeadLetters.received()).as("nothing reached the dead letter a header named").isEmpty();
         }
@@ -217,7 +219,8 @@ public abstract class BadInputSuite {
 
     private void goodEventStillHandled() {
         String good = node.publisher().publish(TYPE, GOOD);
-        Await.until(timeout(), () -> handled.ids().contains(good), () -> "good event " + good + " handled after the bad input");
+        eventually("good event " + good + " handled after the bad input")
+                .until(() -> handled.ids().contains(good));
     }
 
     private Outcome expected(String name, Wire wire) {
@@ -400,5 +403,15 @@ public abstract class BadInputSuite {
             out.writeBytes(p);
         }
         return out.toByteArray();
+    }
+
+    /** Awaitility, bounded by the suite's timeout, polling every 10 ms in the test's thread. */
+    private ConditionFactory eventually(String what) {
+        return await(what).atMost(timeout()).pollInSameThread().pollInterval(Duration.ofMillis(10));
+    }
+
+    /** Lets {@code period} pass, so that what must not happen (a dead letter, a delivery) has had the chance to. */
+    private static void pause(Duration period) {
+        await().pollInSameThread().pollDelay(period).atMost(period.plusSeconds(1)).until(() -> true);
     }
 }

@@ -7,6 +7,7 @@ import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.MalformedEventException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
@@ -57,7 +58,7 @@ public final class BinaryHeaderCodec implements EventCodec {
         target.setHeader(prefix + "source", event.getSource().toString());
         target.setHeader(prefix + "type", event.getType());
         if (event.getTime() != null) {
-            target.setHeader(prefix + "time", event.getTime().format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            target.setHeader(prefix + "time", event.getTime().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         }
         if (event.getSubject() != null) {
             target.setHeader(prefix + "subject", event.getSubject());

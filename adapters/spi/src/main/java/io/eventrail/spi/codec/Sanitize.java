@@ -1,6 +1,7 @@
 package io.eventrail.spi.codec;
 
 import io.eventrail.spi.internal.Causes;
+import java.util.regex.Pattern;
 
 /**
  * Makes untrusted text safe to put in an error message or a log line: control characters
@@ -41,7 +42,7 @@ public final class Sanitize {
         return sb.toString();
     }
 
-    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+    private static final Pattern SECRET = Pattern.compile(
             "(?i)(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization|credential|sasl\\.jaas\\.config)"
                     + "(\\s*[=:]\\s*|\\s+)(\"[^\"]*\"|'[^']*'|[^\\s,;&]+)");
 

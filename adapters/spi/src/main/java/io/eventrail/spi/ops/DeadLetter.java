@@ -1,8 +1,10 @@
 package io.eventrail.spi.ops;
 
 import io.eventrail.spi.DeadLetterHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -46,7 +48,7 @@ public record DeadLetter(String id, String destination, String group, String rea
         Map<String, String> text = new LinkedHashMap<>();
         headers.forEach((k, v) -> {
             if (k != null && v != null) {
-                text.put(k, v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : v.toString());
+                text.put(k, v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString());
             }
         });
         int attempts;
@@ -84,12 +86,12 @@ public record DeadLetter(String id, String destination, String group, String rea
     @Override
     public boolean equals(Object o) {
         return o instanceof DeadLetter d && d.id.equals(id) && d.destination.equals(destination) && d.group.equals(group)
-                && java.util.Arrays.equals(d.payload, payload) && d.headers.equals(headers);
+                && Arrays.equals(d.payload, payload) && d.headers.equals(headers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, destination, group, java.util.Arrays.hashCode(payload));
+        return Objects.hash(id, destination, group, Arrays.hashCode(payload));
     }
 
     @Override

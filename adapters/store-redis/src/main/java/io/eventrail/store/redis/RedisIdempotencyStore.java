@@ -4,6 +4,7 @@ import io.eventrail.StoreException;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.spi.ops.HealthProbe;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.spi.ops.HealthProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

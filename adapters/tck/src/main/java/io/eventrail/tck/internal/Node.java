@@ -6,8 +6,12 @@ import io.eventrail.spi.Broker;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
 import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
@@ -28,11 +32,11 @@ public final class Node implements AutoCloseable {
      * @param properties the {@code eventrail.*} properties
      * @param stopTimeout the longest a stop waits for in-flight exchanges before it forces them
      */
-    public Node(String name, String brokerName, Map<String, String> properties, java.time.Duration stopTimeout) {
+    public Node(String name, String brokerName, Map<String, String> properties, Duration stopTimeout) {
         this.brokerName = brokerName;
         this.context = new DefaultCamelContext();
         context.getCamelContextExtension().setName(name);
-        context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        context.getShutdownStrategy().setTimeUnit(TimeUnit.MILLISECONDS);
         context.getShutdownStrategy().setTimeout(Math.max(1, stopTimeout.toMillis()));
         Properties p = new Properties();
         p.putAll(properties);
@@ -128,8 +132,8 @@ public final class Node implements AutoCloseable {
         } finally {
             try {
                 context.close();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot close " + context.getName(), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close " + context.getName(), e);
             }
         }
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -309,7 +310,7 @@ final class AwsOperations implements BrokerOperations {
         } finally {
             // last received first: an emulator that puts a released FIFO message back at the head keeps the order
             List<String> release = new ArrayList<>(receipts.values());
-            java.util.Collections.reverse(release);
+            Collections.reverse(release);
             release(url, queue, release);
         }
     }

@@ -3,6 +3,7 @@ package io.eventrail.broker.aws.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sns.model.CreateTopicRequest;
+import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.ListSubscriptionsByTopicRequest;
 import software.amazon.awssdk.services.sns.model.SetSubscriptionAttributesRequest;
 import software.amazon.awssdk.services.sns.model.SubscribeRequest;
+import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
@@ -108,7 +111,7 @@ public final class AwsProvisioner {
             clients.sns().subscribe(SubscribeRequest.builder().topicArn(topicArn).protocol("sqs")
                     .endpoint(queue.arn()).attributes(Map.of("RawMessageDelivery", "true"))
                     .returnSubscriptionArn(true).build());
-        } catch (software.amazon.awssdk.services.sns.model.InvalidParameterException e) {
+        } catch (InvalidParameterException e) {
             // subscribed before with other attributes: turn raw delivery on for that subscription
             clients.sns().listSubscriptionsByTopic(ListSubscriptionsByTopicRequest.builder().topicArn(topicArn).build())
                     .subscriptions().stream().filter(s -> queue.arn().equals(s.endpoint())).forEach(s ->
@@ -150,7 +153,7 @@ public final class AwsProvisioner {
             statement.putObject("Condition").putObject("ArnEquals").put("aws:SourceArn", topicArn);
             clients.sqs().setQueueAttributes(SetQueueAttributesRequest.builder().queueUrl(queue.url())
                     .attributes(Map.of(QueueAttributeName.POLICY, JSON.writeValueAsString(policy))).build());
-        } catch (java.io.IOException | ClassCastException e) {
+        } catch (IOException | ClassCastException e) {
             throw new IllegalStateException("the policy of queue " + queue.name() + " is not a JSON policy document; "
                     + "allow " + topicArn + " to send to it by hand", e);
         }
@@ -158,7 +161,7 @@ public final class AwsProvisioner {
 
     /** Whether topic {@code topicArn} has at least one confirmed subscription (asked now, not cached). */
     public boolean hasSubscription(String topicArn) {
-        List<software.amazon.awssdk.services.sns.model.Subscription> subs = clients.sns().listSubscriptionsByTopic(
+        List<Subscription> subs = clients.sns().listSubscriptionsByTopic(
                 ListSubscriptionsByTopicRequest.builder().topicArn(topicArn).build()).subscriptions();
         return subs.stream().anyMatch(s -> s.subscriptionArn() != null && s.subscriptionArn().startsWith("arn:"));
     }

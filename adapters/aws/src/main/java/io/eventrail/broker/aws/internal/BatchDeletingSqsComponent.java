@@ -17,6 +17,7 @@ import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2Consumer;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
+import org.apache.camel.spi.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
  * completed (never for a failed exchange). Producers and every endpoint option are camel-aws2-sqs's own (the
  * annotation names the component so that Camel finds aws2-sqs's generated option configurers for it).
  */
-@org.apache.camel.spi.annotations.Component("aws2-sqs")
+@Component("aws2-sqs")
 final class BatchDeletingSqsComponent extends Sqs2Component {
     /** SQS's limit of entries per {@code DeleteMessageBatch}. */
     static final int MAX_BATCH = 10;

@@ -3,9 +3,11 @@ package io.eventrail.broker.kafka.internal;
 import io.eventrail.spi.PollListener;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaClientFactory;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -14,6 +16,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaComponentConfigurer;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaEndpointConfigurer;
 import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.component.kafka.KafkaEndpoint;
@@ -22,6 +25,7 @@ import org.apache.camel.spi.UnitOfWork;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * camel-kafka's component whose consumers survive an {@link Error} thrown by the route (a crashing handler):
@@ -89,17 +93,17 @@ final class CrashSafeKafkaComponent extends KafkaComponent {
         /** The endpoint's own factory, else the component's (which exists once the component started). */
         private final Supplier<KafkaClientFactory> delegate;
         private final Supplier<PollListener> listeners;
-        private final org.apache.camel.CamelContext context;
+        private final CamelContext context;
 
         ReportingClientFactory(Supplier<KafkaClientFactory> delegate, Supplier<PollListener> listeners,
-                               org.apache.camel.CamelContext context) {
+                               CamelContext context) {
             this.delegate = delegate;
             this.listeners = listeners;
             this.context = context;
         }
 
         @Override
-        public org.apache.kafka.clients.producer.Producer getProducer(Properties kafkaProps) {
+        public Producer getProducer(Properties kafkaProps) {
             return delegate.get().getProducer(kafkaProps);
         }
 
@@ -109,7 +113,7 @@ final class CrashSafeKafkaComponent extends KafkaComponent {
         }
 
         @Override
-        public String getBrokers(org.apache.camel.component.kafka.KafkaConfiguration configuration) {
+        public String getBrokers(KafkaConfiguration configuration) {
             return delegate.get().getBrokers(configuration);
         }
     }
@@ -143,8 +147,8 @@ final class CrashSafeKafkaComponent extends KafkaComponent {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Exchange> processAsync(Exchange exchange) {
-            java.util.concurrent.CompletableFuture<Exchange> f = new java.util.concurrent.CompletableFuture<>();
+        public CompletableFuture<Exchange> processAsync(Exchange exchange) {
+            CompletableFuture<Exchange> f = new CompletableFuture<>();
             process(exchange, doneSync -> f.complete(exchange));
             return f;
         }

@@ -6,12 +6,15 @@ import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.PollListener;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.camel.Component;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.PollOnError;
@@ -39,9 +42,9 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     private final TopicProvisioner provisioner;
     private final KafkaOperations operations;
     /** The instance's component when it is ours (it reports polls), else the one found in the context. */
-    private final org.apache.camel.Component reporting;
+    private final Component reporting;
 
-    private KafkaBroker(String name, String component, org.apache.camel.Component reporting,
+    private KafkaBroker(String name, String component, Component reporting,
                         Set<Capability> capabilities, KafkaSettings settings) {
         super(name, "kafka", capabilities, new KafkaEventCodec(settings.maxMessageBytes()));
         this.component = component;
@@ -132,7 +135,7 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     /** With {@code listeners}, the endpoint's consuming threads report their polls and commits to them. */
     @Override
     public String consumerUri(Destination destination, Subscription subscription,
-                              java.util.function.Supplier<io.eventrail.spi.PollListener> listeners) {
+                              Supplier<PollListener> listeners) {
         String uri = consumerUri(destination, subscription);
         if (listeners == null || !(reporting instanceof CrashSafeKafkaComponent c)) {
             return uri;

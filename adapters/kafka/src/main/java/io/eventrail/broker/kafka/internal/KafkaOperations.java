@@ -22,7 +22,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,6 +42,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -91,10 +96,10 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
         int nodes;
         try {
             nodes = admin().describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer within "
                     + TIMEOUT.toMillis() + " ms");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " is not reachable: "
                     + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(e.getCause()))));
         }
@@ -210,7 +215,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Kafka broker '" + settings.name() + "': cannot record the removal of "
                     + id + " in " + removedTopic + ": " + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(
-                    e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e))), e);
+                    e instanceof ExecutionException ? e.getCause() : e))), e);
         }
         removed.add(parsed);
         compact(new TopicPartition(parsed.topic(), parsed.partition()), removed);
@@ -312,7 +317,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
                 }
                 return Optional.empty();
             });
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             return Optional.empty();
         }
     }
@@ -357,7 +362,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
      * false when {@code within} or {@link #MAX_SCAN} records ran out first.
      */
     private static boolean readToEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
-                                     Duration within, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> sink) {
+                                     Duration within, Consumer<ConsumerRecord<byte[], byte[]>> sink) {
         Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, TIMEOUT));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -380,7 +385,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
     }
 
     /** Runs {@code body} with this instance's one reading consumer (no group, never commits), unassigned afterwards. */
-    private <T> T withConsumer(java.util.function.Function<KafkaConsumer<byte[], byte[]>, T> body) {
+    private <T> T withConsumer(Function<KafkaConsumer<byte[], byte[]>, T> body) {
         synchronized (consumerLock) {
             checkOpen();
             if (reader == null) {
@@ -408,7 +413,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
                 TopicConfig.CLEANUP_POLICY_COMPACT));
         try {
             admin().createTopics(List.of(t)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("Kafka broker '" + settings.name() + "': cannot create " + topic + ": "
                         + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(e.getCause()))), e.getCause());

@@ -1,6 +1,7 @@
 package io.eventrail.broker.kafka.internal;
 
 import io.eventrail.spi.codec.Sanitize;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +51,7 @@ final class TopicProvisioner implements AutoCloseable {
         }
         CreateTopicsResult result = admin().createTopics(missing);
         long timeoutMs = settings.publishTimeout().toMillis();
-        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : result.values().entrySet()) {
+        for (Map.Entry<String, KafkaFuture<Void>> e : result.values().entrySet()) {
             try {
                 e.getValue().get(timeoutMs, TimeUnit.MILLISECONDS);
                 LOG.info("Kafka broker '{}': created topic {} ({} partitions)", settings.name(), e.getKey(),
@@ -98,7 +100,7 @@ final class TopicProvisioner implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(5));
+            admin.close(Duration.ofSeconds(5));
             admin = null;
         }
     }

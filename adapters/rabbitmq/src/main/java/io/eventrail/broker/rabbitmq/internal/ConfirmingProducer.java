@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.DefaultProducer;
 
@@ -75,7 +76,7 @@ final class ConfirmingProducer extends DefaultProducer {
             throw new IllegalStateException("producer of exchange '" + endpoint.getExchangeName() + "' of RabbitMQ broker '"
                     + endpoint.settings().name() + "' is stopped or its broker is closed");
         }
-        org.apache.camel.Message in = exchange.getMessage();
+        Message in = exchange.getMessage();
         byte[] body = in.getBody(byte[].class);
         if (body == null) {
             body = new byte[0];
@@ -129,7 +130,7 @@ final class ConfirmingProducer extends DefaultProducer {
     }
 
     private AMQP.BasicProperties properties(Exchange exchange) {
-        org.apache.camel.Message in = exchange.getMessage();
+        Message in = exchange.getMessage();
         Map<String, Object> headers = new HashMap<>();
         HeaderFilterStrategy filter = endpoint.getComponent().getHeaderFilterStrategy();
         for (Map.Entry<String, Object> h : in.getHeaders().entrySet()) {
@@ -165,7 +166,7 @@ final class ConfirmingProducer extends DefaultProducer {
         return value == null ? null : value.toString();
     }
 
-    private String routingKey(org.apache.camel.Message in) {
+    private String routingKey(Message in) {
         if (endpoint.fixedRoutingKey() != null) {
             return endpoint.fixedRoutingKey();
         }

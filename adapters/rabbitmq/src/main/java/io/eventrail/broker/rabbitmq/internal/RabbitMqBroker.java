@@ -1,6 +1,7 @@
 package io.eventrail.broker.rabbitmq.internal;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ConnectionFactoryConfigurator;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.eventrail.spi.AbstractBroker;
@@ -81,7 +82,7 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
     }
 
     static CachingConnectionFactory connectionFactory(RabbitSettings settings) {
-        com.rabbitmq.client.ConnectionFactory rabbit = new com.rabbitmq.client.ConnectionFactory();
+        ConnectionFactory rabbit = new ConnectionFactory();
         rabbit.setVirtualHost(settings.virtualHost());
         rabbit.setUsername(settings.username());
         rabbit.setPassword(settings.password());

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.util.ObjectHelper;
@@ -52,7 +54,7 @@ final class Topology implements ConnectionListener {
     private final ConnectionFactory connectionFactory;
     private final String broker;
     private final Map<String, Step> steps = new LinkedHashMap<>();
-    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     Topology(ConnectionFactory connectionFactory, String broker) {
         this.connectionFactory = connectionFactory;

@@ -1,0 +1,194 @@
+package io.eventrail.internal;
+
+import io.cloudevents.CloudEvent;
+import io.eventrail.EventrailSettings;
+import io.eventrail.PublishException;
+import io.eventrail.StoreException;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.NoConsumerException;
+import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.store.EventStore;
+import io.eventrail.store.ReplayAttempt;
+import io.eventrail.store.ReplayRequest;
+import io.eventrail.store.ReplayResult;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store-for-later policy of one Eventrail: what the publisher does with an event no consumer group receives
+ * (kept, reason {@code no-consumer}) and what a pipeline does with a type it has no handler for (kept, reason
+ * {@code no-handler}); replay on command; and, with {@code eventrail.store.replay-on-start}, replay in the
+ * background ({@code eventrail-replay} thread) of what a pipeline can take when it starts. Inactive while the
+ * store is not open or with {@code eventrail.store.type=none}. Thread-safe.
+ */
+public final class StoreForLater {
+    private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.Eventrail");
+
+    private final CamelContext context;
+    private final EventrailSettings.Store settings;
+    private final StoreLifecycle stores;
+    private final Pipelines pipelines;
+    private final DefaultEventPublisher publisher;
+    private final Metrics metrics;
+    private volatile Replayer replayer;
+    private ExecutorService replays;
+
+    public StoreForLater(CamelContext context, EventrailSettings.Store settings, StoreLifecycle stores, Pipelines pipelines,
+                         DefaultEventPublisher publisher, Metrics metrics) {
+        this.context = context;
+        this.settings = settings;
+        this.stores = stores;
+        this.pipelines = pipelines;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    /** Once the stores are open: with a store for later, the publisher keeps what no consumer receives. */
+    public void storesOpened() {
+        EventStore store = stores.eventStore();
+        if (store != null && replayer == null) {
+            replayer = new Replayer(store, publisher, pipelines::localPipeline, context, metrics);
+            publisher.noConsumerPolicy(this::keepUnconsumed);
+        }
+    }
+
+    /** The event notifier that replays for a pipeline that started (register it with the context). */
+    public EventNotifierSupport pipelineStartedNotifier() {
+        return new PipelineStarted();
+    }
+
+    /**
+     * The policy of a pipeline of {@code broker} for an event without a handler: kept with reason
+     * {@code no-handler}; null without a store for later (the pipeline then dead-letters it).
+     */
+    public ConsumerPipeline.NoHandlerPolicy noHandlerPolicy(Broker broker, String destination, String group) {
+        EventStore store = stores.eventStore();
+        if (store == null) {
+            return null;
+        }
+        return (exchange, event, raw, headers) -> {
+            store.store(EventStore.Reason.NO_HANDLER, broker.name(), destination, group, event);
+            metrics.count(Metrics.STORED, EventStore.Reason.NO_HANDLER.label(), new Metrics.Where(broker.type(),
+                    broker.name(), destination, group, event.getType()));
+            LOG.warn("No handler for event type: id={} type={} group={}; stored for later with reason=no-handler",
+                    Sanitize.forMessage(Sanitize.redactSecrets(event.getId())),
+                    Sanitize.forMessage(Sanitize.redactSecrets(event.getType())), group);
+        };
+    }
+
+    private void keepUnconsumed(CloudEvent event, String broker, String destination, NoConsumerException cause) {
+        try {
+            stores.eventStore().store(EventStore.Reason.NO_CONSUMER, broker, destination, "", event);
+        } catch (StoreException e) {
+            throw new PublishException(event.getId(), "event " + event.getId() + " was not published: no consumer group"
+                    + " receives destination '" + destination + "' and the store for later failed: " + e.getMessage(), e);
+        }
+        metrics.count(Metrics.STORED, EventStore.Reason.NO_CONSUMER.label(), new Metrics.Where(
+                publisher.broker(broker).type(), broker, destination, null, event.getType()));
+        LOG.info("No consumer for destination '{}': event id={} type={} stored for later with reason=no-consumer",
+                destination, Sanitize.forMessage(event.getId()), Sanitize.forMessage(event.getType()));
+    }
+
+    /**
+     * Replays kept events matching {@code request} in the caller's thread.
+     *
+     * @throws IllegalStateException when no store for later is configured
+     */
+    public ReplayResult replay(ReplayRequest request) throws InterruptedException {
+        return replayer().replay(request.query(), request.maxEvents(), request.ratePerSecond());
+    }
+
+    /**
+     * Replays the kept event with store id {@code id} now, in the caller's thread, to its original destination
+     * ({@code target} null) or to {@code target}.
+     *
+     * @throws IllegalStateException when no store for later is configured
+     */
+    public ReplayAttempt replayOne(long id, String target) {
+        Replayer r = replayer();
+        List<EventStore.StoredEvent> found = stores.eventStore().find(EventStore.Query.all().withIds(id - 1, id), 1);
+        if (found.isEmpty()) {
+            return new ReplayAttempt(ReplayAttempt.Outcome.FAILED, "no kept event has id " + id
+                    + " (replayed or purged meanwhile)");
+        }
+        Replayer.Attempt a = r.replayOne(found.get(0), target);
+        return new ReplayAttempt(ReplayAttempt.Outcome.valueOf(a.outcome().name()), a.error());
+    }
+
+    private Replayer replayer() {
+        Replayer r = replayer;
+        if (r == null) {
+            throw new IllegalStateException("no store for later is configured (eventrail.store.type=none)");
+        }
+        return r;
+    }
+
+    /** Replays, in the background, the kept events {@code spec}'s pipeline can now take. */
+    private void replayFor(ConsumerPipeline.Spec spec) {
+        Replayer r = replayer;
+        replayExecutor().execute(() -> {
+            try {
+                EventStore.Query base = EventStore.Query.all().withBroker(spec.broker().name())
+                        .withDestination(spec.destination().name());
+                r.replay(base.withReason(EventStore.Reason.NO_CONSUMER), Integer.MAX_VALUE, settings.replayRate());
+                r.replay(base.withReason(EventStore.Reason.NO_HANDLER).withGroup(spec.subscription().group())
+                        .withTypes(spec.handlers().keySet()), Integer.MAX_VALUE, settings.replayRate());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Replay for pipeline {} failed; kept events stay in the store: {}", spec.id(),
+                        Sanitize.redactSecrets(e.toString()));
+            }
+        });
+    }
+
+    private synchronized ExecutorService replayExecutor() {
+        if (replays == null) {
+            replays = context.getExecutorServiceManager().newSingleThreadExecutor(this, "eventrail-replay");
+        }
+        return replays;
+    }
+
+    /** Stops the background replays (interrupting one in progress; what it did not take stays kept). */
+    public synchronized void stop() {
+        if (replays != null) {
+            context.getExecutorServiceManager().shutdownNow(replays);
+            replays = null;
+        }
+    }
+
+    /** Replays, in the background, what a pipeline that just started can now take. */
+    private final class PipelineStarted extends EventNotifierSupport {
+        PipelineStarted() {
+            setIgnoreExchangeEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreStepEvents(true);
+        }
+
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return event instanceof CamelEvent.RouteStartedEvent || event instanceof CamelEvent.CamelContextStartedEvent;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            if (replayer == null || !settings.replayOnStart()) {
+                return;
+            }
+            if (event instanceof CamelEvent.RouteStartedEvent started) {
+                ConsumerPipeline pipeline = pipelines.ofRoute(started.getRoute().getRouteId());
+                if (pipeline != null) {
+                    replayFor(pipeline.spec());
+                }
+                return;
+            }
+            // the context as a whole started: every running pipeline once more (a replay twice is harmless)
+            pipelines.running().forEach(p -> replayFor(p.spec()));
+        }
+    }
+}
