@@ -50,6 +50,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
@@ -314,10 +315,19 @@ public final class Eventrail extends ServiceSupport {
             registerBacklogGauges(probe, broker, d, s);
         }
         boolean enabled = o == null || o.enabled() == null || o.enabled();
-        builder.from(broker.consumerUri(d, s, pipeline.pollListeners())).routeId("eventrail-consume-" + c.id()).autoStartup(enabled)
-                .process(pipeline.validate()).id("validate-" + c.id())
-                .process(pipeline.deduplicate()).id("deduplicate-" + c.id())
-                .process(pipeline.handle()).id("handle-" + c.id());
+        // the replay of the store for later (ConsumerPipeline.process) runs the same steps, retries included
+        pipelineSteps(builder.from(pipeline.replayUri()).routeId("eventrail-replay-" + c.id()), pipeline, "replay-");
+        pipelineSteps(builder.from(broker.consumerUri(d, s, pipeline.pollListeners())).routeId("eventrail-consume-" + c.id())
+                .autoStartup(enabled), pipeline, "");
+    }
+
+    /** The steps of a pipeline's route, with its error handler: handler retries are Camel redeliveries of {@code handle}. */
+    private static void pipelineSteps(RouteDefinition route, ConsumerPipeline pipeline, String prefix) {
+        String id = pipeline.spec().id();
+        route.errorHandler(pipeline.errorHandler())
+                .process(pipeline.validate()).id(prefix + "validate-" + id)
+                .process(pipeline.deduplicate()).id(prefix + "deduplicate-" + id)
+                .process(pipeline.handle()).id(prefix + "handle-" + id);
     }
 
     private void registerBacklogGauges(BacklogProbe probe, Broker broker, Destination d, Subscription s) {
