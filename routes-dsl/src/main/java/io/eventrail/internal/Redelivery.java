@@ -42,8 +42,9 @@ public final class Redelivery {
 
     /**
      * The error handler of a pipeline's route: Camel's default error handler with {@link #policy(RetryPolicy)},
-     * redelivering only what the handle step marked with {@link #RETRY}. The handle step's own log line replaces
-     * Camel's per-attempt one (its exception text is redacted).
+     * redelivering only what the handle step marked with {@link #RETRY} (nothing, with one attempt: then Camel's
+     * redelivery is off). The handle step's own log line replaces Camel's per-attempt one (its exception text is
+     * redacted).
      */
     public static DefaultErrorHandlerDefinition errorHandler(RetryPolicy retry) {
         RedeliveryPolicy p = policy(retry);
@@ -58,7 +59,10 @@ public final class Redelivery {
         if (p.isUseCollisionAvoidance()) {
             handler.collisionAvoidancePercent(p.getCollisionAvoidanceFactor() * 100).useCollisionAvoidance();
         }
-        handler.setRetryWhilePredicate(Redelivery::markedForRetry);
+        if (p.getMaximumRedeliveries() > 0) {
+            // with redelivery enabled Camel keeps a copy of the exchange before every step, for a redelivery to start from
+            handler.setRetryWhilePredicate(Redelivery::markedForRetry);
+        }
         return handler;
     }
 
