@@ -6,7 +6,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * A Camel {@link RouteBuilder} in which event types and consumer pipelines are declared; they compile
- * to plain Camel routes ({@code eventrail-publish-<destination>}, {@code eventrail-consume-<pipeline id>}).
+ * to plain Camel routes ({@code eventrail-publish-<destination>}, {@code eventrail-consume-<pipeline id>}, and
+ * {@code eventrail-replay-<pipeline id>} for the replay of the store for later).
  *
  * <pre>{@code
  * public class SignupRoutes extends EventRoutes {

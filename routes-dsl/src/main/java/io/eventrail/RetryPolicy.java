@@ -2,12 +2,13 @@ package io.eventrail;
 
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.internal.Redelivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 
 /**
  * How a failing handler is retried before its event goes to the dead letter: bounded attempts with
@@ -17,7 +18,7 @@ import java.util.function.UnaryOperator;
  * @param initialBackoff the wait before the second attempt
  * @param multiplier     growth of the wait per attempt, at least 1.0
  * @param maxBackoff     the longest wait
- * @param jitter         random spread of each wait, 0.0 to 1.0 (0.2 = ±20 %)
+ * @param jitter         random spread of each wait, 0.0 to 1.0 (0.2 = ±20 % of the previous wait × multiplier)
  * @param nonRetryable   exception types dead-lettered at once (subclasses included)
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff,
@@ -135,12 +136,17 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         return nonRetryable.stream().noneMatch(t -> t.isInstance(failure));
     }
 
-    /** The wait after failed attempt number {@code attempt} (1-based), jitter applied. */
+    /**
+     * A wait after failed attempt number {@code attempt} (1-based), jitter applied, as the pipeline's error handler
+     * draws it: Camel's {@code RedeliveryPolicy}, each wait the previous one × {@code multiplier} ± {@code jitter},
+     * at most {@code maxBackoff}.
+     */
     public Duration backoffAfter(int attempt) {
-        double base = initialBackoff.toMillis() * Math.pow(multiplier, Math.max(0, attempt - 1));
-        double capped = Math.min(base, maxBackoff.toMillis());
-        double spread = capped * jitter;
-        double value = capped + (spread == 0 ? 0 : ThreadLocalRandom.current().nextDouble(-spread, spread));
-        return Duration.ofMillis(Math.max(0, Math.round(Math.min(value, maxBackoff.toMillis()))));
+        RedeliveryPolicy policy = Redelivery.policy(this);
+        long wait = 0;
+        for (int n = 1; n <= Math.min(Math.max(attempt, 1), 100); n++) {
+            wait = policy.calculateRedeliveryDelay(wait, n);
+        }
+        return Duration.ofMillis(wait);
     }
 }

@@ -16,13 +16,14 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer side of one pipeline as three Camel processors: {@link #validate()} (read and validate;
  * invalid → dead letter, never retried), {@link #deduplicate()} (claim in the idempotent repository;
- * duplicate → skipped and counted) and {@link #handle()} (dispatch by type with retries, then dead
- * letter). An exchange completes normally only when the event had its effect, was skipped or was dead
- * lettered; otherwise it fails and the broker redelivers. Thread-safe.
+ * duplicate → skipped and counted) and {@link #handle()} (dispatch by type, one attempt per call; a retryable
+ * failure is redelivered by the route's error handler, {@link #errorHandler()}, after its back-off, and the last
+ * attempt's failure is dead-lettered). An exchange completes normally only when the event had its effect, was
+ * skipped or was dead lettered; otherwise it fails and the broker redelivers. Thread-safe.
  */
 public final class ConsumerPipeline {
     static final String RAW = "eventrail.raw";
@@ -40,6 +42,8 @@ public final class ConsumerPipeline {
     static final String EVENT = "eventrail.event";
     static final String CLAIM = "eventrail.claim";
     static final String SPAN = "eventrail.span";
+    static final String ATTEMPT = "eventrail.attempt";
+    static final String FIRST_FAILURE = "eventrail.first-failure";
     /** The longest exception message kept in a dead letter. */
     static final int MAX_EXCEPTION_MESSAGE = 1000;
 
@@ -103,38 +107,27 @@ public final class ConsumerPipeline {
 
     /**
      * Runs {@code event} through this pipeline in the caller's thread, as if the broker had delivered it
-     * (used by the replay of the store for later); returns normally when the event had its effect, was
-     * skipped, kept or dead-lettered, and throws otherwise.
+     * (used by the replay of the store for later): through the route {@link #replayUri()}, which has the same steps
+     * and error handler as the consuming route. Returns normally when the event had its effect, was skipped, kept or
+     * dead-lettered, and throws otherwise.
      */
     public void process(CamelContext context, CloudEvent event) throws Exception {
-        Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+        Exchange exchange = new DefaultExchange(context);
         spec.broker().codec().encode(event, exchange.getMessage());
-        try {
-            for (Processor step : List.of(validate(), deduplicate(), handle())) {
-                step.process(exchange);
-                if (exchange.getException() != null) {
-                    throw exchange.getException();
-                }
-                if (exchange.isRouteStop()) {
-                    return;
-                }
-            }
-        } catch (Exception e) {
-            exchange.setException(e);
-            throw e;
-        } finally {
-            // what a route's unit of work would do: end the span and the log context the pipeline opened
-            List<org.apache.camel.spi.Synchronization> done = exchange.getExchangeExtension().handoverCompletions();
-            if (done != null) {
-                for (org.apache.camel.spi.Synchronization s : done) {
-                    if (exchange.getException() == null) {
-                        s.onComplete(exchange);
-                    } else {
-                        s.onFailure(exchange);
-                    }
-                }
-            }
+        template.send(replayUri(), exchange);
+        if (exchange.getException() != null) {
+            throw exchange.getException();
         }
+    }
+
+    /** The endpoint of the route that {@link #process} sends replayed events through. */
+    public String replayUri() {
+        return "direct:eventrail-replay-" + spec.id();
+    }
+
+    /** The error handler of this pipeline's routes: Camel's redelivery with this pipeline's retry policy. */
+    public DefaultErrorHandlerDefinition errorHandler() {
+        return Redelivery.errorHandler(spec.retry());
     }
 
     /** Reads the event and validates it; an unreadable or invalid event is dead-lettered with {@code reason=invalid}. */
@@ -210,7 +203,8 @@ public final class ConsumerPipeline {
                     exchange.setRouteStop(true);
                 }
                 case IN_PROGRESS -> {
-                    claimedElsewhere.pause(claimedElsewhere.failed());
+                    claimedElsewhere.failed();
+                    claimedElsewhere.pause();
                     throw new IllegalStateException("event " + safe(event.getId())
                             + " is being processed by another instance of group '" + spec.subscription().group()
                             + "' (or its claim awaits the end of its lease); the broker will redeliver it");
@@ -226,7 +220,7 @@ public final class ConsumerPipeline {
      */
     private void storeUnreachable(CloudEvent event, RuntimeException e) {
         int n = storeDown.failed();
-        long pause = storeDown.pauseMillis(n);
+        long pause = storeDown.pauseMillis();
         if (n == 1) {
             LOG.warn("Idempotency store unreachable for group '{}' (event id={}): {}; events are not processed and go "
                     + "back to the broker, after a pause growing to {} ms, until it answers", spec.subscription().group(),
@@ -235,77 +229,107 @@ public final class ConsumerPipeline {
             LOG.debug("Idempotency claim failed ({} in a row) for event id={} group '{}'; pausing {} ms: {}", n,
                     safe(event.getId()), spec.subscription().group(), pause, safe(Sanitize.redactSecrets(e.toString())));
         }
-        storeDown.pause(n);
+        storeDown.pause();
     }
 
-    /** Dispatches to the type's handler with retries; after the last attempt the event is dead-lettered. */
+    /**
+     * Dispatches to the type's handler: one attempt per call. A failure that the retry policy retries and that has
+     * attempts left marks the exchange for redelivery ({@link Redelivery#RETRY}) and fails it, keeping the claim: the
+     * route's error handler calls this step again after its back-off. The last attempt's failure, or one that is not
+     * retried, is dead-lettered here.
+     */
     public Processor handle() {
         return exchange -> {
+            exchange.removeProperty(Redelivery.RETRY);
             CloudEvent event = exchange.getProperty(EVENT, CloudEvent.class);
-            IdempotencyStore.Claim claim = exchange.getProperty(CLAIM, IdempotencyStore.Claim.class);
-            boolean handled = false;
+            EventHandler handler = spec.handlers().get(event.getType());
             try {
-                EventHandler handler = spec.handlers().get(event.getType());
                 if (handler == null) {
-                    release(claim);
-                    claim = null;
+                    release(takeClaim(exchange));
                     noHandler.accept(exchange, event, exchange.getProperty(RAW, byte[].class), headers(exchange));
                     exchange.setRouteStop(true);
                     return;
                 }
-                handled = runWithRetries(exchange, event, handler);
+                if (attempt(exchange, event, handler)) {
+                    complete(takeClaim(exchange), event);
+                } else {
+                    release(takeClaim(exchange));
+                }
+            } catch (RetryLater retry) {
+                throw retry.failure;
             } catch (Exception e) {
-                release(claim);
+                release(takeClaim(exchange));
                 throw e;
             } catch (Error e) {
-                release(claim);
+                release(takeClaim(exchange));
                 // Camel consumers catch exceptions, not errors: an Error escaping here would leak the exchange and
                 // kill the consumer thread, so it fails the exchange like any failure and the broker redelivers.
                 throw new IllegalStateException("handler of event " + safe(event.getId()) + " threw " + e, e);
             }
-            if (handled) {
-                complete(claim, event);
-            } else {
-                release(claim);
-            }
         };
     }
 
-    /** True when the handler succeeded, false when the event was dead-lettered; throws when neither happened. */
-    private boolean runWithRetries(Exchange exchange, CloudEvent event, EventHandler handler) throws Exception {
-        Event e = new Event(event);
+    /**
+     * One attempt: true when the handler succeeded, false when the event was dead-lettered; throws {@link RetryLater}
+     * when the error handler is to redeliver, and any other exception when neither happened.
+     */
+    private boolean attempt(Exchange exchange, CloudEvent event, EventHandler handler) throws Exception {
+        int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
+        exchange.setProperty(ATTEMPT, attempt);
         RetryPolicy retry = spec.retry();
-        Instant firstFailure = null;
         Span span = exchange.getProperty(SPAN, Span.class);
-        for (int attempt = 1; ; attempt++) {
-            long start = System.nanoTime();
-            try (Scope ignored = span == null ? null : span.makeCurrent()) {
-                handler.handle(e);
-                metrics.time(Duration.ofNanos(System.nanoTime() - start), null, where(event.getType()));
-                metrics.count(Metrics.PROCESSED, where(event.getType()));
-                return true;
-            } catch (Exception failure) {
-                metrics.time(Duration.ofNanos(System.nanoTime() - start), failure, where(event.getType()));
-                if (span != null) {
-                    span.addEvent("attempt " + attempt + " failed: " + failure.getClass().getName());
-                }
-                Instant now = Instant.now();
-                firstFailure = firstFailure == null ? now : firstFailure;
-                if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
-                    LOG.warn("Event dead-lettered after {} attempt(s): id={} type={} group={} reason=failed: {}",
-                            attempt, safe(event.getId()), safe(event.getType()), spec.subscription().group(),
-                            safe(Sanitize.redactSecrets(failure.toString())));
-                    deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
-                            event.getType());
-                    return false;
-                }
-                metrics.count(Metrics.RETRIED, where(event.getType()));
-                Duration wait = retry.backoffAfter(attempt);
-                LOG.debug("Attempt {} of event {} failed, retrying in {} ms: {}", attempt, safe(event.getId()),
-                        wait.toMillis(), safe(Sanitize.redactSecrets(failure.toString())));
-                Thread.sleep(wait.toMillis());
+        long start = System.nanoTime();
+        try (Scope ignored = span == null ? null : span.makeCurrent()) {
+            handler.handle(new Event(event));
+            metrics.time(Duration.ofNanos(System.nanoTime() - start), null, where(event.getType()));
+            metrics.count(Metrics.PROCESSED, where(event.getType()));
+            return true;
+        } catch (Exception failure) {
+            metrics.time(Duration.ofNanos(System.nanoTime() - start), failure, where(event.getType()));
+            if (span != null) {
+                span.addEvent("attempt " + attempt + " failed: " + failure.getClass().getName());
             }
+            Instant now = Instant.now();
+            Instant firstFailure = exchange.getProperty(FIRST_FAILURE, now, Instant.class);
+            exchange.setProperty(FIRST_FAILURE, firstFailure);
+            if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
+                LOG.warn("Event dead-lettered after {} attempt(s): id={} type={} group={} reason=failed: {}",
+                        attempt, safe(event.getId()), safe(event.getType()), spec.subscription().group(),
+                        safe(Sanitize.redactSecrets(failure.toString())));
+                deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
+                        event.getType());
+                return false;
+            }
+            metrics.count(Metrics.RETRIED, where(event.getType()));
+            LOG.debug("Attempt {} of event {} failed, Camel's error handler redelivers it after its back-off: {}",
+                    attempt, safe(event.getId()), safe(Sanitize.redactSecrets(failure.toString())));
+            exchange.setProperty(Redelivery.RETRY, true);
+            if (attempt == 1) {
+                // the claim stays held across attempts; should the exchange fail while it waits (stop, interrupt), give it back
+                exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                    @Override
+                    public void onFailure(Exchange failed) {
+                        release(takeClaim(failed));
+                    }
+                });
+            }
+            throw new RetryLater(failure);
         }
+    }
+
+    /** A failed attempt that the route's error handler redelivers; carries the handler's own exception. */
+    private static final class RetryLater extends Exception {
+        private final Exception failure;
+
+        RetryLater(Exception failure) {
+            super(null, null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /** The exchange's claim, removed from it so that it is completed or released once only; null when none. */
+    private static IdempotencyStore.Claim takeClaim(Exchange exchange) {
+        return (IdempotencyStore.Claim) exchange.removeProperty(CLAIM);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.eventrail.store.EventStore.Reason;
 import io.eventrail.store.EventStore.StoredEvent;
 import io.eventrail.store.ReplayResult;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -45,8 +44,7 @@ public final class Replayer {
     /** Replays at most {@code maxEvents} events matching {@code query}, at most {@code ratePerSecond} per second. */
     public ReplayResult replay(Query query, int maxEvents, double ratePerSecond) throws InterruptedException {
         long lastId = Math.min(store.lastId(), query.maxId());
-        long intervalNanos = (long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond);
-        long next = System.nanoTime();
+        ReplayPace pace = new ReplayPace(ratePerSecond);
         long afterId = query.afterId();
         int replayed = 0;
         int waiting = 0;
@@ -60,11 +58,7 @@ public final class Replayer {
             for (StoredEvent e : page) {
                 seen++;
                 afterId = e.id();
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                next = Math.max(next, System.nanoTime() - intervalNanos) + intervalNanos;
+                pace.await();
                 switch (replayOne(e)) {
                     case REPLAYED -> replayed++;
                     case WAITING -> waiting++;

@@ -20,6 +20,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
 
 /**
  * Compiles the declarations of an {@code EventRoutes} into Camel routes: one publish route per broker and
@@ -131,13 +132,21 @@ public final class RouteCompiler {
             BacklogGauges.register(metrics.registry(), probe, broker, d, s);
         }
         boolean enabled = o == null || o.enabled() == null || o.enabled();
-        builder.from(broker.consumerUri(d, s, pipeline.pollListeners())).routeId(Pipelines.ROUTE_PREFIX + c.id())
+        // the replay of the store for later (ConsumerPipeline.process) runs the same steps, retries included
+        pipelineSteps(builder.from(pipeline.replayUri()).routeId("eventrail-replay-" + c.id()), pipeline, "replay-");
+        pipelineSteps(builder.from(broker.consumerUri(d, s, pipeline.pollListeners())).routeId(Pipelines.ROUTE_PREFIX + c.id())
                 .autoStartup(enabled)
                 // a graceful stop drains what the broker's consumer holds (memory broker), within the shutdown timeout
-                .shutdownRunningTask(ShutdownRunningTask.CompleteAllTasks)
-                .process(pipeline.validate()).id("validate-" + c.id())
-                .process(pipeline.deduplicate()).id("deduplicate-" + c.id())
-                .process(pipeline.handle()).id("handle-" + c.id());
+                .shutdownRunningTask(ShutdownRunningTask.CompleteAllTasks), pipeline, "");
+    }
+
+    /** The steps of a pipeline's route, with its error handler: handler retries are Camel redeliveries of {@code handle}. */
+    private static void pipelineSteps(RouteDefinition route, ConsumerPipeline pipeline, String prefix) {
+        String id = pipeline.spec().id();
+        route.errorHandler(pipeline.errorHandler())
+                .process(pipeline.validate()).id(prefix + "validate-" + id)
+                .process(pipeline.deduplicate()).id(prefix + "deduplicate-" + id)
+                .process(pipeline.handle()).id(prefix + "handle-" + id);
     }
 
     /**

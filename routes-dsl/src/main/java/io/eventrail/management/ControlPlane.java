@@ -4,6 +4,7 @@ import io.cloudevents.CloudEvent;
 import io.eventrail.Eventrail;
 import io.eventrail.internal.DefaultEventPublisher;
 import io.eventrail.internal.Metrics;
+import io.eventrail.internal.ReplayPace;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultMessage;
 
@@ -322,16 +322,14 @@ public final class ControlPlane {
         List<Outcome> outcomes = new ArrayList<>();
         int done = 0;
         int failed = 0;
-        long interval = (long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond);
-        long next = System.nanoTime();
+        ReplayPace pace = new ReplayPace(ratePerSecond);
         for (Item e : selected) {
             String to = target != null ? target : e.destination();
             if (dryRun) {
                 outcomes.add(new Outcome(e.id(), e.eventId(), to, "would-replay", null));
                 continue;
             }
-            pace(next);
-            next = Math.max(next, System.nanoTime()) + interval;
+            pace(pace);
             Step step;
             try {
                 step = e.replay().to(to);
@@ -469,15 +467,12 @@ public final class ControlPlane {
         return e.id().substring(e.broker().length() + 1);
     }
 
-    private static void pace(long until) {
-        long wait = until - System.nanoTime();
-        if (wait > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("replay interrupted", ie);
-            }
+    private static void pace(ReplayPace pace) {
+        try {
+            pace.await();
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("replay interrupted", ie);
         }
     }
 }
