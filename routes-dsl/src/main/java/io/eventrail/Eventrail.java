@@ -3,19 +3,17 @@ package io.eventrail;
 import io.eventrail.EventrailSettings.PipelineOverrides;
 import io.eventrail.extension.EventrailExtension;
 import io.eventrail.idempotency.IdempotencyStore;
+import io.eventrail.internal.CommandReplays;
 import io.eventrail.internal.ConsumerPipeline;
 import io.eventrail.internal.DataValidation;
 import io.eventrail.internal.DefaultEventPublisher;
 import io.eventrail.internal.EventCatalog;
 import io.eventrail.internal.Metrics;
 import io.eventrail.internal.ProbeHealthCheck;
-import io.eventrail.internal.PrometheusScrape;
 import io.eventrail.internal.Replayer;
 import io.eventrail.internal.SettingsLoader;
 import io.eventrail.internal.Stores;
 import io.eventrail.internal.Tracing;
-import io.eventrail.management.ManagementServer;
-import io.eventrail.management.ManagementSettings;
 import io.eventrail.spi.ops.BacklogProbe;
 import io.eventrail.spi.ops.HealthProbe;
 import io.micrometer.core.instrument.Gauge;
@@ -79,6 +77,7 @@ public final class Eventrail extends ServiceSupport {
     private final IdempotencyStore idempotencyStore;
     private final EventStore eventStore;
     private final Replayer replayer;
+    private final Replays commandReplays;
     private ScheduledExecutorService housekeeping;
     private ExecutorService replays;
     private final ProducerTemplate template;
@@ -86,7 +85,6 @@ public final class Eventrail extends ServiceSupport {
     private final Set<String> publishRoutes = Collections.synchronizedSet(new HashSet<>());
     private final Map<String, ConsumerPipeline> pipelines = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Tracing tracing;
-    private final ManagementSettings management;
 
     private Eventrail(CamelContext context) {
         this.context = context;
@@ -105,9 +103,11 @@ public final class Eventrail extends ServiceSupport {
             throw new EventrailConfigurationException(problems);
         }
         this.settings = parsed;
-        this.management = ManagementSettings.parse(raw);
+        for (Map.Entry<EventrailExtension, BrokerOptions> e : extensions.entrySet()) {
+            prepare(e.getKey(), context, e.getValue());
+        }
         this.catalog = new EventCatalog(new DataValidation(settings.limits()));
-        this.metrics = new Metrics(meterRegistry(context, management));
+        this.metrics = new Metrics(meterRegistry(context));
         this.tracing = Tracing.of(context);
         this.idempotencyStore = Stores.idempotency(context, settings.idempotency());
         try {
@@ -130,6 +130,7 @@ public final class Eventrail extends ServiceSupport {
         } else {
             this.replayer = null;
         }
+        this.commandReplays = new CommandReplays(publisher, replayer, metrics);
         LOG.info("Eventrail settings: default broker '{}', brokers {}, idempotency {} ({}), store for later {}",
                 settings.defaultBroker(), describeBrokers(), settings.idempotency().store(), idempotencyStore,
                 eventStore == null ? "none" : eventStore);
@@ -151,9 +152,6 @@ public final class Eventrail extends ServiceSupport {
                 context.addService(created, true, true);
                 for (Map.Entry<EventrailExtension, BrokerOptions> e : created.extensions.entrySet()) {
                     e.getKey().attach(created, e.getValue());
-                }
-                if (created.management.enabled()) {
-                    context.addService(new ManagementServer(context, created, created.management), true, true);
                 }
                 context.getManagementStrategy().addEventNotifier(created.new PipelineStarted());
                 context.addStartupListener(new StartupListener() {
@@ -193,11 +191,6 @@ public final class Eventrail extends ServiceSupport {
         return metrics.registry();
     }
 
-    /** The validated {@code eventrail.management.*} settings. */
-    public ManagementSettings managementSettings() {
-        return management;
-    }
-
     public IdempotencyStore idempotencyStore() {
         return idempotencyStore;
     }
@@ -207,12 +200,9 @@ public final class Eventrail extends ServiceSupport {
         return Optional.ofNullable(eventStore);
     }
 
-    /**
-     * The replayer of the store for later, empty when {@code eventrail.store.type=none}. Internal: the
-     * control plane replays single kept events through it.
-     */
-    public Optional<io.eventrail.internal.Replayer> storeReplayer() {
-        return Optional.ofNullable(replayer);
+    /** Single replays on an operator's command: a dead letter, or one kept event of the store for later. */
+    public Replays replays() {
+        return commandReplays;
     }
 
     /**
@@ -374,17 +364,20 @@ public final class Eventrail extends ServiceSupport {
         registry.register(check);
     }
 
-    private static MeterRegistry meterRegistry(CamelContext context, ManagementSettings management) {
+    private static MeterRegistry meterRegistry(CamelContext context) {
         MeterRegistry bound = context.getRegistry().findSingleByType(MeterRegistry.class);
-        if (bound != null) {
-            return bound;
+        return bound != null ? bound : new SimpleMeterRegistry();
+    }
+
+    private static void prepare(EventrailExtension extension, CamelContext context, BrokerOptions settings) {
+        try {
+            extension.prepare(context, settings);
+        } catch (EventrailConfigurationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare the Eventrail module of 'eventrail." + extension.section()
+                    + "' in the Camel context", e);
         }
-        if (management.enabled() && PrometheusScrape.available()) {
-            MeterRegistry prometheus = PrometheusScrape.newRegistry();
-            context.getRegistry().bind("eventrailPrometheusMeterRegistry", prometheus);
-            return prometheus;
-        }
-        return new SimpleMeterRegistry();
     }
 
     private void checkPipelineOverrides() {

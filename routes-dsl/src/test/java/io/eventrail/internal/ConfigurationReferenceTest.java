@@ -15,8 +15,5 @@ class ConfigurationReferenceTest {
         for (OptionSpec spec : SettingsLoader.GLOBAL) {
             assertThat(readme).as("README configuration reference").contains("`eventrail." + spec.name() + "`");
         }
-        for (OptionSpec spec : io.eventrail.management.ManagementSettings.OPTIONS) {
-            assertThat(readme).as("README configuration reference").contains("eventrail.management." + spec.name());
-        }
     }
 }

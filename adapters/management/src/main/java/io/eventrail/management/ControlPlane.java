@@ -2,9 +2,7 @@ package io.eventrail.management;
 
 import io.cloudevents.CloudEvent;
 import io.eventrail.Eventrail;
-import io.eventrail.internal.DefaultEventPublisher;
-import io.eventrail.internal.Metrics;
-import io.eventrail.internal.Replayer;
+import io.eventrail.Replays;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
@@ -13,6 +11,7 @@ import io.eventrail.spi.ops.DeadLetter;
 import io.eventrail.spi.ops.DeadLetterControl;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
+import io.eventrail.store.ReplayAttempt;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,8 +38,8 @@ import org.apache.camel.support.DefaultMessage;
  * {@link #replayStored}, {@link #purgeStored}; a replayed kept event is counted with its stored reason.
  */
 public final class ControlPlane {
-    /** The {@link Metrics#REASON} of replayed dead letters. */
-    public static final String FROM_DEAD_LETTER = "dead-letter";
+    /** The reason replayed dead letters are counted with in the replayed-events metric. */
+    public static final String FROM_DEAD_LETTER = Replays.FROM_DEAD_LETTER;
     /** The audit {@code source} of dead-letter actions. */
     public static final String DEAD_LETTERS = "dead-letters";
     /** The audit {@code source} of actions on the store for later. */
@@ -52,14 +51,12 @@ public final class ControlPlane {
     private final Eventrail eventrail;
     private final CamelContext context;
     private final AuditLog audit;
-    private final Metrics metrics;
 
     /** A control plane over the broker instances of {@code eventrail}, recording to {@code audit}. */
     public ControlPlane(Eventrail eventrail, CamelContext context, AuditLog audit) {
         this.eventrail = Objects.requireNonNull(eventrail, "eventrail");
         this.context = Objects.requireNonNull(context, "context");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.metrics = new Metrics(eventrail.meterRegistry());
     }
 
     /** One dead letter as the control plane shows it: where it is, why, and the event read from it (null fields when unreadable). */
@@ -163,15 +160,13 @@ public final class ControlPlane {
      */
     public Result replay(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
         checkReplay(target, ratePerSecond);
-        DefaultEventPublisher publisher = (DefaultEventPublisher) eventrail.publisher();
+        Replays replays = eventrail.replays();
         List<Item> items = new ArrayList<>();
         for (Entry e : select(selection)) {
             items.add(new Item(e.id(), e.eventId(), e.letter().destination(), to -> {
                 CloudEvent event = decode(e.broker(), e.letter());
-                publisher.publishTo(event, e.broker(), to, e.id());
+                replays.deadLetter(event, e.broker(), to, e.letter().group(), e.id());
                 ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e));
-                metrics.count(Metrics.REPLAYED, FROM_DEAD_LETTER, new Metrics.Where(
-                        eventrail.broker(e.broker()).type(), e.broker(), to, e.letter().group(), event.getType()));
                 return new Step(REPLAYED, null);
             }, () -> ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e))));
         }
@@ -231,11 +226,12 @@ public final class ControlPlane {
      */
     public Result replayStored(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
         checkReplay(target, ratePerSecond);
-        Replayer replayer = eventrail.storeReplayer().orElseThrow(ControlPlane::noStore);
+        store();
+        Replays replays = eventrail.replays();
         List<Item> items = new ArrayList<>();
         for (StoredEntry e : selectStored(selection)) {
             items.add(new Item(e.id(), e.stored().eventId(), e.stored().destination(), to -> {
-                Replayer.Attempt a = replayer.replayOne(e.stored(), target);
+                ReplayAttempt a = replays.stored(e.stored(), target);
                 return new Step(a.replayed() ? REPLAYED : a.label(), a.error());
             }, () -> store().delete(e.stored().id())));
         }
