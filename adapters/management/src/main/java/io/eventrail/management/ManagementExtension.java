@@ -9,7 +9,9 @@ import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus;
 import org.apache.camel.component.platform.http.main.DefaultMainHttpServerFactory;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.main.HttpManagementServerConfigurationProperties;
 import org.apache.camel.spi.CamelMetricsService;
 
@@ -56,6 +58,7 @@ public final class ManagementExtension implements EventrailExtension {
             server = (ManagementHttpServer) new DefaultMainHttpServerFactory().newHttpManagementServer(context, camel);
             // the metrics service below looks the server up when it starts: the server goes first
             context.addService(server, true, true);
+            keepPlatformHttpOnMainServer(context);
         } else {
             checkSameAddress(server, options, settings);
             server.setHealthCheckEnabled(true);
@@ -73,6 +76,20 @@ public final class ManagementExtension implements EventrailExtension {
         if (settings.enabled()) {
             CamelContext context = eventrail.camelContext();
             context.addService(new ManagementServer(context, eventrail, settings), true, true);
+        }
+    }
+
+    /**
+     * With two Vert.x routers in the registry (camel.server.* and this management server), platform-http's engine
+     * cannot tell which one the application's {@code platform-http:} routes belong to and falls back to port 8080 or
+     * to the router of port 0 (the management server's in tests). Binding the main server's configuration, the
+     * engine's next lookup, keeps those routes on the main server.
+     */
+    private static void keepPlatformHttpOnMainServer(CamelContext context) {
+        MainHttpServer main = context.hasService(MainHttpServer.class);
+        if (main != null && context.getRegistry().findSingleByType(VertxPlatformHttpServerConfiguration.class) == null) {
+            context.getRegistry().bind("eventrailMainHttpServerConfiguration", VertxPlatformHttpServerConfiguration.class,
+                    main.getConfiguration());
         }
     }
 

@@ -211,13 +211,13 @@ public abstract class BrokerOperationsScenario {
         });
         try {
             String base = "http://127.0.0.1:" + ctx.hasService(ManagementServer.class).port();
-            awaitStatus(base + "/health/ready", 200);
+            awaitStatus(base + "/observe/health/ready", 200);
             stop.run();
-            String down = awaitStatus(base + "/health/ready", 503);
+            String down = awaitStatus(base + "/observe/health/ready", 503);
             assertThat(down).contains("broker-" + broker).contains("DOWN").doesNotContain("guest\"");
-            assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
+            assertThat(get(base + "/observe/health/live").statusCode()).isEqualTo(200);
             start.run();
-            awaitStatus(base + "/health/ready", 200);
+            awaitStatus(base + "/observe/health/ready", 200);
             return down;
         } finally {
             ctx.stop();

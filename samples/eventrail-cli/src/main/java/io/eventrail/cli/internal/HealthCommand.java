@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code eventrail health}: readiness (default) or liveness; exit 0 when UP, 1 when DOWN. */
+/**
+ * {@code eventrail health}: readiness (default) or liveness from Camel's health endpoints
+ * ({@code /observe/health/ready}, {@code /observe/health/live}, every check listed); exit 0 when UP, 1 when DOWN.
+ */
 @Command(name = "health", mixinStandardHelpOptions = true,
         description = "Show readiness (brokers, idempotency store) or, with --live, liveness. Exit 0 when UP, 1 when DOWN.")
 public final class HealthCommand implements Callable<Integer> {
@@ -24,7 +27,8 @@ public final class HealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Connection.Answer a = connection.get(live ? "/health/live" : "/health/ready");
+        // Camel lists only the DOWN checks unless asked for the full exposure
+        Connection.Answer a = connection.get((live ? "/observe/health/live" : "/observe/health/ready") + "?exposureLevel=full");
         PrintWriter out = spec.commandLine().getOut();
         JsonNode body = a.body();
         if (connection.json) {
@@ -32,7 +36,7 @@ public final class HealthCommand implements Callable<Integer> {
         } else {
             out.println((live ? "liveness" : "readiness") + ": " + body.path("status").asText("?"));
             for (JsonNode c : body.path("checks")) {
-                out.println("  " + c.path("status").asText() + "  " + c.path("id").asText()
+                out.println("  " + c.path("status").asText() + "  " + c.path("name").asText()
                         + (c.hasNonNull("message") ? "  " + c.path("message").asText() : ""));
             }
         }
