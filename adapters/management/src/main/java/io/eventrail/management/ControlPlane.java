@@ -13,12 +13,16 @@ import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.ReplayAttempt;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
@@ -259,7 +263,7 @@ public final class ControlPlane {
     private List<StoredEntry> selectStored(Selection selection) {
         if (!selection.ids().isEmpty()) {
             List<StoredEntry> found = new ArrayList<>();
-            for (String id : new java.util.LinkedHashSet<>(selection.ids())) {
+            for (String id : new LinkedHashSet<>(selection.ids())) {
                 storedEvent(id).ifPresent(found::add);
             }
             return found;
@@ -272,10 +276,10 @@ public final class ControlPlane {
         EventStore.Query x = EventStore.Query.all().withBroker(broker).withDestination(q.destination())
                 .withGroup(q.group()).between(q.from(), q.to());
         if (q.type() != null) {
-            x = x.withTypes(java.util.Set.of(q.type()));
+            x = x.withTypes(Set.of(q.type()));
         }
         if (q.reason() != null) {
-            EventStore.Reason reason = java.util.Arrays.stream(EventStore.Reason.values())
+            EventStore.Reason reason = Arrays.stream(EventStore.Reason.values())
                     .filter(r -> r.label().equals(q.reason())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("the reason of a stored event is no-consumer or"
                             + " no-handler, not '" + Sanitize.forMessage(q.reason(), 100) + "'"));
@@ -377,7 +381,7 @@ public final class ControlPlane {
     private List<Entry> select(Selection selection) {
         if (!selection.ids().isEmpty()) {
             List<Entry> found = new ArrayList<>();
-            for (String id : new java.util.LinkedHashSet<>(selection.ids())) {
+            for (String id : new LinkedHashSet<>(selection.ids())) {
                 deadLetter(id).ifPresent(found::add);
             }
             return found;
@@ -386,9 +390,9 @@ public final class ControlPlane {
     }
 
     private static void missing(String source, Selection selection, List<Item> selected, List<Outcome> outcomes) {
-        java.util.Set<String> found = new java.util.HashSet<>();
+        Set<String> found = new HashSet<>();
         selected.forEach(e -> found.add(e.id()));
-        for (String id : new java.util.LinkedHashSet<>(selection.ids())) {
+        for (String id : new LinkedHashSet<>(selection.ids())) {
             if (!found.contains(id)) {
                 outcomes.add(new Outcome(id, null, null, "missing",
                         DEAD_LETTERS.equals(source) ? "no such dead letter" : "no such stored event"));

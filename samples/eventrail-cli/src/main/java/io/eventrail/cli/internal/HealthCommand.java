@@ -2,6 +2,7 @@ package io.eventrail.cli.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eventrail.cli.EventrailCli;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -37,9 +38,18 @@ public final class HealthCommand implements Callable<Integer> {
             out.println((live ? "liveness" : "readiness") + ": " + body.path("status").asText("?"));
             for (JsonNode c : body.path("checks")) {
                 out.println("  " + c.path("status").asText() + "  " + c.path("name").asText()
-                        + (c.hasNonNull("message") ? "  " + c.path("message").asText() : ""));
+                        + (c.hasNonNull("message") ? "  " + message(c.path("message").asText()) : ""));
             }
         }
         return "UP".equals(body.path("status").asText()) ? EventrailCli.OK : EventrailCli.FAILED;
+    }
+
+    /** Camel escapes a check's message before its JSON writer escapes it again ({@code \\/}): decode the second level. */
+    private static String message(String escaped) {
+        try {
+            return Connection.JSON.readValue("\"" + escaped + "\"", String.class);
+        } catch (IOException notEscaped) {
+            return escaped;
+        }
     }
 }
