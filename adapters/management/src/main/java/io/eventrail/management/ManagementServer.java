@@ -77,6 +77,8 @@ public final class ManagementServer extends ServiceSupport {
     /** Routes {@code path} and everything below it to {@code handler}, on a worker thread (it blocks on brokers). */
     private void mount(Router r, ControlPlaneHandler handler) {
         String path = handler.path();
+        // the token first, on its own route (Vert.x wants a body handler before any other on one route)
+        r.route(path + "*").handler(handler::authorizeFirst);
         r.route(path + "*")
                 .handler(BodyHandler.create(false).setBodyLimit(ControlPlaneHandler.MAX_BODY))
                 .blockingHandler(handler, false)

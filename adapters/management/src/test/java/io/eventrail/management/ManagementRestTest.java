@@ -69,6 +69,10 @@ class ManagementRestTest {
             assertThat(ManagementHttp.send(app, "POST", "/dead-letters/replay", "not json", TOKEN).statusCode()).isEqualTo(400);
             assertThat(ManagementHttp.send(app, "POST", "/dead-letters/replay", "{}", TOKEN).statusCode()).isEqualTo(400);
             assertThat(ManagementHttp.send(app, "PUT", "/dead-letters", null, TOKEN).statusCode()).isEqualTo(405);
+            String tooLarge = "{\"ids\":[\"" + "x".repeat(1 << 20) + "\"]}";
+            HttpResponse<String> large = ManagementHttp.send(app, "POST", "/dead-letters/replay", tooLarge, TOKEN);
+            assertThat(large.statusCode()).isEqualTo(413);
+            assertThat(JSON.readTree(large.body()).path("error").asText()).contains("larger than 1048576 bytes");
 
             // every dead-letter request needs the token
             assertThat(ManagementHttp.send(app, "GET", "/dead-letters", null, null).statusCode()).isEqualTo(401);
@@ -77,6 +81,8 @@ class ManagementRestTest {
             String replayA = "{\"ids\":[\"" + idA + "\"]}";
             HttpResponse<String> noToken = ManagementHttp.send(app, "POST", "/dead-letters/replay", replayA, null);
             assertThat(noToken.statusCode()).isEqualTo(401);
+            assertThat(ManagementHttp.send(app, "POST", "/dead-letters/replay", tooLarge, null).statusCode())
+                    .as("the token is checked before a body is read").isEqualTo(401);
             assertThat(noToken.body()).doesNotContain(TOKEN);
             assertThat(ManagementHttp.send(app, "POST", "/dead-letters/replay", replayA, "wrong").statusCode()).isEqualTo(401);
             assertThat(ManagementHttp.send(app, "DELETE", "/dead-letters/" + enc(idB), null, null).statusCode()).isEqualTo(401);

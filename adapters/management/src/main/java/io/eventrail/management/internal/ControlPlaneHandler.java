@@ -94,6 +94,20 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         }
     }
 
+    /**
+     * Checks the token before the body is read (on the event loop, no blocking): a request without the right token
+     * is answered 401 here, so an unauthenticated client never makes the server buffer a body.
+     */
+    public void authorizeFirst(RoutingContext ctx) {
+        try {
+            authorize(ctx);
+        } catch (HttpError e) {
+            error(ctx, e.status, e.getMessage());
+            return;
+        }
+        ctx.next();
+    }
+
     /** Answers a request Vert.x failed before this handler (a body over the limit: 413) with the JSON error. */
     public void failure(RoutingContext ctx) {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
