@@ -3,6 +3,7 @@ package io.eventrail;
 import io.eventrail.extension.EventrailExtension;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.internal.Brokers;
+import io.eventrail.internal.CommandReplays;
 import io.eventrail.internal.DataValidation;
 import io.eventrail.internal.DefaultEventPublisher;
 import io.eventrail.internal.EventCatalog;
@@ -10,20 +11,16 @@ import io.eventrail.internal.Extensions;
 import io.eventrail.internal.Housekeeping;
 import io.eventrail.internal.Metrics;
 import io.eventrail.internal.Pipelines;
-import io.eventrail.internal.PrometheusScrape;
 import io.eventrail.internal.RouteCompiler;
 import io.eventrail.internal.SettingsLoader;
 import io.eventrail.internal.StoreForLater;
 import io.eventrail.internal.StoreLifecycle;
 import io.eventrail.internal.Stores;
 import io.eventrail.internal.Tracing;
-import io.eventrail.management.ManagementServer;
-import io.eventrail.management.ManagementSettings;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerOptions;
 import io.eventrail.store.EventStore;
-import io.eventrail.store.ReplayAttempt;
 import io.eventrail.store.ReplayRequest;
 import io.eventrail.store.ReplayResult;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,7 +66,7 @@ public final class Eventrail extends ServiceSupport {
     private final DefaultEventPublisher publisher;
     private final Pipelines pipelines;
     private final RouteCompiler compiler;
-    private final ManagementSettings management;
+    private final Replays commandReplays;
     /** Held while the stores are opened and the store-for-later policy is wired (never the context's lock). */
     private final Object storesLock = new Object();
 
@@ -95,9 +92,11 @@ public final class Eventrail extends ServiceSupport {
             throw new EventrailConfigurationException(problems);
         }
         this.settings = parsed;
-        this.management = ManagementSettings.parse(raw);
+        for (Map.Entry<EventrailExtension, BrokerOptions> e : extensions.entrySet()) {
+            prepare(e.getKey(), context, e.getValue());
+        }
         EventCatalog catalog = new EventCatalog(new DataValidation(settings.limits()));
-        this.metrics = new Metrics(meterRegistry(context, management));
+        this.metrics = new Metrics(meterRegistry(context));
         Tracing tracing = Tracing.of(context);
         this.brokers = new Brokers(context, settings, adapters);
         this.stores = new StoreLifecycle(context, settings, storeTypes, metrics.registry());
@@ -109,6 +108,7 @@ public final class Eventrail extends ServiceSupport {
         this.housekeeping = new Housekeeping(context, settings, stores);
         this.compiler = new RouteCompiler(context, settings, catalog, brokers, pipelines, stores, storeForLater, metrics,
                 template, tracing);
+        this.commandReplays = new CommandReplays(publisher, storeForLater, metrics);
     }
 
     /**
@@ -136,9 +136,6 @@ public final class Eventrail extends ServiceSupport {
             context.addService(created, true, true);
             for (Map.Entry<EventrailExtension, BrokerOptions> e : created.extensions.entrySet()) {
                 e.getKey().attach(created, e.getValue());
-            }
-            if (created.management.enabled()) {
-                context.addService(new ManagementServer(context, created, created.management), true, true);
             }
             context.getManagementStrategy().addEventNotifier(created.storeForLater.pipelineStartedNotifier());
             context.addStartupListener(new StartupListener() {
@@ -199,11 +196,6 @@ public final class Eventrail extends ServiceSupport {
         return metrics.registry();
     }
 
-    /** The validated {@code eventrail.management.*} settings. */
-    public ManagementSettings managementSettings() {
-        return management;
-    }
-
     /** The idempotent repository (opened by {@link #of(CamelContext)}, or here when asked for earlier). */
     public IdempotencyStore idempotencyStore() {
         openStores();
@@ -229,17 +221,12 @@ public final class Eventrail extends ServiceSupport {
     }
 
     /**
-     * Replays the kept event with store id {@code id} ({@link EventStore.StoredEvent#id()}) now, in the caller's
-     * thread. To its original destination ({@code target} null): a {@code no-consumer} event is published again, a
-     * {@code no-handler} event goes through the local pipeline of its group when that pipeline has a handler for
-     * its type. To a chosen {@code target}: published there. Removed from the store only once taken; an id no
-     * longer kept is reported {@code failed}. Never throws for the event's own failure: the attempt says why.
-     *
-     * @throws IllegalStateException when no store for later is configured
+     * Single replays on an operator's command (the management module's control plane): a dead letter, or one kept
+     * event of the store for later.
      */
-    public ReplayAttempt replayStored(long id, String target) {
+    public Replays replays() {
         openStores();
-        return storeForLater.replayOne(id, target);
+        return commandReplays;
     }
 
     /** The ids of the consumer pipelines declared so far. */
@@ -262,17 +249,20 @@ public final class Eventrail extends ServiceSupport {
         compiler.compile(builder, types, consumers);
     }
 
-    private static MeterRegistry meterRegistry(CamelContext context, ManagementSettings management) {
+    private static MeterRegistry meterRegistry(CamelContext context) {
         MeterRegistry bound = context.getRegistry().findSingleByType(MeterRegistry.class);
-        if (bound != null) {
-            return bound;
+        return bound != null ? bound : new SimpleMeterRegistry();
+    }
+
+    private static void prepare(EventrailExtension extension, CamelContext context, BrokerOptions settings) {
+        try {
+            extension.prepare(context, settings);
+        } catch (EventrailConfigurationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare the Eventrail module of 'eventrail." + extension.section()
+                    + "' in the Camel context", e);
         }
-        if (management.enabled() && PrometheusScrape.available()) {
-            MeterRegistry prometheus = PrometheusScrape.newRegistry();
-            context.getRegistry().bind("eventrailPrometheusMeterRegistry", prometheus);
-            return prometheus;
-        }
-        return new SimpleMeterRegistry();
     }
 
     @Override

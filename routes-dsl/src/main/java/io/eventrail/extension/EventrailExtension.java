@@ -4,12 +4,14 @@ import io.eventrail.Eventrail;
 import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.OptionSpec;
 import java.util.List;
+import org.apache.camel.CamelContext;
 
 /**
  * A module that adds one concern to Eventrail (the management plane, HTTP ingest, ...), found with
  * {@link java.util.ServiceLoader} when Eventrail is created in a Camel context. Implementations are stateless
  * factories with a public no-argument constructor; {@link #attach} is called once per context, on the thread that
- * creates Eventrail, and a failure there refuses start-up.
+ * creates Eventrail, and a failure there refuses start-up; {@link #prepare} comes before it, while Eventrail is being
+ * created.
  */
 public interface EventrailExtension {
     /**
@@ -28,6 +30,16 @@ public interface EventrailExtension {
      * at once); reading such an option may throw, which is then ignored. The default accepts everything.
      */
     default void validate(BrokerOptions settings, List<String> errors) {
+    }
+
+    /**
+     * Prepares {@code context} before Eventrail reads its registry, for what the core picks up from there (for
+     * example bind the {@code MeterRegistry} Eventrail then records in). Called once per context, with the section's
+     * validated options, before {@link #attach}. Must do no network I/O. The default does nothing.
+     *
+     * @throws Exception when the context cannot be prepared; start-up is refused with it
+     */
+    default void prepare(CamelContext context, BrokerOptions settings) throws Exception {
     }
 
     /**

@@ -76,7 +76,7 @@ public final class SettingsLoader {
             OptionSpec.of("retry.non-retryable", Kind.LIST, null, "Exception classes dead-lettered at once, added to eventrail.retry.non-retryable."));
 
     /** Sections that other components validate themselves (key prefixes relative to {@code eventrail.}). */
-    private static final Set<String> DELEGATED = new LinkedHashSet<>(List.of("management."));
+    private static final Set<String> DELEGATED = new LinkedHashSet<>();
 
     /**
      * The settings sections of Eventrail's optional modules (relative to {@code eventrail.}) with the artifact that

@@ -18,8 +18,5 @@ class ConfigurationReferenceTest {
         for (OptionSpec spec : Stores.MEMORY_STORE_OPTIONS) {
             assertThat(readme).as("README configuration reference").contains("`eventrail.store.memory." + spec.name() + "`");
         }
-        for (OptionSpec spec : io.eventrail.management.ManagementSettings.OPTIONS) {
-            assertThat(readme).as("README configuration reference").contains("eventrail.management." + spec.name());
-        }
     }
 }

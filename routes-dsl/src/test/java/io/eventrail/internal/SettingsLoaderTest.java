@@ -69,6 +69,18 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void aManagementKeyWithoutTheManagementModuleFailsNamingTheArtifact() {
+        assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.management.enabled", "true"), ADAPTERS))
+                .isInstanceOf(EventrailConfigurationException.class)
+                .hasMessageContaining("eventrail.management.enabled: this setting belongs to the module"
+                        + " io.eventrail:eventrail-management, which is not on the classpath");
+        // with the module present, its section is left to it
+        SettingsLoader.parse(Map.of("eventrail.broker", "kafka", "eventrail.management.enabled", "true"), ADAPTERS,
+                List.of("management."));
+    }
+
+    @Test
     void unknownKeysFailNamingTheKeyAndTheNearestSpelling() {
         assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
                 "eventrail.brokers.kafka.bootstrap-server", "x", "eventrail.retry.max-atempts", "3"), ADAPTERS))

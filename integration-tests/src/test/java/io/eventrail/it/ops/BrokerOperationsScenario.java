@@ -2,6 +2,8 @@ package io.eventrail.it.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventrail.Eventrail;
 import io.eventrail.internal.Metrics;
 import io.eventrail.management.ControlPlane;
@@ -200,7 +202,8 @@ public abstract class BrokerOperationsScenario {
 
     /**
      * Readiness of an application on {@code properties} is UP, DOWN (naming the broker) after {@code stop}, UP again
-     * after {@code start}, while liveness stays UP; returns the DOWN answer.
+     * after {@code start}, while liveness stays UP; returns the DOWN answer (Camel's JSON) followed by one readable
+     * line per check.
      */
     public static String assertReadinessFollows(Map<String, String> properties, String broker, Step stop, Step start)
             throws Exception {
@@ -211,17 +214,33 @@ public abstract class BrokerOperationsScenario {
         });
         try {
             String base = "http://127.0.0.1:" + ctx.hasService(ManagementServer.class).port();
-            awaitStatus(base + "/health/ready", 200);
+            awaitStatus(base + "/observe/health/ready", 200);
             stop.run();
-            String down = awaitStatus(base + "/health/ready", 503);
+            String down = awaitStatus(base + "/observe/health/ready", 503);
+            down = down + "\n" + readableChecks(down);
             assertThat(down).contains("broker-" + broker).contains("DOWN").doesNotContain("guest\"");
-            assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
+            assertThat(get(base + "/observe/health/live").statusCode()).isEqualTo(200);
             start.run();
-            awaitStatus(base + "/health/ready", 200);
+            awaitStatus(base + "/observe/health/ready", 200);
             return down;
         } finally {
             ctx.stop();
         }
+    }
+
+    /**
+     * One line per check of Camel's health JSON: name, status, message. Camel escapes a message before its JSON writer
+     * escapes it again ({@code http:\\\/\\\/host}), so the message is decoded twice.
+     */
+    static String readableChecks(String camelHealthJson) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        StringBuilder out = new StringBuilder();
+        for (JsonNode c : json.readTree(camelHealthJson).path("checks")) {
+            String message = c.path("message").asText("");
+            out.append(c.path("name").asText()).append(' ').append(c.path("status").asText()).append(' ')
+                    .append(json.readValue("\"" + message + "\"", String.class)).append('\n');
+        }
+        return out.toString();
     }
 
     /** A broker stop or start. */

@@ -316,7 +316,7 @@ public abstract class TraceAndMetricsScenario {
 
             // the same values on the Prometheus endpoint
             HttpResponse<String> scrape = get("http://127.0.0.1:" + ctx.hasService(ManagementServer.class).port()
-                    + "/metrics");
+                    + "/observe/metrics");
             assertThat(scrape.statusCode()).isEqualTo(200);
             String mine = "messaging_destination_name=\"" + dest + "\"";
             String sys = "messaging_system=\"" + system() + "\"";

@@ -238,7 +238,7 @@ class OrderFulfilmentTest {
             app.managementPost("/dead-letters/replay", "{\"ids\":[\"" + id + "\"]}");
             assertThat(eventually(() -> app.services.ledger().count("order-2033", NOTIFIED) == 1)).isTrue();
 
-            HttpResponse<String> metrics = app.management("/metrics");
+            HttpResponse<String> metrics = app.management("/observe/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             String text = metrics.body();
             String payments = "messaging_consumer_group_name=\"payments\"";

@@ -2,13 +2,7 @@ package io.eventrail.broker.memory.ops;
 
 import io.eventrail.EventPublisher;
 import io.eventrail.Eventrail;
-import io.eventrail.management.ManagementServer;
 import io.eventrail.tck.internal.KitRoutes;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,22 +13,24 @@ import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 
-/** One application in an operations test: a Camel context on a fresh memory broker instance. Owned by one test. */
-final class OpsApp implements AutoCloseable {
+/**
+ * One application in an operations test: a Camel context on a fresh memory broker instance. Owned by one test; also
+ * used by the management module's tests (this module's test jar).
+ */
+public final class OpsApp implements AutoCloseable {
     private static final AtomicLong SEQ = new AtomicLong();
 
-    final String broker;
+    public final String broker;
     final DefaultCamelContext context = new DefaultCamelContext();
     private final Map<String, String> properties = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** An app on a new memory broker instance of {@code type} (its queues are fresh: the name is unique). */
-    OpsApp(String type) {
+    public OpsApp(String type) {
         this(type, "ops" + SEQ.incrementAndGet() + "-" + System.nanoTime());
     }
 
     /** An app on the memory broker instance {@code name} of {@code type} (shared with earlier apps of that name in this JVM). */
-    OpsApp(String type, String name) {
+    public OpsApp(String type, String name) {
         broker = name;
         properties.put("eventrail.broker", broker);
         properties.put("eventrail.brokers." + broker + ".type", type);
@@ -44,18 +40,18 @@ final class OpsApp implements AutoCloseable {
         properties.put("eventrail.retry.initial-backoff", "10ms");
     }
 
-    OpsApp() {
+    public OpsApp() {
         this("memory");
     }
 
     /** Adds a property (before {@link #routes}). */
-    OpsApp with(String key, String value) {
+    public OpsApp with(String key, String value) {
         properties.put(key, value);
         return this;
     }
 
     /** Adds event routes declared in {@code body} (settings are read here). */
-    OpsApp routes(Consumer<KitRoutes> body) throws Exception {
+    public OpsApp routes(Consumer<KitRoutes> body) throws Exception {
         Properties p = new Properties();
         p.putAll(properties);
         context.getPropertiesComponent().setInitialProperties(p);
@@ -63,46 +59,30 @@ final class OpsApp implements AutoCloseable {
         return this;
     }
 
-    OpsApp start() {
+    public OpsApp start() {
         context.start();
         return this;
     }
 
-    CamelContext context() {
+    public CamelContext context() {
         return context;
     }
 
-    Eventrail eventrail() {
+    public Eventrail eventrail() {
         return Eventrail.of(context);
     }
 
-    EventPublisher publisher() {
+    public EventPublisher publisher() {
         return eventrail().publisher();
     }
 
-    /** The management server's base URL. */
-    String base() {
-        ManagementServer server = context.hasService(ManagementServer.class);
-        return "http://127.0.0.1:" + server.port();
-    }
-
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send("GET", path, null, properties.get("eventrail.management.token"));
-    }
-
-    HttpResponse<String> send(String method, String path, String body, String token)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    /** The property {@code key} as given with {@link #with}, or null. */
+    public String property(String key) {
+        return properties.get(key);
     }
 
     /** Waits until {@code condition} holds, at most 10 s, polling every 20 ms; fails naming {@code what}. */
-    static void await(String what, BooleanSupplier condition) {
+    public static void await(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

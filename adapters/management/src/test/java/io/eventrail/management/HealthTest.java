@@ -1,7 +1,9 @@
-package io.eventrail.broker.memory.ops;
+package io.eventrail.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventrail.broker.memory.ops.OpsApp;
+import io.eventrail.broker.memory.ops.ProbedMemoryBrokerAdapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventrail.idempotency.IdempotencyStore;
@@ -56,14 +58,18 @@ class HealthTest {
             AtomicBoolean broker = ProbedMemoryBrokerAdapter.reachable(app.broker);
 
             assertReady(app, 200, "UP");
-            JsonNode ready = JSON.readTree(app.get("/health/ready").body());
-            assertThat(ready.findValuesAsText("id")).contains("broker-" + app.broker, "idempotency-store");
+            // Camel lists every check with exposureLevel=full (by default only the DOWN ones)
+            JsonNode ready = JSON.readTree(ManagementHttp.get(app, "/observe/health/ready?exposureLevel=full").body());
+            assertThat(ready.findValuesAsText("name")).contains("broker-" + app.broker, "idempotency-store");
 
             broker.set(false);
             HttpResponse<String> down = assertReady(app, 503, "DOWN");
             JsonNode check = check(down, "broker-" + app.broker);
             assertThat(check.path("status").asText()).isEqualTo("DOWN");
             assertThat(check.path("message").asText()).contains("127.0.0.1:1").doesNotContain("hunter2");
+            HttpResponse<String> all = ManagementHttp.get(app, "/observe/health");
+            assertThat(all.statusCode()).as("Camel's overall health: " + all.body()).isEqualTo(503);
+            assertThat(all.body()).doesNotContain("hunter2");
             assertLive(app);
 
             broker.set(true);
@@ -80,23 +86,23 @@ class HealthTest {
     }
 
     private static HttpResponse<String> assertReady(OpsApp app, int status, String state) throws Exception {
-        HttpResponse<String> r = app.get("/health/ready");
+        HttpResponse<String> r = ManagementHttp.get(app, "/observe/health/ready");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         assertThat(JSON.readTree(r.body()).path("status").asText()).isEqualTo(state);
         return r;
     }
 
     private static void assertLive(OpsApp app) throws Exception {
-        HttpResponse<String> live = app.get("/health/live");
+        HttpResponse<String> live = ManagementHttp.get(app, "/observe/health/live?exposureLevel=full");
         assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
         JsonNode body = JSON.readTree(live.body());
         assertThat(body.path("status").asText()).isEqualTo("UP");
-        assertThat(body.findValuesAsText("id")).noneMatch(id -> id.startsWith("broker-") || id.equals("idempotency-store"));
+        assertThat(body.findValuesAsText("name")).noneMatch(id -> id.startsWith("broker-") || id.equals("idempotency-store"));
     }
 
     private static JsonNode check(HttpResponse<String> r, String id) throws Exception {
         for (JsonNode c : JSON.readTree(r.body()).path("checks")) {
-            if (id.equals(c.path("id").asText())) {
+            if (id.equals(c.path("name").asText())) {
                 return c;
             }
         }

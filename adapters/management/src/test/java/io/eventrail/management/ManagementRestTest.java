@@ -1,7 +1,8 @@
-package io.eventrail.broker.memory.ops;
+package io.eventrail.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventrail.broker.memory.ops.OpsApp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URLEncoder;
@@ -44,7 +45,7 @@ class ManagementRestTest {
             String b = app.publisher().publish("invoice.created", Map.of("invoice", "i-2"));
             OpsApp.await("2 dead letters", () -> count(app, "/dead-letters?group=mailer") == 2);
 
-            JsonNode list = JSON.readTree(app.get("/dead-letters?group=mailer&type=invoice.created&reason=failed&limit=10").body());
+            JsonNode list = JSON.readTree(ManagementHttp.get(app, "/dead-letters?group=mailer&type=invoice.created&reason=failed&limit=10").body());
             assertThat(list.path("count").asInt()).isEqualTo(2);
             JsonNode first = list.path("items").get(0);
             assertThat(first.path("destination").asText()).isEqualTo("invoices");
@@ -53,53 +54,59 @@ class ManagementRestTest {
             String idA = idOf(list, a);
             String idB = idOf(list, b);
 
-            HttpResponse<String> show = app.get("/dead-letters/" + enc(idA));
+            HttpResponse<String> show = ManagementHttp.get(app, "/dead-letters/" + enc(idA));
             assertThat(show.statusCode()).isEqualTo(200);
             JsonNode detail = JSON.readTree(show.body());
             assertThat(detail.path("payload").asText()).isEqualTo("{\"invoice\":\"i-1\"}");
             assertThat(detail.path("payloadEncoding").asText()).isEqualTo("utf-8");
             assertThat(detail.path("headers").path("eventrail_dlq_reason").asText()).isEqualTo("failed");
-            assertThat(app.get("/dead-letters/" + enc(app.broker + ":nope/1")).statusCode()).isEqualTo(404);
+            assertThat(ManagementHttp.get(app, "/dead-letters/" + enc(app.broker + ":nope/1")).statusCode()).isEqualTo(404);
 
             // bad input
-            assertThat(app.get("/dead-letters?colour=red").statusCode()).isEqualTo(400);
-            assertThat(app.get("/dead-letters?from=yesterday").statusCode()).isEqualTo(400);
-            assertThat(app.get("/dead-letters?limit=0").statusCode()).isEqualTo(400);
-            assertThat(app.send("POST", "/dead-letters/replay", "not json", TOKEN).statusCode()).isEqualTo(400);
-            assertThat(app.send("POST", "/dead-letters/replay", "{}", TOKEN).statusCode()).isEqualTo(400);
-            assertThat(app.send("PUT", "/dead-letters", null, TOKEN).statusCode()).isEqualTo(405);
+            assertThat(ManagementHttp.get(app, "/dead-letters?colour=red").statusCode()).isEqualTo(400);
+            assertThat(ManagementHttp.get(app, "/dead-letters?from=yesterday").statusCode()).isEqualTo(400);
+            assertThat(ManagementHttp.get(app, "/dead-letters?limit=0").statusCode()).isEqualTo(400);
+            assertThat(ManagementHttp.send(app, "POST", "/dead-letters/replay", "not json", TOKEN).statusCode()).isEqualTo(400);
+            assertThat(ManagementHttp.send(app, "POST", "/dead-letters/replay", "{}", TOKEN).statusCode()).isEqualTo(400);
+            assertThat(ManagementHttp.send(app, "PUT", "/dead-letters", null, TOKEN).statusCode()).isEqualTo(405);
+            String tooLarge = "{\"ids\":[\"" + "x".repeat(1 << 20) + "\"]}";
+            HttpResponse<String> large = ManagementHttp.send(app, "POST", "/dead-letters/replay", tooLarge, TOKEN);
+            assertThat(large.statusCode()).isEqualTo(413);
+            assertThat(JSON.readTree(large.body()).path("error").asText()).contains("larger than 1048576 bytes");
 
             // every dead-letter request needs the token
-            assertThat(app.send("GET", "/dead-letters", null, null).statusCode()).isEqualTo(401);
-            assertThat(app.send("GET", "/dead-letters/" + enc(idA), null, "wrong").statusCode()).isEqualTo(401);
-            assertThat(app.send("GET", "/health/ready", null, null).statusCode()).as("health stays open").isEqualTo(200);
+            assertThat(ManagementHttp.send(app, "GET", "/dead-letters", null, null).statusCode()).isEqualTo(401);
+            assertThat(ManagementHttp.send(app, "GET", "/dead-letters/" + enc(idA), null, "wrong").statusCode()).isEqualTo(401);
+            assertThat(ManagementHttp.send(app, "GET", "/observe/health/ready", null, null).statusCode()).as("health stays open").isEqualTo(200);
             String replayA = "{\"ids\":[\"" + idA + "\"]}";
-            HttpResponse<String> noToken = app.send("POST", "/dead-letters/replay", replayA, null);
+            HttpResponse<String> noToken = ManagementHttp.send(app, "POST", "/dead-letters/replay", replayA, null);
             assertThat(noToken.statusCode()).isEqualTo(401);
+            assertThat(ManagementHttp.send(app, "POST", "/dead-letters/replay", tooLarge, null).statusCode())
+                    .as("the token is checked before a body is read").isEqualTo(401);
             assertThat(noToken.body()).doesNotContain(TOKEN);
-            assertThat(app.send("POST", "/dead-letters/replay", replayA, "wrong").statusCode()).isEqualTo(401);
-            assertThat(app.send("DELETE", "/dead-letters/" + enc(idB), null, null).statusCode()).isEqualTo(401);
+            assertThat(ManagementHttp.send(app, "POST", "/dead-letters/replay", replayA, "wrong").statusCode()).isEqualTo(401);
+            assertThat(ManagementHttp.send(app, "DELETE", "/dead-letters/" + enc(idB), null, null).statusCode()).isEqualTo(401);
 
-            HttpResponse<String> dry = app.send("POST", "/dead-letters/replay",
+            HttpResponse<String> dry = ManagementHttp.send(app, "POST", "/dead-letters/replay",
                     "{\"filter\":{\"group\":\"mailer\"},\"dryRun\":true}", TOKEN);
             assertThat(dry.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(dry.body()).path("selected").asInt()).isEqualTo(2);
             assertThat(count(app, "/dead-letters")).isEqualTo(2);
 
             failing.set(false);
-            HttpResponse<String> replay = app.send("POST", "/dead-letters/replay",
+            HttpResponse<String> replay = ManagementHttp.send(app, "POST", "/dead-letters/replay",
                     "{\"ids\":[\"" + idA + "\"],\"ratePerSecond\":10}", TOKEN);
             assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
             assertThat(JSON.readTree(replay.body()).path("done").asInt()).isEqualTo(1);
             OpsApp.await("the replayed invoice mailed", () -> done.contains(a));
 
-            assertThat(app.send("DELETE", "/dead-letters", null, TOKEN).statusCode())
+            assertThat(ManagementHttp.send(app, "DELETE", "/dead-letters", null, TOKEN).statusCode())
                     .as("a bulk purge needs a filter").isEqualTo(400);
-            HttpResponse<String> dryPurge = app.send("DELETE", "/dead-letters?group=mailer&dryRun=true", null, TOKEN);
+            HttpResponse<String> dryPurge = ManagementHttp.send(app, "DELETE", "/dead-letters?group=mailer&dryRun=true", null, TOKEN);
             assertThat(JSON.readTree(dryPurge.body()).path("outcomes").get(0).path("outcome").asText()).isEqualTo("would-purge");
-            HttpResponse<String> purge = app.send("DELETE", "/dead-letters/" + enc(idB), null, TOKEN);
+            HttpResponse<String> purge = ManagementHttp.send(app, "DELETE", "/dead-letters/" + enc(idB), null, TOKEN);
             assertThat(purge.statusCode()).as(purge.body()).isEqualTo(200);
-            assertThat(app.get("/dead-letters/" + enc(idB)).statusCode()).isEqualTo(404);
+            assertThat(ManagementHttp.get(app, "/dead-letters/" + enc(idB)).statusCode()).isEqualTo(404);
             assertThat(count(app, "/dead-letters")).isZero();
             assertThat(done).containsExactly(a);
 
@@ -113,7 +120,7 @@ class ManagementRestTest {
 
     private static int count(OpsApp app, String path) {
         try {
-            return JSON.readTree(app.get(path).body()).path("count").asInt();
+            return JSON.readTree(ManagementHttp.get(app, path).body()).path("count").asInt();
         } catch (Exception e) {
             throw new AssertionError(e);
         }

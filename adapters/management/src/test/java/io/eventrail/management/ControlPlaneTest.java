@@ -1,14 +1,13 @@
-package io.eventrail.broker.memory.ops;
+package io.eventrail.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventrail.broker.memory.ops.OpsApp;
 import io.eventrail.internal.Metrics;
-import io.eventrail.management.ControlPlane;
 import io.eventrail.management.ControlPlane.Entry;
 import io.eventrail.management.ControlPlane.Result;
 import io.eventrail.management.ControlPlane.Selection;
-import io.eventrail.management.ManagementServer;
 import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import java.nio.charset.StandardCharsets;

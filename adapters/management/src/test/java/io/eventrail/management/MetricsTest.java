@@ -1,8 +1,9 @@
-package io.eventrail.broker.memory.ops;
+package io.eventrail.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventrail.broker.memory.ops.OpsApp;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.InvalidEventException;
@@ -90,7 +91,7 @@ class MetricsTest {
             assertThat(dlqDepth.value()).isEqualTo(1.0);
             assertThat(dlqAge.value()).isGreaterThanOrEqualTo(0.0).isLessThan(60.0);
 
-            HttpResponse<String> scrape = app.get("/metrics");
+            HttpResponse<String> scrape = ManagementHttp.get(app, "/observe/metrics");
             assertThat(scrape.statusCode()).isEqualTo(200);
             assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(c -> assertThat(c).startsWith("text/plain"));
             assertThat(scrape.body())

@@ -2,9 +2,8 @@ package io.eventrail.management;
 
 import io.cloudevents.CloudEvent;
 import io.eventrail.Eventrail;
-import io.eventrail.internal.DefaultEventPublisher;
-import io.eventrail.internal.Metrics;
 import io.eventrail.internal.ReplayPace;
+import io.eventrail.Replays;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
@@ -15,12 +14,16 @@ import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.ReplayAttempt;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.DefaultMessage;
@@ -39,8 +42,8 @@ import org.apache.camel.support.DefaultMessage;
  * {@link #replayStored}, {@link #purgeStored}; a replayed kept event is counted with its stored reason.
  */
 public final class ControlPlane {
-    /** The {@link Metrics#REASON} of replayed dead letters. */
-    public static final String FROM_DEAD_LETTER = "dead-letter";
+    /** The reason replayed dead letters are counted with in the replayed-events metric. */
+    public static final String FROM_DEAD_LETTER = Replays.FROM_DEAD_LETTER;
     /** The audit {@code source} of dead-letter actions. */
     public static final String DEAD_LETTERS = "dead-letters";
     /** The audit {@code source} of actions on the store for later. */
@@ -52,14 +55,12 @@ public final class ControlPlane {
     private final Eventrail eventrail;
     private final CamelContext context;
     private final AuditLog audit;
-    private final Metrics metrics;
 
     /** A control plane over the broker instances of {@code eventrail}, recording to {@code audit}. */
     public ControlPlane(Eventrail eventrail, CamelContext context, AuditLog audit) {
         this.eventrail = Objects.requireNonNull(eventrail, "eventrail");
         this.context = Objects.requireNonNull(context, "context");
         this.audit = Objects.requireNonNull(audit, "audit");
-        this.metrics = new Metrics(eventrail.meterRegistry());
     }
 
     /** One dead letter as the control plane shows it: where it is, why, and the event read from it (null fields when unreadable). */
@@ -163,15 +164,13 @@ public final class ControlPlane {
      */
     public Result replay(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
         checkReplay(target, ratePerSecond);
-        DefaultEventPublisher publisher = (DefaultEventPublisher) eventrail.publisher();
+        Replays replays = eventrail.replays();
         List<Item> items = new ArrayList<>();
         for (Entry e : select(selection)) {
             items.add(new Item(e.id(), e.eventId(), e.letter().destination(), to -> {
                 CloudEvent event = decode(e.broker(), e.letter());
-                publisher.publishTo(event, e.broker(), to, e.id());
+                replays.deadLetter(event, e.broker(), to, e.letter().group(), e.id());
                 ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e));
-                metrics.count(Metrics.REPLAYED, FROM_DEAD_LETTER, new Metrics.Where(
-                        eventrail.broker(e.broker()).type(), e.broker(), to, e.letter().group(), event.getType()));
                 return new Step(REPLAYED, null);
             }, () -> ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e))));
         }
@@ -232,10 +231,11 @@ public final class ControlPlane {
     public Result replayStored(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
         checkReplay(target, ratePerSecond);
         store();
+        Replays replays = eventrail.replays();
         List<Item> items = new ArrayList<>();
         for (StoredEntry e : selectStored(selection)) {
             items.add(new Item(e.id(), e.stored().eventId(), e.stored().destination(), to -> {
-                ReplayAttempt a = eventrail.replayStored(e.stored().id(), target);
+                ReplayAttempt a = replays.stored(e.stored(), target);
                 return new Step(a.replayed() ? REPLAYED : a.label(), a.error());
             }, () -> store().delete(e.stored().id())));
         }
@@ -263,7 +263,7 @@ public final class ControlPlane {
     private List<StoredEntry> selectStored(Selection selection) {
         if (!selection.ids().isEmpty()) {
             List<StoredEntry> found = new ArrayList<>();
-            for (String id : new java.util.LinkedHashSet<>(selection.ids())) {
+            for (String id : new LinkedHashSet<>(selection.ids())) {
                 storedEvent(id).ifPresent(found::add);
             }
             return found;
@@ -276,10 +276,10 @@ public final class ControlPlane {
         EventStore.Query x = EventStore.Query.all().withBroker(broker).withDestination(q.destination())
                 .withGroup(q.group()).between(q.from(), q.to());
         if (q.type() != null) {
-            x = x.withTypes(java.util.Set.of(q.type()));
+            x = x.withTypes(Set.of(q.type()));
         }
         if (q.reason() != null) {
-            EventStore.Reason reason = java.util.Arrays.stream(EventStore.Reason.values())
+            EventStore.Reason reason = Arrays.stream(EventStore.Reason.values())
                     .filter(r -> r.label().equals(q.reason())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("the reason of a stored event is no-consumer or"
                             + " no-handler, not '" + Sanitize.forMessage(q.reason(), 100) + "'"));
@@ -379,7 +379,7 @@ public final class ControlPlane {
     private List<Entry> select(Selection selection) {
         if (!selection.ids().isEmpty()) {
             List<Entry> found = new ArrayList<>();
-            for (String id : new java.util.LinkedHashSet<>(selection.ids())) {
+            for (String id : new LinkedHashSet<>(selection.ids())) {
                 deadLetter(id).ifPresent(found::add);
             }
             return found;
@@ -388,9 +388,9 @@ public final class ControlPlane {
     }
 
     private static void missing(String source, Selection selection, List<Item> selected, List<Outcome> outcomes) {
-        java.util.Set<String> found = new java.util.HashSet<>();
+        Set<String> found = new HashSet<>();
         selected.forEach(e -> found.add(e.id()));
-        for (String id : new java.util.LinkedHashSet<>(selection.ids())) {
+        for (String id : new LinkedHashSet<>(selection.ids())) {
             if (!found.contains(id)) {
                 outcomes.add(new Outcome(id, null, null, "missing",
                         DEAD_LETTERS.equals(source) ? "no such dead letter" : "no such stored event"));

@@ -1,8 +1,8 @@
 package io.eventrail.management;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eventrail.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +28,7 @@ public final class AuditLog {
     public static final String LOGGER = "io.eventrail.audit";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
     private final Clock clock;
@@ -51,14 +52,14 @@ public final class AuditLog {
      * @param details what was asked and what happened; values are written as JSON
      */
     public synchronized void record(String action, String actor, Map<String, ?> details) {
-        ObjectNode entry = Json.mapper().createObjectNode();
+        ObjectNode entry = JSON.createObjectNode();
         entry.put("time", clock.instant().toString());
         entry.put("action", action);
         entry.put("actor", actor);
-        details.forEach((k, v) -> entry.set(k, Json.mapper().valueToTree(v)));
+        details.forEach((k, v) -> entry.set(k, JSON.valueToTree(v)));
         String line;
         try {
-            line = Json.mapper().writeValueAsString(entry);
+            line = JSON.writeValueAsString(entry);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit entry cannot be written as JSON", e);
         }
@@ -87,7 +88,7 @@ public final class AuditLog {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> m = Json.mapper().readValue(line, Map.class);
+                    Map<String, Object> m = JSON.readValue(line, Map.class);
                     out.add(m);
                 }
             }

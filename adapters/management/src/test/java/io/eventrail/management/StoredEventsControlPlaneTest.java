@@ -1,17 +1,16 @@
-package io.eventrail.broker.memory.ops;
+package io.eventrail.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventrail.broker.memory.ops.OpsApp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.eventrail.internal.Metrics;
-import io.eventrail.management.ControlPlane;
 import io.eventrail.management.ControlPlane.Result;
 import io.eventrail.management.ControlPlane.Selection;
 import io.eventrail.management.ControlPlane.StoredEntry;
-import io.eventrail.management.ManagementServer;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.MemoryEventStore;
@@ -147,11 +146,11 @@ class StoredEventsControlPlaneTest {
             a1Stored = list(cp, q(null, null, AUDIT, null)).get(0).id();
 
             // REST: list, show, errors
-            JsonNode listed = JSON.readTree(app.get("/stored-events?reason=no-consumer").body());
+            JsonNode listed = JSON.readTree(ManagementHttp.get(app, "/stored-events?reason=no-consumer").body());
             assertThat(listed.get("count").asInt()).isEqualTo(2);
             assertThat(listed.get("items").get(0).get("eventType").asText()).isEqualTo(AUDIT);
             assertThat(listed.get("items").get(0).get("group").isNull()).isTrue();
-            HttpResponse<String> shown = app.get("/stored-events/" + g1Stored);
+            HttpResponse<String> shown = ManagementHttp.get(app, "/stored-events/" + g1Stored);
             assertThat(shown.statusCode()).isEqualTo(200);
             JsonNode detail = JSON.readTree(shown.body());
             assertThat(detail.get("payload").asText()).isEqualTo("{\"order\":\"o-1\",\"wrap\":\"red\"}");
@@ -161,12 +160,12 @@ class StoredEventsControlPlaneTest {
             assertThat(detail.at("/headers/eventrail_store_consumer_group").asText()).isEqualTo("fulfil");
             assertThat(detail.at("/headers/ce_id").asText()).isEqualTo(giftIds.get(0));
             assertThat(detail.at("/headers/ce_type").asText()).isEqualTo(GIFT);
-            assertThat(app.get("/stored-events/999999").statusCode()).isEqualTo(404);
-            HttpResponse<String> bad = app.get("/stored-events?reason=failed");
+            assertThat(ManagementHttp.get(app, "/stored-events/999999").statusCode()).isEqualTo(404);
+            HttpResponse<String> bad = ManagementHttp.get(app, "/stored-events?reason=failed");
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("no-consumer or no-handler");
-            assertThat(app.get("/stored-events?colour=red").statusCode()).isEqualTo(400);
-            assertThat(app.send("DELETE", "/stored-events", null, null).statusCode()).isEqualTo(400);
+            assertThat(ManagementHttp.get(app, "/stored-events?colour=red").statusCode()).isEqualTo(400);
+            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events", null, null).statusCode()).isEqualTo(400);
 
             // the handler does not exist yet: the replay leaves the events where they are
             Result waiting = cp.replayStored(Selection.matching(q(null, null, GIFT, null)), null, false, 1000, "test");
@@ -177,7 +176,7 @@ class StoredEventsControlPlaneTest {
                 assertThat(o.error()).contains("handles type '" + GIFT + "'");
             });
             // dry run: reported, nothing changes
-            HttpResponse<String> dry = app.send("POST", "/stored-events/replay", "{\"filter\":{\"type\":\"" + AUDIT
+            HttpResponse<String> dry = ManagementHttp.send(app, "POST", "/stored-events/replay", "{\"filter\":{\"type\":\"" + AUDIT
                     + "\"},\"dryRun\":true}", null);
             assertThat(dry.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(dry.body()).at("/outcomes/0/outcome").asText()).isEqualTo("would-replay");
@@ -186,12 +185,12 @@ class StoredEventsControlPlaneTest {
             // purge one gift (REST), then it is gone
             String g3Stored = list(cp, q(null, null, GIFT, null)).stream()
                     .filter(e -> e.stored().eventId().equals(giftIds.get(2))).findFirst().orElseThrow().id();
-            assertThat(app.send("DELETE", "/stored-events/" + g3Stored + "?dryRun=true", null, null).statusCode()).isEqualTo(200);
+            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored + "?dryRun=true", null, null).statusCode()).isEqualTo(200);
             assertThat(cp.storedEvent(g3Stored)).isPresent();
-            HttpResponse<String> purged = app.send("DELETE", "/stored-events/" + g3Stored, null, null);
+            HttpResponse<String> purged = ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored, null, null);
             assertThat(purged.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(purged.body()).at("/outcomes/0/outcome").asText()).isEqualTo("purged");
-            assertThat(app.send("DELETE", "/stored-events/" + g3Stored, null, null).statusCode()).isEqualTo(404);
+            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored, null, null).statusCode()).isEqualTo(404);
             assertThat(list(cp, DeadLetterQuery.all())).hasSize(4);
         }
 
@@ -202,7 +201,7 @@ class StoredEventsControlPlaneTest {
             assertThat(list(cp, DeadLetterQuery.all())).hasSize(4);   // replay-on-start is off
 
             // one audit event to a chosen destination: only that destination's groups get it
-            HttpResponse<String> moved = app.send("POST", "/stored-events/replay", "{\"ids\":[\"" + a1Stored
+            HttpResponse<String> moved = ManagementHttp.send(app, "POST", "/stored-events/replay", "{\"ids\":[\"" + a1Stored
                     + "\"],\"destination\":\"audit-copy\"}", null);
             assertThat(moved.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(moved.body()).at("/outcomes/0/target").asText()).isEqualTo("audit-copy");
@@ -210,7 +209,7 @@ class StoredEventsControlPlaneTest {
 
             // the kept gifts, by filter over REST, paced
             long start = System.nanoTime();
-            HttpResponse<String> replayed = app.send("POST", "/stored-events/replay",
+            HttpResponse<String> replayed = ManagementHttp.send(app, "POST", "/stored-events/replay",
                     "{\"filter\":{\"reason\":\"no-handler\"},\"ratePerSecond\":5}", null);
             double seconds = (System.nanoTime() - start) / 1e9;
             assertThat(replayed.statusCode()).isEqualTo(200);
@@ -262,7 +261,7 @@ class StoredEventsControlPlaneTest {
     void withoutAStoreTheEndpointSaysSo() throws Exception {
         try (OpsApp app = new OpsApp().with("eventrail.management.enabled", "true").with("eventrail.management.port", "0")
                 .with("eventrail.store.type", "none").routes(r -> r.type(ORDER).destination("orders")).start()) {
-            HttpResponse<String> r = app.get("/stored-events");
+            HttpResponse<String> r = ManagementHttp.get(app, "/stored-events");
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(r.body()).contains("eventrail.store.type=none");
             assertThat(cp(app).hasStore()).isFalse();

@@ -1,0 +1,77 @@
+package io.eventrail.management;
+
+import io.eventrail.spi.BrokerOptions;
+import io.eventrail.spi.OptionSpec;
+import io.eventrail.spi.OptionSpec.Kind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code eventrail.management.*} settings: whether the management plane runs, where Camel's management server
+ * listens, the audit file, the default replay rate and the optional bearer token guarding the control plane.
+ * Immutable, validated on construction; the token never appears in {@link #toString()}.
+ *
+ * @param enabled      whether Camel's management server starts with the context and carries health, metrics and
+ *                     the control plane
+ * @param host         the address it binds to
+ * @param port         its port (0 picks a free one)
+ * @param auditFile    the append-only JSON-lines audit file, or null for the audit logger only
+ * @param replayRate   default replay rate, events per second
+ * @param token        the bearer token required by the control plane, or null for none
+ */
+public record ManagementSettings(boolean enabled, String host, int port, Path auditFile, double replayRate,
+                                 String token) {
+    /** The key prefix. */
+    public static final String PREFIX = "eventrail.management.";
+
+    /** Every option, with default and meaning. */
+    public static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.of("enabled", Kind.BOOLEAN, "false", "Start Camel's management server (health, metrics, control plane) with the Camel context."),
+            OptionSpec.of("host", Kind.STRING, "127.0.0.1", "Address the management server binds to."),
+            OptionSpec.of("port", Kind.INT, "9876", "Port of the management server (0 picks a free port)."),
+            OptionSpec.of("audit-file", Kind.STRING, null, "Append-only JSON-lines file recording every replay and purge (the io.eventrail.audit logger always does)."),
+            OptionSpec.of("replay-rate", Kind.DOUBLE, "50", "Default replay rate in events per second when a request names none."),
+            OptionSpec.secret("token", "Bearer token required by every dead-letter and stored-event request (payloads may hold personal data); none when unset."));
+
+    public ManagementSettings {
+        List<String> problems = problems(host, port, replayRate);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    /** Management off, with every default. */
+    public static ManagementSettings defaults() {
+        return of(BrokerOptions.of(OPTIONS, Map.of()));
+    }
+
+    /** The settings of parsed options (see {@link #OPTIONS}). */
+    public static ManagementSettings of(BrokerOptions o) {
+        return new ManagementSettings(o.bool("enabled"), o.string("host"), o.integer("port"),
+                o.isSet("audit-file") ? Path.of(o.string("audit-file")) : null, o.decimal("replay-rate"),
+                o.isSet("token") ? o.string("token") : null);
+    }
+
+    /** The problems of these values, each prefixed by its full key; empty when they are valid. */
+    static List<String> problems(String host, int port, double replayRate) {
+        List<String> problems = new ArrayList<>();
+        if (port < 0 || port > 65535) {
+            problems.add(PREFIX + "port is " + port + ": use 0 to 65535");
+        }
+        if (!(replayRate > 0) || replayRate > 100_000) {
+            problems.add(PREFIX + "replay-rate is " + replayRate + ": use more than 0, at most 100000");
+        }
+        if (host == null || host.isBlank()) {
+            problems.add(PREFIX + "host is empty");
+        }
+        return problems;
+    }
+
+    @Override
+    public String toString() {
+        return "ManagementSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", auditFile=" + auditFile
+                + ", replayRate=" + replayRate + ", token=" + (token == null ? "none" : "****") + "]";
+    }
+}

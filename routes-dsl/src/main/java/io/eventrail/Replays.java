@@ -1,0 +1,37 @@
+package io.eventrail;
+
+import io.cloudevents.CloudEvent;
+import io.eventrail.store.EventStore;
+import io.eventrail.store.ReplayAttempt;
+
+/**
+ * Replays single events on an operator's command (the control plane of the management module): a dead letter back
+ * to its broker, or one kept event of the store for later. Obtained from {@link Eventrail#replays()}; thread-safe;
+ * no argument may be null unless stated.
+ */
+public interface Replays {
+    /** The reason label a replayed dead letter is counted with in the replayed-events metric. */
+    String FROM_DEAD_LETTER = "dead-letter";
+
+    /**
+     * Publishes {@code event}, read from dead letter {@code deadLetterId} of consumer group {@code group} (null when
+     * unknown) on broker instance {@code broker}, to {@code destination} on that broker: validation, tracing, metrics
+     * and the broker's confirmation as for any publish, the event keeping its id and source so a group that already
+     * had its effect skips it; counted as replayed with reason {@value #FROM_DEAD_LETTER}. The caller removes the
+     * dead letter once this returned.
+     *
+     * @throws PublishException when the broker did not confirm the publish
+     * @throws InvalidEventException when the event is not valid for its declared type
+     */
+    void deadLetter(CloudEvent event, String broker, String destination, String group, String deadLetterId);
+
+    /**
+     * Replays kept event {@code event} now, in the caller's thread, to {@code target} (null: its original
+     * destination, or for a {@code no-handler} event the local pipeline of its group once that has a handler for its
+     * type). Removed from the store only once taken. A failure of the event itself is reported in the answer, never
+     * thrown.
+     *
+     * @throws IllegalStateException when no store for later is configured
+     */
+    ReplayAttempt stored(EventStore.StoredEvent event, String target);
+}
