@@ -1,6 +1,7 @@
 package io.eventrail.spi;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Finds the nearest valid spelling of a mistyped key (Levenshtein distance). Stateless. */
@@ -13,6 +14,9 @@ public final class Suggestions {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
+            if (normalised(c).equals(normalised(key))) {
+                return Optional.of(c); // the same name in another spelling: maxPollRecords, MAX_POLL_RECORDS
+            }
             int d = distance(key, c);
             if (d < bestDistance) {
                 bestDistance = d;
@@ -23,6 +27,10 @@ public final class Suggestions {
             return Optional.empty();
         }
         return Optional.of(best);
+    }
+
+    private static String normalised(String key) {
+        return key.replaceAll("[-_.]", "").toLowerCase(Locale.ROOT);
     }
 
     static int distance(String a, String b) {
