@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +43,8 @@ import org.apache.camel.util.json.Jsoner;
  * <p>Immutable and thread-safe once {@link Builder#build() built}; binding is not synchronised on the target.
  */
 public final class CamelOptions {
-    /** One bindable option. {@code source} names where it is bound; {@code camelName} is the property name. */
-    private record Option(String source, String camelName, String kebab, String type, boolean secret,
+    /** One bindable option. {@code sources} name where it is bound; {@code camelName} is the property name. */
+    private record Option(Set<String> sources, String camelName, String kebab, String type, boolean secret,
                           List<String> allowed, String description) {
     }
 
@@ -58,6 +60,8 @@ public final class CamelOptions {
     private final Map<String, Alias> aliases;
     private final Map<String, String> defaults;
     private final Map<String, Guard> guards;
+    private final Map<String, UnaryOperator<String>> translations;
+    private final Set<String> components;
     private final List<OptionSpec> specs;
 
     private CamelOptions(Builder b) {
@@ -65,6 +69,8 @@ public final class CamelOptions {
         this.aliases = Map.copyOf(b.aliases);
         this.defaults = Collections.unmodifiableMap(new LinkedHashMap<>(b.defaults));
         this.guards = Map.copyOf(b.guards);
+        this.translations = Map.copyOf(b.translations);
+        this.components = Set.copyOf(b.components);
         List<OptionSpec> s = new ArrayList<>();
         byKebab.values().forEach(o -> s.add(spec(o.kebab, o, "")));
         aliases.forEach((name, a) -> s.add(spec(name, byKebab.get(a.target), "Alias of " + a.target + ". ")));
@@ -76,6 +82,22 @@ public final class CamelOptions {
         String text = lead + o.description + (eventrailDefault != null ? " Eventrail's default: " + eventrailDefault + "." : "");
         // text: Camel converts the value when it binds it, so its problems are reported with the others of the instance
         return new OptionSpec(name, OptionSpec.Kind.STRING, null, false, o.secret || BrokerOptions.looksSecret(name), text);
+    }
+
+    /**
+     * A translation for {@link Builder#translate}: a plain number is taken as whole seconds (Camel's unit for such
+     * options), a duration such as {@code 30s}, {@code 2m} or {@code PT1M} is turned into whole seconds.
+     */
+    public static String wholeSeconds(String value) {
+        String v = value.trim();
+        if (v.matches("\\d+")) {
+            return v;
+        }
+        Duration d = OptionSpec.parseDuration("", v);
+        if (d.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("whole seconds expected, got '" + v + "'");
+        }
+        return Long.toString(d.getSeconds());
     }
 
     /** A builder of the options of one or more Camel components and client beans. */
@@ -109,28 +131,35 @@ public final class CamelOptions {
      * the catalog's allowed values, a refused option, a guarantee broken, also by {@code client.*} keys) are added
      * to {@code errors}, each prefixed by {@code keyPrefix} and naming the key, never a secret's value.
      */
-    public Map<String, String> values(String source, BrokerOptions options, String keyPrefix, List<String> errors) {
+    private Map<String, String> values(String source, BrokerOptions options, String keyPrefix, List<String> errors) {
         Map<String, String> out = new LinkedHashMap<>();
         defaults.forEach((kebab, v) -> {
             Option o = byKebab.get(kebab);
-            if (o.source.equals(source)) {
+            if (o.sources.contains(source)) {
                 out.put(o.camelName, v);
             }
         });
         Map<String, String> setBy = new TreeMap<>();
         for (Option o : byKebab.values()) {
-            if (options.isSet(o.kebab) && o.source.equals(source)) {
-                put(o, o.kebab, raw(options, o.kebab), keyPrefix, out, setBy, errors);
+            if (options.isSet(o.kebab) && o.sources.contains(source)) {
+                String v = raw(options, o.kebab);
+                try {
+                    v = translations.getOrDefault(o.kebab, UnaryOperator.identity()).apply(v);
+                } catch (IllegalArgumentException e) {
+                    errors.add(keyPrefix + o.kebab + ": " + (o.secret ? "invalid value (secret, not shown)" : e.getMessage()));
+                    continue;
+                }
+                put(o, o.kebab, v, keyPrefix, out, setBy, errors);
             }
         }
         aliases.forEach((name, a) -> {
             Option o = byKebab.get(a.target);
-            if (options.isSet(name) && o.source.equals(source)) {
+            if (options.isSet(name) && o.sources.contains(source)) {
                 String v = raw(options, name);
                 try {
                     v = a.translate.apply(v);
                 } catch (IllegalArgumentException e) {
-                    errors.add(o.secret ? keyPrefix + name + ": invalid value (secret, not shown)" : e.getMessage());
+                    errors.add(keyPrefix + name + ": " + (o.secret ? "invalid value (secret, not shown)" : e.getMessage()));
                     return;
                 }
                 put(o, name, v, keyPrefix, out, setBy, errors);
@@ -185,14 +214,15 @@ public final class CamelOptions {
     }
 
     /**
-     * Binds {@code values} (Camel property names, as from {@link #values}) into {@code target} with Camel's property
-     * binding: through the component's generated configurer when {@code target} is a {@link Component}, by reflection
-     * otherwise. A value Camel cannot convert or set is added to {@code errors}, naming the option and never a
-     * secret's value; the others are still bound.
+     * Binds the values of {@code source} (see {@link #values}) into {@code target} with Camel's property binding:
+     * through the component's generated configurer when {@code source} is a component, by reflection when it is a
+     * bean. A value Camel cannot convert or set is added to {@code errors}, naming the option and never a secret's
+     * value; the others are still bound.
      */
-    public void bind(CamelContext camelContext, Object target, Map<String, String> values, String keyPrefix,
+    public void bind(String source, CamelContext camelContext, Object target, BrokerOptions options, String keyPrefix,
                      List<String> errors) {
-        PropertyConfigurer configurer = configurer(camelContext, target);
+        Map<String, String> values = values(source, options, keyPrefix, errors);
+        PropertyConfigurer configurer = components.contains(source) ? configurer(camelContext, source, target) : null;
         values.forEach((name, value) -> {
             try {
                 boolean bound = PropertyBindingSupport.build().withCamelContext(camelContext).withTarget(target)
@@ -214,15 +244,17 @@ public final class CamelOptions {
         return byKebab.values().stream().filter(o -> o.camelName.equalsIgnoreCase(name)).findFirst().orElse(null);
     }
 
-    private static PropertyConfigurer configurer(CamelContext camelContext, Object target) {
-        if (target instanceof Component c) {
-            PropertyConfigurer own = c.getComponentPropertyConfigurer();
-            if (own != null) {
-                return own;
-            }
+    /** The generated configurer of component {@code scheme} (a subclass of the component does not inherit its lookup). */
+    private static PropertyConfigurer configurer(CamelContext camelContext, String scheme, Object target) {
+        PropertyConfigurer generated = PluginHelper.getConfigurerResolver(camelContext)
+                .resolvePropertyConfigurer(scheme + "-component", camelContext);
+        if (generated == null && target instanceof Component c) {
+            generated = c.getComponentPropertyConfigurer();
         }
-        return PluginHelper.getConfigurerResolver(camelContext).resolvePropertyConfigurer(
-                target.getClass().getName(), camelContext);
+        if (generated == null) {
+            throw new IllegalStateException("no generated configurer for Camel component " + scheme);
+        }
+        return generated;
     }
 
     /** Collects sources, aliases, defaults, refusals and guarantees; {@link #build()} checks they fit together. */
@@ -232,6 +264,8 @@ public final class CamelOptions {
         private final Map<String, Alias> aliases = new LinkedHashMap<>();
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final Map<String, Guard> guards = new LinkedHashMap<>();
+        private final Map<String, UnaryOperator<String>> translations = new LinkedHashMap<>();
+        private final Set<String> components = new HashSet<>();
 
         private Builder() {
         }
@@ -254,6 +288,7 @@ public final class CamelOptions {
             } catch (DeserializationException e) {
                 throw new IllegalStateException("Camel catalog " + path + " cannot be read", e);
             }
+            components.add(scheme);
             addCatalog(scheme, catalog.getMap("componentProperties"));
             if (endpointOptions) {
                 addCatalog(scheme, catalog.getMap("properties"));
@@ -274,7 +309,7 @@ public final class CamelOptions {
                 Object allowed = p.get("enum");
                 List<String> values = allowed instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
                 String description = p.getStringOrDefault("description", "");
-                options.putIfAbsent(kebab, new Option(source, name, kebab, p.getStringOrDefault("type", "string"),
+                add(new Option(Set.of(source), name, kebab, p.getStringOrDefault("type", "string"),
                         p.getBooleanOrDefault("secret", false), values, firstSentence(description)
                         + " (" + source + " option " + name + (p.get("defaultValue") != null
                         ? ", Camel's default " + p.get("defaultValue") : "") + ")"));
@@ -299,11 +334,23 @@ public final class CamelOptions {
                             .map(String::valueOf).toList() : List.of();
                     String kind = p == boolean.class || p == Boolean.class ? "boolean" : p == String.class ? "string"
                             : p.isEnum() ? "enum" : "number";
-                    options.putIfAbsent(kebab, new Option(source, name, kebab, kind, BrokerOptions.looksSecret(kebab),
+                    add(new Option(Set.of(source), name, kebab, kind, BrokerOptions.looksSecret(kebab),
                             values, what + " property " + name + " (" + p.getSimpleName() + ")."));
                 }
             }
             return this;
+        }
+
+        /** Adds {@code o}; an option a second source also has is bound into both (Camel name and kind of the first). */
+        private void add(Option o) {
+            options.merge(o.kebab, o, (first, again) -> new Option(union(first.sources, again.sources), first.camelName,
+                    first.kebab, first.type, first.secret || again.secret, first.allowed, first.description));
+        }
+
+        private static Set<String> union(Set<String> a, Set<String> b) {
+            Set<String> u = new TreeSet<>(a);
+            u.addAll(b);
+            return Set.copyOf(u);
         }
 
         private static boolean simple(Class<?> p) {
@@ -319,6 +366,12 @@ public final class CamelOptions {
         /** Keeps {@code name} working as {@code target}, its value turned into the target's unit by {@code translate}. */
         public Builder alias(String name, String target, UnaryOperator<String> translate) {
             aliases.put(name, new Alias(target, translate));
+            return this;
+        }
+
+        /** Turns a value of {@code option} into Camel's unit first (e.g. a duration into whole seconds). */
+        public Builder translate(String option, UnaryOperator<String> translate) {
+            translations.put(option, translate);
             return this;
         }
 
@@ -363,6 +416,7 @@ public final class CamelOptions {
                 }
             });
             defaults.keySet().forEach(k -> Objects.requireNonNull(options.get(k), () -> "default of unknown option " + k));
+            translations.keySet().forEach(k -> Objects.requireNonNull(options.get(k), () -> "translation of unknown option " + k));
             guards.keySet().stream().filter(k -> !k.startsWith(BrokerOptions.CLIENT_PREFIX))
                     .forEach(k -> Objects.requireNonNull(options.get(k), () -> "guard of unknown option " + k));
             return new CamelOptions(this);

@@ -17,11 +17,9 @@ import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.aws2.sns.Sns2Component;
-import org.apache.camel.component.aws2.sns.Sns2Configuration;
 import org.apache.camel.component.aws2.sns.Sns2Constants;
 import org.apache.camel.component.aws2.sns.Sns2Endpoint;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
-import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
 import org.slf4j.Logger;
@@ -79,7 +77,17 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
      */
     public static AwsBroker open(BrokerContext context, Mode mode, Set<Capability> base) {
         String type = mode.name().toLowerCase(java.util.Locale.ROOT);
-        AwsSettings settings = AwsSettings.from(type, context.name(), context.options());
+        CamelContext camel = context.camelContext();
+        String component = context.componentName(type);
+        if (camel.hasComponent(component) != null) {
+            throw new IllegalStateException("broker instance '" + context.name() + "' is already open in this Camel "
+                    + "context (component " + component + ")");
+        }
+        Sqs2Component sqsComponent = new BatchDeletingSqsComponent();
+        sqsComponent.setCamelContext(camel);
+        Sns2Component snsComponent = new Sns2Component();
+        snsComponent.setCamelContext(camel);
+        AwsSettings settings = AwsSettings.from(type, context.name(), context.options(), sqsComponent, snsComponent);
         Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
         capabilities.addAll(base);
         if (settings.fifo()) {
@@ -87,26 +95,12 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
             capabilities.add(Capability.ORDERED_PER_KEY);
         }
         AwsClients clients = AwsClients.create(context.name(), settings);
-        String component = context.componentName(type);
         AwsBroker broker = new AwsBroker(context.name(), mode, settings, clients, capabilities, component);
-        CamelContext camel = context.camelContext();
-        if (camel.hasComponent(component) == null) {
-            Sqs2Configuration sqs = new Sqs2Configuration();
-            sqs.setAmazonSQSClient(clients.sqs());
-            Sqs2Component sqsComponent = new BatchDeletingSqsComponent();
-            sqsComponent.setConfiguration(sqs);
-            camel.addComponent(broker.sqsComponent, sqsComponent);
-            Sns2Configuration sns = new Sns2Configuration();
-            sns.setAmazonSNSClient(clients.sns());
-            Sns2Component snsComponent = new Sns2Component();
-            snsComponent.setConfiguration(sns);
-            camel.addComponent(broker.snsComponent, snsComponent);
-            camel.addComponent(component, new AwsComponent(broker));
-        } else {
-            clients.close();
-            throw new IllegalStateException("broker instance '" + context.name() + "' is already open in this Camel "
-                    + "context (component " + component + ")");
-        }
+        sqsComponent.getConfiguration().setAmazonSQSClient(clients.sqs());
+        camel.addComponent(broker.sqsComponent, sqsComponent);
+        snsComponent.getConfiguration().setAmazonSNSClient(clients.sns());
+        camel.addComponent(broker.snsComponent, snsComponent);
+        camel.addComponent(component, new AwsComponent(broker));
         LOG.info("{} broker '{}' opened: {}", type, context.name(), settings);
         return broker;
     }

@@ -134,7 +134,7 @@ public final class KafkaSettings {
         component.setConfiguration(c);
         // a synchronous commit manager: offsets are committed with commitSync, per partition, after processing
         component.setKafkaManualCommitFactory(new DefaultKafkaManualCommitFactory());
-        CAMEL.bind(component.getCamelContext(), component, CAMEL.values("kafka", options, p, problems), p, problems);
+        CAMEL.bind("kafka", component.getCamelContext(), component, options, p, problems);
         CAMEL.checkClient(options.client(), p, problems);
         Map<String, Object> extra = new HashMap<>(options.client());
         String algorithm = c.getSslEndpointAlgorithm();
