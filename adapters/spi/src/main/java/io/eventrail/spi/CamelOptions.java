@@ -93,11 +93,28 @@ public final class CamelOptions {
         if (v.matches("\\d+")) {
             return v;
         }
-        Duration d = OptionSpec.parseDuration("", v);
+        Duration d = duration(v);
         if (d.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("whole seconds expected, got '" + v + "'");
         }
         return Long.toString(d.getSeconds());
+    }
+
+    /**
+     * A translation for {@link Builder#translate}: a plain number is taken as milliseconds, a duration such as
+     * {@code 10s} is turned into milliseconds (for bean properties, which Camel binds without its time patterns).
+     */
+    public static String millis(String value) {
+        String v = value.trim();
+        return v.matches("\\d+") ? v : Long.toString(duration(v).toMillis());
+    }
+
+    private static Duration duration(String v) {
+        try {
+            return OptionSpec.parseDuration("", v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected a number or a duration such as 500ms, 30s or 5m, got '" + v + "'");
+        }
     }
 
     /** A builder of the options of one or more Camel components and client beans. */
@@ -334,7 +351,7 @@ public final class CamelOptions {
                             .map(String::valueOf).toList() : List.of();
                     String kind = p == boolean.class || p == Boolean.class ? "boolean" : p == String.class ? "string"
                             : p.isEnum() ? "enum" : "number";
-                    add(new Option(Set.of(source), name, kebab, kind, BrokerOptions.looksSecret(kebab),
+                    options.putIfAbsent(kebab, new Option(Set.of(source), name, kebab, kind, BrokerOptions.looksSecret(kebab),
                             values, what + " property " + name + " (" + p.getSimpleName() + ")."));
                 }
             }
