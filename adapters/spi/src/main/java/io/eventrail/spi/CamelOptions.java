@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -373,6 +374,50 @@ public final class CamelOptions {
         private static boolean simple(Class<?> p) {
             return p.isPrimitive() || p == String.class || Number.class.isAssignableFrom(p) || p == Boolean.class
                     || p.isEnum();
+        }
+
+        /**
+         * Reads Eventrail's layer over the catalog from properties resource {@code resource} next to {@code owner}:
+         * {@code alias.<name>=<option>[ seconds|millis]}, {@code translate.<option>=seconds|millis},
+         * {@code default.<option>=<value>}, {@code refuse.<key>=<why>} and {@code require.<key>=<v1>[,<v2>...]: <why>},
+         * where a key is an option or {@code client.<native-key>}.
+         */
+        public Builder overlay(Class<?> owner, String resource) {
+            Properties p = new Properties();
+            try (InputStream in = owner.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("options overlay " + resource + " not found next to " + owner.getName());
+                }
+                p.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            for (String key : new TreeSet<>(p.stringPropertyNames())) {
+                String kind = key.substring(0, key.indexOf('.') + 1);
+                String name = key.substring(kind.length());
+                String value = p.getProperty(key).trim();
+                switch (kind) {
+                    case "alias." -> {
+                        String[] target = value.split("\\s+");
+                        alias(name, target[0], target.length > 1 ? unit(target[1]) : UnaryOperator.identity());
+                    }
+                    case "translate." -> translate(name, unit(value));
+                    case "default." -> defaultValue(name, value);
+                    case "refuse." -> refuse(value, name);
+                    case "require." -> require(Set.of(value.substring(0, value.indexOf(':')).split(",")),
+                            value.substring(value.indexOf(':') + 1).trim(), name);
+                    default -> throw new IllegalStateException(resource + ": unknown entry " + key);
+                }
+            }
+            return this;
+        }
+
+        private static UnaryOperator<String> unit(String unit) {
+            return switch (unit) {
+                case "seconds" -> CamelOptions::wholeSeconds;
+                case "millis" -> CamelOptions::millis;
+                default -> throw new IllegalStateException("unknown unit " + unit);
+            };
         }
 
         /** Keeps historic name {@code name} working as {@code target} (a kebab-case option), value unchanged. */

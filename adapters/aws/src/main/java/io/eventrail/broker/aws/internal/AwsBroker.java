@@ -161,13 +161,10 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     private String sqsConsumer(AwsProvisioner.QueueRef q, int concurrency) {
         StringBuilder uri = new StringBuilder(sqsComponent).append(':').append(q.name())
                 .append("?queueUrl=RAW(").append(q.url()).append(")&autoCreateQueue=false")
-                .append("&deleteAfterRead=true&messageAttributeNames=All")
-                .append("&visibilityTimeout=").append(settings.visibilityTimeout())
-                .append("&extendMessageVisibility=").append(settings.extendVisibility())
-                .append("&waitTimeSeconds=").append(settings.waitTime())
+                .append("&deleteAfterRead=true&messageAttributeNames=All") // the rest from the component's options
                 .append("&maxMessagesPerPoll=").append(settings.maxMessagesPerPoll())
                 .append("&concurrentConsumers=").append(concurrency)
-                .append("&greedy=true&initialDelay=0&delay=").append(settings.waitTime() > 0 ? 50 : 500);
+                .append("&greedy=true&initialDelay=0&delay=").append(settings.sqs().getWaitTimeSeconds() > 0 ? 50 : 500);
         settings.consumerOptions().forEach((k, v) -> uri.append('&').append(k).append("=RAW(").append(v).append(')'));
         return uri.toString();
     }

@@ -38,8 +38,8 @@ public final class AwsClients implements AutoCloseable {
      */
     public static AwsClients create(String instance, AwsSettings s) {
         Region region;
-        if (s.region() != null) {
-            region = Region.of(s.region());
+        if (s.sqs().getRegion() != null) {
+            region = Region.of(s.sqs().getRegion());
         } else {
             try {
                 region = new DefaultAwsRegionProviderChain().getRegion();

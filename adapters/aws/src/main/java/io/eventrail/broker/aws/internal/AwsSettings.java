@@ -35,26 +35,7 @@ public final class AwsSettings {
     public static final CamelOptions CAMEL = CamelOptions.builder()
             .component(SQS, Sqs2Component.class, false)
             .component(SNS, Sns2Component.class, false)
-            .alias("endpoint-override", "uri-endpoint-override")
-            .alias("wait-time", "wait-time-seconds", CamelOptions::wholeSeconds)
-            .alias("extend-visibility", "extend-message-visibility")
-            .translate("visibility-timeout", CamelOptions::wholeSeconds)
-            .translate("wait-time-seconds", CamelOptions::wholeSeconds)
-            .defaultValue("visibility-timeout", "30")
-            .defaultValue("wait-time-seconds", "10")
-            .defaultValue("extend-message-visibility", "true")
-            .refuse("the SDK clients are the instance's own (one per account and region, shared with provisioning)",
-                    "amazon-sqs-client", "amazon-sns-client", "configuration", "proxy-host", "proxy-port",
-                    "proxy-protocol", "trust-all-certificates")
-            .refuse("queues, topics, dead-letter queues and subscriptions are provisioned by Eventrail",
-                    "auto-create-queue", "auto-create-topic", "queue-url", "redrive-policy", "queue-arn",
-                    "subscribe-sn-sto-sqs", "policy")
-            .refuse("a message is deleted only after its effect or dead letter", "delete-after-read")
-            .refuse("every attribute carries part of the CloudEvent", "message-attribute-names")
-            .refuse("FIFO groups and deduplication ids come from the events (fifo=true)",
-                    "message-group-id-strategy", "message-deduplication-id-strategy")
-            .refuse("use the pipeline's concurrency", "concurrent-consumers")
-            .refuse("each publish is one message, confirmed on its own", "operation", "batch-enabled")
+            .overlay(AwsSettings.class, "camel-aws2.properties")
             .build();
 
     /** The options that are Eventrail's own, in the order the README lists them. */
@@ -140,22 +121,17 @@ public final class AwsSettings {
         }
     }
 
-    /** The AWS region, or null for the SDK's default region chain. */
-    public String region() {
-        return sqs.getRegion();
-    }
 
     /** The SQS and SNS endpoint (an emulator), or null for AWS itself. */
     public URI endpointOverride() {
         return endpointOverride;
     }
 
-    /** Whether the access and secret key are used instead of the SDK's default chain. */
-    public boolean staticCredentials() {
-        return sqs.getAccessKey() != null;
-    }
 
-    /** camel-aws2-sqs's configuration of this instance (holds the keys: never log it). */
+    /**
+     * camel-aws2-sqs's configuration of this instance: region, keys, visibility timeout, wait time and the other
+     * camel-aws2-sqs options (holds the keys: never log it).
+     */
     Sqs2Configuration sqs() {
         return sqs;
     }
@@ -164,15 +140,7 @@ public final class AwsSettings {
         return options.string("name-prefix");
     }
 
-    /** Seconds a received message stays invisible (extended while the handler runs). */
-    public int visibilityTimeout() {
-        return sqs.getVisibilityTimeout();
-    }
 
-    /** Long-poll seconds per receive, 0 to 20. */
-    public int waitTime() {
-        return sqs.getWaitTimeSeconds();
-    }
 
     public int maxMessagesPerPoll() {
         return options.integer("max-messages-per-poll");
@@ -190,9 +158,6 @@ public final class AwsSettings {
         return options.integer("max-message-bytes");
     }
 
-    public boolean extendVisibility() {
-        return sqs.isExtendMessageVisibility();
-    }
 
     public Duration subscriptionCheckCache() {
         return options.duration("subscription-check-cache");
@@ -209,7 +174,7 @@ public final class AwsSettings {
 
     @Override
     public String toString() {
-        return "AwsSettings{region=" + region() + ", endpointOverride=" + endpointOverride + ", credentials="
-                + (staticCredentials() ? "static(****)" : "default") + ", options=" + options + "}";
+        return "AwsSettings{region=" + sqs.getRegion() + ", endpointOverride=" + endpointOverride + ", credentials="
+                + (sqs.getAccessKey() != null ? "static(****)" : "default") + ", options=" + options + "}";
     }
 }

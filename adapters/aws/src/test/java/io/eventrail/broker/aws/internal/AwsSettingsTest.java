@@ -45,10 +45,10 @@ class AwsSettingsTest {
     void defaultsAreUsableAgainstAws() {
         AwsSettings s = settings("sqs", Map.of("region", "eu-west-1"));
         assertThat(s.endpointOverride()).isNull();
-        assertThat(s.staticCredentials()).isFalse();
-        assertThat(s.visibilityTimeout()).isEqualTo(30);
-        assertThat(s.waitTime()).isEqualTo(10);
-        assertThat(s.extendVisibility()).isTrue();
+        assertThat(s.sqs().getAccessKey()).isNull();
+        assertThat(s.sqs().getVisibilityTimeout()).isEqualTo(30);
+        assertThat(s.sqs().getWaitTimeSeconds()).isEqualTo(10);
+        assertThat(s.sqs().isExtendMessageVisibility()).isTrue();
         assertThat(s.maxMessagesPerPoll()).isEqualTo(10);
         assertThat(s.maxMessageBytes()).isEqualTo(262_144);
         assertThat(s.fifo()).isFalse();
@@ -126,7 +126,7 @@ class AwsSettingsTest {
     void keysAreNeverShown() {
         AwsSettings s = settings("sqs", Map.of("access-key", "AKIDEXAMPLE", "secret-key", "wJalrXUtnFEMI",
                 "client.password", "hunter2", "session-token", "tok3n"));
-        assertThat(s.staticCredentials()).isTrue();
+        assertThat(s.sqs().getAccessKey()).isEqualTo("AKIDEXAMPLE");
         assertThat(s.toString()).doesNotContain("AKIDEXAMPLE").doesNotContain("wJalrXUtnFEMI")
                 .doesNotContain("hunter2").doesNotContain("tok3n").contains("****");
         assertThatThrownBy(() -> settings("sqs", Map.of("secret-key", "wJalrXUtnFEMI", "max-receive-count", "0")))

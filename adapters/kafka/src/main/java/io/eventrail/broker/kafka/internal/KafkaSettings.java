@@ -35,49 +35,11 @@ public final class KafkaSettings {
     /** Kafka's longest topic name. */
     static final int MAX_TOPIC_LENGTH = 249;
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
-    private static final String COMMIT = "offsets are committed by Eventrail after each event's effect";
-    private static final String SERDE = "values are the event data bytes and keys the partition key (CloudEvents binary mode)";
 
-    /** camel-kafka's component options, with Eventrail's defaults, historic names and the settings it protects. */
+    /** camel-kafka's component options, with Eventrail's defaults, old names and protected settings (camel-kafka.properties). */
     public static final CamelOptions CAMEL = CamelOptions.builder()
             .component("kafka", KafkaComponent.class, false)
-            .alias("bootstrap-servers", "brokers")
-            .alias("max-poll-interval", "max-poll-interval-ms")
-            .alias("session-timeout", "session-timeout-ms")
-            .alias("heartbeat-interval", "heartbeat-interval-ms")
-            .alias("poll-timeout", "poll-timeout-ms")
-            .alias("commit-timeout", "commit-timeout-ms")
-            .alias("ssl-endpoint-identification-algorithm", "ssl-endpoint-algorithm")
-            .defaultValue("brokers", "127.0.0.1:9092")
-            .defaultValue("auto-offset-reset", "earliest")
-            .defaultValue("max-poll-records", "100")
-            .defaultValue("max-poll-interval-ms", "300000")
-            .defaultValue("poll-timeout-ms", "500")
-            .defaultValue("commit-timeout-ms", "10000")
-            .require(Set.of("all", "-1"), "publishes are confirmed by every in-sync replica",
-                    "request-required-acks", "client.acks")
-            .require(Set.of("true"), "no duplicates or reordering on producer retries",
-                    "enable-idempotence", "client.enable.idempotence")
-            .require(Set.of("false"), COMMIT, "auto-commit-enable", "client.enable.auto.commit")
-            .require(Set.of("true"), COMMIT, "allow-manual-commit")
-            .require(Set.of("true"), "a failed event is read again, never skipped", "break-on-first-error")
-            .require(Set.of("reconnect"), "after a poll error the consumer resumes from committed offsets", "poll-on-error")
-            .refuse("the group is the pipeline's consumer group", "group-id", "client.group.id")
-            .refuse("use bootstrap-servers", "client.bootstrap.servers")
-            .refuse("use the pipeline's concurrency", "consumers-count")
-            .refuse("the pipeline handles one event per exchange", "batching")
-            .refuse("topics are the pipelines' destinations", "topic-is-pattern")
-            .refuse("a group resumes from its committed offsets (auto-offset-reset for a new group)", "seek-to")
-            .refuse(COMMIT, "offset-repository", "kafka-manual-commit-factory")
-            .refuse("publishes are confirmed one by one by an idempotent producer",
-                    "transacted", "transactional-id", "client.transactional.id")
-            .refuse(SERDE, "key-serializer", "value-serializer", "key-deserializer", "value-deserializer",
-                    "client.key.serializer", "client.value.serializer", "client.key.deserializer", "client.value.deserializer")
-            .refuse("headers are the CloudEvents attributes", "header-serializer", "header-deserializer",
-                    "header-filter-strategy")
-            .refuse("set the options one by one", "configuration")
-            .refuse("use client.<kafka-key>", "additional-properties")
-            .refuse("the clients report their polls to the pipeline", "kafka-client-factory")
+            .overlay(KafkaSettings.class, "camel-kafka.properties")
             .build();
 
     /** The options that are Eventrail's own, in the order the README lists them. */

@@ -35,38 +35,13 @@ public final class RabbitSettings {
     static final String COMPONENT = "spring-rabbitmq";
     static final String SPRING = "caching-connection-factory";
     static final String AMQP = "amqp-client";
-    private static final String TOPOLOGY = "the topology (exchanges, queues, dead-letter exchanges) is provisioned by Eventrail";
 
     /** The component's and connection factories' options, with Eventrail's defaults, old names and refusals. */
     public static final CamelOptions CAMEL = CamelOptions.builder()
             .component(COMPONENT, SpringRabbitMQComponent.class, false)
             .bean(SPRING, CachingConnectionFactory.class, "Spring AMQP CachingConnectionFactory")
             .bean(AMQP, ConnectionFactory.class, "amqp-client ConnectionFactory")
-            .alias("heartbeat", "requested-heart-beat", CamelOptions::wholeSeconds)
-            .alias("prefetch", "prefetch-count")
-            .translate("requested-heart-beat", CamelOptions::wholeSeconds)
-            .translate("connection-timeout", CamelOptions::millis)
-            .defaultValue("host", "localhost")
-            .defaultValue("requested-heart-beat", "30")
-            .defaultValue("connection-timeout", "10000")
-            .defaultValue("prefetch-count", "50")
-            .defaultValue("shutdown-timeout", "10000")
-            .refuse(TOPOLOGY, "auto-declare", "auto-declare-producer", "dead-letter-exchange", "dead-letter-exchange-type",
-                    "dead-letter-queue", "dead-letter-routing-key", "args", "amqp-admin")
-            .refuse("the pipeline retries, then dead-letters", "maximum-retry-attempts", "retry", "retry-delay",
-                    "reject-and-dont-requeue", "error-handler")
-            .refuse("use the pipeline's concurrency", "concurrent-consumers", "max-concurrent-consumers")
-            .refuse("consumers acknowledge after the effect in Eventrail's listener containers",
-                    "message-listener-container-type", "listener-container-factory")
-            .refuse("the body is the event data and the headers its CloudEvents attributes", "message-converter",
-                    "message-properties-converter", "header-filter-strategy")
-            .refuse("publishes use Eventrail's own confirm channels", "publisher-confirm-type", "publisher-returns",
-                    "connection-factory")
-            .refuse("Spring's connection factory and containers recover", "topology-recovery-enabled")
-            .require(Set.of("false"), "Spring's connection factory and containers recover", "automatic-recovery-enabled")
-            .refuse("use addresses, username and password (a URI would show the password)", "uri")
-            .refuse("use tls and the tls-* options", "client.ssl.enabled", "client.ssl.algorithm", "client.uri",
-                    "client.host", "client.port", "client.connection.recovery.enabled", "client.topology.recovery.enabled")
+            .overlay(RabbitSettings.class, "camel-spring-rabbitmq.properties")
             .build();
 
     /**
