@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ public final class CamelOptions {
 
     private CamelOptions(Builder b) {
         this.byKebab = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
-        this.aliases = Map.copyOf(b.aliases);
+        this.aliases = Collections.unmodifiableMap(new LinkedHashMap<>(b.aliases));
         this.defaults = Collections.unmodifiableMap(new LinkedHashMap<>(b.defaults));
         this.guards = Map.copyOf(b.guards);
         this.translations = Map.copyOf(b.translations);
@@ -82,7 +83,7 @@ public final class CamelOptions {
         String eventrailDefault = defaults.get(o.kebab);
         String text = lead + o.description + (eventrailDefault != null ? " Eventrail's default: " + eventrailDefault + "." : "");
         // text: Camel converts the value when it binds it, so its problems are reported with the others of the instance
-        return new OptionSpec(name, OptionSpec.Kind.STRING, null, false, o.secret || BrokerOptions.looksSecret(name), text);
+        return new OptionSpec(name, OptionSpec.Kind.STRING, null, false, o.secret, text);
     }
 
     /**
@@ -133,16 +134,6 @@ public final class CamelOptions {
         return Collections.unmodifiableSet(new TreeSet<>(byKebab.keySet()));
     }
 
-    /** The Camel property name of kebab-case option {@code kebab} (an alias resolves to its target). */
-    public String camelName(String kebab) {
-        Alias a = aliases.get(kebab);
-        Option o = byKebab.get(a != null ? a.target : kebab);
-        if (o == null) {
-            throw new IllegalArgumentException("'" + kebab + "' is not a Camel option here");
-        }
-        return o.camelName;
-    }
-
     /**
      * The values to bind into {@code source}, keyed by Camel property name: Eventrail's defaults, then what the user
      * set (an alias translated into its target's unit). Problems (an alias and its target both set, a value outside
@@ -164,7 +155,7 @@ public final class CamelOptions {
                 try {
                     v = translations.getOrDefault(o.kebab, UnaryOperator.identity()).apply(v);
                 } catch (IllegalArgumentException e) {
-                    errors.add(keyPrefix + o.kebab + ": " + (o.secret ? "invalid value (secret, not shown)" : e.getMessage()));
+                    report(errors, keyPrefix + o.kebab + ": " + (o.secret ? "invalid value (secret, not shown)" : e.getMessage()));
                     continue;
                 }
                 put(o, o.kebab, v, keyPrefix, out, setBy, errors);
@@ -177,7 +168,7 @@ public final class CamelOptions {
                 try {
                     v = a.translate.apply(v);
                 } catch (IllegalArgumentException e) {
-                    errors.add(keyPrefix + name + ": " + (o.secret ? "invalid value (secret, not shown)" : e.getMessage()));
+                    report(errors, keyPrefix + name + ": " + (o.secret ? "invalid value (secret, not shown)" : e.getMessage()));
                     return;
                 }
                 put(o, name, v, keyPrefix, out, setBy, errors);
@@ -190,23 +181,30 @@ public final class CamelOptions {
                      Map<String, String> setBy, List<String> errors) {
         String other = setBy.put(o.camelName, key);
         if (other != null) {
-            errors.add(keyPrefix + key + " and " + keyPrefix + other + " set the same option (" + o.camelName
+            report(errors, keyPrefix + key + " and " + keyPrefix + other + " set the same option (" + o.camelName
                     + "); keep one");
             return;
         }
         String shown = o.secret ? "(secret, not shown)" : "'" + value + "'";
         Guard g = guards.get(o.kebab);
         if (g != null && !g.allowed.contains(value.trim().toLowerCase(Locale.ROOT))) {
-            errors.add(keyPrefix + key + ": " + (g.allowed.isEmpty() ? "not allowed, " + g.why
+            report(errors, keyPrefix + key + ": " + (g.allowed.isEmpty() ? "not allowed, " + g.why
                     : "must be " + String.join(" or ", new TreeSet<>(g.allowed)) + " (" + g.why + "), got " + shown));
             return;
         }
         if (!o.allowed.isEmpty() && !value.startsWith("#") && o.allowed.stream().noneMatch(value.trim()::equalsIgnoreCase)) {
-            errors.add(keyPrefix + key + ": expected one of " + String.join(", ", o.allowed) + ", got " + shown
+            report(errors, keyPrefix + key + ": expected one of " + String.join(", ", o.allowed) + ", got " + shown
                     + Suggestions.nearest(value.trim(), o.allowed).map(s -> "; did you mean '" + s + "'?").orElse(""));
             return;
         }
         out.put(o.camelName, o.allowed.isEmpty() ? value : canonical(o.allowed, value.trim()));
+    }
+
+    /** Adds {@code problem} once: an option two components share is bound into both and fails alike in both. */
+    private static void report(List<String> errors, String problem) {
+        if (!errors.contains(problem)) {
+            errors.add(problem);
+        }
     }
 
     private static String canonical(List<String> allowed, String value) {
@@ -225,7 +223,7 @@ public final class CamelOptions {
         client.forEach((key, value) -> {
             Guard g = guards.get(BrokerOptions.CLIENT_PREFIX + key);
             if (g != null && !g.allowed.contains(value.trim().toLowerCase(Locale.ROOT))) {
-                errors.add(keyPrefix + BrokerOptions.CLIENT_PREFIX + key + ": " + (g.allowed.isEmpty() ? "not allowed, " + g.why
+                report(errors, keyPrefix + BrokerOptions.CLIENT_PREFIX + key + ": " + (g.allowed.isEmpty() ? "not allowed, " + g.why
                         : "must be " + String.join(" or ", new TreeSet<>(g.allowed)) + " (" + g.why + ")"));
             }
         });
@@ -252,7 +250,7 @@ public final class CamelOptions {
             } catch (RuntimeException e) {
                 Option o = byCamelName(name);
                 boolean secret = o == null || o.secret;
-                errors.add(keyPrefix + (o != null ? o.kebab : name) + ": " + (secret ? "invalid value (secret, not shown)"
+                report(errors, keyPrefix + (o != null ? o.kebab : name) + ": " + (secret ? "invalid value (secret, not shown)"
                         : "cannot set '" + value + "' as " + o.type + ": " + Sanitize.rootCause(e)));
             }
         });
@@ -290,10 +288,10 @@ public final class CamelOptions {
 
         /**
          * Adds the component options of Camel component {@code scheme} from its catalog (the JSON the component
-         * generates next to {@code componentClass}), as source {@code scheme}. {@code endpointOptions} adds the
-         * endpoint-only options too (for a source bound into an endpoint).
+         * generates next to {@code componentClass}), as source {@code scheme}; an option an earlier component has
+         * too is bound into both.
          */
-        public Builder component(String scheme, Class<? extends Component> componentClass, boolean endpointOptions) {
+        public Builder component(String scheme, Class<? extends Component> componentClass) {
             String path = "META-INF/" + componentClass.getPackageName().replace('.', '/') + "/" + scheme + ".json";
             JsonObject catalog;
             try (InputStream in = componentClass.getClassLoader().getResourceAsStream(path)) {
@@ -308,9 +306,6 @@ public final class CamelOptions {
             }
             components.add(scheme);
             addCatalog(scheme, catalog.getMap("componentProperties"));
-            if (endpointOptions) {
-                addCatalog(scheme, catalog.getMap("properties"));
-            }
             return this;
         }
 
@@ -328,7 +323,7 @@ public final class CamelOptions {
                 List<String> values = allowed instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
                 String description = p.getStringOrDefault("description", "");
                 add(new Option(Set.of(source), name, kebab, p.getStringOrDefault("type", "string"),
-                        p.getBooleanOrDefault("secret", false), values, firstSentence(description)
+                        secret(p.getBooleanOrDefault("secret", false), p.getStringOrDefault("type", "string"), kebab), values, firstSentence(description)
                         + " (" + source + " option " + name + (p.get("defaultValue") != null
                         ? ", Camel's default " + p.get("defaultValue") : "") + ")"));
             });
@@ -339,7 +334,9 @@ public final class CamelOptions {
          * number, boolean or enum), as source {@code source}, described as properties of {@code what}.
          */
         public Builder bean(String source, Class<?> type, String what) {
-            for (Method m : type.getMethods()) {
+            Method[] methods = type.getMethods();
+            Arrays.sort(methods, Comparator.comparing(Method::getName)); // a stable order for the options reference
+            for (Method m : methods) {
                 if (m.getName().length() > 3 && m.getName().startsWith("set") && m.getParameterCount() == 1
                         && !Modifier.isStatic(m.getModifiers()) && simple(m.getParameterTypes()[0])) {
                     String name = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
@@ -352,7 +349,7 @@ public final class CamelOptions {
                             .map(String::valueOf).toList() : List.of();
                     String kind = p == boolean.class || p == Boolean.class ? "boolean" : p == String.class ? "string"
                             : p.isEnum() ? "enum" : "number";
-                    options.putIfAbsent(kebab, new Option(Set.of(source), name, kebab, kind, BrokerOptions.looksSecret(kebab),
+                    options.putIfAbsent(kebab, new Option(Set.of(source), name, kebab, kind, secret(false, kind, kebab),
                             values, what + " property " + name + " (" + p.getSimpleName() + ")."));
                 }
             }
@@ -369,6 +366,11 @@ public final class CamelOptions {
             Set<String> u = new TreeSet<>(a);
             u.addAll(b);
             return Set.copyOf(u);
+        }
+
+        /** Secret when the catalog says so, or when a text option's name looks secret (a flag or number never is). */
+        private static boolean secret(boolean declared, String type, String kebab) {
+            return declared || "string".equals(type) && BrokerOptions.looksSecret(kebab);
         }
 
         private static boolean simple(Class<?> p) {

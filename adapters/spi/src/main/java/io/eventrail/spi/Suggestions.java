@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Finds the nearest valid spelling of a mistyped key (Levenshtein distance). Stateless. */
+/** Finds the nearest valid spelling of a mistyped key or value (Levenshtein distance, ignoring case). Stateless. */
 public final class Suggestions {
     private Suggestions() {
     }
@@ -42,7 +42,7 @@ public final class Suggestions {
         for (int i = 1; i <= a.length(); i++) {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                int cost = Character.toLowerCase(a.charAt(i - 1)) == Character.toLowerCase(b.charAt(j - 1)) ? 0 : 1;
                 cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
             }
             int[] t = prev;

@@ -33,8 +33,8 @@ public final class AwsSettings {
 
     /** camel-aws2-sqs's and camel-aws2-sns's component options, with Eventrail's defaults, old names and refusals. */
     public static final CamelOptions CAMEL = CamelOptions.builder()
-            .component(SQS, Sqs2Component.class, false)
-            .component(SNS, Sns2Component.class, false)
+            .component(SQS, Sqs2Component.class)
+            .component(SNS, Sns2Component.class)
             .overlay(AwsSettings.class, "camel-aws2.properties")
             .build();
 

@@ -38,7 +38,7 @@ public final class KafkaSettings {
 
     /** camel-kafka's component options, with Eventrail's defaults, old names and protected settings (camel-kafka.properties). */
     public static final CamelOptions CAMEL = CamelOptions.builder()
-            .component("kafka", KafkaComponent.class, false)
+            .component("kafka", KafkaComponent.class)
             .overlay(KafkaSettings.class, "camel-kafka.properties")
             .build();
 

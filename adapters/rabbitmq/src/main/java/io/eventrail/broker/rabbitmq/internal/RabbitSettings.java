@@ -38,7 +38,7 @@ public final class RabbitSettings {
 
     /** The component's and connection factories' options, with Eventrail's defaults, old names and refusals. */
     public static final CamelOptions CAMEL = CamelOptions.builder()
-            .component(COMPONENT, SpringRabbitMQComponent.class, false)
+            .component(COMPONENT, SpringRabbitMQComponent.class)
             .bean(SPRING, CachingConnectionFactory.class, "Spring AMQP CachingConnectionFactory")
             .bean(AMQP, ConnectionFactory.class, "amqp-client ConnectionFactory")
             .overlay(RabbitSettings.class, "camel-spring-rabbitmq.properties")
