@@ -74,6 +74,8 @@ class RabbitMqBrokerAdapterTest {
         settings(Map.of("tls", "true", "host", "rabbit.example"));
         assertThat(cf.getHost()).isEqualTo("rabbit.example");
         assertThat(cf.getPort()).isEqualTo(5671);
+        settings(Map.of("addresses", "a:5672, b, c:5673")); // Spring's CachingConnectionFactory.setAddresses(String)
+        assertThat(cf.toString()).contains("a:5672");
     }
 
     @Test

@@ -80,6 +80,10 @@ public final class KafkaSettings {
         String p = "eventrail.brokers." + name + ".";
         List<String> problems = new ArrayList<>();
         KafkaConfiguration c = new KafkaConfiguration();
+        // producer: confirmed by every in-sync replica, no duplicates or reordering on retries (Camel's defaults too,
+        // set here so that a change of Camel's defaults cannot weaken them; the overlay refuses other values)
+        c.setRequestRequiredAcks("all");
+        c.setEnableIdempotence(true);
         int publishMs = (int) Math.min(Integer.MAX_VALUE, options.duration("publish-timeout").toMillis());
         c.setDeliveryTimeoutMs(publishMs);
         c.setRequestTimeoutMs(Math.min(publishMs, 30_000));
@@ -87,6 +91,9 @@ public final class KafkaSettings {
         c.setMaxRequestSize(options.integer("max-message-bytes"));
         c.setKeySerializer(StringSerializer.class.getName());
         c.setValueSerializer(ByteArraySerializer.class.getName());
+        // consumer: no auto-commit; camel-kafka's sync commit manager commits a partition's last completed
+        // record; a failed exchange stops the poll, commits what completed before it and reconnects, so the
+        // failed record and every unprocessed one are read again from the committed offsets
         c.setKeyDeserializer(StringDeserializer.class.getName());
         c.setValueDeserializer(ByteArrayDeserializer.class.getName());
         c.setAutoCommitEnable(false);
