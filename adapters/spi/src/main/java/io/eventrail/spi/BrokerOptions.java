@@ -2,6 +2,7 @@ package io.eventrail.spi;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class BrokerOptions {
             } else if (!byName.containsKey(key)) {
                 errors.add(keyPrefix + key + ": unknown option" + Suggestions.nearest(key, byName.keySet())
                         .map(s -> "; did you mean '" + keyPrefix + s + "'?").orElse("")
-                        + " (known: " + String.join(", ", byName.keySet()) + (allowClient ? ", client.*)" : ")"));
+                        + known(byName.keySet(), allowClient));
             }
         });
         for (OptionSpec spec : specs) {
@@ -74,6 +75,15 @@ public final class BrokerOptions {
         }
         return new BrokerOptions(Collections.unmodifiableMap(byName), Collections.unmodifiableMap(values),
                 Collections.unmodifiableMap(client));
+    }
+
+    /** The known keys for an unknown-option message: all of them when few, else where they are listed. */
+    private static String known(Collection<String> keys, boolean allowClient) {
+        if (keys.size() > 40) {
+            return " (" + keys.size() + " options: see the adapter's README and Camel's component reference"
+                    + (allowClient ? "; raw client keys go under client.*)" : ")");
+        }
+        return " (known: " + String.join(", ", keys) + (allowClient ? ", client.*)" : ")");
     }
 
     /** Options from plain values, for tests and programmatic set-up; throws listing every problem. */
@@ -118,6 +128,12 @@ public final class BrokerOptions {
     /** The raw client passthrough, keys without the {@code client.} prefix. */
     public Map<String, String> client() {
         return client;
+    }
+
+    /** The value of {@code name} as text, or null when unset (for options bound by {@link CamelOptions}). */
+    public String text(String name) {
+        Object v = get(name);
+        return v == null ? null : String.valueOf(v);
     }
 
     private Object get(String name) {

@@ -1,9 +1,10 @@
 package io.eventrail.spi;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 
-/** Finds the nearest valid spelling of a mistyped key (Levenshtein distance). Stateless. */
+/** Finds the nearest valid spelling of a mistyped key or value (Levenshtein distance, ignoring case). Stateless. */
 public final class Suggestions {
     private Suggestions() {
     }
@@ -13,6 +14,9 @@ public final class Suggestions {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
+            if (normalised(c).equals(normalised(key))) {
+                return Optional.of(c); // the same name in another spelling: maxPollRecords, MAX_POLL_RECORDS
+            }
             int d = distance(key, c);
             if (d < bestDistance) {
                 bestDistance = d;
@@ -25,6 +29,10 @@ public final class Suggestions {
         return Optional.of(best);
     }
 
+    private static String normalised(String key) {
+        return key.replaceAll("[-_.]", "").toLowerCase(Locale.ROOT);
+    }
+
     static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
@@ -34,7 +42,7 @@ public final class Suggestions {
         for (int i = 1; i <= a.length(); i++) {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                int cost = Character.toLowerCase(a.charAt(i - 1)) == Character.toLowerCase(b.charAt(j - 1)) ? 0 : 1;
                 cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
             }
             int[] t = prev;

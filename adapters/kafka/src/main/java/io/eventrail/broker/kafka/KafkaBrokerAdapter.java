@@ -40,7 +40,6 @@ public final class KafkaBrokerAdapter implements BrokerAdapter {
 
     @Override
     public Broker open(BrokerContext context) {
-        KafkaSettings settings = KafkaSettings.from(context.name(), context.options());
-        return KafkaBroker.open(context, settings, capabilities());
+        return KafkaBroker.open(context, capabilities());
     }
 }

@@ -40,7 +40,6 @@ public final class RabbitMqBrokerAdapter implements BrokerAdapter {
 
     @Override
     public Broker open(BrokerContext context) {
-        RabbitSettings settings = RabbitSettings.from(context.name(), context.options());
-        return RabbitMqBroker.open(context, settings, capabilities());
+        return RabbitMqBroker.open(context, capabilities());
     }
 }

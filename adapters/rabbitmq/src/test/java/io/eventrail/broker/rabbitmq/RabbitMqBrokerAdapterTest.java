@@ -15,20 +15,38 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.component.springrabbit.SpringRabbitMQComponent;
+import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /** Settings, naming, registration and the envelope mapping of the RabbitMQ adapter; no broker needed. */
 class RabbitMqBrokerAdapterTest {
     private final RabbitMqBrokerAdapter adapter = new RabbitMqBrokerAdapter();
 
+    private static final String P = "eventrail.brokers.main.";
+    private final DefaultCamelContext camel = new DefaultCamelContext();
+    private CachingConnectionFactory cf;
+    private SpringRabbitMQComponent component;
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+    }
+
     private RabbitSettings settings(Map<String, String> raw) {
-        return RabbitSettings.from("main", BrokerOptions.of(adapter.options(), raw));
+        cf = new CachingConnectionFactory(new com.rabbitmq.client.ConnectionFactory());
+        component = new SpringRabbitMQComponent();
+        component.setCamelContext(camel);
+        return RabbitSettings.from("main", BrokerOptions.of(adapter.options(), raw), component, cf);
     }
 
     @Test
@@ -42,29 +60,86 @@ class RabbitMqBrokerAdapterTest {
     @Test
     void defaultsAreLocalGuestOn5672AndTls5671() {
         RabbitSettings s = settings(Map.of());
-        assertThat(s.addresses()).containsExactly("localhost:5672");
-        assertThat(s.virtualHost()).isEqualTo("/");
+        assertThat(cf.getHost()).isEqualTo("localhost");
+        assertThat(cf.getPort()).isEqualTo(5672);
+        assertThat(cf.getVirtualHost()).isEqualTo("/");
+        assertThat(cf.getUsername()).isEqualTo("guest");
+        assertThat(cf.getRabbitConnectionFactory().getRequestedHeartbeat()).isEqualTo(30);
+        assertThat(cf.getRabbitConnectionFactory().getConnectionTimeout()).isEqualTo(10_000);
+        assertThat(cf.getRabbitConnectionFactory().isAutomaticRecoveryEnabled()).isFalse();
+        assertThat(component.getPrefetchCount()).isEqualTo(50);
+        assertThat(component.getShutdownTimeout()).isEqualTo(10_000L);
         assertThat(s.exchangeType()).isEqualTo("topic");
         assertThat(s.queueType()).isEqualTo("classic");
-        assertThat(settings(Map.of("tls", "true", "host", "rabbit.example")).addresses())
-                .containsExactly("rabbit.example:5671");
-        assertThat(settings(Map.of("addresses", "a:5672, b, c:5673")).addresses())
-                .containsExactly("a:5672", "b:5672", "c:5673");
+        settings(Map.of("tls", "true", "host", "rabbit.example"));
+        assertThat(cf.getHost()).isEqualTo("rabbit.example");
+        assertThat(cf.getPort()).isEqualTo(5671);
+        settings(Map.of("addresses", "a:5672, b, c:5673")); // Spring's CachingConnectionFactory.setAddresses(String)
+        assertThat(cf.toString()).contains("a:5672");
+    }
+
+    @Test
+    void camelAndConnectionFactoryOptionsReachTheComponentAndTheConnection() throws Exception {
+        Map<String, String> raw = Map.of("prefetch", "7", "shutdown-timeout", "3s", "heartbeat", "1m",
+                "connection-timeout", "4s", "channel-cache-size", "9", "requested-channel-max", "64",
+                "handshake-timeout", "6000", "test-connection-on-startup", "false", "virtual-host", "/shop");
+        try (var ctx = new DefaultCamelContext()) {
+            RabbitMqBroker broker = (RabbitMqBroker) adapter.open(new BrokerContext("main",
+                    BrokerOptions.of(adapter.options(), raw), ctx));
+            SpringRabbitMQEndpoint endpoint = ctx.getEndpoint(broker.consumerUri(Destination.of("orders"),
+                    new Subscription("billing", 2)), SpringRabbitMQEndpoint.class);
+            assertThat(endpoint.getPrefetchCount()).as("alias prefetch").isEqualTo(7);
+            assertThat(endpoint.getConcurrentConsumers()).isEqualTo(2);
+            SpringRabbitMQComponent c = ctx.getComponent("eventrail-rabbitmq-main", SpringRabbitMQComponent.class);
+            assertThat(c.getShutdownTimeout()).isEqualTo(3_000L);
+            CachingConnectionFactory f = (CachingConnectionFactory) c.getConnectionFactory();
+            assertThat(f.getChannelCacheSize()).isEqualTo(9);
+            assertThat(f.getVirtualHost()).isEqualTo("/shop");
+            assertThat(f.getRabbitConnectionFactory().getRequestedHeartbeat()).as("alias heartbeat, seconds").isEqualTo(60);
+            assertThat(f.getRabbitConnectionFactory().getConnectionTimeout()).isEqualTo(4_000);
+            assertThat(f.getRabbitConnectionFactory().getRequestedChannelMax()).isEqualTo(64);
+            assertThat(f.getRabbitConnectionFactory().getHandshakeTimeout()).isEqualTo(6_000);
+            broker.close();
+        }
+    }
+
+    @Test
+    void anUnknownKeyGetsTheNearestOptionName() {
+        List<String> errors = new ArrayList<>();
+        BrokerOptions.parse(adapter.options(), Map.of("prefetch-cont", "5", "virtualHost", "/"), P, errors);
+        assertThat(String.join("\n", errors))
+                .contains(P + "prefetch-cont: unknown option; did you mean '" + P + "prefetch-count'?")
+                .contains(P + "virtualHost: unknown option; did you mean '" + P + "virtual-host'?");
     }
 
     @Test
     void everyProblemIsReportedAtOnceNamingTheOption() {
-        assertThatThrownBy(() -> settings(Map.of("port", "70000", "prefetch", "0", "exchange-type", "direct",
+        Map<String, String> raw = new HashMap<>(Map.of("port", "70000", "prefetch", "0", "exchange-type", "direct",
                 "queue-type", "stream", "confirm-timeout", "0s", "client.ssl.enabled", "true",
-                "client.conection.timeout", "5")))
+                "client.conection.timeout", "5", "channel-cache-size", "lots", "addresses", "a:b:c"));
+        raw.put("heartbeat", "soon");
+        assertThatThrownBy(() -> settings(raw))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("eventrail.brokers.main.port")
-                .hasMessageContaining("eventrail.brokers.main.prefetch")
+                .hasMessageContaining(P + "port must be 1 to 65535")
+                .hasMessageContaining(P + "prefetch-count must be 1 to 65535, got 0")
                 .hasMessageContaining("exchange-type must be topic or fanout")
                 .hasMessageContaining("queue-type must be classic or quorum")
                 .hasMessageContaining("confirm-timeout")
-                .hasMessageContaining("client.ssl.enabled")
-                .hasMessageContaining("did you mean 'eventrail.brokers.main.client.connection.timeout'");
+                .hasMessageContaining(P + "client.ssl.enabled: not allowed, use tls")
+                .hasMessageContaining("did you mean '" + P + "client.connection.timeout'")
+                .hasMessageContaining(P + "channel-cache-size: cannot set 'lots'")
+                .hasMessageContaining(P + "heartbeat: expected a number or a duration");
+    }
+
+    @Test
+    void guaranteesCannotBeWeakened() {
+        assertThatThrownBy(() -> settings(Map.of("automatic-recovery-enabled", "true", "publisher-returns", "true",
+                "maximum-retry-attempts", "5", "auto-declare", "true", "concurrent-consumers", "3")))
+                .hasMessageContaining(P + "automatic-recovery-enabled: must be false (Spring's connection factory")
+                .hasMessageContaining(P + "publisher-returns: not allowed, publishes use Eventrail's own confirm channels")
+                .hasMessageContaining(P + "maximum-retry-attempts: not allowed, the pipeline retries, then dead-letters")
+                .hasMessageContaining(P + "auto-declare: not allowed, the topology")
+                .hasMessageContaining(P + "concurrent-consumers: not allowed, use the pipeline's concurrency");
     }
 
     @Test
@@ -80,10 +155,12 @@ class RabbitMqBrokerAdapterTest {
         Map<String, String> raw = new HashMap<>(Map.of("password", "pw-one", "client.password", "pw-two",
                 "tls", "true", "tls-trust-store-password", "pw-three"));
         BrokerOptions options = BrokerOptions.of(adapter.options(), raw);
-        RabbitSettings s = RabbitSettings.from("main", options);
+        RabbitSettings s = settings(raw);
+        assertThat(cf.getRabbitConnectionFactory().getPassword()).isEqualTo("pw-two");
         assertThat(s.toString()).doesNotContain("pw-one", "pw-two", "pw-three").contains("password=****");
         assertThat(options.toString()).doesNotContain("pw-one", "pw-two", "pw-three");
-        assertThatThrownBy(() -> settings(Map.of("password", "pw-one", "tls", "true", "tls-key-store", "/etc/hostname")))
+        assertThatThrownBy(() -> settings(Map.of("password", "pw-one", "tls", "true", "tls-key-store", "/etc/hostname",
+                "prefetch", "0")))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pw-one"));
     }
 

@@ -10,7 +10,6 @@ import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +17,9 @@ import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.aws2.sns.Sns2Component;
-import org.apache.camel.component.aws2.sns.Sns2Configuration;
 import org.apache.camel.component.aws2.sns.Sns2Constants;
 import org.apache.camel.component.aws2.sns.Sns2Endpoint;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
-import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
 import org.slf4j.Logger;
@@ -62,7 +59,7 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
 
     private AwsBroker(String name, Mode mode, AwsSettings settings, AwsClients clients, Set<Capability> capabilities,
                       String component) {
-        super(name, mode.name().toLowerCase(Locale.ROOT), capabilities, new AwsEventCodec());
+        super(name, mode.name().toLowerCase(java.util.Locale.ROOT), capabilities, new AwsEventCodec());
         this.mode = mode;
         this.settings = settings;
         this.clients = clients;
@@ -79,8 +76,18 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
      * components. {@code base} are the adapter's capabilities; FIFO adds per-key order and deduplication.
      */
     public static AwsBroker open(BrokerContext context, Mode mode, Set<Capability> base) {
-        String type = mode.name().toLowerCase(Locale.ROOT);
-        AwsSettings settings = AwsSettings.from(type, context.name(), context.options());
+        String type = mode.name().toLowerCase(java.util.Locale.ROOT);
+        CamelContext camel = context.camelContext();
+        String component = context.componentName(type);
+        if (camel.hasComponent(component) != null) {
+            throw new IllegalStateException("broker instance '" + context.name() + "' is already open in this Camel "
+                    + "context (component " + component + ")");
+        }
+        Sqs2Component sqsComponent = new BatchDeletingSqsComponent();
+        sqsComponent.setCamelContext(camel);
+        Sns2Component snsComponent = new Sns2Component();
+        snsComponent.setCamelContext(camel);
+        AwsSettings settings = AwsSettings.from(type, context.name(), context.options(), sqsComponent, snsComponent);
         Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
         capabilities.addAll(base);
         if (settings.fifo()) {
@@ -88,26 +95,12 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
             capabilities.add(Capability.ORDERED_PER_KEY);
         }
         AwsClients clients = AwsClients.create(context.name(), settings);
-        String component = context.componentName(type);
         AwsBroker broker = new AwsBroker(context.name(), mode, settings, clients, capabilities, component);
-        CamelContext camel = context.camelContext();
-        if (camel.hasComponent(component) == null) {
-            Sqs2Configuration sqs = new Sqs2Configuration();
-            sqs.setAmazonSQSClient(clients.sqs());
-            Sqs2Component sqsComponent = new BatchDeletingSqsComponent();
-            sqsComponent.setConfiguration(sqs);
-            camel.addComponent(broker.sqsComponent, sqsComponent);
-            Sns2Configuration sns = new Sns2Configuration();
-            sns.setAmazonSNSClient(clients.sns());
-            Sns2Component snsComponent = new Sns2Component();
-            snsComponent.setConfiguration(sns);
-            camel.addComponent(broker.snsComponent, snsComponent);
-            camel.addComponent(component, new AwsComponent(broker));
-        } else {
-            clients.close();
-            throw new IllegalStateException("broker instance '" + context.name() + "' is already open in this Camel "
-                    + "context (component " + component + ")");
-        }
+        sqsComponent.getConfiguration().setAmazonSQSClient(clients.sqs());
+        camel.addComponent(broker.sqsComponent, sqsComponent);
+        snsComponent.getConfiguration().setAmazonSNSClient(clients.sns());
+        camel.addComponent(broker.snsComponent, snsComponent);
+        camel.addComponent(component, new AwsComponent(broker));
         LOG.debug("{} broker '{}' configured: {}", type, context.name(), settings);
         return broker;
     }
@@ -168,13 +161,10 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     private String sqsConsumer(AwsProvisioner.QueueRef q, int concurrency) {
         StringBuilder uri = new StringBuilder(sqsComponent).append(':').append(q.name())
                 .append("?queueUrl=RAW(").append(q.url()).append(")&autoCreateQueue=false")
-                .append("&deleteAfterRead=true&messageAttributeNames=All")
-                .append("&visibilityTimeout=").append(settings.visibilityTimeout())
-                .append("&extendMessageVisibility=").append(settings.extendVisibility())
-                .append("&waitTimeSeconds=").append(settings.waitTime())
+                .append("&deleteAfterRead=true&messageAttributeNames=All") // the rest from the component's options
                 .append("&maxMessagesPerPoll=").append(settings.maxMessagesPerPoll())
                 .append("&concurrentConsumers=").append(concurrency)
-                .append("&greedy=true&initialDelay=0&delay=").append(settings.waitTime() > 0 ? 50 : 500);
+                .append("&greedy=true&initialDelay=0&delay=").append(settings.sqs().getWaitTimeSeconds() > 0 ? 50 : 500);
         settings.consumerOptions().forEach((k, v) -> uri.append('&').append(k).append("=RAW(").append(v).append(')'));
         return uri.toString();
     }

@@ -1,8 +1,11 @@
 package io.eventrail.broker.aws.internal;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -29,11 +32,14 @@ public final class AwsClients implements AutoCloseable {
         this.region = region;
     }
 
-    /** Builds the clients; fails naming the option when no region can be found. */
+    /**
+     * Builds the clients from the instance's camel-aws2-sqs configuration (region, endpoint override, static or
+     * session keys, a profile, else the SDK's default chain); fails naming the option when no region can be found.
+     */
     public static AwsClients create(String instance, AwsSettings s) {
         Region region;
-        if (s.region() != null) {
-            region = Region.of(s.region());
+        if (s.sqs().getRegion() != null) {
+            region = Region.of(s.sqs().getRegion());
         } else {
             try {
                 region = new DefaultAwsRegionProviderChain().getRegion();
@@ -42,9 +48,18 @@ public final class AwsClients implements AutoCloseable {
                         + "default region chain found none (AWS_REGION, ~/.aws/config); set the region");
             }
         }
-        AwsCredentialsProvider credentials = s.staticCredentials()
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(s.accessKey(), s.secretKey()))
-                : DefaultCredentialsProvider.builder().build();
+        Sqs2Configuration c = s.sqs();
+        AwsCredentialsProvider credentials;
+        if (c.getAccessKey() != null && c.getSessionToken() != null) {
+            credentials = StaticCredentialsProvider.create(AwsSessionCredentials.create(c.getAccessKey(),
+                    c.getSecretKey(), c.getSessionToken()));
+        } else if (c.getAccessKey() != null) {
+            credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(c.getAccessKey(), c.getSecretKey()));
+        } else if (c.isUseProfileCredentialsProvider()) {
+            credentials = ProfileCredentialsProvider.create(c.getProfileCredentialsName());
+        } else {
+            credentials = DefaultCredentialsProvider.builder().build();
+        }
         ClientOverrideConfiguration override = ClientOverrideConfiguration.builder()
                 .apiCallTimeout(s.apiCallTimeout())
                 .build();

@@ -71,7 +71,7 @@ public final class AwsProvisioner {
                     attributes.put(QueueAttributeName.FIFO_QUEUE, "true");
                     attributes.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false");
                 }
-                attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(settings.visibilityTimeout()));
+                attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(settings.sqs().getVisibilityTimeout()));
                 if (deadLetter != null) {
                     attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + deadLetter.arn()
                             + "\",\"maxReceiveCount\":\"" + settings.maxReceiveCount() + "\"}");

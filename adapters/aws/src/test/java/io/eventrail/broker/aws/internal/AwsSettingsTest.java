@@ -3,30 +3,95 @@ package io.eventrail.broker.aws.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventrail.broker.aws.SqsBrokerAdapter;
+import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.camel.component.aws2.sns.Sns2Component;
+import org.apache.camel.component.aws2.sns.Sns2Configuration;
+import org.apache.camel.component.aws2.sqs.Sqs2Component;
+import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
+import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Options of the sqs/sns adapters, queue naming and message size: no broker needed. */
 class AwsSettingsTest {
 
-    private static AwsSettings settings(String type, Map<String, String> raw) {
-        return AwsSettings.from(type, "orders", BrokerOptions.of(AwsSettings.OPTIONS, raw));
+    private static final String P = "eventrail.brokers.orders.";
+    private final DefaultCamelContext camel = new DefaultCamelContext();
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+    }
+
+    private AwsSettings settings(String type, Map<String, String> raw) {
+        Sqs2Component sqs = new Sqs2Component();
+        sqs.setCamelContext(camel);
+        Sns2Component sns = new Sns2Component();
+        sns.setCamelContext(camel);
+        return AwsSettings.from(type, "orders", BrokerOptions.of(AwsSettings.OPTIONS, raw), sqs, sns);
     }
 
     @Test
     void defaultsAreUsableAgainstAws() {
         AwsSettings s = settings("sqs", Map.of("region", "eu-west-1"));
         assertThat(s.endpointOverride()).isNull();
-        assertThat(s.staticCredentials()).isFalse();
-        assertThat(s.visibilityTimeout()).isEqualTo(30);
-        assertThat(s.waitTime()).isEqualTo(10);
+        assertThat(s.sqs().getAccessKey()).isNull();
+        assertThat(s.sqs().getVisibilityTimeout()).isEqualTo(30);
+        assertThat(s.sqs().getWaitTimeSeconds()).isEqualTo(10);
+        assertThat(s.sqs().isExtendMessageVisibility()).isTrue();
         assertThat(s.maxMessagesPerPoll()).isEqualTo(10);
         assertThat(s.maxMessageBytes()).isEqualTo(262_144);
         assertThat(s.fifo()).isFalse();
+    }
+
+    @Test
+    void camelOptionsSetThroughEventrailPropertiesReachTheEndpoints() throws Exception {
+        Map<String, String> raw = Map.of("region", "eu-west-1", "endpoint-override", "http://127.0.0.1:4566",
+                "access-key", "AKIDEXAMPLE", "secret-key", "wJalrXUtnFEMI", "wait-time", "15s",
+                "visibility-timeout", "2m", "concurrent-request-limit", "7", "attribute-names", "All",
+                "subject", "orders");
+        Broker broker = new SqsBrokerAdapter().open(new BrokerContext("orders",
+                BrokerOptions.of(AwsSettings.OPTIONS, raw), camel));
+        try {
+            Sqs2Endpoint sqs = camel.getEndpoint("eventrail-sqs-orders-sqs:q?autoCreateQueue=false&queueUrl=RAW(http://127.0.0.1:4566/000000000000/q)", Sqs2Endpoint.class);
+            Sqs2Configuration c = sqs.getConfiguration();
+            assertThat(c.getWaitTimeSeconds()).as("alias wait-time, whole seconds").isEqualTo(15);
+            assertThat(c.getVisibilityTimeout()).isEqualTo(120);
+            assertThat(c.getConcurrentRequestLimit()).isEqualTo(7);
+            assertThat(c.getAttributeNames()).isEqualTo("All");
+            assertThat(c.getRegion()).isEqualTo("eu-west-1");
+            assertThat(c.getUriEndpointOverride()).isEqualTo("http://127.0.0.1:4566");
+            assertThat(c.getAmazonSQSClient()).isSameAs(((AwsBroker) broker).clients().sqs());
+            // an SNS endpoint looks its topic up when it starts; its component's configuration is what it copies
+            Sns2Configuration sns = camel.getComponent("eventrail-sqs-orders-sns", Sns2Component.class).getConfiguration();
+            assertThat(sns.getSubject()).isEqualTo("orders");
+            assertThat(sns.getRegion()).isEqualTo("eu-west-1");
+            assertThat(sns.getAmazonSNSClient()).isSameAs(((AwsBroker) broker).clients().sns());
+            assertThat(((AwsBroker) broker).clients().region()).isEqualTo("eu-west-1");
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void anUnknownKeyGetsTheNearestCamelOptionName() {
+        List<String> errors = new ArrayList<>();
+        BrokerOptions.parse(AwsSettings.OPTIONS, Map.of("visibilty-timeout", "30", "waitTimeSeconds", "3"), P, errors);
+        assertThat(String.join("\n", errors))
+                .contains(P + "visibilty-timeout: unknown option; did you mean '" + P + "visibility-timeout'?")
+                .contains(P + "waitTimeSeconds: unknown option; did you mean '" + P + "wait-time-seconds'?");
+        assertThatThrownBy(() -> settings("sqs", Map.of("region", "eu-wst-1")))
+                .hasMessageContaining(P + "region: expected one of").hasMessageContaining("did you mean 'eu-west-1'?");
     }
 
     @Test
@@ -38,13 +103,17 @@ class AwsSettingsTest {
         raw.put("access-key", "AKIDEXAMPLE");
         raw.put("endpoint-override", "ftp://x");
         raw.put("max-message-bytes", "300000");
+        raw.put("concurrent-request-limit", "many");
+        raw.put("delete-after-read", "false");
         assertThatThrownBy(() -> settings("sns", raw)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("eventrail.brokers.orders.max-messages-per-poll")
-                .hasMessageContaining("eventrail.brokers.orders.wait-time")
-                .hasMessageContaining("eventrail.brokers.orders.visibility-timeout")
-                .hasMessageContaining("secret-key")
-                .hasMessageContaining("eventrail.brokers.orders.endpoint-override")
-                .hasMessageContaining("sns allows 1024 to 262144")
+                .hasMessageContaining(P + "max-messages-per-poll: 1 to 10, got 11")
+                .hasMessageContaining(P + "wait-time-seconds: 0 to 20, got 21")
+                .hasMessageContaining(P + "visibility-timeout: whole seconds")
+                .hasMessageContaining("secret-key go together")
+                .hasMessageContaining(P + "uri-endpoint-override: expected an http(s) URL")
+                .hasMessageContaining("max-message-bytes (sns): 1024 to 262144")
+                .hasMessageContaining(P + "concurrent-request-limit: cannot set 'many'")
+                .hasMessageContaining(P + "delete-after-read: not allowed, a message is deleted only after its effect")
                 .hasMessageNotContaining("AKIDEXAMPLE");
     }
 
@@ -56,12 +125,23 @@ class AwsSettingsTest {
     @Test
     void keysAreNeverShown() {
         AwsSettings s = settings("sqs", Map.of("access-key", "AKIDEXAMPLE", "secret-key", "wJalrXUtnFEMI",
-                "client.password", "hunter2"));
-        assertThat(s.staticCredentials()).isTrue();
+                "client.password", "hunter2", "session-token", "tok3n"));
+        assertThat(s.sqs().getAccessKey()).isEqualTo("AKIDEXAMPLE");
         assertThat(s.toString()).doesNotContain("AKIDEXAMPLE").doesNotContain("wJalrXUtnFEMI")
-                .doesNotContain("hunter2").contains("****");
-        assertThatThrownBy(() -> settings("sqs", Map.of("secret-key", "wJalrXUtnFEMI")))
-                .hasMessageContaining("go together").hasMessageNotContaining("wJalrXUtnFEMI");
+                .doesNotContain("hunter2").doesNotContain("tok3n").contains("****");
+        assertThatThrownBy(() -> settings("sqs", Map.of("secret-key", "wJalrXUtnFEMI", "max-receive-count", "0")))
+                .hasMessageContaining("go together").hasMessageContaining("max-receive-count")
+                .hasMessageNotContaining("wJalrXUtnFEMI");
+    }
+
+    @Test
+    void provisioningAndDeletionAreProtected() {
+        assertThatThrownBy(() -> settings("sqs", Map.of("auto-create-queue", "true", "redrive-policy", "{}",
+                "amazon-sqs-client", "#bean:mine", "concurrent-consumers", "4")))
+                .hasMessageContaining(P + "auto-create-queue: not allowed, queues, topics, dead-letter queues")
+                .hasMessageContaining(P + "redrive-policy: not allowed")
+                .hasMessageContaining(P + "amazon-sqs-client: not allowed, the SDK clients are the instance's own")
+                .hasMessageContaining(P + "concurrent-consumers: not allowed, use the pipeline's concurrency");
     }
 
     @Test

@@ -10,19 +10,10 @@ import io.eventrail.spi.PollListener;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.camel.Component;
 import org.apache.camel.component.kafka.KafkaComponent;
-import org.apache.camel.component.kafka.KafkaConfiguration;
-import org.apache.camel.component.kafka.PollOnError;
-import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,67 +45,22 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
         this.operations = new KafkaOperations(settings);
     }
 
-    /** Opens instance {@code context.name()}, registering its Kafka component in the Camel context. */
-    public static KafkaBroker open(BrokerContext context, KafkaSettings settings, Set<Capability> capabilities) {
+    /**
+     * Opens instance {@code context.name()}: binds its options into a camel-kafka component of its own (see
+     * {@link KafkaSettings}) and registers it in the Camel context.
+     */
+    public static KafkaBroker open(BrokerContext context, Set<Capability> capabilities) {
         String component = context.componentName("kafka");
+        KafkaComponent kafka = new CrashSafeKafkaComponent();
+        kafka.setCamelContext(context.camelContext());
+        KafkaSettings settings = KafkaSettings.from(context.name(), context.options(), kafka);
         if (context.camelContext().hasComponent(component) == null) {
-            KafkaComponent kafka = new CrashSafeKafkaComponent();
-            kafka.setCamelContext(context.camelContext());
-            kafka.setConfiguration(configuration(settings));
-            // a synchronous commit manager: offsets are committed with commitSync, per partition, after processing
-            kafka.setKafkaManualCommitFactory(new DefaultKafkaManualCommitFactory());
             context.camelContext().addComponent(component, kafka);
         }
         LOG.debug("Kafka broker '{}' opened: {}", context.name(), settings);
         return new KafkaBroker(context.name(), component, context.camelContext().hasComponent(component),
                 capabilities, settings);
     }
-
-    static KafkaConfiguration configuration(KafkaSettings s) {
-        KafkaConfiguration c = new KafkaConfiguration();
-        c.setBrokers(s.bootstrapServers());
-        c.setSecurityProtocol(s.securityProtocol());
-        if (s.clientId() != null && !s.clientId().isBlank()) {
-            c.setClientId(s.clientId());
-        }
-        // producer: confirmed by every in-sync replica, no duplicates or reordering on retries
-        c.setRequestRequiredAcks("all");
-        c.setEnableIdempotence(true);
-        c.setMaxInFlightRequest(5);
-        c.setKeySerializer(StringSerializer.class.getName());
-        c.setValueSerializer(ByteArraySerializer.class.getName());
-        int publishMs = (int) s.publishTimeout().toMillis();
-        c.setDeliveryTimeoutMs(publishMs);
-        c.setRequestTimeoutMs(Math.min(publishMs, 30_000));
-        c.setLingerMs(0);
-        c.setMaxBlockMs(publishMs);
-        c.setMaxRequestSize(s.maxMessageBytes());
-        // consumer: no auto-commit; camel-kafka's sync commit manager commits a partition's last completed
-        // record; a failed exchange stops the poll, commits what completed before it and reconnects, so the
-        // failed record and every unprocessed one are read again from the committed offsets
-        c.setKeyDeserializer(StringDeserializer.class.getName());
-        c.setValueDeserializer(ByteArrayDeserializer.class.getName());
-        c.setAutoCommitEnable(false);
-        c.setAllowManualCommit(true);
-        c.setBreakOnFirstError(true);
-        c.setPollOnError(PollOnError.RECONNECT);
-        c.setAutoOffsetReset(s.autoOffsetReset());
-        c.setMaxPollRecords(s.maxPollRecords());
-        c.setMaxPollIntervalMs((int) s.maxPollInterval().toMillis());
-        c.setSessionTimeoutMs((int) s.sessionTimeout().toMillis());
-        c.setHeartbeatIntervalMs((int) s.heartbeatInterval().toMillis());
-        c.setPollTimeoutMs(s.pollTimeout().toMillis());
-        c.setCommitTimeoutMs(s.commitTimeout().toMillis());
-        c.setShutdownTimeout((int) s.shutdownTimeout().toMillis());
-        Map<String, Object> extra = new HashMap<>(s.security());
-        extra.putAll(s.client());
-        c.setAdditionalProperties(extra);
-        return c;
-    }
-
-
-
-
 
     /** The settings of this instance. */
     public KafkaSettings settings() {

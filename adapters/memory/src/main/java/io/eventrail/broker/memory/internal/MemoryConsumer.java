@@ -87,21 +87,19 @@ final class MemoryConsumer extends DefaultConsumer implements ShutdownAware {
         boolean interrupted = false;
         if (executor != null) {
             executor.shutdown();
-            try {
-                if (!forced) {
-                    executor.awaitTermination(30, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                // Camel's shutdown strategy interrupts a stop that outlives its timeout
-                interrupted = true;
-            }
-            if (!executor.isTerminated()) {
-                // interrupted deliveries fail and go back to the queue; give them a moment to get there
+            if (forced) {
+                // interrupted deliveries fail and go back to the queue
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
+            }
+            // every delivery in flight ends (handled, or back in the queue) before the count below; Camel's shutdown
+            // strategy interrupts a stop that outlives its timeout, which only makes the deliveries end sooner
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(forced ? 10 : 30);
+            while (!executor.isTerminated() && System.nanoTime() < deadline) {
                 try {
-                    executor.awaitTermination(5, TimeUnit.SECONDS);
+                    executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
+                    getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
                 }
             }
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(executor);

@@ -18,28 +18,33 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
  * is provisioned by {@link Topology}.
  */
 final class RabbitComponent extends SpringRabbitMQComponent {
-    private final RabbitSettings settings;
+    private final String name;
     private final CachingConnectionFactory connectionFactory;
-    private final PublisherChannels publisherChannels;
+    private volatile RabbitSettings settings;
+    private volatile PublisherChannels publisherChannels;
     private volatile boolean closed;
 
-    RabbitComponent(RabbitSettings settings, CachingConnectionFactory connectionFactory) {
-        this.settings = settings;
+    /** The component of broker instance {@code name} with Eventrail's wiring; {@link #use} completes it. */
+    RabbitComponent(String name, CachingConnectionFactory connectionFactory) {
+        this.name = name;
         this.connectionFactory = connectionFactory;
-        this.publisherChannels = new PublisherChannels(connectionFactory.getPublisherConnectionFactory(), settings.name(),
-                settings.channelCacheSize());
         setConnectionFactory(connectionFactory);
         setHeaderFilterStrategy(new SpringRabbitMQHeaderFilterStrategy());
         setMessageConverter(new BytesMessageConverter());
         setMessagePropertiesConverter(new EventPropertiesConverter());
-        setListenerContainerFactory(new ContainerFactory(settings));
-        setErrorHandler(new RequeueErrorHandler(settings.name()));
-        setShutdownTimeout(settings.shutdownTimeout().toMillis());
+        setErrorHandler(new RequeueErrorHandler(name));
         setAutoDeclare(false);
         setAutoDeclareProducer(false);
-        setPrefetchCount(settings.prefetch());
         setMaximumRetryAttempts(0);
         setRejectAndDontRequeue(false);
+    }
+
+    /** Takes the instance's settings, once they were bound into this component and its connection factory. */
+    void use(RabbitSettings settings) {
+        this.settings = settings;
+        this.publisherChannels = new PublisherChannels(connectionFactory.getPublisherConnectionFactory(), name,
+                connectionFactory.getChannelCacheSize());
+        setListenerContainerFactory(new ContainerFactory(settings));
     }
 
     @Override
@@ -58,7 +63,7 @@ final class RabbitComponent extends SpringRabbitMQComponent {
         endpoint.setArgs(new HashMap<>());
         endpoint.setQueues(queue);
         endpoint.setAcknowledgeMode(AcknowledgeMode.AUTO);
-        endpoint.setPrefetchCount(settings.prefetch());
+        endpoint.setPrefetchCount(getPrefetchCount());
         endpoint.setConcurrentConsumers(concurrency);
         endpoint.setMessageListenerContainerType("DMLC");
         endpoint.setMaximumRetryAttempts(0);

@@ -2,13 +2,13 @@ package io.eventrail.broker.rabbitmq.internal;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.ConnectionFactoryConfigurator;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
+import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
@@ -62,8 +62,11 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
         this.operations = new RabbitOperations(connectionFactory, this);
     }
 
-    /** Opens instance {@code context.name()}: creates its connection factory and registers its component. */
-    public static RabbitMqBroker open(BrokerContext context, RabbitSettings settings, Set<Capability> capabilities) {
+    /**
+     * Opens instance {@code context.name()}: binds its options into a connection factory and a component of its own
+     * (see {@link RabbitSettings}) and registers the component.
+     */
+    public static RabbitMqBroker open(BrokerContext context, Set<Capability> capabilities) {
         String componentName = context.componentName("rabbitmq");
         Component existing = context.camelContext().hasComponent(componentName);
         if (existing instanceof RabbitComponent rc) {
@@ -74,39 +77,12 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
             throw new IllegalStateException("Camel component '" + componentName + "' already exists and is not the"
                     + " RabbitMQ component of broker '" + context.name() + "'");
         }
-        CachingConnectionFactory cf = connectionFactory(settings);
-        RabbitComponent rc = new RabbitComponent(settings, cf);
-        context.camelContext().addComponent(componentName, rc);
-        LOG.debug("RabbitMQ broker '{}' opened: {}", context.name(), settings);
-        return new RabbitMqBroker(context.name(), componentName, capabilities, rc, cf, true);
-    }
-
-    static CachingConnectionFactory connectionFactory(RabbitSettings settings) {
-        ConnectionFactory rabbit = new ConnectionFactory();
-        rabbit.setVirtualHost(settings.virtualHost());
-        rabbit.setUsername(settings.username());
-        rabbit.setPassword(settings.password());
-        rabbit.setRequestedHeartbeat((int) settings.heartbeat().toSeconds());
-        rabbit.setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, settings.connectionTimeout().toMillis()));
-        if (!settings.client().isEmpty()) {
-            ConnectionFactoryConfigurator.load(rabbit, settings.client(), ""); // passthrough wins over the options
-        }
-        rabbit.setAutomaticRecoveryEnabled(false); // Spring's connection factory and containers recover
-        if (settings.tls()) {
-            try {
-                rabbit.useSslProtocol(settings.sslContext());
-            } catch (Exception e) {
-                throw new IllegalArgumentException("eventrail.brokers." + settings.name()
-                        + ".tls: cannot build the TLS context: " + e.getClass().getSimpleName(), e);
-            }
-            if (settings.tlsVerifyHostname()) {
-                rabbit.enableHostnameVerification();
-            }
-        }
-        CachingConnectionFactory cf = new CachingConnectionFactory(rabbit);
-        cf.setAddresses(String.join(",", settings.addresses()));
+        CachingConnectionFactory cf = new CachingConnectionFactory(new ConnectionFactory());
+        RabbitComponent rc = new RabbitComponent(context.name(), cf);
+        rc.setCamelContext(context.camelContext());
+        RabbitSettings settings = RabbitSettings.from(context.name(), context.options(), rc, cf);
+        rc.use(settings);
         // no Spring publisher confirms or returns: ConfirmingProducer publishes on its own raw confirm channels
-        cf.setChannelCacheSize(settings.channelCacheSize());
         cf.setConnectionNameStrategy(f -> "eventrail-" + settings.name());
         ConditionalExceptionLogger standard = new AbstractConnectionFactory.DefaultChannelCloseLogger();
         cf.setCloseExceptionLogger((logger, message, t) -> {
@@ -118,12 +94,10 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
                 standard.log(logger, message, t);
             }
         });
-        return cf;
+        context.camelContext().addComponent(componentName, rc);
+        LOG.debug("RabbitMQ broker '{}' configured: {}", context.name(), settings);
+        return new RabbitMqBroker(context.name(), componentName, capabilities, rc, cf, true);
     }
-
-
-
-
 
     @Override
     public String producerUri(Destination destination) {
