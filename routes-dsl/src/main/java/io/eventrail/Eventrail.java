@@ -14,6 +14,7 @@ import io.eventrail.internal.Replayer;
 import io.eventrail.internal.SettingsLoader;
 import io.eventrail.internal.Stores;
 import io.eventrail.internal.Tracing;
+import io.eventrail.internal.UnreadProperties;
 import io.eventrail.management.ManagementServer;
 import io.eventrail.management.ManagementSettings;
 import io.eventrail.spi.ops.BacklogProbe;
@@ -92,6 +93,7 @@ public final class Eventrail extends ServiceSupport {
         this.context = context;
         this.adapters = discoverAdapters(context);
         List<EventrailExtension> found = discoverExtensions(context);
+        UnreadProperties.check(context, classLoader(context));
         Map<String, String> raw = SettingsLoader.collect(context, adapters);
         List<String> problems = new ArrayList<>();
         EventrailSettings parsed = null;
@@ -547,9 +549,13 @@ public final class Eventrail extends ServiceSupport {
         return found;
     }
 
-    private static List<EventrailExtension> discoverExtensions(CamelContext context) {
-        ClassLoader cl = context.getApplicationContextClassLoader() != null ? context.getApplicationContextClassLoader()
+    private static ClassLoader classLoader(CamelContext context) {
+        return context.getApplicationContextClassLoader() != null ? context.getApplicationContextClassLoader()
                 : Eventrail.class.getClassLoader();
+    }
+
+    private static List<EventrailExtension> discoverExtensions(CamelContext context) {
+        ClassLoader cl = classLoader(context);
         Map<String, EventrailExtension> found = new TreeMap<>();
         for (EventrailExtension e : ServiceLoader.load(EventrailExtension.class, cl)) {
             EventrailExtension previous = found.putIfAbsent(e.section(), e);
