@@ -17,6 +17,7 @@ import io.eventrail.internal.StoreForLater;
 import io.eventrail.internal.StoreLifecycle;
 import io.eventrail.internal.Stores;
 import io.eventrail.internal.Tracing;
+import io.eventrail.internal.UnreadProperties;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.BrokerOptions;
@@ -75,6 +76,8 @@ public final class Eventrail extends ServiceSupport {
         this.context = context;
         Map<String, BrokerAdapter> adapters = Brokers.discover(context);
         List<EventrailExtension> found = Extensions.discover(context);
+        UnreadProperties.check(context, context.getApplicationContextClassLoader() != null
+                ? context.getApplicationContextClassLoader() : Eventrail.class.getClassLoader());
         Stores storeTypes = Stores.discover(context);
         Map<String, String> raw = SettingsLoader.collect(context, adapters, storeTypes.keys());
         List<String> problems = new ArrayList<>();
