@@ -10,6 +10,7 @@ import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
+import io.eventrail.spi.PollListener;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.Sanitize;
 import io.opentelemetry.api.trace.Span;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -97,7 +99,7 @@ public final class ConsumerPipeline {
      * batched per poll ({@link PollBatches}); null when the pipeline does not batch (no idempotency, or a store
      * that does not batch).
      */
-    public java.util.function.Supplier<io.eventrail.spi.PollListener> pollListeners() {
+    public Supplier<PollListener> pollListeners() {
         return batches == null ? null : batches::newListener;
     }
 

@@ -2,12 +2,13 @@ package io.eventrail.internal;
 
 import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.codec.Sanitize;
-import io.eventrail.store.EventStore;
 import io.eventrail.store.EventStore.Query;
 import io.eventrail.store.EventStore.Reason;
 import io.eventrail.store.EventStore.StoredEvent;
+import io.eventrail.store.EventStore;
 import io.eventrail.store.ReplayResult;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -92,7 +93,7 @@ public final class Replayer {
     public record Attempt(Outcome outcome, String error) {
         /** {@code replayed}, {@code waiting} or {@code failed}. */
         public String label() {
-            return outcome.name().toLowerCase(java.util.Locale.ROOT);
+            return outcome.name().toLowerCase(Locale.ROOT);
         }
 
         public boolean replayed() {

@@ -28,6 +28,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -256,10 +258,10 @@ public final class HttpIngest implements Processor {
         return v;
     }
 
-    private static void uri(String value, String header, List<String> problems, java.util.function.Consumer<URI> to) {
+    private static void uri(String value, String header, List<String> problems, Consumer<URI> to) {
         try {
             to.accept(new URI(value));
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             problems.add(header + " '" + Sanitize.forMessage(value) + "' is not a URI reference");
         }
     }

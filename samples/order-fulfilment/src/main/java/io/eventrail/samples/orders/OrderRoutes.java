@@ -6,6 +6,7 @@ import io.eventrail.EventRoutes;
 import io.eventrail.samples.orders.OrderLedger.Effect;
 import io.eventrail.spi.codec.Sanitize;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.camel.CamelContext;
@@ -144,7 +145,7 @@ public class OrderRoutes extends EventRoutes {
             T value = context.getTypeConverter().tryConvertTo(type, v.trim());
             if (value == null) {
                 throw new IllegalArgumentException(key + ": '" + Sanitize.forMessage(v) + "' is not a "
-                        + type.getSimpleName().toLowerCase(java.util.Locale.ROOT));
+                        + type.getSimpleName().toLowerCase(Locale.ROOT));
             }
             return value;
         }).orElse(otherwise);

@@ -10,6 +10,7 @@ import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,7 +60,7 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
 
     private AwsBroker(String name, Mode mode, AwsSettings settings, AwsClients clients, Set<Capability> capabilities,
                       String component) {
-        super(name, mode.name().toLowerCase(java.util.Locale.ROOT), capabilities, new AwsEventCodec());
+        super(name, mode.name().toLowerCase(Locale.ROOT), capabilities, new AwsEventCodec());
         this.mode = mode;
         this.settings = settings;
         this.clients = clients;
@@ -76,7 +77,7 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
      * components. {@code base} are the adapter's capabilities; FIFO adds per-key order and deduplication.
      */
     public static AwsBroker open(BrokerContext context, Mode mode, Set<Capability> base) {
-        String type = mode.name().toLowerCase(java.util.Locale.ROOT);
+        String type = mode.name().toLowerCase(Locale.ROOT);
         CamelContext camel = context.camelContext();
         String component = context.componentName(type);
         if (camel.hasComponent(component) != null) {
