@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The public API of every library module on this module's class path (broker SPI, routes-dsl, conformance kit,
- * memory, Kafka, RabbitMQ and AWS adapters) names no type of an {@code .internal} package: not in a public or
+ * memory, Kafka, RabbitMQ and AWS adapters, JDBC and Redis stores, management, HTTP ingest) names no type of an {@code .internal} package: not in a public or
  * protected method, constructor or field, nor as the superclass or an interface of a public type, type arguments
  * included. A new library module is covered once it is a dependency of this module. Samples are applications,
  * not API, and are not checked.
@@ -56,7 +56,9 @@ public class PublicApiTest {
         assertThat(List.of("io.eventrail.spi.BrokerAdapter", "io.eventrail.Eventrail", "io.eventrail.internal.ConsumerPipeline",
                 "io.eventrail.tck.BrokerConformanceKit", "io.eventrail.broker.memory.MemoryBrokerAdapter",
                 "io.eventrail.broker.kafka.KafkaBrokerAdapter", "io.eventrail.broker.rabbitmq.RabbitMqBrokerAdapter",
-                "io.eventrail.broker.aws.SqsBrokerAdapter"))
+                "io.eventrail.broker.aws.SqsBrokerAdapter", "io.eventrail.store.jdbc.JdbcIdempotencyStore",
+                "io.eventrail.store.redis.RedisIdempotencyStore", "io.eventrail.management.ControlPlane",
+                "io.eventrail.ingest.internal.HttpIngestExtension"))
                 .allMatch(MAIN::contain);
         assertThat(MAIN.contain(PublicApiTest.class)).isFalse();
         assertThat(MAIN.stream().map(JavaClass::getName)).noneMatch(n -> n.startsWith("io.eventrail.it."));
