@@ -147,7 +147,8 @@ class RabbitMqTopologyIT extends RabbitIntegrationTest {
             assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> got.contains(id))).isTrue();
             try (Channel ch = inspector.createChannel()) {
                 ch.queueDeclare("q." + dest + ".g", true, false, false,
-                        Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", "ex." + dest + ".g.dlx"));
+                        Map.of("x-queue-type", "quorum", "x-dead-letter-exchange", "ex." + dest + ".g.dlx",
+                                "x-delivery-limit", 1000));
             }
         } finally {
             RabbitSupport.delete(inspector, "q." + dest + ".g", "q." + dest + ".g.dlq", "ex." + dest, "ex." + dest + ".g.dlx");

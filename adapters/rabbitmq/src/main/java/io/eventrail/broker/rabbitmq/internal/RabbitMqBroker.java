@@ -13,8 +13,6 @@ import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Component;
 import org.slf4j.Logger;
@@ -32,6 +30,8 @@ import org.springframework.amqp.support.ConditionalExceptionLogger;
  *   exchange  d          (topic, durable)  ──binding '#'──►  queue d.g      (durable, x-dead-letter-exchange=d.g.dlx)
  *   exchange  d.g.dlx    (fanout, durable) ──binding ''───►  queue d.g.dlq  (durable)
  * </pre>
+ *
+ * With {@code queue-type=quorum} both queues are quorum queues with an explicit delivery limit ({@link QueueArguments}).
  *
  * Health, backlog and dead-letter control are delegated to {@link RabbitOperations}. Thread-safe.
  */
@@ -133,24 +133,14 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
         String dlx = deadLetterExchange(destination, subscription);
         String dlq = deadLetterQueue(destination, subscription);
         topology.exchange(dlx, "fanout", false);
-        topology.queue(dlq, queueArguments(null));
+        String queueType = settings.queueType();
+        topology.queue(dlq, version -> QueueArguments.deadLetter(queueType, version));
         topology.bind(dlq, dlx, "");
-        topology.queue(queue, queueArguments(dlx));
+        topology.queue(queue, version -> QueueArguments.group(queueType, dlx));
         topology.bind(queue, exchange, "topic".equals(settings.exchangeType()) ? "#" : "");
         operations.provisioned(queue, dlq);
         LOG.info("RabbitMQ broker '{}': group '{}' of '{}' reads queue '{}' bound to exchange '{}'; dead letters go to"
                 + " exchange '{}' and queue '{}'", name(), subscription.group(), destination.name(), queue, exchange, dlx, dlq);
-    }
-
-    private Map<String, Object> queueArguments(String deadLetterExchange) {
-        Map<String, Object> args = new LinkedHashMap<>();
-        if (deadLetterExchange != null) {
-            args.put("x-dead-letter-exchange", deadLetterExchange);
-        }
-        if ("quorum".equals(settings.queueType())) {
-            args.put("x-queue-type", "quorum");
-        }
-        return args;
     }
 
     /** The exchange of {@code destination}. */

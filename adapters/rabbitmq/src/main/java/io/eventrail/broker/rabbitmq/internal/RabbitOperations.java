@@ -44,13 +44,22 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * {@code basic.nack(requeue)}: they go back to their positions, and RabbitMQ marks them redelivered
  * (the only trace a listing leaves). While a listing holds them, a consumer of that queue does not see
  * them. Removing one reads the same way, acknowledges the one and requeues the rest. Operations on
- * this instance are serialised so two listings never hide messages from each other. Thread-safe.
+ * this instance are serialised so two listings never hide messages from each other. A quorum queue counts
+ * every such read as a delivery ({@code x-delivery-count}), so dead-letter queues are declared without a
+ * delivery limit ({@link QueueArguments}) and the oldest-age gauge reuses the head it read for
+ * {@link #HEAD_CACHE}. Thread-safe.
  */
 final class RabbitOperations implements BrokerOperations, AutoCloseable {
     /** The bound of every operation. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** The most messages one listing takes from one queue. */
     static final int MAX_SCAN = 20_000;
+    /**
+     * How long the last-failure time of a dead-letter queue's head is reused by the oldest-age gauge: reading the
+     * head is a {@code basic.get} and requeue, which a quorum queue counts as a delivery, so a scrape every few
+     * seconds must not read it every time.
+     */
+    static final Duration HEAD_CACHE = Duration.ofSeconds(30);
 
     /** One AMQP operation on a fresh channel. */
     @FunctionalInterface
@@ -62,12 +71,17 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
     private record Taken(long tag, DeadLetter letter) {
     }
 
+    /** The last-failure time (null if it has none) of a dead-letter queue's head, read at {@code readAt} (nanos). */
+    private record Head(Instant lastFailure, long readAt) {
+    }
+
     private final ConnectionFactory connectionFactory;
     private final RabbitMqBroker names;
     private final String broker;
     /** Group queue by dead-letter queue of every provisioned group, in provisioning order. */
     private final Map<String, String> deadLetterQueues = new ConcurrentHashMap<>();
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
+    private final Map<String, Head> heads = new ConcurrentHashMap<>();
     private final ExecutorService executor;
 
     RabbitOperations(ConnectionFactory connectionFactory, RabbitMqBroker names) {
@@ -122,11 +136,23 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
         }
     }
 
-    /** Age of the head of {@code deadLetterQueue}, from its last-failure header. */
+    /**
+     * Age of the head of {@code deadLetterQueue}, from its last-failure header: nothing when the queue is empty
+     * (a passive declare, which reads no message), else the head's time read at most {@link #HEAD_CACHE} ago.
+     */
     private Optional<Duration> oldestAge(String deadLetterQueue) {
         try {
-            List<DeadLetter> head = scan(deadLetterQueue, d -> true, 1, 1);
-            Instant last = head.isEmpty() ? null : head.get(0).lastFailure();
+            if (bounded("count queue " + deadLetterQueue, ch -> ch.queueDeclarePassive(deadLetterQueue).getMessageCount()) == 0) {
+                heads.remove(deadLetterQueue);
+                return Optional.empty();
+            }
+            Head head = heads.get(deadLetterQueue);
+            if (head == null || System.nanoTime() - head.readAt() > HEAD_CACHE.toNanos()) {
+                List<DeadLetter> first = scan(deadLetterQueue, d -> true, 1, 1);
+                head = new Head(first.isEmpty() ? null : first.get(0).lastFailure(), System.nanoTime());
+                heads.put(deadLetterQueue, head);
+            }
+            Instant last = head.lastFailure();
             return last == null ? Optional.empty() : Optional.of(Duration.between(last, Instant.now()));
         } catch (Exception e) {
             return Optional.empty();
@@ -173,6 +199,7 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
                     return false;
                 }
                 ch.basicAck(taken.get(0).tag(), false);
+                heads.remove(dlq); // it may have been the head
                 return true;
             });
         } catch (Exception e) {

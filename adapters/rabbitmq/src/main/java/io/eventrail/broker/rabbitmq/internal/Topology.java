@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.util.ObjectHelper;
@@ -28,7 +29,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionListener;
  * when it is reachable). When an entity already exists with other arguments (an operator created it;
  * the broker answers {@code PRECONDITION_FAILED}) the existing one is used and a warning names the
  * argument, except for a destination exchange whose type cannot deliver every event to every bound
- * group queue (direct, headers): that fails provisioning, naming the type. Thread-safe.
+ * group queue (direct, headers), and a queue whose {@code x-delivery-limit} differs from ours (it could drop
+ * dead letters or dead-letter events that were never handled): those fail provisioning, naming the entity and
+ * the argument. Queue arguments may depend on the server's version (see {@link QueueArguments}). Thread-safe.
  */
 final class Topology implements ConnectionListener {
     private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.broker.rabbitmq");
@@ -73,10 +76,15 @@ final class Topology implements ConnectionListener {
                 destination));
     }
 
-    /** A durable queue with {@code arguments}. */
-    void queue(String name, Map<String, Object> arguments) {
-        Map<String, Object> args = Map.copyOf(arguments);
-        add("queue:" + name, new Step("queue", name, ch -> ch.queueDeclare(name, true, false, false, args), false));
+    /** A durable queue with the arguments {@code arguments} gives for the server's version (null if unknown). */
+    void queue(String name, Function<String, Map<String, Object>> arguments) {
+        add("queue:" + name, new Step("queue", name, ch -> ch.queueDeclare(name, true, false, false,
+                Map.copyOf(arguments.apply(serverVersion(ch)))), false));
+    }
+
+    private static String serverVersion(Channel channel) {
+        Object version = channel.getConnection().getServerProperties().get("version");
+        return version == null ? null : version.toString();
     }
 
     /** Binds {@code queue} to {@code exchange} with {@code routingKey}. */
@@ -150,6 +158,14 @@ final class Topology implements ConnectionListener {
                     + "' exists with argument 'type' different from ours (" + Sanitize.forMessage(current)
                     + "); an Eventrail destination needs a topic or fanout exchange so that every consumer group's"
                     + " queue receives every event. Delete or rename that exchange, or set exchange-prefix");
+        }
+        if (argument.equals(QueueArguments.DELIVERY_LIMIT)) {
+            throw new IllegalStateException("RabbitMQ broker '" + broker + "': queue '" + step.name()
+                    + "' exists with argument '" + QueueArguments.DELIVERY_LIMIT + "' different from ours ("
+                    + Sanitize.forMessage(text) + "); a dead-letter queue must have no delivery limit (reading it"
+                    + " counts as a delivery) and a group queue has " + QueueArguments.GROUP_DELIVERY_LIMIT + ". A"
+                    + " queue's arguments cannot change: move its messages elsewhere (e.g. a shovel) and delete it,"
+                    + " Eventrail declares it again on start-up");
         }
         if (warned.add(step.kind() + " " + step.name())) {
             LOG.warn("RabbitMQ broker '{}': {} '{}' already exists with a different argument '{}' ({}); using the"
