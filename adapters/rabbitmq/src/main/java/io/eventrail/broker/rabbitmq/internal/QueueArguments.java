@@ -19,8 +19,8 @@ import java.util.Map;
  *       its first return, verified on 3.10.8), so there the argument is left out.</li>
  * </ul>
  *
- * Stateless and thread-safe; a {@code null} version is read as 4.x (the safe side: {@code -1} on a 3.x server
- * would drop dead letters, but an unknown version only happens with a server that does not announce one).
+ * Stateless and thread-safe; a {@code null} version (a server that does not announce one: every RabbitMQ release
+ * does) is read as 4.x or later.
  */
 final class QueueArguments {
     /** The argument that bounds redeliveries of a quorum queue. */
