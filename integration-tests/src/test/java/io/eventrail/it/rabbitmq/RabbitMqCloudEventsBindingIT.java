@@ -287,7 +287,7 @@ class RabbitMqCloudEventsBindingIT extends RabbitIntegrationTest {
         String id = "stored-" + dest;
         Map<String, List<Event>> effects = new ConcurrentHashMap<>();
         Map<String, String> p = properties(Map.of());
-        p.remove("eventrail.store.type");
+        p.put("eventrail.store.type", "jdbc");
         p.put("eventrail.store.jdbc.url", "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath());
         DefaultCamelContext ctx = BrokerOperationsScenario.start(p, r -> {
             r.type(otherType).destination(to);
