@@ -85,6 +85,30 @@ class CrashedHandlerTest {
         }
     }
 
+    @Test
+    @DisplayName("an Error class listed in non-retryable is dead-lettered with reason=crashed at its first crash")
+    void nonRetryableErrorIsDeadLetteredAtOnce() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        try (OpsApp app = new OpsApp().with("eventrail.retry.max-attempts", "5")
+                .with("eventrail.retry.non-retryable", AssertionError.class.getName())) {
+            app.routes(r -> {
+                r.type("order.placed").destination("orders");
+                r.consumer("orders").group("shipping").on("order.placed", e -> {
+                    calls.incrementAndGet();
+                    throw new AssertionError("invariant broken");
+                });
+            }).start();
+            Metrics m = new Metrics(app.eventrail().meterRegistry());
+
+            app.publisher().publish("order.placed", Map.of("orderId", "o-1"));
+            OpsApp.await("the event dead-lettered", () -> m.total(Metrics.DEAD_LETTERED) == 1);
+            Thread.sleep(300);
+
+            assertThat(calls).as("one delivery").hasValue(1);
+            assertThat(m.total(Metrics.DEAD_LETTERED, Metrics.REASON, DeadLetterHeaders.REASON_CRASHED)).isEqualTo(1.0);
+        }
+    }
+
     private static List<SpanData> spansOf(InMemorySpanExporter exporter, String id) {
         return exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals("process orders"))
                 .filter(s -> id.equals(s.getAttributes().get(stringKey("messaging.message.id")))).toList();
