@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * invalid → dead letter, never retried), {@link #deduplicate()} (claim in the idempotent repository;
  * duplicate → skipped and counted) and {@link #handle()} (dispatch by type, one attempt per call; a retryable
  * failure is redelivered by the route's error handler, {@link #errorHandler()}, after its back-off, and the last
- * attempt's failure is dead-lettered). An exchange completes normally only when the event had its effect, was
- * skipped or was dead lettered; otherwise it fails and the broker redelivers. Thread-safe.
+ * attempt's failure is dead-lettered; an {@code Error} goes back to the broker and is dead-lettered with
+ * {@code reason=crashed} once its crashed deliveries reach the budget, {@link CrashCounter}). An exchange completes
+ * normally only when the event had its effect, was skipped or was dead lettered; otherwise it fails and the broker
+ * redelivers. Thread-safe.
  */
 public final class ConsumerPipeline {
     static final String RAW = "eventrail.raw";
@@ -291,7 +293,8 @@ public final class ConsumerPipeline {
             LOG.error("Handler of event id={} type={} group={} hit {}; the event is not acknowledged and not counted as "
                     + "a crash (the JVM, not the event, is suspect); the broker redelivers it", safe(event.getId()),
                     safe(event.getType()), spec.subscription().group(), error.getClass().getName());
-            throw new IllegalStateException("handler of event " + safe(event.getId()) + " threw " + error, error);
+            throw new IllegalStateException("handler of event " + safe(event.getId()) + " threw "
+                    + safe(Sanitize.redactSecrets(error.toString())), error);
         }
         String key = crashKey(event);
         Instant now = Instant.now();
