@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * invalid → dead letter, never retried), {@link #deduplicate()} (claim in the idempotent repository;
  * duplicate → skipped and counted) and {@link #handle()} (dispatch by type, one attempt per call; a retryable
  * failure is redelivered by the route's error handler, {@link #errorHandler()}, after its back-off, and the last
- * attempt's failure is dead-lettered). An exchange completes normally only when the event had its effect, was
- * skipped or was dead lettered; otherwise it fails and the broker redelivers. Thread-safe.
+ * attempt's failure is dead-lettered; an {@code Error} goes back to the broker and is dead-lettered with
+ * {@code reason=crashed} once its crashed deliveries reach the budget, {@link CrashCounter}). An exchange completes
+ * normally only when the event had its effect, was skipped or was dead lettered; otherwise it fails and the broker
+ * redelivers. Thread-safe.
  */
 public final class ConsumerPipeline {
     static final String RAW = "eventrail.raw";
@@ -68,6 +70,7 @@ public final class ConsumerPipeline {
     private final ClaimBackoff storeDown;
     private final ClaimBackoff claimedElsewhere;
     private final PollBatches batches;
+    private final CrashCounter crashes = new CrashCounter(CrashCounter.DEFAULT_CAPACITY);
 
     /** What happens to an event no handler of the pipeline knows. */
     @FunctionalInterface
@@ -263,12 +266,66 @@ public final class ConsumerPipeline {
                 release(takeClaim(exchange));
                 throw e;
             } catch (Error e) {
-                release(takeClaim(exchange));
                 // Camel consumers catch exceptions, not errors: an Error escaping here would leak the exchange and
-                // kill the consumer thread, so it fails the exchange like any failure and the broker redelivers.
-                throw new IllegalStateException("handler of event " + safe(event.getId()) + " threw " + e, e);
+                // kill the consumer thread, so it is dead-lettered (reason=crashed) or fails the exchange
+                try {
+                    crashed(exchange, event, e);
+                } finally {
+                    release(takeClaim(exchange));
+                }
+            }
+            if (!crashes.isEmpty()) {
+                crashes.forget(crashKey(event)); // the event had its outcome
             }
         };
+    }
+
+    /**
+     * The handler threw {@code error}. The delivery is not retried in place: the exchange fails (the event is not
+     * acknowledged) and the broker redelivers it, as after a crash of the process. Crashed deliveries are counted per
+     * event across those redeliveries ({@link CrashCounter}); the one that reaches the retry budget (or an error the
+     * retry policy does not retry) is dead-lettered with {@code reason=crashed} and returns normally. A
+     * {@link VirtualMachineError} other than {@link StackOverflowError} (heap or metaspace exhausted, an internal
+     * error of the JVM) is never counted nor dead-lettered: it says more about this JVM than about the event.
+     */
+    private void crashed(Exchange exchange, CloudEvent event, Error error) {
+        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
+            LOG.error("Handler of event id={} type={} group={} hit {}; the event is not acknowledged and not counted as "
+                    + "a crash (the JVM, not the event, is suspect); the broker redelivers it", safe(event.getId()),
+                    safe(event.getType()), spec.subscription().group(), error.getClass().getName());
+            throw new IllegalStateException("handler of event " + safe(event.getId()) + " threw "
+                    + safe(Sanitize.redactSecrets(error.toString())), error);
+        }
+        String key = crashKey(event);
+        Instant now = Instant.now();
+        CrashCounter.Crashes count = crashes.crashed(key, now);
+        Span span = exchange.getProperty(SPAN, Span.class);
+        if (span != null) {
+            span.addEvent("delivery " + count.count() + " crashed: " + error.getClass().getName());
+        }
+        String what = safe(Sanitize.redactSecrets(error.toString()));
+        if (count.count() >= spec.retry().maxAttempts() || !spec.retry().isRetryable(error)) {
+            LOG.warn("Event dead-lettered after {} crashed delivery(ies): id={} type={} group={} reason=crashed: {}",
+                    count.count(), safe(event.getId()), safe(event.getType()), spec.subscription().group(), what);
+            deadLetter(exchange, DeadLetterHeaders.REASON_CRASHED, error, count.count(), count.first(), now,
+                    event.getType());
+            crashes.forget(key);
+            return;
+        }
+        LOG.warn("Handler crashed on delivery {} of {} of event id={} type={} group={}: {}; not acknowledged, the broker "
+                        + "redelivers it", count.count(), spec.retry().maxAttempts(), safe(event.getId()),
+                safe(event.getType()), spec.subscription().group(), what);
+        throw new IllegalStateException("handler of event " + safe(event.getId()) + " crashed (delivery "
+                + count.count() + " of " + spec.retry().maxAttempts() + "): " + what, error);
+    }
+
+    /** The key crashes of {@code event} are counted under: its idempotency key, else its source and id. */
+    private String crashKey(CloudEvent event) {
+        try {
+            return key(event);
+        } catch (RuntimeException e) {
+            return event.getSource() + "/" + event.getId();
+        }
     }
 
     /**

@@ -36,7 +36,7 @@ public final class Metrics {
     public static final String DUPLICATES = "eventrail.events.duplicates";
     /** Handler attempts that failed and were retried. */
     public static final String RETRIED = "eventrail.events.retried";
-    /** Events sent to a dead letter (tag {@link #REASON}: invalid, failed, no-handler). */
+    /** Events sent to a dead letter (tag {@link #REASON}: invalid, failed, crashed, no-handler). */
     public static final String DEAD_LETTERED = "eventrail.events.dead.lettered";
     /** Events kept in the store for later (tag {@link #REASON}). */
     public static final String STORED = "eventrail.events.stored";

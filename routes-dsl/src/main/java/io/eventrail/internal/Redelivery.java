@@ -11,7 +11,8 @@ import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
  * {@code handle} step (counted in the route's JMX statistics, announced as {@code ExchangeRedeliveryEvent}); the claim
  * pause ({@link ClaimBackoff}) uses the same class. Only a handler failure that the handle step marked with
  * {@link #RETRY} is redelivered: anything else (claim failed, dead letter not writable, {@code Error} in a handler)
- * fails the exchange at once, as before, and the broker redelivers. Stateless; thread-safe.
+ * fails the exchange at once, as before, and the broker redelivers (an {@code Error}'s crashed deliveries are counted
+ * across those redeliveries and dead-lettered after the budget, {@code reason=crashed}). Stateless; thread-safe.
  */
 public final class Redelivery {
     /** Exchange property the handle step sets when its failed attempt is to be redelivered. */

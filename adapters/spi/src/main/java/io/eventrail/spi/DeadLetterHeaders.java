@@ -11,9 +11,9 @@ public final class DeadLetterHeaders {
     public static final String ORIGINAL_DESTINATION = "eventrail_dlq_original_destination";
     /** The consumer group that gave up on it. */
     public static final String CONSUMER_GROUP = "eventrail_dlq_consumer_group";
-    /** Why: {@code invalid}, {@code failed}, {@code no-handler}. */
+    /** Why: {@code invalid}, {@code failed}, {@code crashed}, {@code no-handler}. */
     public static final String REASON = "eventrail_dlq_reason";
-    /** The class of the last exception. */
+    /** The class of the last exception (or {@code Error}, for {@code crashed}). */
     public static final String EXCEPTION_CLASS = "eventrail_dlq_exception_class";
     /** The message of the last exception, bounded in length, secrets masked. */
     public static final String EXCEPTION_MESSAGE = "eventrail_dlq_exception_message";
@@ -28,6 +28,11 @@ public final class DeadLetterHeaders {
     public static final String REASON_INVALID = "invalid";
     /** Reason for an event whose handler failed every attempt. */
     public static final String REASON_FAILED = "failed";
+    /**
+     * Reason for an event whose handler threw a {@code java.lang.Error} (other than running out of memory) on as many
+     * deliveries as the retry budget allows.
+     */
+    public static final String REASON_CRASHED = "crashed";
     /** Reason for an event no handler of the group knows. */
     public static final String REASON_NO_HANDLER = "no-handler";
 

@@ -19,6 +19,7 @@ import io.eventrail.EventrailConfigurationException;
 import io.eventrail.EventrailSettings;
 import io.eventrail.InvalidEventException;
 import io.eventrail.PublishException;
+import io.eventrail.RetryPolicy;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerAdapter;
 import io.eventrail.spi.Capability;
@@ -677,6 +678,49 @@ public abstract class BrokerConformanceKit {
             quiet();
             assertThat(rec.ids()).containsExactly(id);
             assertThat(calls).as("called twice: the failure, then the success").hasValue(2);
+        }
+
+        @Test
+        @DisplayName("a handler that throws an Error on every attempt is dead-lettered with reason=crashed after the retry budget, and the next event of the stream is handled")
+        void crashOnEveryAttemptIsDeadLettered() {
+            // the framework's default budget (the kit sets back-offs, not attempts): each crashed delivery goes back to
+            // the broker, the pipeline counts them across its redeliveries
+            int budget = RetryPolicy.DEFAULT.maxAttempts();
+            String dest = Names.fresh("crashed");
+            String group = Names.fresh("g");
+            Recorder rec = new Recorder();
+            AtomicInteger crashes = new AtomicInteger();
+            Node n = pipeline("crashed", Map.of(), dest, group, c -> c.concurrency(1), e -> {
+                if (e.json().path("poison").asBoolean()) {
+                    crashes.incrementAndGet();
+                    throw new SimulatedCrash("password=" + e.id() + " \u0007 stack too deep");
+                }
+                rec.handle(e);
+            });
+            DeadLetters dlq = startReadingDeadLetters(n, dest, group);
+            Instant before = Instant.now().minusSeconds(1);
+
+            String poison = n.publisher().publish(TYPE, "{\"poison\":true}", "key-1");
+            String next = n.publisher().publish(TYPE, "{\"poison\":false}", "key-1");
+
+            DeadLetter dl = dlq.awaitOne(timeout());
+            rec.await(1, timeout());
+            quiet();
+            assertThat(crashes).as("handler executions of the poison event: the retry budget").hasValue(budget);
+            assertThat(rec.ids()).as("the next event of the stream").containsExactly(next);
+            assertThat(dlq.received()).as("one dead letter").hasSize(1);
+            assertThat(n.broker().codec().decode(message(n, dl)).getId()).isEqualTo(poison);
+            assertThat(dl.headers()).containsKeys(DeadLetterHeaders.all().toArray(String[]::new));
+            assertThat(dl.reason()).isEqualTo(DeadLetterHeaders.REASON_CRASHED);
+            assertThat(dl.attempts()).isEqualTo(Integer.toString(budget));
+            assertThat(dl.header(DeadLetterHeaders.ORIGINAL_DESTINATION)).isEqualTo(dest);
+            assertThat(dl.header(DeadLetterHeaders.CONSUMER_GROUP)).isEqualTo(group);
+            assertThat(dl.header(DeadLetterHeaders.EXCEPTION_CLASS)).isEqualTo(SimulatedCrash.class.getName());
+            assertThat(dl.header(DeadLetterHeaders.EXCEPTION_MESSAGE)).as("sanitized")
+                    .contains("stack too deep").doesNotContain(poison).doesNotContain("\u0007");
+            Instant first = Instant.parse(dl.header(DeadLetterHeaders.FIRST_FAILURE_TIME));
+            Instant last = Instant.parse(dl.header(DeadLetterHeaders.LAST_FAILURE_TIME));
+            assertThat(first).isAfter(before).isBeforeOrEqualTo(last);
         }
 
         @Test
@@ -1455,6 +1499,10 @@ public abstract class BrokerConformanceKit {
 
         SimulatedCrash() {
             super("simulated crash during processing (conformance kit)", null, false, false);
+        }
+
+        SimulatedCrash(String message) {
+            super(message, null, false, false);
         }
     }
 

@@ -167,7 +167,7 @@ class EventrailCliTest {
         assertUsage(run("stored-events", "list", "--url", url, "--reason", "failed"),
                 "--reason of stored events must be no-consumer or no-handler");
         assertUsage(run("dead-letters", "list", "--url", url, "--reason", "no-consumer"),
-                "--reason of dead letters must be invalid, failed or no-handler");
+                "--reason of dead letters must be invalid, failed, crashed or no-handler");
         assertUsage(run("stored-events", "list", "--url", url, "--until", "soon"), "--until 'soon' is not an ISO-8601");
         assertUsage(run("stored-events", "show", "--url", url), "Missing required parameter: 'ID'");
         assertUsage(run("stored-events", "replay", "--url", url, "--token", TOKEN),

@@ -30,7 +30,7 @@ public final class ControlCommands {
 
     /** One collection of the management port, with how the tool shows its items. */
     public enum Kind {
-        DEAD_LETTERS("/dead-letters", "dead letter", List.of("invalid", "failed", "no-handler"),
+        DEAD_LETTERS("/dead-letters", "dead letter", List.of("invalid", "failed", "crashed", "no-handler"),
                 List.of("ID", "DESTINATION", "GROUP", "TYPE", "REASON", "ATTEMPTS", "LAST FAILURE", "ERROR"),
                 List.of("id", "broker", "destination", "group", "reason", "attempts", "eventId", "eventType", "eventSource",
                     "subject", "exceptionClass", "exceptionMessage", "firstFailureTime", "lastFailureTime")),
@@ -76,7 +76,7 @@ public final class ControlCommands {
         String group;
         @Option(names = "--type", description = "CloudEvents type.")
         String type;
-        @Option(names = "--reason", description = "Dead letters: invalid, failed or no-handler. Stored events: no-consumer or no-handler.")
+        @Option(names = "--reason", description = "Dead letters: invalid, failed, crashed or no-handler. Stored events: no-consumer or no-handler.")
         String reason;
         @Option(names = "--since", paramLabel = "INSTANT", description = "Last failure (stored events: storing time) at or after this ISO-8601 instant (2026-01-31T12:00:00Z).")
         String from;
