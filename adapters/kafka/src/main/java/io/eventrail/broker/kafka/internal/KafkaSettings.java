@@ -35,13 +35,7 @@ public record KafkaSettings(String name, KafkaConfiguration configuration, Topic
             .overlay(KafkaSettings.class, "camel-kafka.properties").build();
 
     /** Every option of type {@code kafka}: Eventrail's own (in the order the README lists them), then camel-kafka's. */
-    public static final List<OptionSpec> OPTIONS = Stream.concat(Stream.of(
-            OptionSpec.of("topic-prefix", Kind.STRING, "", "Prepended to every destination name to form its topic name.")
-                    .matching("[A-Za-z0-9._-]*", "use letters, digits, '.', '_' or '-'"),
-            OptionSpec.of("dead-letter-suffix", Kind.STRING, ".dlq", "Appended to a topic name to form its dead-letter topic name.")
-                    .matching("[A-Za-z0-9._-]+", "use 1 or more letters, digits, '.', '_' or '-'"),
-            OptionSpec.of("dead-letter-per-group", Kind.BOOLEAN, "false",
-                    "When true, each consumer group has its own dead-letter topic <topic>.<group><suffix>."),
+    public static final List<OptionSpec> OPTIONS = Stream.of(TopicNames.OPTIONS, List.of(
             OptionSpec.of("provision", Kind.BOOLEAN, "true", "Create missing topics and dead-letter topics at start-up."),
             OptionSpec.of("partitions", Kind.INT, "3", "Partitions of topics this instance creates.").atLeast(1),
             OptionSpec.of("replication-factor", Kind.INT, "-1",
@@ -53,7 +47,7 @@ public record KafkaSettings(String name, KafkaConfiguration configuration, Topic
                     .range(1, Integer.MAX_VALUE),
             OptionSpec.of("max-message-bytes", Kind.INT, "1048576",
                     "Largest event a publish accepts; larger ones are refused as invalid (default of max-request-size).")
-                    .atLeast(1024)), CAMEL.specs().stream()).toList();
+                    .atLeast(1024)), CAMEL.specs()).flatMap(List::stream).toList();
 
     /**
      * Configures {@code component} (camel-kafka's, with its Camel context) from {@code o} of instance {@code name}:

@@ -1,6 +1,9 @@
 package io.eventrail.broker.kafka.internal;
 
 import io.eventrail.spi.BrokerOptions;
+import io.eventrail.spi.OptionSpec;
+import io.eventrail.spi.OptionSpec.Kind;
+import java.util.List;
 
 /**
  * The topic names of one Kafka broker instance: {@code <prefix><destination>} and its dead-letter topic
@@ -14,6 +17,15 @@ import io.eventrail.spi.BrokerOptions;
 public record TopicNames(String broker, String prefix, String suffix, boolean perGroup) {
     /** Kafka's longest topic name. */
     static final int MAX_TOPIC_LENGTH = 249;
+
+    /** The naming options, in the order the README lists them. */
+    static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.of("topic-prefix", Kind.STRING, "", "Prepended to every destination name to form its topic name.")
+                    .matching("[A-Za-z0-9._-]*", "use letters, digits, '.', '_' or '-'"),
+            OptionSpec.of("dead-letter-suffix", Kind.STRING, ".dlq", "Appended to a topic name to form its dead-letter topic name.")
+                    .matching("[A-Za-z0-9._-]+", "use 1 or more letters, digits, '.', '_' or '-'"),
+            OptionSpec.of("dead-letter-per-group", Kind.BOOLEAN, "false",
+                    "When true, each consumer group has its own dead-letter topic <topic>.<group><suffix>."));
 
     /** The names of instance {@code broker} from its options {@code topic-prefix}, {@code dead-letter-*}. */
     static TopicNames of(String broker, BrokerOptions o) {
