@@ -67,7 +67,7 @@ public final class BrokerOptions {
                 continue;
             }
             try {
-                values.put(spec.name(), OptionSpec.parse(spec.kind(), keyPrefix + spec.name(), v));
+                values.put(spec.name(), spec.canonical(OptionSpec.parse(spec.kind(), keyPrefix + spec.name(), v)));
             } catch (IllegalArgumentException e) {
                 errors.add(spec.secret() ? keyPrefix + spec.name() + ": invalid value (secret, not shown)"
                         : e.getMessage());
@@ -94,6 +94,22 @@ public final class BrokerOptions {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
         return options;
+    }
+
+    /**
+     * Adds to {@code errors} every value outside its option's {@link OptionSpec#rule() rule}, prefixed by
+     * {@code keyPrefix} (a secret's value never shown). The owner of the options calls it with its own checks, so
+     * that all problems of an instance are reported together.
+     */
+    public void check(String keyPrefix, List<String> errors) {
+        values.forEach((name, value) -> {
+            OptionSpec spec = specs.get(name);
+            try {
+                spec.check(keyPrefix + name, value);
+            } catch (IllegalArgumentException e) {
+                errors.add(spec.secret() ? keyPrefix + name + ": invalid value (secret, not shown)" : e.getMessage());
+            }
+        });
     }
 
     public boolean isSet(String name) {

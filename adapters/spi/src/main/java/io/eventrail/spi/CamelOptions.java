@@ -29,6 +29,7 @@ import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.PropertyBindingSupport;
 import org.apache.camel.util.StringHelper;
+import org.apache.camel.util.TimeUtils;
 import org.apache.camel.util.json.DeserializationException;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
@@ -58,11 +59,21 @@ public final class CamelOptions {
     private record Guard(Set<String> allowed, String why) {
     }
 
+    /** Eventrail's limits of a numeric option (a duration in milliseconds), both included. */
+    private record Range(long min, long max) {
+    }
+
+    /** The form a text option must have: {@code regex}, said in words by {@code requirement}. */
+    private record Form(String regex, String requirement) {
+    }
+
     private final Map<String, Option> byKebab;
     private final Map<String, Alias> aliases;
     private final Map<String, String> defaults;
     private final Map<String, Guard> guards;
     private final Map<String, UnaryOperator<String>> translations;
+    private final Map<String, Range> ranges;
+    private final Map<String, Form> forms;
     private final Set<String> components;
     private final List<OptionSpec> specs;
 
@@ -72,6 +83,8 @@ public final class CamelOptions {
         this.defaults = Collections.unmodifiableMap(new LinkedHashMap<>(b.defaults));
         this.guards = Map.copyOf(b.guards);
         this.translations = Map.copyOf(b.translations);
+        this.ranges = Map.copyOf(b.ranges);
+        this.forms = Map.copyOf(b.forms);
         this.components = Set.copyOf(b.components);
         List<OptionSpec> s = new ArrayList<>();
         byKebab.values().forEach(o -> s.add(spec(o.kebab, o, "")));
@@ -197,7 +210,29 @@ public final class CamelOptions {
                     + Suggestions.nearest(value.trim(), o.allowed).map(s -> "; did you mean '" + s + "'?").orElse(""));
             return;
         }
+        Range r = ranges.get(o.kebab);
+        Long n = r == null ? null : number(o, value.trim());
+        if (n != null && (n < r.min || n > r.max)) {
+            report(errors, keyPrefix + o.kebab + ": " + OptionSpec.rangeRequirement("duration".equals(o.type), r.min, r.max)
+                    + ", got " + (o.secret ? "(secret, not shown)" : value.trim()));
+            return;
+        }
+        Form f = forms.get(o.kebab);
+        if (f != null && !value.startsWith("#") && !value.trim().matches(f.regex)) {
+            report(errors, keyPrefix + o.kebab + ": " + f.requirement + ", got " + shown);
+            return;
+        }
         out.put(o.camelName, o.allowed.isEmpty() ? value : canonical(o.allowed, value.trim()));
+    }
+
+    /** {@code value} as a number (a duration option's time pattern in milliseconds), or null: Camel reports it. */
+    private static Long number(Option o, String value) {
+        try {
+            return value.matches("-?\\d+") ? Long.valueOf(value)
+                    : "duration".equals(o.type) ? Long.valueOf(TimeUtils.toMilliSeconds(value)) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Adds {@code problem} once: an option two components share is bound into both and fails alike in both. */
@@ -281,6 +316,8 @@ public final class CamelOptions {
         private final Map<String, String> defaults = new LinkedHashMap<>();
         private final Map<String, Guard> guards = new LinkedHashMap<>();
         private final Map<String, UnaryOperator<String>> translations = new LinkedHashMap<>();
+        private final Map<String, Range> ranges = new LinkedHashMap<>();
+        private final Map<String, Form> forms = new LinkedHashMap<>();
         private final Set<String> components = new HashSet<>();
 
         private Builder() {
@@ -381,8 +418,10 @@ public final class CamelOptions {
         /**
          * Reads Eventrail's layer over the catalog from properties resource {@code resource} next to {@code owner}:
          * {@code alias.<name>=<option>[ seconds|millis]}, {@code translate.<option>=seconds|millis},
-         * {@code default.<option>=<value>}, {@code refuse.<key>=<why>} and {@code require.<key>=<v1>[,<v2>...]: <why>},
-         * where a key is an option or {@code client.<native-key>}.
+         * {@code default.<option>=<value>}, {@code refuse.<key>=<why>}, {@code require.<key>=<v1>[,<v2>...]: <why>},
+         * {@code range.<option>=<min>..[<max>]}, {@code values.<option>=<v1>,<v2>...} and
+         * {@code form.<option>=<regex> <requirement in words>}, where a key is an option or
+         * {@code client.<native-key>}.
          */
         public Builder overlay(Class<?> owner, String resource) {
             Properties p = new Properties();
@@ -405,6 +444,10 @@ public final class CamelOptions {
                     }
                     case "translate." -> translate(name, unit(value));
                     case "default." -> defaultValue(name, value);
+                    case "range." -> range(name, Long.parseLong(value.substring(0, value.indexOf("..")).trim()),
+                            value.endsWith("..") ? Long.MAX_VALUE : Long.parseLong(value.substring(value.indexOf("..") + 2).trim()));
+                    case "values." -> allowed(name, value.split("\\s*,\\s*"));
+                    case "form." -> form(name, value.substring(0, value.indexOf(' ')), value.substring(value.indexOf(' ') + 1).trim());
                     case "refuse." -> refuse(value, name);
                     case "require." -> require(Set.of(value.substring(0, value.indexOf(':')).split(",")),
                             value.substring(value.indexOf(':') + 1).trim(), name);
@@ -420,6 +463,28 @@ public final class CamelOptions {
                 case "millis" -> CamelOptions::millis;
                 default -> throw new IllegalStateException("unknown unit " + unit);
             };
+        }
+
+        /**
+         * Limits {@code option} (a number, or a duration in milliseconds) to {@code min} to {@code max}, both included;
+         * the value the user or Eventrail's default sets is checked, Camel's own default is trusted.
+         */
+        public Builder range(String option, long min, long max) {
+            ranges.put(option, new Range(min, max));
+            return this;
+        }
+
+        /** Limits text {@code option} to values matching {@code regex}; {@code requirement} says it in words for a problem. */
+        public Builder form(String option, String regex, String requirement) {
+            forms.put(option, new Form(regex, requirement));
+            return this;
+        }
+
+        /** Limits {@code option} to {@code values} (ignoring case) where Camel's catalog lists none, with "did you mean". */
+        public Builder allowed(String option, String... values) {
+            Option o = Objects.requireNonNull(options.get(option), () -> "allowed values of unknown option " + option);
+            options.put(option, new Option(o.sources, o.camelName, o.kebab, o.type, o.secret, List.of(values), o.description));
+            return this;
         }
 
         /** Keeps historic name {@code name} working as {@code target} (a kebab-case option), value unchanged. */
@@ -481,6 +546,8 @@ public final class CamelOptions {
             });
             defaults.keySet().forEach(k -> Objects.requireNonNull(options.get(k), () -> "default of unknown option " + k));
             translations.keySet().forEach(k -> Objects.requireNonNull(options.get(k), () -> "translation of unknown option " + k));
+            ranges.keySet().forEach(k -> Objects.requireNonNull(options.get(k), () -> "range of unknown option " + k));
+            forms.keySet().forEach(k -> Objects.requireNonNull(options.get(k), () -> "form of unknown option " + k));
             guards.keySet().stream().filter(k -> !k.startsWith(BrokerOptions.CLIENT_PREFIX))
                     .forEach(k -> Objects.requireNonNull(options.get(k), () -> "guard of unknown option " + k));
             return new CamelOptions(this);

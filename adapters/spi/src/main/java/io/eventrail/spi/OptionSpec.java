@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Predicate;
+import io.eventrail.spi.codec.Sanitize;
 
 /**
  * One option an adapter accepts under {@code eventrail.brokers.<name>.<name()>}. Immutable.
@@ -16,9 +18,23 @@ import java.util.Objects;
  * @param required     whether start-up fails when the option is unset and has no default
  * @param secret       whether the value is masked wherever it is shown
  * @param description  one sentence for the options reference
+ * @param rule         what a parsed value must meet beyond its kind (a range, a pattern, allowed values), or null
  */
 public record OptionSpec(String name, Kind kind, String defaultValue, boolean required, boolean secret,
-                         String description) {
+                         String description, Rule rule) {
+
+    /**
+     * A requirement on a parsed value, checked by {@link BrokerOptions#check}: when {@code test} fails the problem
+     * reads {@code <key>: <requirement>, got <value>}. {@code values} (may be empty) are the allowed texts, offered
+     * as "did you mean"; when {@code ignoreCase} a value is matched ignoring case and stored in their spelling. Immutable.
+     */
+    public record Rule(Predicate<Object> test, String requirement, List<String> values, boolean ignoreCase) {
+        public Rule {
+            Objects.requireNonNull(test, "test");
+            Objects.requireNonNull(requirement, "requirement");
+            values = List.copyOf(values);
+        }
+    }
 
     /** How a value is parsed. */
     public enum Kind {
@@ -31,6 +47,11 @@ public record OptionSpec(String name, Kind kind, String defaultValue, boolean re
         LIST
     }
 
+    /** An option without a rule. */
+    public OptionSpec(String name, Kind kind, String defaultValue, boolean required, boolean secret, String description) {
+        this(name, kind, defaultValue, required, secret, description, null);
+    }
+
     public OptionSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
@@ -39,8 +60,81 @@ public record OptionSpec(String name, Kind kind, String defaultValue, boolean re
             throw new IllegalArgumentException("option name '" + name + "' is not kebab-case");
         }
         if (defaultValue != null) {
-            parse(kind, name, defaultValue); // a default that does not parse is a programming error
+            Object value = parse(kind, name, defaultValue); // a default that does not fit is a programming error
+            if (rule != null && !rule.test().test(value)) {
+                throw new IllegalArgumentException(name + ": " + rule.requirement() + ", got default " + defaultValue);
+            }
         }
+    }
+
+    /** This option with {@code rule} (replacing any other). */
+    public OptionSpec rule(Predicate<Object> test, String requirement) {
+        return new OptionSpec(name, kind, defaultValue, required, secret, description, new Rule(test, requirement, List.of(), false));
+    }
+
+    /** This {@code INT} option (or {@code DURATION}, in milliseconds) limited to {@code min} to {@code max}, both included. */
+    public OptionSpec range(long min, long max) {
+        return rule(v -> min <= number(v) && number(v) <= max, rangeRequirement(kind == Kind.DURATION, min, max));
+    }
+
+    /** This {@code INT} option (or {@code DURATION}, in milliseconds) limited to at least {@code min}. */
+    public OptionSpec atLeast(long min) {
+        return range(min, Long.MAX_VALUE);
+    }
+
+    /** This {@code STRING} option limited to values matching {@code regex}; {@code requirement} says it in words. */
+    public OptionSpec matching(String regex, String requirement) {
+        return rule(v -> String.valueOf(v).matches(regex), requirement);
+    }
+
+    /** This {@code STRING} option limited to {@code values}, matched ignoring case and kept in their spelling here. */
+    public OptionSpec oneOf(String... values) {
+        return oneOf(true, values);
+    }
+
+    /** This {@code STRING} option limited to {@code values}, spelled exactly so (for names a protocol compares as they are). */
+    public OptionSpec exactlyOneOf(String... values) {
+        return oneOf(false, values);
+    }
+
+    private OptionSpec oneOf(boolean ignoreCase, String... values) {
+        List<String> allowed = List.of(values);
+        String requirement = allowed.size() == 2 ? "must be " + values[0] + " or " + values[1]
+                : "must be one of " + String.join(", ", allowed);
+        return new OptionSpec(name, kind, defaultValue, required, secret, description, new Rule(v -> allowed.stream()
+                .anyMatch(a -> ignoreCase ? a.equalsIgnoreCase(String.valueOf(v)) : a.equals(v)), requirement, allowed, ignoreCase));
+    }
+
+    /**
+     * Checks {@code value} (parsed) against the rule.
+     *
+     * @throws IllegalArgumentException {@code <key>: <requirement>, got <value>} (a "did you mean" for allowed values)
+     */
+    void check(String key, Object value) {
+        if (rule != null && !rule.test().test(value)) {
+            String shown = value instanceof String t ? "'" + Sanitize.forMessage(t) + "'"
+                    : value instanceof Duration d ? formatDuration(d) : String.valueOf(value);
+            throw new IllegalArgumentException(key + ": " + rule.requirement() + ", got " + shown
+                    + Suggestions.nearest(String.valueOf(value), rule.values()).map(s -> "; did you mean '" + s + "'?")
+                    .orElse("") + (rule.values().isEmpty() ? "" : " (" + description + ")"));
+        }
+    }
+
+    /** {@code value} (parsed) in the spelling of the rule's allowed value it matches ignoring case, else as it is. */
+    Object canonical(Object value) {
+        return rule == null || !rule.ignoreCase() ? value : rule.values().stream().filter(String.valueOf(value)::equalsIgnoreCase).findFirst().<Object>map(s -> s)
+                .orElse(value);
+    }
+
+    private static long number(Object v) {
+        return v instanceof Duration d ? d.toMillis() : ((Number) v).longValue();
+    }
+
+    /** {@code must be <min> to <max>} or {@code must be at least <min>} (durations given in milliseconds). */
+    static String rangeRequirement(boolean millis, long min, long max) {
+        String from = millis ? formatDuration(Duration.ofMillis(min)) : Long.toString(min);
+        return max == Long.MAX_VALUE ? "must be at least " + from
+                : "must be " + from + " to " + (millis ? formatDuration(Duration.ofMillis(max)) : Long.toString(max));
     }
 
     /** An optional option with a default. */

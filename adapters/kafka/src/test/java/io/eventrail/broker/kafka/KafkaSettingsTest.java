@@ -43,16 +43,16 @@ class KafkaSettingsTest {
     void defaultsWorkAgainstTheLocalScript() {
         KafkaSettings s = settings(Map.of());
         KafkaConfiguration c = s.configuration();
-        assertThat(s.bootstrapServers()).isEqualTo("127.0.0.1:9092");
-        assertThat(s.autoOffsetReset()).isEqualTo("earliest");
+        assertThat(s.configuration().getBrokers()).isEqualTo("127.0.0.1:9092");
+        assertThat(s.configuration().getAutoOffsetReset()).isEqualTo("earliest");
         assertThat(c.getMaxPollRecords()).isEqualTo(100);
         assertThat(c.getPollTimeoutMs()).isEqualTo(500L);
         assertThat(c.getRequestRequiredAcks()).isEqualTo("all");
         assertThat(c.isEnableIdempotence()).isTrue();
         assertThat(c.isAutoCommitEnable()).isFalse();
         assertThat(c.getDeliveryTimeoutMs()).isEqualTo(30_000);
-        assertThat(s.topic("orders")).isEqualTo("orders");
-        assertThat(s.deadLetterTopic("orders", "billing")).isEqualTo("orders.dlq");
+        assertThat(s.topics().topic("orders")).isEqualTo("orders");
+        assertThat(s.topics().deadLetterTopic("orders", "billing")).isEqualTo("orders.dlq");
         assertThat(s.commonClientProperties()).containsEntry("security.protocol", "PLAINTEXT")
                 .containsEntry("bootstrap.servers", "127.0.0.1:9092").doesNotContainKey("auto.offset.reset");
     }
@@ -178,10 +178,10 @@ class KafkaSettingsTest {
     @Test
     void topicNaming() {
         KafkaSettings s = settings(Map.of("topic-prefix", "prod.", "dead-letter-suffix", "-dead", "dead-letter-per-group", "true"));
-        assertThat(s.topic("orders")).isEqualTo("prod.orders");
-        assertThat(s.deadLetterTopic("orders", "billing")).isEqualTo("prod.orders.billing-dead");
+        assertThat(s.topics().topic("orders")).isEqualTo("prod.orders");
+        assertThat(s.topics().deadLetterTopic("orders", "billing")).isEqualTo("prod.orders.billing-dead");
         String longName = "d".repeat(200);
-        assertThatThrownBy(() -> s.deadLetterTopic(longName, "g".repeat(60)))
+        assertThatThrownBy(() -> s.topics().deadLetterTopic(longName, "g".repeat(60)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Kafka allows 249");
     }
 

@@ -120,10 +120,10 @@ class RabbitMqBrokerAdapterTest {
         raw.put("heartbeat", "soon");
         assertThatThrownBy(() -> settings(raw))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(P + "port must be 1 to 65535")
-                .hasMessageContaining(P + "prefetch-count must be 1 to 65535, got 0")
-                .hasMessageContaining("exchange-type must be topic or fanout")
-                .hasMessageContaining("queue-type must be classic or quorum")
+                .hasMessageContaining(P + "port: must be 1 to 65535")
+                .hasMessageContaining(P + "prefetch-count: must be 1 to 65535, got 0")
+                .hasMessageContaining("exchange-type: must be topic or fanout")
+                .hasMessageContaining("queue-type: must be classic or quorum")
                 .hasMessageContaining("confirm-timeout")
                 .hasMessageContaining(P + "client.ssl.enabled: not allowed, use tls")
                 .hasMessageContaining("did you mean '" + P + "client.connection.timeout'")
@@ -218,11 +218,11 @@ class RabbitMqBrokerAdapterTest {
         assertThat(settings(Map.of("header-prefix", "cloudEvents:")).headerPrefix()).isEqualTo("cloudEvents:");
         assertThatThrownBy(() -> settings(Map.of("header-prefix", "ce_", "prefetch", "0")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("eventrail.brokers.main.header-prefix must be cloudEvents_")
+                .hasMessageContaining("eventrail.brokers.main.header-prefix: must be cloudEvents_")
                 .hasMessageContaining("or cloudEvents:")
                 .hasMessageContaining("got 'ce_'")
                 .hasMessageContaining("eventrail.brokers.main.prefetch");
         assertThatThrownBy(() -> settings(Map.of("header-prefix", "cloudevents_")))
-                .hasMessageContaining("header-prefix must be");
+                .hasMessageContaining("header-prefix: must be");
     }
 }

@@ -31,7 +31,7 @@ public final class AwsEventCodec extends StructuredJsonCodec {
 
     /** Reads structured events up to SQS's 1 MiB limit. */
     public AwsEventCodec() {
-        super(AwsSettings.SQS_MAX_MESSAGE_BYTES);
+        super(AwsLimits.SQS_MAX_MESSAGE_BYTES);
     }
 
     @Override

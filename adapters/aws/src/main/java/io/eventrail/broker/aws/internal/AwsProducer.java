@@ -100,10 +100,10 @@ final class AwsProducer extends DefaultProducer {
 
     private void checkLimits(Map<String, Object> attributes, String body, Object eventId, Target t) {
         String type = broker.type();
-        if (attributes.size() > AwsSettings.MAX_ATTRIBUTES) {
+        if (attributes.size() > AwsLimits.MAX_ATTRIBUTES) {
             throw new UnsendableEventException("event " + eventId + " would carry " + attributes.size()
                     + " message attributes (" + String.join(", ", attributes.keySet()) + "); " + type
-                    + " allows at most " + AwsSettings.MAX_ATTRIBUTES + " message attributes per message");
+                    + " allows at most " + AwsLimits.MAX_ATTRIBUTES + " message attributes per message");
         }
         long size = size(body, attributes);
         if (size > broker.settings().maxMessageBytes()) {
@@ -111,23 +111,23 @@ final class AwsProducer extends DefaultProducer {
                     + " message (structured CloudEvent body plus message attributes); the limit is "
                     + broker.settings().maxMessageBytes() + " bytes (eventrail.brokers." + broker.name()
                     + ".max-message-bytes; " + type + " allows at most "
-                    + (type.equals("sns") ? AwsSettings.SNS_MAX_MESSAGE_BYTES : AwsSettings.SQS_MAX_MESSAGE_BYTES)
+                    + AwsLimits.maxMessageBytes(type)
                     + ")");
         }
     }
 
     private void fitDeadLetter(Message m, Map<String, Object> attributes, String body, Target t) {
-        if (attributes.size() > AwsSettings.MAX_ATTRIBUTES) {
+        if (attributes.size() > AwsLimits.MAX_ATTRIBUTES) {
             List<String> keep = new ArrayList<>();
             DeadLetterHeaders.all().stream().filter(attributes::containsKey).forEach(keep::add);
             attributes.keySet().stream().filter(k -> !keep.contains(k)).forEach(keep::add);
-            List<String> dropped = new ArrayList<>(keep.subList(AwsSettings.MAX_ATTRIBUTES, keep.size()));
+            List<String> dropped = new ArrayList<>(keep.subList(AwsLimits.MAX_ATTRIBUTES, keep.size()));
             dropped.forEach(k -> {
                 m.removeHeader(k);
                 attributes.remove(k);
             });
             LOG.warn("Dead letter of group {} on {}: headers {} dropped ({} allows {} message attributes)",
-                    deadLetterOf.group(), destination, dropped, broker.type(), AwsSettings.MAX_ATTRIBUTES);
+                    deadLetterOf.group(), destination, dropped, broker.type(), AwsLimits.MAX_ATTRIBUTES);
         }
         long over = size(body, attributes) - broker.settings().maxMessageBytes();
         Object msg = attributes.get(DeadLetterHeaders.EXCEPTION_MESSAGE);

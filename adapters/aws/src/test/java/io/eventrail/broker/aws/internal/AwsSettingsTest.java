@@ -106,12 +106,12 @@ class AwsSettingsTest {
         raw.put("concurrent-request-limit", "many");
         raw.put("delete-after-read", "false");
         assertThatThrownBy(() -> settings("sns", raw)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(P + "max-messages-per-poll: 1 to 10, got 11")
-                .hasMessageContaining(P + "wait-time-seconds: 0 to 20, got 21")
+                .hasMessageContaining(P + "max-messages-per-poll: must be 1 to 10, got 11")
+                .hasMessageContaining(P + "wait-time-seconds: must be 0 to 20, got 21")
                 .hasMessageContaining(P + "visibility-timeout: whole seconds")
                 .hasMessageContaining("secret-key go together")
                 .hasMessageContaining(P + "uri-endpoint-override: expected an http(s) URL")
-                .hasMessageContaining("max-message-bytes (sns): 1024 to 262144")
+                .hasMessageContaining("max-message-bytes (sns): must be 1024 to 262144")
                 .hasMessageContaining(P + "concurrent-request-limit: cannot set 'many'")
                 .hasMessageContaining(P + "delete-after-read: not allowed, a message is deleted only after its effect")
                 .hasMessageNotContaining("AKIDEXAMPLE");

@@ -69,12 +69,12 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
 
     @Override
     public String producerUri(Destination destination) {
-        return component + ":" + settings.topic(destination.name()) + "?synchronous=true";
+        return component + ":" + settings.topics().topic(destination.name()) + "?synchronous=true";
     }
 
     @Override
     public String consumerUri(Destination destination, Subscription subscription) {
-        return component + ":" + settings.topic(destination.name()) + "?groupId=" + subscription.group()
+        return component + ":" + settings.topics().topic(destination.name()) + "?groupId=" + subscription.group()
                 + "&consumersCount=" + subscription.concurrency();
     }
 
@@ -91,12 +91,12 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
 
     @Override
     public String deadLetterUri(Destination destination, Subscription subscription) {
-        return component + ":" + settings.deadLetterTopic(destination.name(), subscription.group()) + "?synchronous=true";
+        return component + ":" + settings.topics().deadLetterTopic(destination.name(), subscription.group()) + "?synchronous=true";
     }
 
     @Override
     public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
-        return component + ":" + settings.deadLetterTopic(destination.name(), subscription.group()) + "?groupId="
+        return component + ":" + settings.topics().deadLetterTopic(destination.name(), subscription.group()) + "?groupId="
                 + DEAD_LETTER_READER_PREFIX + subscription.group();
     }
 
@@ -109,10 +109,10 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
             return;
         }
         if (subscription == null) {
-            provisioner.ensure(settings.topic(destination.name()));
+            provisioner.ensure(settings.topics().topic(destination.name()));
         } else {
-            provisioner.ensure(settings.topic(destination.name()),
-                    settings.deadLetterTopic(destination.name(), subscription.group()));
+            provisioner.ensure(settings.topics().topic(destination.name()),
+                    settings.topics().deadLetterTopic(destination.name(), subscription.group()));
         }
     }
 

@@ -88,7 +88,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
     /** Remembers the dead-letter topic of {@code subscription} on {@code destination}. */
     void provisioned(Destination destination, Subscription subscription) {
         deadLetterTopics.put(destination.name() + "\u0000" + subscription.group(),
-                settings.deadLetterTopic(destination.name(), subscription.group()));
+                settings.topics().deadLetterTopic(destination.name(), subscription.group()));
     }
 
     @Override
@@ -97,21 +97,21 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
         try {
             nodes = admin().describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer within "
+            throw new IllegalStateException("Kafka at " + settings.configuration().getBrokers() + " did not answer within "
                     + TIMEOUT.toMillis() + " ms");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " is not reachable: "
+            throw new IllegalStateException("Kafka at " + settings.configuration().getBrokers() + " is not reachable: "
                     + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(e.getCause()))));
         }
         if (nodes == 0) {
-            throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " reports no live broker");
+            throw new IllegalStateException("Kafka at " + settings.configuration().getBrokers() + " reports no live broker");
         }
     }
 
     @Override
     public OptionalLong depth(Destination destination, Subscription subscription) {
         try {
-            String topic = settings.topic(destination.name());
+            String topic = settings.topics().topic(destination.name());
             List<TopicPartition> partitions = partitions(topic);
             Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest());
             Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest());
@@ -120,7 +120,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
             long lag = 0;
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata c = committed.get(tp);
-                long from = c != null ? c.offset() : "earliest".equals(settings.autoOffsetReset()) ? starts.get(tp)
+                long from = c != null ? c.offset() : "earliest".equals(settings.configuration().getAutoOffsetReset()) ? starts.get(tp)
                         : ends.get(tp);
                 lag += Math.max(0, ends.get(tp) - Math.max(from, starts.get(tp)));
             }
@@ -133,7 +133,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
     @Override
     public OptionalLong deadLetterDepth(Destination destination, Subscription subscription) {
         try {
-            String topic = settings.deadLetterTopic(destination.name(), subscription.group());
+            String topic = settings.topics().deadLetterTopic(destination.name(), subscription.group());
             if (shared(destination, subscription)) {
                 return OptionalLong.of(scan(List.of(topic), ofGroup(subscription), MAX_SCAN).size());
             }
@@ -159,7 +159,7 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
     @Override
     public Optional<Duration> oldestDeadLetterAge(Destination destination, Subscription subscription) {
         try {
-            String topic = settings.deadLetterTopic(destination.name(), subscription.group());
+            String topic = settings.topics().deadLetterTopic(destination.name(), subscription.group());
             List<Found> live = scan(List.of(topic), shared(destination, subscription) ? ofGroup(subscription)
                     : f -> true, 1);
             return live.isEmpty() ? Optional.empty()
@@ -172,8 +172,8 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
     /** Whether the groups of {@code destination} share one dead-letter topic (dead-letter-per-group=false). */
     private boolean shared(Destination destination, Subscription subscription) {
         String other = subscription.group() + "-other";
-        return settings.deadLetterTopic(destination.name(), subscription.group())
-                .equals(settings.deadLetterTopic(destination.name(), other));
+        return settings.topics().deadLetterTopic(destination.name(), subscription.group())
+                .equals(settings.topics().deadLetterTopic(destination.name(), other));
     }
 
     private static Predicate<Found> ofGroup(Subscription subscription) {

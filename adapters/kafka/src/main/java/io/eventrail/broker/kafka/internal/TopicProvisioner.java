@@ -59,12 +59,12 @@ final class TopicProvisioner implements AutoCloseable {
             } catch (ExecutionException failure) {
                 if (!(failure.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("Kafka broker '" + settings.name() + "': cannot create topic '"
-                            + e.getKey() + "' at " + settings.bootstrapServers() + ": "
+                            + e.getKey() + "' at " + settings.configuration().getBrokers() + ": "
                             + Sanitize.redactSecrets(String.valueOf(failure.getCause())), failure.getCause());
                 }
             } catch (TimeoutException failure) {
                 throw new IllegalStateException("Kafka broker '" + settings.name() + "': creating topic '" + e.getKey()
-                        + "' at " + settings.bootstrapServers() + " took longer than " + timeoutMs
+                        + "' at " + settings.configuration().getBrokers() + " took longer than " + timeoutMs
                         + " ms; is Kafka running there (scripts/kafka.sh start)?", failure);
             } catch (InterruptedException failure) {
                 Thread.currentThread().interrupt();
@@ -88,8 +88,8 @@ final class TopicProvisioner implements AutoCloseable {
             int timeout = (int) Math.min(Integer.MAX_VALUE, settings.publishTimeout().toMillis());
             props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
             props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 30_000));
-            if (settings.clientId() != null && !settings.clientId().isBlank()) {
-                props.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.clientId() + "-admin");
+            if (settings.configuration().getClientId() != null && !settings.configuration().getClientId().isBlank()) {
+                props.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.configuration().getClientId() + "-admin");
             }
             admin = Admin.create(props);
         }
