@@ -143,7 +143,8 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
     private Optional<Duration> oldestAge(String deadLetterQueue) {
         try {
             if (bounded("count queue " + deadLetterQueue, ch -> ch.queueDeclarePassive(deadLetterQueue).getMessageCount()) == 0) {
-                heads.remove(deadLetterQueue);
+                // the cached head is kept: a message being read (by a list, a show or the last scan) is briefly not
+                // ready, and dropping the cache then would read the queue again at the next scrape
                 return Optional.empty();
             }
             Head head = heads.get(deadLetterQueue);
