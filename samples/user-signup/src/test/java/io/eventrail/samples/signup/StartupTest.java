@@ -74,12 +74,15 @@ class StartupTest {
         try (TestApp first = TestApp.start(); TestApp second = TestApp.start()) {
             assertThat(first.awaitUser("12345")).isNotNull();
             assertThat(second.awaitUser("12345")).isNotNull();
-            for (TestApp app : List.of(first, second)) {
-                EventStore store = Eventrail.of(app.context()).eventStore().orElseThrow();
-                assertThat(store).isInstanceOf(MemoryEventStore.class);
-                assertThat(TestApp.await(() -> store.count(EventStore.Query.all()) == 1))
-                        .as("each instance keeps its own event without handler").isTrue();
-            }
+            EventStore firstStore = Eventrail.of(first.context()).eventStore().orElseThrow();
+            EventStore secondStore = Eventrail.of(second.context()).eventStore().orElseThrow();
+            assertThat(List.of(firstStore, secondStore)).allMatch(MemoryEventStore.class::isInstance);
+            assertThat(firstStore).isNotSameAs(secondStore);
+            // in one JVM both apps consume the same memory-broker queue (competing consumers of one group), so which
+            // instance keeps which demo event without handler varies; the two stores hold both, one each or two in one
+            assertThat(TestApp.await(() -> firstStore.count(EventStore.Query.all())
+                    + secondStore.count(EventStore.Query.all()) == 2))
+                    .as("the two demo events without handler are kept, one per published demo").isTrue();
         }
         assertThat(Files.exists(data)).as("no ./eventrail-data written").isEqualTo(existedBefore);
     }
