@@ -75,9 +75,6 @@ public final class SettingsLoader {
             OptionSpec.of("retry.jitter", Kind.DOUBLE, null, "Random spread of each wait."),
             OptionSpec.of("retry.non-retryable", Kind.LIST, null, "Exception classes dead-lettered at once, added to eventrail.retry.non-retryable."));
 
-    /** Sections that other components validate themselves (key prefixes relative to {@code eventrail.}). */
-    private static final Set<String> DELEGATED = new LinkedHashSet<>();
-
     /**
      * The settings sections of Eventrail's optional modules (relative to {@code eventrail.}) with the artifact that
      * owns each: a key in a section whose module is missing fails start-up naming the artifact to add.
@@ -105,8 +102,7 @@ public final class SettingsLoader {
      */
     public static EventrailSettings parse(Map<String, String> raw, Map<String, BrokerAdapter> adapters,
                                           List<String> extensionSections) {
-        Set<String> delegated = new LinkedHashSet<>(DELEGATED);
-        delegated.addAll(extensionSections);
+        Set<String> delegated = new LinkedHashSet<>(extensionSections);
         List<String> errors = new ArrayList<>();
         Map<String, String> global = new LinkedHashMap<>();
         Map<String, Map<String, String>> brokers = new TreeMap<>();
