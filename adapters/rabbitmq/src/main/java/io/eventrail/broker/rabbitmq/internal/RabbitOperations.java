@@ -150,14 +150,23 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
             Head head = heads.get(deadLetterQueue);
             if (head == null || System.nanoTime() - head.readAt() > HEAD_CACHE.toNanos()) {
                 List<DeadLetter> first = scan(deadLetterQueue, d -> true, 1, 1);
-                head = new Head(first.isEmpty() ? null : first.get(0).lastFailure(), System.nanoTime());
+                if (first.isEmpty()) {
+                    // counted but not taken: the head is still on its way back from a read whose requeue the
+                    // broker has not applied yet; nothing is cached, so the next scrape reads it again
+                    return head == null ? Optional.empty() : age(head);
+                }
+                head = new Head(first.get(0).lastFailure(), System.nanoTime());
                 heads.put(deadLetterQueue, head);
             }
-            Instant last = head.lastFailure();
-            return last == null ? Optional.empty() : Optional.of(Duration.between(last, Instant.now()));
+            return age(head);
         } catch (Exception e) {
             return Optional.empty();
         }
+    }
+
+    private static Optional<Duration> age(Head head) {
+        Instant last = head.lastFailure();
+        return last == null ? Optional.empty() : Optional.of(Duration.between(last, Instant.now()));
     }
 
     @Override
