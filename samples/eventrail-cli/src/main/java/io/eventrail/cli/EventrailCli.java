@@ -4,6 +4,7 @@ import io.eventrail.cli.internal.CliException;
 import io.eventrail.cli.internal.DeadLettersCommand;
 import io.eventrail.cli.internal.HealthCommand;
 import io.eventrail.cli.internal.StoredEventsCommand;
+import io.eventrail.cli.internal.Terminal;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -52,13 +53,13 @@ public final class EventrailCli implements Callable<Integer> {
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setExitCodeExceptionMapper(t -> t instanceof CliException c ? c.code() : FAILED);
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("eventrail: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("eventrail: " + Terminal.safe(ex.getMessage()));
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for more information.");
             return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("eventrail: " + ex.getMessage());
+            cmd.getErr().println("eventrail: " + Terminal.safe(ex.getMessage()));
             return ex instanceof CliException c ? c.code() : FAILED;
         });
         return cl.execute(args);

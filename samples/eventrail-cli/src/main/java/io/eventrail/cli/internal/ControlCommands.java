@@ -213,13 +213,14 @@ public final class ControlCommands {
             }
             for (String k : kind().fields) {
                 if (n.hasNonNull(k)) {
-                    out.printf("%-17s %s%n", k + ":", n.get(k).asText());
+                    out.printf("%-17s %s%n", k + ":", Terminal.safe(n.get(k).asText()));
                 }
             }
             out.println("headers:");
-            n.path("headers").fields().forEachRemaining(e -> out.println("  " + e.getKey() + ": " + e.getValue().asText()));
-            out.println("payload (" + n.path("payloadEncoding").asText() + "):");
-            out.println(n.path("payload").asText());
+            n.path("headers").fields().forEachRemaining(e -> out.println("  " + Terminal.safe(e.getKey()) + ": "
+                    + Terminal.safe(e.getValue().asText())));
+            out.println("payload (" + Terminal.safe(n.path("payloadEncoding").asText()) + "):");
+            out.println(Terminal.safe(n.path("payload").asText()));
             return EventrailCli.OK;
         }
     }
@@ -325,15 +326,15 @@ public final class ControlCommands {
             out.println(r.toPrettyString());
         } else {
             for (JsonNode o : r.path("outcomes")) {
-                out.println(o.path("outcome").asText() + "  " + o.path("id").asText()
+                out.println(Terminal.safe(o.path("outcome").asText() + "  " + o.path("id").asText()
                         + (o.hasNonNull("target") ? "  -> " + o.path("target").asText() : "")
-                        + (o.hasNonNull("error") ? "  " + o.path("error").asText() : ""));
+                        + (o.hasNonNull("error") ? "  " + o.path("error").asText() : "")));
             }
             int waiting = 0;
             for (JsonNode o : r.path("outcomes")) {
                 waiting += "waiting".equals(o.path("outcome").asText()) ? 1 : 0;
             }
-            out.println(r.path("action").asText() + (r.path("dryRun").asBoolean() ? " (dry run)" : "") + ": "
+            out.println(Terminal.safe(r.path("action").asText()) + (r.path("dryRun").asBoolean() ? " (dry run)" : "") + ": "
                     + r.path("selected").asInt() + " selected, " + r.path("done").asInt() + " done, "
                     + (waiting > 0 ? waiting + " waiting, " : "") + r.path("failed").asInt() + " failed");
         }
@@ -344,7 +345,9 @@ public final class ControlCommands {
         return a.status() >= 400 || r.path("failed").asInt() > 0 || notDone ? EventrailCli.FAILED : EventrailCli.OK;
     }
 
-    static void table(PrintWriter out, List<String[]> rows) {
+    static void table(PrintWriter out, List<String[]> raw) {
+        List<String[]> rows = raw.stream().map(r -> java.util.Arrays.stream(r).map(Terminal::safe).toArray(String[]::new))
+                .toList();
         int[] w = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
@@ -361,7 +364,7 @@ public final class ControlCommands {
     }
 
     static String cut(String s, int max) {
-        String one = s.replace('\n', ' ').replace('\r', ' ');
+        String one = Terminal.safe(s.replace('\n', ' ').replace('\r', ' '));
         return one.length() <= max ? one : one.substring(0, max - 1) + "…";
     }
 }
