@@ -5,8 +5,10 @@ import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.EventrailConfigurationException;
 import io.eventrail.broker.aws.internal.AwsEventCodec;
+import io.eventrail.idempotency.MemoryIdempotencyStore;
 import io.eventrail.internal.Pipelines;
 import io.eventrail.spi.Broker;
+import io.eventrail.store.MemoryEventStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +88,7 @@ public final class LambdaContainer implements AutoCloseable {
             LambdaExtension.Settings settings = main.getCamelContext().getRegistry()
                     .lookupByNameAndType(LambdaExtension.REGISTRY_NAME, LambdaExtension.Settings.class);
             String pipeline = choosePipeline(rail, settings == null ? "" : settings.pipeline());
-            checkBroker(pipeline, rail.pipelineBroker(pipeline));
+            check(rail, pipeline);
             Duration startup = Duration.ofNanos(System.nanoTime() - begin);
             LOG.info("Eventrail Lambda container started in {} ms: pipeline '{}' on broker '{}' ({})",
                     startup.toMillis(), pipeline, rail.pipelineBroker(pipeline).name(),
@@ -118,15 +120,30 @@ public final class LambdaContainer implements AutoCloseable {
         return ids.get(0);
     }
 
-    private static void checkBroker(String pipeline, Broker broker) {
+    /**
+     * Refuses what does not fit a function: a pipeline broker other than sqs/sns, and a memory store for later (Lambda
+     * discards an execution environment at will, and the events kept in it with it). A memory idempotency store is
+     * only warned about: it skips the duplicates one execution environment sees.
+     */
+    private static void check(Eventrail rail, String pipeline) {
         List<String> problems = new ArrayList<>();
+        Broker broker = rail.pipelineBroker(pipeline);
         if (!(broker.codec() instanceof AwsEventCodec)) {
             problems.add("pipeline '" + pipeline + "' reads broker '" + broker.name() + "' of type '" + broker.type()
                     + "': a Lambda function's pipeline needs a broker of type sqs or sns (its codec decodes the "
                     + "messages, its dead-letter queue takes the dead letters)");
         }
+        if (rail.eventStore().orElse(null) instanceof MemoryEventStore) {
+            problems.add("eventrail.store.type: 'memory' keeps events inside one Lambda execution environment, which "
+                    + "Lambda discards at will: use 'jdbc' (durable, shared) or 'none' (an event without handler goes to "
+                    + "the dead letter, reason=no-handler)");
+        }
         if (!problems.isEmpty()) {
             throw new EventrailConfigurationException(problems);
+        }
+        if (rail.idempotencyStore() instanceof MemoryIdempotencyStore) {
+            LOG.warn("eventrail.idempotency.store=memory: only the duplicates this execution environment sees are "
+                    + "skipped; set eventrail.idempotency.store=jdbc or redis so that every environment shares it");
         }
     }
 

@@ -90,6 +90,7 @@ class LambdaHandlersIT {
         p.put("eventrail.idempotency.jdbc.user", "postgres");
         p.put("eventrail.idempotency.jdbc.table", table);
         p.put("eventrail.retry.initial-backoff", "10ms");
+        p.put("eventrail.store.type", "none");
         p.putAll(more);
         return p;
     }
