@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * attempt's failure is dead-lettered; an {@code Error} goes back to the broker and is dead-lettered with
  * {@code reason=crashed} once its crashed deliveries reach the budget, {@link CrashCounter}). An exchange completes
  * normally only when the event had its effect, was skipped or was dead lettered; otherwise it fails and the broker
- * redelivers. Thread-safe.
+ * redelivers. The one exception is a message handed in by {@link #deliver} with a receive count whose attempt failed
+ * with attempts left: its exchange completes with the outcome {@code FAILED}, which the caller reports to its source.
+ * Every exchange that completes normally carries its {@link DeliveryOutcome} in the property {@value #OUTCOME}.
+ * Thread-safe.
  */
 public final class ConsumerPipeline {
     static final String RAW = "eventrail.raw";
@@ -370,7 +373,8 @@ public final class ConsumerPipeline {
     }
 
     /**
-     * One attempt: true when the handler succeeded, false when the event was dead-lettered; throws {@link RetryLater}
+     * One attempt: true when the handler succeeded, false when the event was dead-lettered (or, for a message handed
+     * in with a receive count, failed with attempts left: outcome {@code FAILED}, the route stopped); throws {@link RetryLater}
      * when the error handler is to redeliver, and any other exception when neither happened.
      */
     private boolean attempt(Exchange exchange, CloudEvent event, EventHandler handler) throws Exception {
@@ -404,10 +408,17 @@ public final class ConsumerPipeline {
             }
             metrics.count(Metrics.RETRIED, where(event.getType()));
             if (received > 0) {
+                // the source redelivers (deliver with a receive count): an ordinary outcome, not an exchange failure
+                // (no error-handler log with the unredacted exception); handle() releases the claim
                 LOG.warn("Attempt {} of {} of event id={} type={} group={} failed; its source delivers it again: {}",
                         attempt, retry.maxAttempts(), safe(event.getId()), safe(event.getType()),
                         spec.subscription().group(), safe(Sanitize.redactSecrets(failure.toString())));
-                throw failure; // handle() releases the claim; no redelivery in process
+                if (span != null) {
+                    Tracing.fail(span, failure);
+                }
+                exchange.setProperty(OUTCOME, DeliveryOutcome.failed(failure));
+                exchange.setRouteStop(true);
+                return false;
             }
             LOG.debug("Attempt {} of event {} failed, Camel's error handler redelivers it after its back-off: {}",
                     attempt, safe(event.getId()), safe(Sanitize.redactSecrets(failure.toString())));
