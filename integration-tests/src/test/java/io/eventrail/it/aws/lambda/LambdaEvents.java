@@ -47,10 +47,19 @@ final class LambdaEvents {
 
     /** An SQS event of {@code records}, from the fixture {@code sqs-record.json}. */
     static SQSEvent sqs(SqsRecord... records) {
+        return sqsFrom(FIXTURE_QUEUE_ARN, records);
+    }
+
+    /** The queue ARN of the fixture (AWS's example). */
+    static final String FIXTURE_QUEUE_ARN = "arn:aws:sqs:us-east-2:123456789012:my-queue";
+
+    /** As {@link #sqs(SqsRecord...)}, from the queue {@code queueArn} (e.g. a FIFO queue's, ending in .fifo). */
+    static SQSEvent sqsFrom(String queueArn, SqsRecord... records) {
         List<String> json = new ArrayList<>();
         for (SqsRecord r : records) {
             json.add(fill(fixture("sqs-record.json"), Map.of("MESSAGE_ID", r.messageId(), "BODY", r.body(),
-                    "RECEIVE_COUNT", Integer.toString(r.receiveCount()))));
+                    "RECEIVE_COUNT", Integer.toString(r.receiveCount()))).replace("\"" + FIXTURE_QUEUE_ARN + "\"",
+                    "\"" + queueArn + "\""));
         }
         return SQS.fromJson("{\"Records\": [" + String.join(",", json) + "]}");
     }

@@ -296,6 +296,24 @@ class LambdaHandlersIT {
     }
 
     @Test
+    @DisplayName("From a FIFO queue, the messages after the first failure are not processed and are listed too, so their order holds")
+    void fifoListsTheRestAfterAFailure() throws Exception {
+        String first = UUID.randomUUID().toString();
+        String failing = UUID.randomUUID().toString();
+        String after = UUID.randomUUID().toString();
+        destination = unique("lambda-fifo");
+        SqsEventHandler handler = keep(new SqsEventHandler(Routes.class, properties(AwsFixture.sqs(), Map.of())));
+        SqsRecord blocked = SqsRecord.of(event(after, false));
+        SqsRecord bad = SqsRecord.of(event(failing, true));
+        SQSBatchResponse response = handler.handleRequest(LambdaEvents.sqsFrom(
+                "arn:aws:sqs:us-east-1:123456789012:orders.fifo", SqsRecord.of(event(first, false)), bad, blocked), null);
+        assertThat(failures(response)).containsExactly(bad.messageId(), blocked.messageId());
+        assertThat(runs(first)).isEqualTo(1);
+        assertThat(runs(failing)).isEqualTo(1);
+        assertThat(runs(after)).isZero();
+    }
+
+    @Test
     @DisplayName("Cold start and per-event cost (printed, not asserted)")
     void timings() throws Exception {
         destination = unique("lambda-timing");
