@@ -237,6 +237,42 @@ public final class Eventrail extends ServiceSupport {
         return pipelines.ids();
     }
 
+    /**
+     * Hands one message to consumer pipeline {@code pipelineId} without its broker consumer, for an entry point that
+     * receives messages itself (an AWS Lambda function triggered by SQS or SNS): {@code body} and {@code headers} are
+     * what the pipeline's broker consumer would have received, decoded with that broker's codec, and the message runs
+     * the pipeline's steps in the caller's thread (validation, idempotency, handler with retries, dead letter, store for
+     * later). {@code receiveCount} is how many times the source has delivered the message, this delivery included, or
+     * 0 when it does not count: with 0 the retry policy's attempts run here with their back-off; with n &ge; 1 one
+     * attempt is made and counted as attempt n, a failure with attempts left is {@link DeliveryOutcome.Kind#FAILED}
+     * (the source's redelivery is the back-off), and the failure of the last attempt is dead-lettered.
+     *
+     * @return what became of the message; only {@link DeliveryOutcome#mustRedeliver()} outcomes need another delivery
+     * @throws IllegalArgumentException when no pipeline has id {@code pipelineId}
+     */
+    public DeliveryOutcome deliver(String pipelineId, byte[] body, Map<String, Object> headers, int receiveCount) {
+        openStores();
+        return pipeline(pipelineId).deliver(context, body, headers, receiveCount);
+    }
+
+    /**
+     * The broker instance consumer pipeline {@code pipelineId} reads (its dead letter and codec are that broker's).
+     *
+     * @throws IllegalArgumentException when no pipeline has id {@code pipelineId}
+     */
+    public Broker pipelineBroker(String pipelineId) {
+        return pipeline(pipelineId).spec().broker();
+    }
+
+    private io.eventrail.internal.ConsumerPipeline pipeline(String id) {
+        var pipeline = pipelines.get(id);
+        if (pipeline == null) {
+            throw new IllegalArgumentException("no consumer pipeline has id '" + id + "' (pipelines: "
+                    + pipelines.ids() + ")");
+        }
+        return pipeline;
+    }
+
     /** The broker instance {@code name}, opened on first use. */
     public Broker broker(String name) {
         return brokers.get(name);
