@@ -57,8 +57,8 @@ public final class Replayer {
 
     /**
      * As {@link #replay(Query, int, double)}; with {@code untilWaiting}, stops at the first event that still has no
-     * consumer or handler (the periodic re-check: one publish, or one look at the local pipelines, tells for every
-     * event of the same place).
+     * consumer or handler, or whose replay failed (the periodic re-check: one publish, or one look at the local
+     * pipelines, tells for every event of the same place; a broker that is down costs one attempt per place).
      */
     public ReplayResult replay(Query query, int maxEvents, double ratePerSecond, boolean untilWaiting)
             throws InterruptedException {
@@ -87,7 +87,10 @@ public final class Replayer {
                     }
                     case CLAIMED -> LOG.debug("Kept event id={} is being replayed by another claimer; skipped",
                             Sanitize.forMessage(e.eventId()));
-                    default -> failed++;
+                    default -> {
+                        failed++;
+                        stop = untilWaiting; // a broker that is down: one attempt per place and re-check, not a flood
+                    }
                 }
                 if (stop) {
                     break;

@@ -5,22 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.eventrail.EventHandler;
 import io.eventrail.Eventrail;
+import io.eventrail.it.stores.KeptEvents;
 import io.eventrail.it.stores.Services;
 import io.eventrail.it.support.EventrailApp;
 import io.eventrail.store.EventStore.Query;
 import io.eventrail.store.EventStore.Reason;
-import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -34,11 +30,11 @@ import org.junit.jupiter.api.Test;
  * once (handler executions counted per event id, duplicate detection off).
  */
 class KafkaRollingDeployKeptIT {
-    private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String suffix = KeptEvents.suffix();
     private final String table = "kept_kafka_" + suffix;
     private final String topic = "it-rolling-" + suffix;
     private final String group = "shipping-" + suffix;
-    private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+    private final KeptEvents executions = new KeptEvents();
     private final List<EventrailApp> apps = new ArrayList<>();
 
     @BeforeAll
@@ -54,13 +50,8 @@ class KafkaRollingDeployKeptIT {
 
     private EventrailApp instance(boolean newVersion) throws Exception {
         Map<String, String> p = KafkaFixture.appProperties();
-        p.put("eventrail.store.type", "jdbc");
-        p.put("eventrail.store.jdbc.url", Services.postgresUrl(Services.POSTGRES_PORT));
-        p.put("eventrail.store.jdbc.user", "postgres");
-        p.put("eventrail.store.jdbc.table", table);
-        p.put("eventrail.store.recheck-interval", "1s");
-        p.put("eventrail.store.replay-rate", "1000");
-        EventHandler counted = e -> executions.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet();
+        p.putAll(KeptEvents.sharedStore(table));
+        EventHandler counted = executions.handler();
         EventrailApp app = EventrailApp.start(p, r -> {
             r.type("PARCEL_SHIPPED").destination(topic);
             r.type("PARCEL_TRACKED").destination(topic);
@@ -93,18 +84,12 @@ class KafkaRollingDeployKeptIT {
             published.add(old.publisher().publish("PARCEL_TRACKED", "{\"n\":" + i + "}", "parcel-" + i));
         }
         await("every event handled by a new-version instance").atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(200)).until(() -> executions.keySet().containsAll(published));
+                .pollInterval(Duration.ofMillis(200)).until(() -> executions.handled().containsAll(published));
         await("the shared store emptied").atMost(Duration.ofSeconds(60)).until(() ->
                 Eventrail.of(new1.context()).eventStore().orElseThrow().count(Query.all().withDestination(topic)) == 0);
         Thread.sleep(3_000); // more re-checks of both new instances: nothing comes again
-        Map<String, Integer> notOnce = new TreeMap<>();
-        executions.forEach((id, n) -> {
-            if (n.get() != 1) {
-                notOnce.put(id, n.get());
-            }
-        });
-        assertThat(notOnce).as("handler executions per event id other than 1").isEmpty();
-        assertThat(executions.keySet()).isEqualTo(published);
+        assertThat(executions.notOnce()).as("handler executions per event id other than 1").isEmpty();
+        assertThat(executions.handled()).isEqualTo(published);
         double kept = stored(old);
         double replayed = replayed(new1) + replayed(new2);
         assertThat(kept).as("events the old version kept (the partition it held)").isGreaterThan(0);
@@ -112,12 +97,10 @@ class KafkaRollingDeployKeptIT {
     }
 
     private static double stored(EventrailApp app) {
-        return Eventrail.of(app.context()).meterRegistry().find("eventrail.events.stored")
-                .tag("eventrail.reason", Reason.NO_HANDLER.label()).counters().stream().mapToDouble(Counter::count).sum();
+        return KeptEvents.counted(app.context(), "eventrail.events.stored", "eventrail.reason", Reason.NO_HANDLER.label());
     }
 
     private static double replayed(EventrailApp app) {
-        return Eventrail.of(app.context()).meterRegistry().find("eventrail.events.replayed").counters().stream()
-                .mapToDouble(Counter::count).sum();
+        return KeptEvents.counted(app.context(), "eventrail.events.replayed");
     }
 }

@@ -11,7 +11,6 @@ import io.eventrail.it.rabbitmq.RabbitSupport;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.EventStore.Query;
 import io.eventrail.store.EventStore.Reason;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -41,11 +37,11 @@ class KeptEventsAcrossApplicationsIT {
     private static final String TYPE = "ORDER_PLACED";
     private static final String BROKER = "rabbit";
 
-    private final String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String suffix = KeptEvents.suffix();
     private final String table = "kept_it_" + suffix;
     private final String destination = "it-kept-" + suffix;
     private final String group = "billing-" + suffix;
-    private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+    private final KeptEvents executions = new KeptEvents();
     private final List<CamelContext> contexts = new ArrayList<>();
 
     @BeforeAll
@@ -70,12 +66,7 @@ class KeptEventsAcrossApplicationsIT {
     /** An instance of the publishing application A: declares the type, consumes nothing, keeps in the shared store. */
     private CamelContext publisherInstance(Map<String, String> extra) throws Exception {
         Map<String, String> p = RabbitSupport.brokerProperties(BROKER, RabbitSupport.PORT, Map.of());
-        p.put("eventrail.store.type", "jdbc");
-        p.put("eventrail.store.jdbc.url", Services.postgresUrl(Services.POSTGRES_PORT));
-        p.put("eventrail.store.jdbc.user", "postgres");
-        p.put("eventrail.store.jdbc.table", table);
-        p.put("eventrail.store.recheck-interval", "1s");
-        p.put("eventrail.store.replay-rate", "1000");
+        p.putAll(KeptEvents.sharedStore(table));
         p.putAll(extra);
         return started(p, new EventRoutes() {
             @Override
@@ -95,7 +86,7 @@ class KeptEventsAcrossApplicationsIT {
             protected void configureEvents() {
                 eventType(TYPE).destination(destination);
                 consume(destination).group(group).notIdempotent()
-                        .on(TYPE, e -> executions.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet());
+                        .on(TYPE, executions.handler());
             }
         });
     }
@@ -142,23 +133,17 @@ class KeptEventsAcrossApplicationsIT {
         // re-checks run every second and still find no consumer: nothing leaves the store, the oldest ages
         await().atMost(Duration.ofSeconds(30)).until(() -> oldestAge(a1) >= 2.5);
         assertThat(store(a2).count(ours)).isEqualTo(2L * perInstance);
-        assertThat(executions).isEmpty();
+        assertThat(executions.handled()).isEmpty();
 
         consumerApplication();
         await("every kept event handled by B").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                .until(() -> executions.keySet().containsAll(published));
+                .until(() -> executions.handled().containsAll(published));
         await("the shared store emptied").atMost(Duration.ofSeconds(60))
                 .until(() -> store(a1).count(ours) == 0);
         // several more re-checks of both instances: nothing comes again
         Thread.sleep(3_000);
-        assertThat(executions.keySet()).isEqualTo(published);
-        Map<String, Integer> twice = new java.util.TreeMap<>();
-        executions.forEach((id, n) -> {
-            if (n.get() != 1) {
-                twice.put(id, n.get());
-            }
-        });
-        assertThat(twice).as("handler executions per event id other than 1").isEmpty();
+        assertThat(executions.handled()).isEqualTo(published);
+        assertThat(executions.notOnce()).as("handler executions per event id other than 1").isEmpty();
         assertThat(oldestAge(a1)).isZero();
         double replayed = replayedCount(a1) + replayedCount(a2);
         assertThat(replayed).as("replays counted by the two instances of A").isEqualTo(2.0 * perInstance);
@@ -168,8 +153,7 @@ class KeptEventsAcrossApplicationsIT {
     }
 
     private static double replayedCount(CamelContext ctx) {
-        return Eventrail.of(ctx).meterRegistry().find("eventrail.events.replayed").counters().stream()
-                .mapToDouble(Counter::count).sum();
+        return KeptEvents.counted(ctx, "eventrail.events.replayed");
     }
 
     @Test
@@ -186,8 +170,7 @@ class KeptEventsAcrossApplicationsIT {
         assertThat(store(a).count(Query.all().withDestination(destination))).isEqualTo(3);
         await("the kept events expired").atMost(Duration.ofSeconds(60))
                 .until(() -> store(a).count(Query.all().withDestination(destination)) == 0);
-        double expired = Eventrail.of(a).meterRegistry().find("eventrail.events.expired").tag("eventrail.reason",
-                "no-consumer").counters().stream().mapToDouble(Counter::count).sum();
+        double expired = KeptEvents.counted(a, "eventrail.events.expired", "eventrail.reason", "no-consumer");
         assertThat(expired).isEqualTo(3.0);
         String logged = LogCapture.since(mark);
         for (String id : ids) {
