@@ -3,11 +3,9 @@ package io.eventrail.it.stores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.Connection;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.it.faults.LogCapture;
-import io.eventrail.it.rabbitmq.RabbitSupport;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.EventStore.Query;
 import io.eventrail.store.EventStore.Reason;
@@ -28,28 +26,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Events kept for later by one application (the publisher, "A") are replayed when a consumer of another application
- * ("B") appears on the real RabbitMQ, without a restart of A, through the periodic re-check; two instances of A
+ * ("B") appears on a real broker that reports "no consumer" (a subclass names it), without a restart of A, through the periodic re-check; two instances of A
  * sharing the store on the real PostgreSQL claim what they replay, so each kept event reaches B once (B counts its
  * handler executions per event id, with idempotency off, so that a second delivery would be a second execution);
  * an event that reaches its retention is deleted with a WARN line naming its id.
  */
-class KeptEventsAcrossApplicationsIT {
+public abstract class KeptEventsAcrossApplicationsContract {
     private static final String TYPE = "ORDER_PLACED";
-    private static final String BROKER = "rabbit";
+    private static final String BROKER = "broker";
 
     private final String suffix = KeptEvents.suffix();
     private final String table = "kept_it_" + suffix;
-    private final String destination = "it-kept-" + suffix;
-    private final String group = "billing-" + suffix;
+    protected final String destination = "it-kept-" + suffix;
+    protected final String group = "billing-" + suffix;
     private final KeptEvents executions = new KeptEvents();
     private final List<CamelContext> contexts = new ArrayList<>();
 
     @BeforeAll
     static void services() {
         Services.requirePostgres();
-        RabbitSupport.requireBroker(RabbitSupport.PORT);
         LogCapture.install();
     }
+
+    /** The properties of broker instance {@code name} (the same broker for every application of a test). */
+    protected abstract Map<String, String> brokerProperties(String name);
+
+    /** Removes what the test created on the broker for {@link #destination} and {@link #group}. */
+    protected abstract void cleanUpBroker() throws Exception;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -57,15 +60,18 @@ class KeptEventsAcrossApplicationsIT {
             c.close();
         }
         Services.dropTable(table);
-        try (Connection raw = RabbitSupport.raw(RabbitSupport.PORT)) {
-            RabbitSupport.delete(raw, destination + "." + group, destination + "." + group + ".dlq", destination,
-                    destination + "." + group + ".dlx");
-        }
+        cleanUpBroker();
+    }
+
+    private Map<String, String> broker() {
+        Map<String, String> p = new java.util.LinkedHashMap<>(brokerProperties(BROKER));
+        p.put("eventrail.broker", BROKER);
+        return p;
     }
 
     /** An instance of the publishing application A: declares the type, consumes nothing, keeps in the shared store. */
     private CamelContext publisherInstance(Map<String, String> extra) throws Exception {
-        Map<String, String> p = RabbitSupport.brokerProperties(BROKER, RabbitSupport.PORT, Map.of());
+        Map<String, String> p = broker();
         p.putAll(KeptEvents.sharedStore(table));
         p.putAll(extra);
         return started(p, new EventRoutes() {
@@ -81,7 +87,7 @@ class KeptEventsAcrossApplicationsIT {
      * off, so every delivery is a handler execution.
      */
     private CamelContext consumerApplication() throws Exception {
-        return started(RabbitSupport.brokerProperties(BROKER, RabbitSupport.PORT, Map.of()), new EventRoutes() {
+        return started(broker(), new EventRoutes() {
             @Override
             protected void configureEvents() {
                 eventType(TYPE).destination(destination);
