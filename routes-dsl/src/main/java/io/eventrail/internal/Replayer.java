@@ -1,5 +1,6 @@
 package io.eventrail.internal;
 
+import io.eventrail.PublishException;
 import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.store.EventStore.Query;
@@ -87,10 +88,12 @@ public final class Replayer {
                     }
                     case CLAIMED -> LOG.debug("Kept event id={} is being replayed by another claimer; skipped",
                             Sanitize.forMessage(e.eventId()));
-                    default -> {
+                    case UNREACHABLE -> {
                         failed++;
                         stop = untilWaiting; // a broker that is down: one attempt per place and re-check, not a flood
                     }
+                    default -> failed++; // this event only (say, invalid now): the next ones of the place still go
+
                 }
                 if (stop) {
                     break;
@@ -103,12 +106,15 @@ public final class Replayer {
         return new ReplayResult(replayed, waiting, failed);
     }
 
-    /** What happened to one kept event; {@code CLAIMED}: another replay holds it, nothing was done. */
-    public enum Outcome { REPLAYED, WAITING, FAILED, CLAIMED }
+    /**
+     * What happened to one kept event; {@code UNREACHABLE}: failed because the broker did not confirm (as likely for the
+     * next event); {@code CLAIMED}: another replay holds it, nothing was done.
+     */
+    public enum Outcome { REPLAYED, WAITING, FAILED, UNREACHABLE, CLAIMED }
 
     private Outcome replayOne(StoredEvent e) {
         Attempt a = replayOne(e, null);
-        if (a.outcome() == Outcome.FAILED) {
+        if (a.outcome() == Outcome.FAILED || a.outcome() == Outcome.UNREACHABLE) {
             LOG.warn("Replay of event id={} type={} failed (kept in the store): {}", Sanitize.forMessage(e.eventId()),
                     Sanitize.forMessage(e.type()), a.error());
         }
@@ -121,9 +127,9 @@ public final class Replayer {
      * says why; sanitised, secrets redacted).
      */
     public record Attempt(Outcome outcome, String error) {
-        /** {@code replayed}, {@code waiting} or {@code failed}. */
+        /** {@code replayed}, {@code waiting} or {@code failed} (also for an unreachable broker or a claim held elsewhere). */
         public String label() {
-            return outcome.name().toLowerCase(Locale.ROOT);
+            return failed() ? "failed" : outcome.name().toLowerCase(Locale.ROOT);
         }
 
         public boolean replayed() {
@@ -131,7 +137,7 @@ public final class Replayer {
         }
 
         public boolean failed() {
-            return outcome == Outcome.FAILED;
+            return outcome != Outcome.REPLAYED && outcome != Outcome.WAITING;
         }
     }
 
@@ -189,6 +195,8 @@ public final class Replayer {
         } catch (NoConsumerException nc) {
             return new Attempt(Outcome.WAITING, "still no consumer group receives '"
                     + (target != null ? target : e.destination()) + "'");
+        } catch (PublishException pe) {
+            return new Attempt(Outcome.UNREACHABLE, Sanitize.forMessage(Sanitize.redactSecrets(pe.toString()), 500));
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return new Attempt(Outcome.FAILED, "interrupted");

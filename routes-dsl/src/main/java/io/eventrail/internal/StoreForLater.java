@@ -177,8 +177,11 @@ public final class StoreForLater {
                     + " (replayed or purged meanwhile)");
         }
         Replayer.Attempt a = r.replayOne(found.get(0), target);
-        return new ReplayAttempt(a.outcome() == Replayer.Outcome.CLAIMED ? ReplayAttempt.Outcome.FAILED
-                : ReplayAttempt.Outcome.valueOf(a.outcome().name()), a.error());
+        return new ReplayAttempt(switch (a.outcome()) {
+            case REPLAYED -> ReplayAttempt.Outcome.REPLAYED;
+            case WAITING -> ReplayAttempt.Outcome.WAITING;
+            default -> ReplayAttempt.Outcome.FAILED;
+        }, a.error());
     }
 
     private Replayer replayer() {
