@@ -107,8 +107,8 @@ public final class Eventrail extends ServiceSupport {
         URI source = URI.create(settings.source() != null ? settings.source() : "urn:eventrail:" + context.getName());
         this.publisher = new DefaultEventPublisher(catalog, brokers::get, template, source, metrics, tracing);
         this.pipelines = new Pipelines(context);
-        this.storeForLater = new StoreForLater(context, settings.store(), stores, pipelines, publisher, metrics);
-        this.housekeeping = new Housekeeping(context, settings, stores);
+        this.storeForLater = new StoreForLater(context, settings, stores, pipelines, publisher, metrics);
+        this.housekeeping = new Housekeeping(context, settings, stores, metrics);
         this.compiler = new RouteCompiler(context, settings, catalog, brokers, pipelines, stores, storeForLater, metrics,
                 template, tracing);
         this.commandReplays = new CommandReplays(publisher, storeForLater, metrics);
@@ -307,6 +307,7 @@ public final class Eventrail extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         housekeeping.start();
+        storeForLater.start();
     }
 
     @Override

@@ -79,10 +79,7 @@ class StoredEventsControlPlaneIT {
 
     private EventrailApp app(boolean version2) throws Exception {
         Map<String, String> p = new LinkedHashMap<>(RabbitSupport.brokerProperties("rabbit", RabbitSupport.PORT, Map.of()));
-        p.put("eventrail.store.type", "jdbc");
-        p.put("eventrail.store.jdbc.url", Services.postgresUrl(Services.POSTGRES_PORT));
-        p.put("eventrail.store.jdbc.user", "postgres");
-        p.put("eventrail.store.jdbc.table", storeTable);
+        p.putAll(KeptEvents.jdbcStore(storeTable));
         p.put("eventrail.store.replay-on-start", "false");
         p.put("eventrail.idempotency.store", "jdbc");
         p.put("eventrail.idempotency.jdbc.url", Services.postgresUrl(Services.POSTGRES_PORT));

@@ -17,6 +17,8 @@ public final class Jdbc {
     public enum Dialect {
         /** {@code INSERT ... ON CONFLICT DO NOTHING}: a duplicate key never raises an error. */
         POSTGRESQL,
+        /** MariaDB (or MySQL): as {@link #OTHER}, with its own DDL ({@code AUTO_INCREMENT}, {@code LONGTEXT}). */
+        MARIADB,
         /** Plain {@code INSERT}, the duplicate-key error (SQLState 23505) caught in autocommit mode. */
         OTHER
     }
@@ -70,13 +72,16 @@ public final class Jdbc {
 
     /** The dialect of the database behind {@code ds}. */
     public static Dialect dialect(DataSource ds) {
-        return run(ds, "reading the database product", c -> c.getMetaData().getDatabaseProductName()
-                .toLowerCase(Locale.ROOT).contains("postgres") ? Dialect.POSTGRESQL : Dialect.OTHER);
+        return run(ds, "reading the database product", c -> {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+            return product.contains("postgres") ? Dialect.POSTGRESQL
+                    : product.contains("mariadb") || product.contains("mysql") ? Dialect.MARIADB : Dialect.OTHER;
+        });
     }
 
-    /** Whether {@code e} is a unique-constraint violation. */
+    /** Whether {@code e} is a unique-constraint violation (SQLState 23505; MariaDB/MySQL: 23000 with error 1062). */
     public static boolean isDuplicateKey(SQLException e) {
-        return "23505".equals(e.getSQLState());
+        return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState()) && e.getErrorCode() == 1062;
     }
 
     /** {@code name} if it is a plain or schema-qualified SQL identifier; otherwise an IllegalArgumentException. */
