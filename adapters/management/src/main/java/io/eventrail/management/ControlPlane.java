@@ -319,6 +319,10 @@ public final class ControlPlane {
 
     private Result replayItems(String source, Selection selection, List<Item> selected, String target, boolean dryRun,
                                double ratePerSecond, String actor) {
+        Map<String, Object> asked = asked(source, selection, selected.size());
+        asked.put("target", target == null ? "original" : target);
+        asked.put("ratePerSecond", ratePerSecond);
+        AuditLog.Started started = audit.begin(dryRun ? "replay-dry-run" : "replay", actor, asked);
         List<Outcome> outcomes = new ArrayList<>();
         int done = 0;
         int failed = 0;
@@ -348,11 +352,13 @@ public final class ControlPlane {
         Map<String, Object> details = details(source, selection, result);
         details.put("target", target == null ? "original" : target);
         details.put("ratePerSecond", ratePerSecond);
-        audit.record(dryRun ? "replay-dry-run" : "replay", actor, details);
+        audit.complete(started, details);
         return result;
     }
 
     private Result purgeItems(String source, Selection selection, List<Item> selected, boolean dryRun, String actor) {
+        AuditLog.Started started = audit.begin(dryRun ? "purge-dry-run" : "purge", actor,
+                asked(source, selection, selected.size()));
         List<Outcome> outcomes = new ArrayList<>();
         int done = 0;
         for (Item e : selected) {
@@ -367,7 +373,7 @@ public final class ControlPlane {
         }
         missing(source, selection, selected, outcomes);
         Result result = new Result("purge", dryRun, selected.size(), done, 0, List.copyOf(outcomes));
-        audit.record(dryRun ? "purge-dry-run" : "purge", actor, details(source, selection, result));
+        audit.complete(started, details(source, selection, result));
         return result;
     }
 
@@ -398,24 +404,15 @@ public final class ControlPlane {
         }
     }
 
+    /** What an action was asked to do, for the audit entry written before it runs. */
+    private static Map<String, Object> asked(String source, Selection selection, int selected) {
+        Map<String, Object> d = selection(source, selection);
+        d.put("selected", selected);
+        return d;
+    }
+
     private static Map<String, Object> details(String source, Selection selection, Result result) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("source", source);
-        if (!selection.ids().isEmpty()) {
-            d.put("ids", selection.ids());
-        } else {
-            DeadLetterQuery q = selection.query();
-            Map<String, Object> filter = new LinkedHashMap<>();
-            filter.put("broker", selection.broker());
-            filter.put("destination", q.destination());
-            filter.put("group", q.group());
-            filter.put("type", q.type());
-            filter.put("reason", q.reason());
-            filter.put("from", q.from() == null ? null : q.from().toString());
-            filter.put("to", q.to() == null ? null : q.to().toString());
-            filter.put("limit", q.limit());
-            d.put("filter", filter);
-        }
+        Map<String, Object> d = selection(source, selection);
         d.put("selected", result.selected());
         d.put("done", result.done());
         d.put("failed", result.failed());
@@ -434,6 +431,27 @@ public final class ControlPlane {
             items.add(m);
         }
         d.put("items", items);
+        return d;
+    }
+
+    private static Map<String, Object> selection(String source, Selection selection) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("source", source);
+        if (!selection.ids().isEmpty()) {
+            d.put("ids", selection.ids());
+        } else {
+            DeadLetterQuery q = selection.query();
+            Map<String, Object> filter = new LinkedHashMap<>();
+            filter.put("broker", selection.broker());
+            filter.put("destination", q.destination());
+            filter.put("group", q.group());
+            filter.put("type", q.type());
+            filter.put("reason", q.reason());
+            filter.put("from", q.from() == null ? null : q.from().toString());
+            filter.put("to", q.to() == null ? null : q.to().toString());
+            filter.put("limit", q.limit());
+            d.put("filter", filter);
+        }
         return d;
     }
 

@@ -229,7 +229,7 @@ class EventrailCliTest {
         return before.substring(idAt + 8, before.indexOf('"', idAt + 8));
     }
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = EventrailCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),

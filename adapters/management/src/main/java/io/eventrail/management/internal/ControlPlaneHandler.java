@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
+import io.eventrail.management.AuditLog;
 import io.eventrail.management.ControlPlane;
 import io.eventrail.management.ManagementSettings;
 import io.eventrail.spi.codec.Sanitize;
@@ -22,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -53,20 +53,24 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
 
     private final Resource resource;
     private final ManagementSettings settings;
+    private final AccessTokens tokens;
 
-    private ControlPlaneHandler(Resource resource, ManagementSettings settings) {
+    private ControlPlaneHandler(Resource resource, ManagementSettings settings, AccessTokens tokens) {
         this.resource = resource;
         this.settings = settings;
+        this.tokens = tokens;
     }
 
     /** The handler of {@code /dead-letters}. */
-    public static ControlPlaneHandler deadLetters(Supplier<ControlPlane> controlPlane, ManagementSettings settings) {
-        return new ControlPlaneHandler(new DeadLetters(controlPlane), settings);
+    public static ControlPlaneHandler deadLetters(Supplier<ControlPlane> controlPlane, ManagementSettings settings,
+                                                  AccessTokens tokens) {
+        return new ControlPlaneHandler(new DeadLetters(controlPlane), settings, tokens);
     }
 
     /** The handler of {@code /stored-events}. */
-    public static ControlPlaneHandler storedEvents(Supplier<ControlPlane> controlPlane, ManagementSettings settings) {
-        return new ControlPlaneHandler(new StoredEvents(controlPlane), settings);
+    public static ControlPlaneHandler storedEvents(Supplier<ControlPlane> controlPlane, ManagementSettings settings,
+                                                   AccessTokens tokens) {
+        return new ControlPlaneHandler(new StoredEvents(controlPlane), settings, tokens);
     }
 
     /** The path of the collection, e.g. {@code /dead-letters}. */
@@ -95,8 +99,9 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     }
 
     /**
-     * Checks the token before the body is read (on the event loop, no blocking): a request without the right token
-     * is answered 401 here, so an unauthenticated client never makes the server buffer a body.
+     * Checks the token and its right before the body is read (on the event loop, no blocking): a request without a
+     * known token is answered 401 here, a read-only token on a replay or purge 403, so such a client never makes the
+     * server buffer a body.
      */
     public void authorizeFirst(RoutingContext ctx) {
         try {
@@ -138,7 +143,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         if (!path.equals(base) && !path.startsWith(base + "/")) {
             throw new HttpError(404, "no such path: " + Sanitize.forMessage(path));
         }
-        authorize(ctx);
+        AccessTokens.Role role = authorize(ctx);
         resource.available();
         String rest = path.length() > base.length() ? path.substring(base.length() + 1) : "";
         Map<String, String> query = query(ctx);
@@ -150,7 +155,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
             body.putArray("items").addAll(entries);
             json(ctx, 200, body);
         } else if ("replay".equals(rest) && "POST".equals(m)) {
-            replay(ctx);
+            replay(ctx, role);
         } else if (rest.isEmpty() && "DELETE".equals(m)) {
             boolean all = Boolean.parseBoolean(query.getOrDefault("all", "false"));
             if (!all && query.keySet().stream().noneMatch(k -> FILTER_KEYS.contains(k) && !"limit".equals(k))) {
@@ -158,7 +163,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
                         + " type, reason, from, to) or all=true");
             }
             ControlPlane.Result r = resource.purge(new ControlPlane.Selection(List.of(), query.get("broker"),
-                    filter(query, true)), dryRun(query), actor(ctx));
+                    filter(query, true)), dryRun(query), actor(ctx, role));
             json(ctx, 200, JSON.valueToTree(r));
         } else if (!rest.isEmpty() && !rest.contains("/") && ("GET".equals(m) || "DELETE".equals(m))) {
             String id = URLDecoder.decode(rest, StandardCharsets.UTF_8);
@@ -167,7 +172,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
                         + Sanitize.forMessage(id) + "'"));
                 json(ctx, 200, e);
             } else {
-                ControlPlane.Result r = resource.purge(ControlPlane.Selection.ids(List.of(id)), dryRun(query), actor(ctx));
+                ControlPlane.Result r = resource.purge(ControlPlane.Selection.ids(List.of(id)), dryRun(query), actor(ctx, role));
                 json(ctx, r.done() == 0 && !r.dryRun() || r.selected() == 0 ? 404 : 200, JSON.valueToTree(r));
             }
         } else {
@@ -176,7 +181,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         }
     }
 
-    private void replay(RoutingContext ctx) {
+    private void replay(RoutingContext ctx, AccessTokens.Role role) {
         JsonNode req = body(ctx);
         List<String> ids = new ArrayList<>();
         req.path("ids").forEach(n -> ids.add(n.asText()));
@@ -193,28 +198,38 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
                 : ControlPlane.Selection.ids(ids);
         String target = req.hasNonNull("destination") ? req.get("destination").asText() : null;
         double rate = req.hasNonNull("ratePerSecond") ? req.get("ratePerSecond").asDouble() : settings.replayRate();
-        ControlPlane.Result r = resource.replay(selection, target, req.path("dryRun").asBoolean(false), rate, actor(ctx));
+        ControlPlane.Result r = resource.replay(selection, target, req.path("dryRun").asBoolean(false), rate, actor(ctx, role));
         json(ctx, r.failed() > 0 ? 207 : 200, JSON.valueToTree(r));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private void authorize(RoutingContext ctx) {
-        if (settings.token() == null) {
-            return;
+    /** The role of the request's token; 401 without a known token, 403 for a reader's POST or DELETE. */
+    private AccessTokens.Role authorize(RoutingContext ctx) {
+        AccessTokens.Role role = tokens.role(ctx.request().getHeader("Authorization"));
+        if (role == null) {
+            throw new HttpError(401, "dead-letter and stored-event requests need 'Authorization: Bearer <token>'"
+                    + " (eventrail.management.token, or the generated token's file; see the management server's"
+                    + " start-up log)");
         }
-        String given = ctx.request().getHeader("Authorization");
-        byte[] expected = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
-        if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpError(401, "dead-letter and stored-event requests need 'Authorization: Bearer"
-                    + " <eventrail.management.token>'");
+        String m = ctx.request().method().name();
+        if (role != AccessTokens.Role.ADMIN && !"GET".equals(m) && !"HEAD".equals(m)) {
+            throw new HttpError(403, "read-only access: the read token lists and shows; replay and purge need"
+                    + " eventrail.management.token");
         }
+        return role;
     }
 
-    private static String actor(RoutingContext ctx) {
-        String who = ctx.request().getHeader("X-Eventrail-Actor");
+    /**
+     * Who asked, for the audit: the authenticated identity and the client's address ({@code rest:admin@127.0.0.1}),
+     * then, marked as a claim, what the caller says about itself in {@code X-Eventrail-Actor} (sanitized, never
+     * trusted).
+     */
+    private static String actor(RoutingContext ctx, AccessTokens.Role role) {
+        String claimed = ctx.request().getHeader("X-Eventrail-Actor");
         String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-        return "rest:" + address + (who == null ? "" : ":" + Sanitize.forMessage(who, 100));
+        return "rest:" + role.label() + "@" + address
+                + (claimed == null ? "" : AuditLog.CLAIMED + Sanitize.forMessage(claimed.replace(";", ","), 100));
     }
 
     private static boolean dryRun(Map<String, String> query) {

@@ -1,0 +1,197 @@
+package io.eventrail.management;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventrail.broker.memory.ops.OpsApp;
+import io.eventrail.management.internal.AccessTokens;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The management plane's security defaults, over HTTP against the running management server. */
+class ManagementSecurityTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutAConfiguredTokenOneIsGeneratedIntoAnOwnerOnlyFileAndAlwaysRequired() throws Exception {
+        Path file = dir.resolve("secrets/management.token");
+        Path written;
+        try (OpsApp app = app().with("eventrail.management.token-file", file.toString())) {
+            app.routes(r -> r.type("a.b").destination("ab")).start();
+            ManagementServer server = app.context().hasService(ManagementServer.class);
+            written = server.tokenFile();
+            assertThat(written).isEqualTo(file.toAbsolutePath());
+            assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.getPosixFilePermissions(file.getParent())).as("a folder it creates is owner-only too")
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                            PosixFilePermission.OWNER_EXECUTE);
+            String token = Files.readString(file).trim();
+            assertThat(token).matches("[A-Za-z0-9_-]{43}");   // 32 random bytes, base64url
+
+            assertThat(send(app, "GET", "/dead-letters", null, null, Map.of()).statusCode()).isEqualTo(401);
+            assertThat(send(app, "GET", "/stored-events", null, null, Map.of()).statusCode()).isIn(401);
+            assertThat(send(app, "GET", "/dead-letters", null, "not-it", Map.of()).statusCode()).isEqualTo(401);
+            assertThat(send(app, "GET", "/dead-letters", null, token, Map.of()).statusCode()).isEqualTo(200);
+            assertThat(send(app, "GET", "/observe/health/live", null, null, Map.of()).statusCode()).isEqualTo(200);
+            assertThat(server.toString()).doesNotContain(token);
+        }
+        assertThat(written).as("the generated token dies with the run").doesNotExist();
+    }
+
+    @Test
+    void theDefaultTokenFileIsPerPortInTheUsersEventrailFolder() throws Exception {
+        try (OpsApp app = app()) {
+            app.routes(r -> r.type("a.b").destination("ab")).start();
+            ManagementServer server = app.context().hasService(ManagementServer.class);
+            Path expected = Path.of(System.getProperty("user.home"), ".eventrail", "management-" + server.port() + ".token");
+            assertThat(server.tokenFile()).isEqualTo(expected).isEqualTo(AccessTokens.defaultFile(server.port()));
+            String token = Files.readString(expected).trim();
+            assertThat(send(app, "GET", "/dead-letters", null, token, Map.of()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aConfiguredTokenWritesNoFile() throws Exception {
+        Path file = dir.resolve("never.token");
+        try (OpsApp app = app().with("eventrail.management.token", "admin-secret-1")
+                .with("eventrail.management.token-file", file.toString())) {
+            app.routes(r -> r.type("a.b").destination("ab")).start();
+            assertThat(app.context().hasService(ManagementServer.class).tokenFile()).isNull();
+            assertThat(file).doesNotExist();
+            assertThat(send(app, "GET", "/dead-letters", null, "admin-secret-1", Map.of()).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aReadTokenReadsButCannotReplayOrPurgeAndTheAuditNamesTheAuthenticatedIdentity() throws Exception {
+        AtomicBoolean failing = new AtomicBoolean(true);
+        Set<String> done = ConcurrentHashMap.newKeySet();
+        Path auditFile = dir.resolve("audit.jsonl");
+        List<Boolean> startedBeforeHandled = new ArrayList<>();
+        try (OpsApp app = app().with("eventrail.management.token", "admin-secret-1")
+                .with("eventrail.management.read-token", "reader-secret-2")
+                .with("eventrail.management.audit-file", auditFile.toString())) {
+            app.routes(r -> {
+                r.type("parcel.sent").destination("parcels");
+                r.consumer("parcels").group("tracker").on("parcel.sent", e -> {
+                    // fails until the switch; then notes whether the replay's 'started' entry was on file first
+                    if (!failing.get()) {
+                        startedBeforeHandled.add(Files.readString(auditFile).contains("\"phase\":\"started\""));
+                        done.add(e.id());
+                        return;
+                    }
+                    throw new IllegalStateException("tracker down");
+                });
+            }).start();
+            String a = app.publisher().publish("parcel.sent", Map.of("parcel", "p-1"));
+            OpsApp.await("a dead letter", () -> count(app, "reader-secret-2") == 1);
+
+            JsonNode list = JSON.readTree(send(app, "GET", "/dead-letters", null, "reader-secret-2", Map.of()).body());
+            String id = list.at("/items/0/id").asText();
+            assertThat(send(app, "GET", "/dead-letters/" + enc(id), null, "reader-secret-2", Map.of()).statusCode())
+                    .as("a reader sees the payload").isEqualTo(200);
+
+            String replay = "{\"ids\":[\"" + id + "\"]}";
+            HttpResponse<String> refused = send(app, "POST", "/dead-letters/replay", replay, "reader-secret-2", Map.of());
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("read-only access").doesNotContain("reader-secret-2").doesNotContain("admin-secret-1");
+            assertThat(send(app, "DELETE", "/dead-letters/" + enc(id), null, "reader-secret-2", Map.of()).statusCode())
+                    .isEqualTo(403);
+            assertThat(send(app, "DELETE", "/dead-letters?all=true", null, "reader-secret-2", Map.of()).statusCode())
+                    .isEqualTo(403);
+            assertThat(send(app, "POST", "/stored-events/replay", replay, "reader-secret-2", Map.of()).statusCode())
+                    .isEqualTo(403);
+            assertThat(count(app, "reader-secret-2")).as("nothing replayed or purged by the reader").isEqualTo(1);
+            assertThat(auditFile).as("refused requests run no action").doesNotExist();
+
+            failing.set(false);
+            HttpResponse<String> ok = send(app, "POST", "/dead-letters/replay", replay, "admin-secret-1",
+                    Map.of("X-Eventrail-Actor", "cli:mallory; claimed=root"));
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            OpsApp.await("the replayed invoice handled", () -> done.contains(a));
+            assertThat(startedBeforeHandled).containsExactly(true);
+
+            List<Map<String, Object>> entries = app.context().hasService(ManagementServer.class).controlPlane().audit()
+                    .readFile();
+            assertThat(entries).extracting(e -> e.get("phase")).containsExactly("started", "completed");
+            assertThat(entries.get(0).get("auditId")).isEqualTo(entries.get(1).get("auditId"));
+            assertThat(entries.get(0)).containsEntry("selected", 1).doesNotContainKey("done");
+            assertThat(entries.get(1)).containsEntry("done", 1);
+            for (Map<String, Object> e : entries) {
+                assertThat(e).containsEntry("actor", "rest:admin@127.0.0.1");
+                assertThat(e).as("the caller's own words, marked as a claim, cannot forge a second claim")
+                        .containsEntry("claimedActor", "cli:mallory, claimed=root");
+            }
+            assertThat(Files.readString(auditFile)).doesNotContain("admin-secret-1").doesNotContain("reader-secret-2");
+        }
+    }
+
+    @Test
+    void aReadTokenEqualToTheAdminTokenFailsStartUp() {
+        OpsApp app = app().with("eventrail.management.token", "same-token").with("eventrail.management.read-token", "same-token");
+        try (app) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.routes(r -> r.type("a.b").destination("ab")).start())
+                    .hasStackTraceContaining("read-token is the same as eventrail.management.token")
+                    .satisfies(t -> assertThat(stackTrace(t)).doesNotContain("same-token"));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private static OpsApp app() {
+        return new OpsApp().with("eventrail.management.enabled", "true").with("eventrail.management.port", "0");
+    }
+
+    private static String stackTrace(Throwable t) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
+    private static int count(OpsApp app, String token) {
+        try {
+            return JSON.readTree(send(app, "GET", "/dead-letters", null, token, Map.of()).body()).path("count").asInt();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static HttpResponse<String> send(OpsApp app, String method, String path, String body, String token,
+                                     Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ManagementHttp.base(app) + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(b::header);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
