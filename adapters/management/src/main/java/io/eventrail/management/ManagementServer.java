@@ -3,6 +3,7 @@ package io.eventrail.management;
 import io.eventrail.Eventrail;
 import io.eventrail.management.internal.AccessTokens;
 import io.eventrail.management.internal.ControlPlaneHandler;
+import io.eventrail.management.internal.HostGuard;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
@@ -83,6 +84,8 @@ public final class ManagementServer extends ServiceSupport {
             throw new IllegalStateException("Camel's management server is not running: the control plane needs it"
                     + " (camel-platform-http-main on the class path, started before this service)");
         }
+        // before every route of the server, Camel's health and metrics included: names it does not answer for go
+        r.route().order(-100).handler(new HostGuard(server.getHost(), settings.allowedHosts()));
         AccessTokens t = AccessTokens.of(settings, r.getServer().getPort());
         tokens = t;
         mount(r, ControlPlaneHandler.deadLetters(this::controlPlane, settings, t));

@@ -25,9 +25,11 @@ import java.util.Map;
  * @param readToken    the bearer token that may only read (list, show), or null for none
  * @param tokenFile    where a generated token is written (owner-only), or null for
  *                     {@code ${user.home}/.eventrail/management-<port>.token}
+ * @param allowedHosts host names, besides {@code localhost}, the bind host and IP literals, that requests may name in
+ *                     their {@code Host} header (lower case)
  */
 public record ManagementSettings(boolean enabled, String host, int port, Path auditFile, double replayRate,
-                                 String token, String readToken, Path tokenFile) {
+                                 String token, String readToken, Path tokenFile, List<String> allowedHosts) {
     /** The key prefix. */
     public static final String PREFIX = "eventrail.management.";
 
@@ -40,6 +42,7 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
             OptionSpec.of("replay-rate", Kind.DOUBLE, "50", "Default replay rate in events per second when a request names none."),
             OptionSpec.secret("token", "Bearer token with every right on /dead-letters and /stored-events (read, replay, purge); when unset, one is generated at start and written to token-file."),
             OptionSpec.secret("read-token", "Bearer token that may only list and show dead letters and stored events (replay and purge answer 403); none when unset."),
+            OptionSpec.of("allowed-hosts", Kind.LIST, null, "Host names (comma-separated) that requests may name in their Host header besides localhost, the bind host and IP literals; any other name is refused with 421 (DNS rebinding)."),
             OptionSpec.of("token-file", Kind.STRING, null, "Where the generated token is written, readable by its owner only (POSIX 0600); default ${user.home}/.eventrail/management-<port>.token, the file the eventrail CLI reads."));
 
     public ManagementSettings {
@@ -47,6 +50,8 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
+        allowedHosts = allowedHosts == null ? List.of()
+                : allowedHosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
     }
 
     /** Management off, with every default. */
@@ -59,7 +64,8 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
         return new ManagementSettings(o.bool("enabled"), o.string("host"), o.integer("port"),
                 o.isSet("audit-file") ? Path.of(o.string("audit-file")) : null, o.decimal("replay-rate"),
                 o.isSet("token") ? o.string("token") : null, o.isSet("read-token") ? o.string("read-token") : null,
-                o.isSet("token-file") ? Path.of(o.string("token-file")) : null);
+                o.isSet("token-file") ? Path.of(o.string("token-file")) : null,
+                o.isSet("allowed-hosts") ? o.list("allowed-hosts") : List.of());
     }
 
     /** The problems of these values, each prefixed by its full key; empty when they are valid. */
@@ -68,8 +74,8 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
         if (port < 0 || port > 65535) {
             problems.add(PREFIX + "port is " + port + ": use 0 to 65535");
         }
-        if (!(replayRate > 0) || replayRate > 100_000) {
-            problems.add(PREFIX + "replay-rate is " + replayRate + ": use more than 0, at most 100000");
+        if (!(replayRate >= 0.1) || replayRate > 1000) {
+            problems.add(PREFIX + "replay-rate is " + replayRate + ": use 0.1 to 1000 events per second");
         }
         if (host == null || host.isBlank()) {
             problems.add(PREFIX + "host is empty");
@@ -90,6 +96,7 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
     public String toString() {
         return "ManagementSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", auditFile=" + auditFile
                 + ", replayRate=" + replayRate + ", token=" + (token == null ? "generated" : "****") + ", readToken="
-                + (readToken == null ? "none" : "****") + ", tokenFile=" + tokenFile + "]";
+                + (readToken == null ? "none" : "****") + ", tokenFile=" + tokenFile
+                + ", allowedHosts=" + allowedHosts + "]";
     }
 }

@@ -156,7 +156,65 @@ class ManagementSecurityTest {
         }
     }
 
+    @Test
+    void requestsNamingAForeignHostAreRefusedEverywhere() throws Exception {
+        try (OpsApp app = app().with("eventrail.management.token", "admin-secret-1")
+                .with("eventrail.management.allowed-hosts", "ops.internal, Eventrail.Example.org")) {
+            app.routes(r -> r.type("a.b").destination("ab")).start();
+            int port = app.context().hasService(ManagementServer.class).port();
+            for (String path : List.of("/dead-letters", "/stored-events", "/observe/metrics", "/observe/health/ready",
+                    "/observe/health/live")) {
+                String rebound = raw(port, "GET " + path + " HTTP/1.1\r\nHost: attacker.example.com:" + port
+                        + "\r\nAuthorization: Bearer admin-secret-1\r\nConnection: close\r\n\r\n");
+                assertThat(rebound).as(path).startsWith("HTTP/1.1 421").contains("attacker.example.com")
+                        .contains("allowed-hosts");
+            }
+            for (String host : List.of("localhost:" + port, "LOCALHOST", "127.0.0.1:" + port, "[::1]:" + port,
+                    "ops.internal:" + port, "eventrail.example.org.", "10.1.2.3:" + port)) {
+                assertThat(raw(port, "GET /dead-letters HTTP/1.1\r\nHost: " + host
+                        + "\r\nAuthorization: Bearer admin-secret-1\r\nConnection: close\r\n\r\n"))
+                        .as(host).startsWith("HTTP/1.1 200");
+            }
+            assertThat(raw(port, "GET /observe/health/live HTTP/1.0\r\n\r\n")).as("no Host at all")
+                    .startsWith("HTTP/1.0 421");
+            assertThat(raw(port, "GET /observe/health/live HTTP/1.1\r\nHost: localhost.attacker.com\r\n"
+                    + "Connection: close\r\n\r\n")).startsWith("HTTP/1.1 421");
+        }
+    }
+
+    @Test
+    void aPostMustBeJson() throws Exception {
+        try (OpsApp app = app().with("eventrail.management.token", "admin-secret-1")) {
+            app.routes(r -> r.type("a.b").destination("ab")).start();
+            String body = "{\"filter\":{\"destination\":\"ab\"},\"dryRun\":true}";
+            for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                    "application/jsonp")) {
+                HttpResponse<String> r = send(app, "POST", "/dead-letters/replay", null, "admin-secret-1",
+                        Map.of("Content-Type", type), body);
+                assertThat(r.statusCode()).as(type).isEqualTo(415);
+                assertThat(r.body()).contains("application/json");
+            }
+            assertThat(send(app, "POST", "/stored-events/replay", null, "admin-secret-1", Map.of(), body).statusCode())
+                    .as("no Content-Type").isEqualTo(415);
+            HttpResponse<String> ok = send(app, "POST", "/dead-letters/replay", null, "admin-secret-1",
+                    Map.of("Content-Type", "Application/JSON; charset=utf-8"), body);
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            assertThat(send(app, "POST", "/dead-letters/replay", null, null, Map.of("Content-Type", "text/plain"), body)
+                    .statusCode()).as("the token first").isEqualTo(401);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** One raw HTTP exchange with the server (to send any Host header), the whole answer as text. */
+    private static String raw(int port, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     private static OpsApp app() {
         return new OpsApp().with("eventrail.management.enabled", "true").with("eventrail.management.port", "0");
@@ -178,11 +236,17 @@ class ManagementSecurityTest {
 
     static HttpResponse<String> send(OpsApp app, String method, String path, String body, String token,
                                      Map<String, String> headers) throws Exception {
+        return send(app, method, path, body == null ? null : "application/json", token, headers, body);
+    }
+
+    /** A request with the body {@code body} sent as {@code contentType} (none when null). */
+    static HttpResponse<String> send(OpsApp app, String method, String path, String contentType, String token,
+                                     Map<String, String> headers, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ManagementHttp.base(app) + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
         }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

@@ -50,6 +50,13 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FILTER_KEYS = Set.of("broker", "destination", "group", "type", "reason", "from", "to",
             "limit");
+    private static final Set<String> REPLAY_KEYS = Set.of("ids", "filter", "destination", "dryRun", "ratePerSecond");
+    /** The most ids one replay request may name. */
+    public static final int MAX_IDS = 10_000;
+    /** The slowest replay rate a request may ask for, events per second. */
+    public static final double MIN_RATE = 0.1;
+    /** The fastest replay rate a request may ask for, events per second. */
+    public static final double MAX_RATE = 1000;
 
     private final Resource resource;
     private final ManagementSettings settings;
@@ -106,6 +113,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     public void authorizeFirst(RoutingContext ctx) {
         try {
             authorize(ctx);
+            jsonBody(ctx);
         } catch (HttpError e) {
             error(ctx, e.status, e.getMessage());
             return;
@@ -157,7 +165,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         } else if ("replay".equals(rest) && "POST".equals(m)) {
             replay(ctx, role);
         } else if (rest.isEmpty() && "DELETE".equals(m)) {
-            boolean all = Boolean.parseBoolean(query.getOrDefault("all", "false"));
+            boolean all = bool(query, "all");
             if (!all && query.keySet().stream().noneMatch(k -> FILTER_KEYS.contains(k) && !"limit".equals(k))) {
                 throw new HttpError(400, "purging many " + resource.noun() + "s needs a filter (broker, destination, group,"
                         + " type, reason, from, to) or all=true");
@@ -181,24 +189,48 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         }
     }
 
+    /**
+     * A replay request, strictly read: known keys only, {@code ids} (1 to {@value #MAX_IDS} non-empty strings) or a
+     * non-empty {@code filter} of non-empty strings (not both), {@code dryRun} a JSON boolean, {@code ratePerSecond}
+     * a number from {@value #MIN_RATE} to {@value #MAX_RATE}, {@code destination} a non-empty string; 400 otherwise.
+     */
     private void replay(RoutingContext ctx, AccessTokens.Role role) {
         JsonNode req = body(ctx);
-        List<String> ids = new ArrayList<>();
-        req.path("ids").forEach(n -> ids.add(n.asText()));
-        Map<String, String> f = new LinkedHashMap<>();
-        req.path("filter").fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().asText()));
-        f.keySet().stream().filter(k -> !FILTER_KEYS.contains(k)).findFirst().ifPresent(k -> {
-            throw new HttpError(400, "unknown filter '" + Sanitize.forMessage(k) + "' (known: " + FILTER_KEYS + ")");
+        req.fieldNames().forEachRemaining(k -> {
+            if (!REPLAY_KEYS.contains(k)) {
+                throw new HttpError(400, "unknown key '" + Sanitize.forMessage(k, 100) + "' (known: " + REPLAY_KEYS + ")");
+            }
         });
-        if (ids.isEmpty() && f.isEmpty()) {
-            throw new HttpError(400, "replay needs \"ids\": [...] or a \"filter\": {...}");
+        List<String> ids = ids(req.get("ids"));
+        Map<String, String> f = filterObject(req.get("filter"));
+        if (ids.isEmpty() == f.isEmpty()) {
+            throw new HttpError(400, "replay needs either \"ids\": [...] or a \"filter\": {...}, not "
+                    + (ids.isEmpty() ? "neither" : "both"));
         }
         ControlPlane.Selection selection = ids.isEmpty()
                 ? new ControlPlane.Selection(List.of(), f.get("broker"), filter(f, true))
                 : ControlPlane.Selection.ids(ids);
-        String target = req.hasNonNull("destination") ? req.get("destination").asText() : null;
-        double rate = req.hasNonNull("ratePerSecond") ? req.get("ratePerSecond").asDouble() : settings.replayRate();
-        ControlPlane.Result r = resource.replay(selection, target, req.path("dryRun").asBoolean(false), rate, actor(ctx, role));
+        String target = null;
+        if (req.has("destination")) {
+            target = nonEmptyText(req.get("destination"), "destination");
+        }
+        double rate = settings.replayRate();
+        if (req.has("ratePerSecond")) {
+            JsonNode r = req.get("ratePerSecond");
+            if (!r.isNumber() || !(r.asDouble() >= MIN_RATE && r.asDouble() <= MAX_RATE)) {
+                throw new HttpError(400, "ratePerSecond must be a number from " + MIN_RATE + " to " + MAX_RATE
+                        + " (events per second)");
+            }
+            rate = r.asDouble();
+        }
+        boolean dryRun = false;
+        if (req.has("dryRun")) {
+            if (!req.get("dryRun").isBoolean()) {
+                throw new HttpError(400, "dryRun must be true or false");
+            }
+            dryRun = req.get("dryRun").asBoolean();
+        }
+        ControlPlane.Result r = resource.replay(selection, target, dryRun, rate, actor(ctx, role));
         json(ctx, r.failed() > 0 ? 207 : 200, JSON.valueToTree(r));
     }
 
@@ -221,6 +253,22 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     }
 
     /**
+     * Refuses a POST whose {@code Content-Type} is not {@code application/json} with 415: a web page can send
+     * {@code text/plain} or a form without the browser asking the server first, never {@code application/json}.
+     */
+    private static void jsonBody(RoutingContext ctx) {
+        if (!"POST".equals(ctx.request().method().name())) {
+            return;
+        }
+        String type = ctx.request().getHeader("Content-Type");
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!"application/json".equals(mime)) {
+            throw new HttpError(415, "a POST body must be sent as 'Content-Type: application/json', not '"
+                    + Sanitize.forMessage(String.valueOf(type), 100) + "'");
+        }
+    }
+
+    /**
      * Who asked, for the audit: the authenticated identity and the client's address ({@code rest:admin@127.0.0.1}),
      * then, marked as a claim, what the caller says about itself in {@code X-Eventrail-Actor} (sanitized, never
      * trusted).
@@ -233,7 +281,64 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     }
 
     private static boolean dryRun(Map<String, String> query) {
-        return Boolean.parseBoolean(query.getOrDefault("dryRun", "false"));
+        return bool(query, "dryRun");
+    }
+
+    /** The query parameter {@code key}: exactly {@code true} or {@code false}, false when absent; 400 otherwise. */
+    private static boolean bool(Map<String, String> query, String key) {
+        String v = query.getOrDefault(key, "false");
+        if (!"true".equals(v) && !"false".equals(v)) {
+            throw new HttpError(400, key + " must be true or false, not '" + Sanitize.forMessage(v, 50) + "'");
+        }
+        return "true".equals(v);
+    }
+
+    /** The {@code ids} of a replay body: absent or an array of 1 to {@value #MAX_IDS} non-empty strings. */
+    private static List<String> ids(JsonNode n) {
+        List<String> ids = new ArrayList<>();
+        if (n == null) {
+            return ids;
+        }
+        if (!n.isArray() || n.isEmpty()) {
+            throw new HttpError(400, "ids must be a non-empty array of ids");
+        }
+        if (n.size() > MAX_IDS) {
+            throw new HttpError(400, "ids names " + n.size() + " ids; at most " + MAX_IDS + " per request (use a"
+                    + " filter, or several requests)");
+        }
+        n.forEach(id -> ids.add(nonEmptyText(id, "every id")));
+        return ids;
+    }
+
+    /** The {@code filter} of a replay body: absent or an object of known keys with non-empty string values. */
+    private static Map<String, String> filterObject(JsonNode n) {
+        Map<String, String> f = new LinkedHashMap<>();
+        if (n == null) {
+            return f;
+        }
+        if (!n.isObject() || n.isEmpty()) {
+            throw new HttpError(400, "filter must be a non-empty object such as {\"group\":\"billing\"}");
+        }
+        n.fields().forEachRemaining(e -> {
+            if (!FILTER_KEYS.contains(e.getKey())) {
+                throw new HttpError(400, "unknown filter '" + Sanitize.forMessage(e.getKey(), 100) + "' (known: "
+                        + FILTER_KEYS + ")");
+            }
+            JsonNode v = e.getValue();
+            f.put(e.getKey(), "limit".equals(e.getKey()) && v.isInt() ? v.asText() : nonEmptyText(v, "filter '"
+                    + e.getKey() + "'"));
+        });
+        if (f.keySet().stream().allMatch("limit"::equals)) {
+            throw new HttpError(400, "filter needs at least one of broker, destination, group, type, reason, from, to");
+        }
+        return f;
+    }
+
+    private static String nonEmptyText(JsonNode n, String what) {
+        if (n == null || !n.isTextual() || n.asText().isBlank()) {
+            throw new HttpError(400, what + " must be a non-empty string");
+        }
+        return n.asText();
     }
 
     /** The query of filter parameters {@code q}; without a limit, a bulk request (replay, purge) takes up to the maximum. */
@@ -268,9 +373,13 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "true" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (!v.isEmpty()) {
-                    q.put(k, v);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (v.isBlank()) {
+                    throw new HttpError(400, "parameter '" + Sanitize.forMessage(k, 100) + "' is empty: give a value"
+                            + " or leave it out");
+                }
+                if (q.put(k, v) != null) {
+                    throw new HttpError(400, "parameter '" + Sanitize.forMessage(k, 100) + "' is given twice");
                 }
             }
         }
@@ -302,7 +411,8 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
+    /** Answers {@code status} with the JSON error {@code {"status":..,"error":".."}} (message sanitized). */
+    static void error(RoutingContext ctx, int status, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("status", status);
         body.put("error", Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(message)), 1000));
