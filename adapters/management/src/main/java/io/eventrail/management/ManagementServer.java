@@ -4,6 +4,7 @@ import io.eventrail.Eventrail;
 import io.eventrail.management.internal.AccessTokens;
 import io.eventrail.management.internal.ControlPlaneHandler;
 import io.eventrail.management.internal.HostGuard;
+import io.eventrail.management.internal.LoopbackOnlyDetails;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
@@ -86,6 +87,11 @@ public final class ManagementServer extends ServiceSupport {
         }
         // before every route of the server, Camel's health and metrics included: names it does not answer for go
         r.route().order(-100).handler(new HostGuard(server.getHost(), settings.allowedHosts()));
+        if (LoopbackOnlyDetails.needed(server.getHost(), settings.exposeToNetwork())) {
+            r.route().order(-99).handler(new LoopbackOnlyDetails(context, server.getHealthPath()));
+            LOG.info("Eventrail management binds {}: metrics and health details answer loopback clients only, the"
+                    + " network gets the health status (eventrail.management.expose-to-network)", server.getHost());
+        }
         AccessTokens t = AccessTokens.of(settings, r.getServer().getPort());
         tokens = t;
         mount(r, ControlPlaneHandler.deadLetters(this::controlPlane, settings, t));

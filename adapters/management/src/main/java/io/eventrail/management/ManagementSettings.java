@@ -27,9 +27,12 @@ import java.util.Map;
  *                     {@code ${user.home}/.eventrail/management-<port>.token}
  * @param allowedHosts host names, besides {@code localhost}, the bind host and IP literals, that requests may name in
  *                     their {@code Host} header (lower case)
+ * @param exposeToNetwork whether metrics and health details answer network clients too when the server binds a
+ *                     non-loopback address (by default only loopback clients; the network gets health status only)
  */
 public record ManagementSettings(boolean enabled, String host, int port, Path auditFile, double replayRate,
-                                 String token, String readToken, Path tokenFile, List<String> allowedHosts) {
+                                 String token, String readToken, Path tokenFile, List<String> allowedHosts,
+                                 boolean exposeToNetwork) {
     /** The key prefix. */
     public static final String PREFIX = "eventrail.management.";
 
@@ -43,6 +46,7 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
             OptionSpec.secret("token", "Bearer token with every right on /dead-letters and /stored-events (read, replay, purge); when unset, one is generated at start and written to token-file."),
             OptionSpec.secret("read-token", "Bearer token that may only list and show dead letters and stored events (replay and purge answer 403); none when unset."),
             OptionSpec.of("allowed-hosts", Kind.LIST, null, "Host names (comma-separated) that requests may name in their Host header besides localhost, the bind host and IP literals; any other name is refused with 421 (DNS rebinding)."),
+            OptionSpec.of("expose-to-network", Kind.BOOLEAN, "false", "When the server binds a non-loopback host: also serve metrics and health details to network clients (by default they get only the health status, 200 UP or 503 DOWN; loopback clients get everything)."),
             OptionSpec.of("token-file", Kind.STRING, null, "Where the generated token is written, readable by its owner only (POSIX 0600); default ${user.home}/.eventrail/management-<port>.token, the file the eventrail CLI reads."));
 
     public ManagementSettings {
@@ -65,7 +69,7 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
                 o.isSet("audit-file") ? Path.of(o.string("audit-file")) : null, o.decimal("replay-rate"),
                 o.isSet("token") ? o.string("token") : null, o.isSet("read-token") ? o.string("read-token") : null,
                 o.isSet("token-file") ? Path.of(o.string("token-file")) : null,
-                o.isSet("allowed-hosts") ? o.list("allowed-hosts") : List.of());
+                o.isSet("allowed-hosts") ? o.list("allowed-hosts") : List.of(), o.bool("expose-to-network"));
     }
 
     /** The problems of these values, each prefixed by its full key; empty when they are valid. */
@@ -97,6 +101,6 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
         return "ManagementSettings[enabled=" + enabled + ", host=" + host + ", port=" + port + ", auditFile=" + auditFile
                 + ", replayRate=" + replayRate + ", token=" + (token == null ? "generated" : "****") + ", readToken="
                 + (readToken == null ? "none" : "****") + ", tokenFile=" + tokenFile
-                + ", allowedHosts=" + allowedHosts + "]";
+                + ", allowedHosts=" + allowedHosts + ", exposeToNetwork=" + exposeToNetwork + "]";
     }
 }

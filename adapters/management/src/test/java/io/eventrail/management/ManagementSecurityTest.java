@@ -204,16 +204,73 @@ class ManagementSecurityTest {
         }
     }
 
+    @Test
+    void onANetworkBindMetricsAndHealthDetailsAnswerOnlyLoopbackClients() throws Exception {
+        java.net.InetAddress own = ownNetworkAddress();
+        org.junit.jupiter.api.Assumptions.assumeTrue(own != null, "this host has no non-loopback IPv4 address");
+        try (OpsApp app = app().with("eventrail.management.host", "0.0.0.0")
+                .with("eventrail.management.token", "admin-secret-1")) {
+            app.routes(r -> r.type("a.b").destination("ab")).start();
+            int port = app.context().hasService(ManagementServer.class).port();
+            String metrics = "GET /observe/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+            String ready = "GET /observe/health/ready?exposureLevel=full HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+            String live = "GET /observe/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+            // a loopback client gets everything
+            assertThat(raw(null, port, metrics)).startsWith("HTTP/1.1 200").contains("# TYPE");
+            assertThat(raw(null, port, ready)).startsWith("HTTP/1.1 200").contains("\"checks\"");
+            // the same requests from this host's network address (to 127.0.0.1, from another source address)
+            String netMetrics = raw(own, port, metrics);
+            assertThat(netMetrics).startsWith("HTTP/1.1 403").contains("expose-to-network").doesNotContain("# TYPE");
+            String netReady = raw(own, port, ready);
+            assertThat(netReady).startsWith("HTTP/1.1 200").endsWith("{\"status\":\"UP\"}").doesNotContain("checks");
+            assertThat(raw(own, port, live)).startsWith("HTTP/1.1 200").endsWith("{\"status\":\"UP\"}");
+            assertThat(raw(own, port, "GET /dead-letters HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer"
+                    + " admin-secret-1\r\nConnection: close\r\n\r\n")).as("the control plane has its token")
+                    .startsWith("HTTP/1.1 200");
+        }
+        try (OpsApp app = app().with("eventrail.management.host", "0.0.0.0")
+                .with("eventrail.management.expose-to-network", "true")) {
+            app.routes(r -> r.type("a.b").destination("ab")).start();
+            int port = app.context().hasService(ManagementServer.class).port();
+            assertThat(raw(own, port, "GET /observe/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+                    .as("opened on purpose").startsWith("HTTP/1.1 200").contains("# TYPE");
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
-    /** One raw HTTP exchange with the server (to send any Host header), the whole answer as text. */
-    private static String raw(int port, String request) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+    /** A non-loopback IPv4 address of this host, or null. */
+    private static java.net.InetAddress ownNetworkAddress() throws Exception {
+        for (java.net.NetworkInterface n : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (!n.isUp() || n.isLoopback()) {
+                continue;
+            }
+            for (java.net.InetAddress a : java.util.Collections.list(n.getInetAddresses())) {
+                if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+                    return a;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** One raw HTTP exchange with the server at 127.0.0.1, sent from {@code source} (null: loopback). */
+    private static String raw(java.net.InetAddress source, int port, String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            if (source != null) {
+                socket.bind(new java.net.InetSocketAddress(source, 0));
+            }
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    /** One raw HTTP exchange with the server (to send any Host header), the whole answer as text. */
+    private static String raw(int port, String request) throws Exception {
+        return raw(null, port, request);
     }
 
     private static OpsApp app() {
