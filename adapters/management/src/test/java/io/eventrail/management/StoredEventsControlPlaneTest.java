@@ -175,6 +175,16 @@ class StoredEventsControlPlaneTest {
                 assertThat(o.outcome()).isEqualTo("waiting");
                 assertThat(o.error()).contains("handles type '" + GIFT + "'");
             });
+            // a dry run makes the same check: it reports the same three as waiting, not would-replay (REST)
+            HttpResponse<String> dryGifts = ManagementHttp.send(app, "POST", "/stored-events/replay",
+                    "{\"filter\":{\"type\":\"" + GIFT + "\"},\"dryRun\":true}", ManagementHttp.token(app));
+            assertThat(dryGifts.statusCode()).as(dryGifts.body()).isEqualTo(200);
+            JsonNode dryGiftsBody = JSON.readTree(dryGifts.body());
+            assertThat(dryGiftsBody.path("dryRun").asBoolean()).isTrue();
+            assertThat(dryGiftsBody.path("outcomes")).hasSize(3).allSatisfy(o -> {
+                assertThat(o.path("outcome").asText()).isEqualTo("waiting");
+                assertThat(o.path("error").asText()).contains("handles type '" + GIFT + "'");
+            });
             // dry run: reported, nothing changes
             HttpResponse<String> dry = ManagementHttp.send(app, "POST", "/stored-events/replay", "{\"filter\":{\"type\":\"" + AUDIT
                     + "\"},\"dryRun\":true}", ManagementHttp.token(app));
@@ -206,6 +216,12 @@ class StoredEventsControlPlaneTest {
             assertThat(moved.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(moved.body()).at("/outcomes/0/target").asText()).isEqualTo("audit-copy");
             OpsApp.await("the copy group to get the audit event", () -> copies.containsKey(auditIds.get(0)));
+
+            // now the handler exists: the dry run says it would replay them
+            HttpResponse<String> wouldReplay = ManagementHttp.send(app, "POST", "/stored-events/replay",
+                    "{\"filter\":{\"reason\":\"no-handler\"},\"dryRun\":true}", ManagementHttp.token(app));
+            assertThat(JSON.readTree(wouldReplay.body()).path("outcomes")).isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.path("outcome").asText()).isEqualTo("would-replay"));
 
             // the kept gifts, by filter over REST, paced
             long start = System.nanoTime();
@@ -251,9 +267,10 @@ class StoredEventsControlPlaneTest {
             List<Map<String, Object>> entries = cp.audit().completed();
             assertThat(entries).allSatisfy(e -> assertThat(e.get("source")).isEqualTo(ControlPlane.STORED_EVENTS));
             assertThat(entries).extracting(e -> e.get("action")).containsExactly("replay", "replay-dry-run",
-                    "purge-dry-run", "purge", "purge", "replay", "replay", "replay", "replay", "replay");
-            assertThat(entries.get(4)).containsEntry("done", 0);   // the second purge of the same id: missing, audited too
-            assertThat(entries.get(5)).containsEntry("target", "audit-copy").containsEntry("actor", "rest:admin@127.0.0.1");
+                    "replay-dry-run", "purge-dry-run", "purge", "purge", "replay", "replay-dry-run", "replay", "replay",
+                    "replay", "replay");
+            assertThat(entries.get(5)).containsEntry("done", 0);   // the second purge of the same id: missing, audited too
+            assertThat(entries.get(6)).containsEntry("target", "audit-copy").containsEntry("actor", "rest:admin@127.0.0.1");
         }
     }
 
