@@ -34,4 +34,16 @@ public interface Replays {
      * @throws IllegalStateException when no store for later is configured
      */
     ReplayAttempt stored(EventStore.StoredEvent event, String target);
+
+    /**
+     * What {@link #stored} would answer for kept event {@code event} and {@code target} now, checked the same way and
+     * changing nothing (the dry run of the control plane): {@code waiting} when a {@code no-handler} event replayed
+     * to its original destination still has no running pipeline of its group with a handler for its type,
+     * {@code replayed} otherwise (for a dry run: would replay). Whether a {@code no-consumer} event now has a
+     * consumer is known only by publishing it (the broker reports it unroutable), so that case answers
+     * {@code replayed}.
+     *
+     * @throws IllegalStateException when no store for later is configured
+     */
+    ReplayAttempt check(EventStore.StoredEvent event, String target);
 }

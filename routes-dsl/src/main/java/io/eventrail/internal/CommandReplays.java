@@ -31,4 +31,9 @@ public final class CommandReplays implements Replays {
     public ReplayAttempt stored(EventStore.StoredEvent event, String target) {
         return storeForLater.replayOne(event.id(), target);
     }
+
+    @Override
+    public ReplayAttempt check(EventStore.StoredEvent event, String target) {
+        return storeForLater.checkOne(event, target);
+    }
 }

@@ -173,10 +173,9 @@ public final class Replayer {
             String group;
             if (target == null && e.reason() == Reason.NO_HANDLER) {
                 ConsumerPipeline pipeline = localPipeline.apply(e);
-                if (pipeline == null || !pipeline.spec().handlers().containsKey(e.type())) {
-                    return new Attempt(Outcome.WAITING, "no running pipeline of group '" + e.group() + "' on '"
-                            + e.destination() + "' in this application handles type '" + Sanitize.forMessage(e.type())
-                            + "' yet");
+                Attempt missing = missingHandler(e, pipeline);
+                if (missing != null) {
+                    return missing;
                 }
                 pipeline.process(context, e.event());
                 system = pipeline.spec().broker().type();
@@ -203,5 +202,31 @@ public final class Replayer {
         } catch (Exception ex) {
             return new Attempt(Outcome.FAILED, Sanitize.forMessage(Sanitize.redactSecrets(ex.toString()), 500));
         }
+    }
+
+    /**
+     * What {@link #replayOne} would answer for {@code e} and {@code target} now, with the same check and changing
+     * nothing: {@code waiting} when a {@code no-handler} event to its original destination has no local pipeline
+     * with a handler for its type, {@code replayed} (would replay) otherwise; a missing consumer of a
+     * {@code no-consumer} event shows only when publishing, so it is not foreseen here.
+     */
+    public Attempt check(StoredEvent e, String target) {
+        if (target == null && e.reason() == Reason.NO_HANDLER) {
+            Attempt missing = missingHandler(e, localPipeline.apply(e));
+            if (missing != null) {
+                return missing;
+            }
+        }
+        return new Attempt(Outcome.REPLAYED, null);
+    }
+
+    /** {@code waiting} when {@code pipeline} (null: none) cannot take {@code e}'s type; null when it can. */
+    private static Attempt missingHandler(StoredEvent e, ConsumerPipeline pipeline) {
+        if (pipeline == null || !pipeline.spec().handlers().containsKey(e.type())) {
+            return new Attempt(Outcome.WAITING, "no running pipeline of group '" + e.group() + "' on '"
+                    + e.destination() + "' in this application handles type '" + Sanitize.forMessage(e.type())
+                    + "' yet");
+        }
+        return null;
     }
 }

@@ -184,6 +184,12 @@ public final class StoreForLater {
         }, a.error());
     }
 
+    /** What {@link #replayOne} would answer for {@code event} and {@code target} now, changing nothing. */
+    public ReplayAttempt checkOne(EventStore.StoredEvent event, String target) {
+        Replayer.Attempt a = replayer().check(event, target);
+        return new ReplayAttempt(ReplayAttempt.Outcome.valueOf(a.outcome().name()), a.error());
+    }
+
     private Replayer replayer() {
         Replayer r = replayer;
         if (r == null) {

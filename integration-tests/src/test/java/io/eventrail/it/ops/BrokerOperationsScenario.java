@@ -145,10 +145,10 @@ public abstract class BrokerOperationsScenario {
             assertThat(cp.deadLetter(broker + ":nonsense")).isEmpty();
             // the same through the management REST API (the broker's id survives URL encoding)
             String base = "http://127.0.0.1:" + ctx.hasService(ManagementServer.class).port();
-            HttpResponse<String> listed = get(base + "/dead-letters?broker=" + broker + "&destination=" + dest);
+            HttpResponse<String> listed = getAuthorized(ctx, base + "/dead-letters?broker=" + broker + "&destination=" + dest);
             assertThat(listed.statusCode()).isEqualTo(200);
             assertThat(listed.body()).contains("\"count\":3");
-            HttpResponse<String> one1 = get(base + "/dead-letters/" + java.net.URLEncoder.encode(one.id(),
+            HttpResponse<String> one1 = getAuthorized(ctx, base + "/dead-letters/" + java.net.URLEncoder.encode(one.id(),
                     StandardCharsets.UTF_8).replace("+", "%20"));
             assertThat(one1.statusCode()).isEqualTo(200);
             assertThat(one1.body()).contains(e1).contains("card declined for o-1");
@@ -191,7 +191,7 @@ public abstract class BrokerOperationsScenario {
             assertThat(m.total(Metrics.REPLAYED, Metrics.DESTINATION, dest)).isEqualTo(2.0);
 
             // the audit file holds every action in order
-            List<Map<String, Object>> audit = cp.audit().readFile();
+            List<Map<String, Object>> audit = cp.audit().completed();
             assertThat(audit).extracting(a -> a.get("action")).containsExactly("replay-dry-run", "replay", "replay",
                     "replay", "purge-dry-run", "purge");
             assertThat(audit).allSatisfy(a -> assertThat(a).containsKeys("time", "actor", "selected", "items"));
@@ -261,6 +261,13 @@ public abstract class BrokerOperationsScenario {
         }
         throw new AssertionError("readiness did not answer " + status + " within 60 s; last: "
                 + (last == null ? "none" : last.statusCode() + " " + last.body()));
+    }
+
+    /** GET on the control plane with the token the management server of {@code ctx} generated (read from its owner-only file). */
+    public static HttpResponse<String> getAuthorized(org.apache.camel.CamelContext ctx, String url) throws Exception {
+        String token = java.nio.file.Files.readString(ctx.hasService(ManagementServer.class).tokenFile()).trim();
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public static HttpResponse<String> get(String url) throws Exception {

@@ -17,14 +17,14 @@ import picocli.CommandLine.Command;
  * application, over its management port ({@code eventrail.management.enabled=true}). Exit codes:
  * {@value #OK} done, {@value #FAILED} the server answered that it failed (not found, some items failed,
  * DOWN), {@value #USAGE} bad arguments (checked here or refused by the server), {@value #UNREACHABLE}
- * the server cannot be reached, {@value #UNAUTHORIZED} the token is missing or wrong.
+ * the server cannot be reached, {@value #UNAUTHORIZED} the token is missing, wrong or lacks the right.
  */
 @Command(name = "eventrail", mixinStandardHelpOptions = true, version = "eventrail 0.1.0",
         description = "Operate a running Eventrail application through its management port.",
         subcommands = {HealthCommand.class, DeadLettersCommand.class, StoredEventsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the server reported a failure (not found, items failed, DOWN)",
-            "2:bad arguments", "3:management server unreachable", "4:token missing or wrong"})
+            "2:bad arguments", "3:management server unreachable", "4:token missing or wrong, or without the right (a read-only token replaying or purging)"})
 public final class EventrailCli implements Callable<Integer> {
     /** Done. */
     public static final int OK = 0;

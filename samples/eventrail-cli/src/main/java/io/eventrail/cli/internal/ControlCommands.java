@@ -127,7 +127,11 @@ public final class ControlCommands {
         }
 
         private static void put(Map<String, String> m, String k, String v) {
-            if (v != null && !v.isEmpty()) {
+            if (v != null && v.isBlank()) {
+                // the server refuses an empty filter too: it would silently widen a replay or purge
+                throw new CliException(EventrailCli.USAGE, "the " + k + " filter is empty: give a value or leave it out");
+            }
+            if (v != null) {
                 m.put(k, v);
             }
         }
@@ -235,7 +239,7 @@ public final class ControlCommands {
         String target;
         @Option(names = "--dry-run", description = "Show what would be replayed; change nothing.")
         boolean dryRun;
-        @Option(names = "--rate", description = "Events per second (default: the server's eventrail.management.replay-rate).")
+        @Option(names = "--rate", description = "Events per second, 0.1 to 1000 (default: the server's eventrail.management.replay-rate).")
         Double rate;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -263,8 +267,8 @@ public final class ControlCommands {
                 body.put("destination", target);
             }
             if (rate != null) {
-                if (!(rate > 0)) {
-                    throw new CliException(EventrailCli.USAGE, "--rate must be more than 0");
+                if (!(rate >= 0.1 && rate <= 1000)) {
+                    throw new CliException(EventrailCli.USAGE, "--rate must be 0.1 to 1000 events per second");
                 }
                 body.put("ratePerSecond", rate);
             }
@@ -283,6 +287,9 @@ public final class ControlCommands {
         boolean all;
         @Option(names = "--dry-run", description = "Show what would be purged; change nothing.")
         boolean dryRun;
+        @Option(names = {"-y", "--yes"}, description = "Purge by filter or --all without asking (needed when there is"
+                + " no terminal to ask on).")
+        boolean yes;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -313,8 +320,33 @@ public final class ControlCommands {
             }
             if (dryRun) {
                 extra.put("dryRun", "true");
+            } else if (!yes) {
+                confirmBulkPurge();
             }
             return report(spec, connection, connection.send("DELETE", kind().path + selected.filters.query(extra), null));
+        }
+
+        /**
+         * Asks on the terminal before a purge by filter or {@code --all}, showing how many would go (a dry run);
+         * without a terminal it refuses (exit 2) rather than purge unasked.
+         */
+        private void confirmBulkPurge() {
+            java.io.Console console = System.console();
+            if (console == null) {
+                throw new CliException(EventrailCli.USAGE, "a purge by filter or --all removes " + kind().noun
+                        + "s for good: confirm with --yes (no terminal to ask on), or look first with --dry-run");
+            }
+            Map<String, String> dry = new LinkedHashMap<>();
+            if (all) {
+                dry.put("all", "true");
+            }
+            dry.put("dryRun", "true");
+            int count = connection.send("DELETE", kind().path + selected.filters.query(dry), null).body()
+                    .path("selected").asInt();
+            String answer = console.readLine("Purge %d %s(s) for good? [y/N] ", count, kind().noun);
+            if (answer == null || !answer.trim().toLowerCase(java.util.Locale.ROOT).matches("y|yes")) {
+                throw new CliException(EventrailCli.USAGE, "purge not confirmed; nothing purged");
+            }
         }
     }
 
