@@ -145,7 +145,7 @@ public final class StoreForLater {
         try {
             stores.eventStore().store(EventStore.Reason.NO_CONSUMER, broker, destination, "", event);
         } catch (StoreException e) {
-            throw new PublishException(event.getId(), "event " + event.getId() + " was not published: no consumer group"
+            throw new PublishException(event, "event " + event.getId() + " was not published: no consumer group"
                     + " receives destination '" + destination + "' and the store for later failed: " + e.getMessage(), e);
         }
         metrics.count(Metrics.STORED, EventStore.Reason.NO_CONSUMER.label(), new Metrics.Where(

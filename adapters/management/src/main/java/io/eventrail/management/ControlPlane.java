@@ -159,8 +159,10 @@ public final class ControlPlane {
 
     /**
      * Replays the selected dead letters, at most {@code ratePerSecond} per second, to {@code target} (null:
-     * each one's original destination) on the broker holding it. A dry run publishes and removes nothing
-     * and reports what would happen. A dead letter whose publish fails stays where it is.
+     * each one's original destination, and there to the consumer group that dead-lettered it alone, the other
+     * groups never receiving it again; a dead letter naming no group goes to every group) on the broker holding
+     * it. A dry run publishes and removes nothing and reports what would happen. A dead letter whose publish fails
+     * stays where it is.
      */
     public Result replay(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
         checkReplay(target, ratePerSecond);
@@ -169,7 +171,8 @@ public final class ControlPlane {
         for (Entry e : select(selection)) {
             items.add(new Item(e.id(), e.eventId(), e.letter().destination(), to -> {
                 CloudEvent event = decode(e.broker(), e.letter());
-                replays.deadLetter(event, e.broker(), to, e.letter().group(), e.id());
+                String group = e.letter().group();
+                replays.deadLetter(event, e.broker(), to, target == null && !group.isEmpty() ? group : null, e.id());
                 ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e));
                 return new Step(REPLAYED, null);
             }, () -> ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e)), () -> {

@@ -42,6 +42,19 @@ public interface Broker extends AutoCloseable {
         return consumerUri(destination, subscription);
     }
 
+    /**
+     * The Camel endpoint URI that delivers to consumer group {@code group} of {@code destination} only, the other
+     * groups of the destination never handling what it sends (the replay of a dead letter of that group). Its
+     * producer confirms like {@link #producerUri}'s and fails with {@link NoConsumerException} when the group no
+     * longer has anything to receive it. The default refuses: an adapter that cannot address one group says so.
+     *
+     * @throws UnsupportedOperationException when this broker cannot deliver to one group alone
+     */
+    default String groupProducerUri(Destination destination, String group) {
+        throw new UnsupportedOperationException(type() + " broker '" + name() + "' cannot deliver to consumer group '"
+                + group + "' alone; replay to a chosen destination instead");
+    }
+
     /** The Camel endpoint URI that sends to the dead-letter destination of {@code subscription} on {@code destination}. */
     String deadLetterUri(Destination destination, Subscription subscription);
 

@@ -30,6 +30,8 @@ import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
 import io.eventrail.spi.codec.StructuredJsonCodec;
+import io.eventrail.spi.ops.DeadLetterControl;
+import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.MemoryEventStore;
 import io.eventrail.store.ReplayRequest;
@@ -62,6 +64,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -885,6 +888,117 @@ public abstract class BrokerConformanceKit {
 
             DeadLetter dl = dlq.awaitOne(timeout());
             assertThat(dl.header(DeadLetterHeaders.EXCEPTION_MESSAGE)).contains("login failed").doesNotContain(secret);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Dead-letter replay
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("Dead-letter replay: a replayed dead letter reaches only the group that dead-lettered it")
+    class DeadLetterReplay {
+
+        @Test
+        @DisplayName("a replayed dead letter runs the handler of the group that dead-lettered it once more")
+        void replayReachesTheGroupThatDeadLetteredIt() {
+            String dest = Names.fresh("replay-own");
+            String group = Names.fresh("g");
+            AtomicBoolean failing = new AtomicBoolean(true);
+            Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+            Recorder rec = new Recorder();
+            Node n = pipeline("replay-own", Map.of(), dest, group, c -> c.retry(p -> p.withMaxAttempts(2)),
+                    failingUntilCleared(failing, runs, rec)).start();
+
+            String id = n.publisher().publish(TYPE, "{\"n\":1}", "key-1");
+            io.eventrail.spi.ops.DeadLetter dl = awaitDeadLetter(n, dest, group);
+            failing.set(false);
+            replay(n, dl);
+
+            rec.await(1, timeout());
+            quiet();
+            assertThat(rec.ids()).as("the replay handled once").containsExactly(id);
+            assertThat(runs.get(id)).as("handler executions: 2 failed attempts, then the replay").hasValue(3);
+            assertThat(deadLetterControl(n).deadLetter(dl.id())).as("the replayed dead letter removed").isEmpty();
+        }
+
+        @Test
+        @DisplayName("the other groups of the destination, which handled the event, never receive the replay")
+        void replayReachesOnlyTheGroupThatDeadLetteredIt() {
+            requires(Capability.FAN_OUT);
+            String dest = Names.fresh("replay-group");
+            String failingGroup = Names.fresh("ga");
+            String otherGroup = Names.fresh("gb");
+            AtomicBoolean failing = new AtomicBoolean(true);
+            Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+            Recorder rec = new Recorder();
+            Recorder other = new Recorder();
+            Node n = node("replay-group").routes(r -> {
+                r.type(TYPE).destination(dest);
+                r.consumer(dest).group(failingGroup).retry(p -> p.withMaxAttempts(2))
+                        .on(TYPE, failingUntilCleared(failing, runs, rec));
+                // not idempotent: a replay reaching this group would run its handler again, never hidden as a duplicate
+                r.consumer(dest).group(otherGroup).notIdempotent().on(TYPE, other);
+            }).start();
+
+            String id = n.publisher().publish(TYPE, "{\"n\":1}", "key-1");
+            other.await(1, timeout());
+            io.eventrail.spi.ops.DeadLetter dl = awaitDeadLetter(n, dest, failingGroup);
+            failing.set(false);
+            replay(n, dl);
+            // published after the replay with the same key: where the replay shares the other group's stream (one
+            // partition), the other group has read past the replay once it handled this one
+            String after = n.publisher().publish(TYPE, "{\"n\":2}", "key-1");
+
+            rec.await(2, timeout());
+            other.await(2, timeout());
+            quiet();
+            assertThat(rec.ids()).as("the group that dead-lettered it handles the replay")
+                    .containsExactlyInAnyOrder(id, after);
+            assertThat(other.ids()).as("the other group handled each event once, never the replay")
+                    .containsExactlyInAnyOrder(id, after);
+        }
+
+        /** Fails every call while {@code failing} is set; counts executions per id; records successes. */
+        private EventHandler failingUntilCleared(AtomicBoolean failing, Map<String, AtomicInteger> runs, Recorder rec) {
+            return e -> {
+                runs.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet();
+                if (failing.get()) {
+                    throw new IllegalStateException("fails until cleared");
+                }
+                rec.handle(e);
+            };
+        }
+
+        private DeadLetterControl deadLetterControl(Node n) {
+            assumeTrue(n.broker() instanceof DeadLetterControl,
+                    "skipped: the broker does not offer dead-letter control");
+            return (DeadLetterControl) n.broker();
+        }
+
+        /** The one dead letter of {@code group} on {@code dest}, read without consuming it. */
+        private io.eventrail.spi.ops.DeadLetter awaitDeadLetter(Node n, String dest, String group) {
+            DeadLetterControl control = deadLetterControl(n);
+            DeadLetterQuery query = new DeadLetterQuery(dest, group, null,
+                    null, null, null, 10);
+            List<io.eventrail.spi.ops.DeadLetter> found = new ArrayList<>();
+            eventually("the dead letter of group " + group).until(() -> {
+                found.clear();
+                found.addAll(control.deadLetters(query));
+                return !found.isEmpty();
+            });
+            assertThat(found).as("one dead letter").hasSize(1);
+            return found.get(0);
+        }
+
+        /** Replays {@code dl} as the control plane does: decoded, sent back to its group, then removed. */
+        private void replay(Node n, io.eventrail.spi.ops.DeadLetter dl) {
+            Message m = new DefaultMessage(n.context());
+            m.setBody(dl.payload());
+            m.getHeaders().putAll(dl.eventHeaders());
+            CloudEvent event = n.broker().codec().decode(m);
+            n.eventrail().replays().deadLetter(event, BROKER, dl.destination(), dl.group(), dl.id());
+            assertThat(deadLetterControl(n).removeDeadLetter(dl.id())).as("the replayed dead letter removed").isTrue();
         }
     }
 

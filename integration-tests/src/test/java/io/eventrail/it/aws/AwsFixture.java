@@ -102,7 +102,7 @@ public final class AwsFixture implements BrokerFixture {
         if (type.equals(SqsBrokerAdapter.TYPE)) {
             s.addAll(Set.of("everyGroupReceivesEveryEvent", "groupsInOtherInstancesReceiveEveryEvent",
                     "sameEventTwiceHasOneEffectPerGroup", "publishWithoutConsumerRaises", "noConsumerEventIsKept",
-                    "noConsumerEventIsReplayedWhenConsumerStarts"));
+                    "noConsumerEventIsReplayedWhenConsumerStarts", "replayReachesOnlyTheGroupThatDeadLetteredIt"));
         }
         if (!Boolean.parseBoolean(extra.getOrDefault("fifo", "false"))) {
             s.addAll(Set.of("brokerDropsDuplicateMessages", "orderedPerKey"));

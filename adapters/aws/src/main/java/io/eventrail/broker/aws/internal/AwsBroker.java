@@ -137,6 +137,16 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
                 + subscription.concurrency();
     }
 
+    /**
+     * The group's own queue: {@code sqs}, the destination's queue (its groups compete for it, so the queue is the
+     * group's); {@code sns}, the SQS queue the group subscribed to the topic, bypassing the topic and so the other
+     * groups' queues.
+     */
+    @Override
+    public String groupProducerUri(Destination destination, String group) {
+        return sendComponent + ":" + destination.name() + "?toGroup=" + group;
+    }
+
     @Override
     public String deadLetterUri(Destination destination, Subscription subscription) {
         return sendComponent + ":" + destination.name() + "?deadLetterGroup=" + subscription.group();
@@ -219,6 +229,12 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
                         x -> x.getProperty(AwsProducer.DEDUP_PROPERTY, String.class));
             }
         }, topic, Sns2Constants.MESSAGE_GROUP_ID_PROPERTY);
+    }
+
+    /** The queue of {@code subscription}'s group on {@code destination} (see {@link #groupProducerUri}). */
+    SendTarget groupTarget(Destination destination, Subscription subscription) {
+        return sqsTarget(provisioner.queueWithDeadLetter(names.queue(destination, subscription),
+                names.deadLetterQueue(destination, subscription)));
     }
 
     SendTarget deadLetterTarget(Destination destination, Subscription subscription) {

@@ -51,9 +51,6 @@ public final class MemoryBroker extends AbstractBroker implements BacklogProbe, 
     }
 
 
-
-
-
     @Override
     public String producerUri(Destination destination) {
         return component + ":" + destination.name();
@@ -63,6 +60,12 @@ public final class MemoryBroker extends AbstractBroker implements BacklogProbe, 
     public String consumerUri(Destination destination, Subscription subscription) {
         return component + ":" + destination.name() + "?group=" + subscription.group() + "&concurrency="
                 + subscription.concurrency();
+    }
+
+    /** The group's own queue: {@code <component>:<destination>?group=<group>} publishes to it alone. */
+    @Override
+    public String groupProducerUri(Destination destination, String group) {
+        return component + ":" + destination.name() + "?group=" + group;
     }
 
     @Override

@@ -110,6 +110,17 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
                 + "&concurrency=" + subscription.concurrency();
     }
 
+    /**
+     * The group's own queue, through the default exchange (which routes a message to the queue its routing key
+     * names): the destination's exchange and so the other groups' queues are bypassed. A queue that is gone
+     * returns the message (mandatory), which fails the publish.
+     */
+    @Override
+    public String groupProducerUri(Destination destination, String group) {
+        return component + ":" + RabbitComponent.DEFAULT_EXCHANGE + "?destination=" + destination.name()
+                + "&routingKey=" + queue(destination, new Subscription(group, 1));
+    }
+
     @Override
     public String deadLetterUri(Destination destination, Subscription subscription) {
         String dlx = deadLetterExchange(destination, subscription);
