@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.InvalidEventException;
 import io.eventrail.it.stores.Services;
 import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.tck.internal.DeadLetters;
@@ -188,6 +189,34 @@ public abstract class PermanentErrorSuite {
         assertThat(twins.stream().map(d -> new String(d.body(), StandardCharsets.UTF_8)).toList())
                 .containsExactlyInAnyOrder(new String(bodyA, StandardCharsets.UTF_8), new String(bodyB, StandardCharsets.UTF_8));
         assertThat(handled.ids()).noneMatch(h -> h.startsWith(id));
+    }
+
+    @Test
+    @DisplayName("the publisher refuses, naming the attribute and the limit, what the consumers would refuse; "
+            + "nothing is sent")
+    void publisherRefusesWhatTheConsumersWould() {
+        int before = deadLetters.received().size();
+        assertThat(refused(b -> b.withSource(URI.create("urn:" + "s".repeat(2000)))))
+                .contains("attribute 'source' is 2004 characters, more than the limit of 1024");
+        assertThat(refused(b -> b.withId("i".repeat(256))))
+                .contains("attribute 'id' is 256 characters, more than the limit of 255");
+        assertThat(refused(b -> b.withId("a\u0000b"))).anyMatch(v -> v.contains("'id'") && v.contains("U+0000"));
+        assertThat(refused(b -> b.withExtension("a".repeat(21), "v")))
+                .anyMatch(v -> v.contains("extension attribute name"));
+        String good = node.publisher().publish(TYPE, "{\"good\":true}");
+        eventually("a good event published after the refusals is handled").until(() -> handled.ids().contains(good));
+        assertThat(deadLetters.received()).as("nothing refused at publish reached the consumers").hasSize(before);
+    }
+
+    private List<String> refused(java.util.function.UnaryOperator<CloudEventBuilder> edit) {
+        CloudEventBuilder b = CloudEventBuilder.v1().withId(Names.fresh("refused")).withSource(URI.create("urn:p"))
+                .withType(TYPE).withData("application/json", utf8("{}"));
+        try {
+            node.publisher().publish(edit.apply(b).build());
+        } catch (InvalidEventException e) {
+            return e.violations();
+        }
+        throw new AssertionError("the publisher accepted an event the consumers would refuse");
     }
 
     /**
