@@ -6,6 +6,7 @@ import io.eventrail.Event;
 import io.eventrail.EventHandler;
 import io.eventrail.InvalidEventException;
 import io.eventrail.RetryPolicy;
+import io.eventrail.StoreException;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
@@ -28,13 +29,15 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The consumer side of one pipeline as three Camel processors: {@link #validate()} (read and validate;
  * invalid → dead letter, never retried), {@link #deduplicate()} (claim in the idempotent repository;
- * duplicate → skipped and counted) and {@link #handle()} (dispatch by type, one attempt per call; a retryable
+ * duplicate → skipped and counted; a key the store cannot hold, a permanent {@link StoreException} → dead letter with
+ * {@code reason=invalid}) and {@link #handle()} (dispatch by type, one attempt per call; a retryable
  * failure is redelivered by the route's error handler, {@link #errorHandler()}, after its back-off, and the last
  * attempt's failure is dead-lettered; an {@code Error} goes back to the broker and is dead-lettered with
  * {@code reason=crashed} once its crashed deliveries reach the budget, {@link CrashCounter}). An exchange completes
@@ -226,6 +229,11 @@ public final class ConsumerPipeline {
                 try {
                     claim = store.claim(spec.subscription().group(), key, spec.lease());
                 } catch (RuntimeException e) {
+                    if (permanent(e)) {
+                        // the store cannot hold this key: every redelivery would fail alike and stall the stream
+                        reject(exchange, event, e);
+                        return;
+                    }
                     storeUnreachable(event, e);
                     throw e;
                 }
@@ -257,6 +265,15 @@ public final class ConsumerPipeline {
                 default -> throw new AssertionError(claim.status());
             }
         };
+    }
+
+    /**
+     * Whether {@code e} is (or wraps) a {@linkplain StoreException#permanent() permanent} store failure: the store
+     * cannot hold a value of the event, so the event is dead-lettered ({@code reason=invalid}) instead of redelivered.
+     */
+    static boolean permanent(Throwable e) {
+        StoreException se = ObjectHelper.getException(StoreException.class, e);
+        return se != null && se.permanent();
     }
 
     /**
@@ -308,6 +325,11 @@ public final class ConsumerPipeline {
                 throw retry.failure;
             } catch (Exception e) {
                 release(takeClaim(exchange));
+                if (handler == null && permanent(e)) {
+                    // the store for later cannot hold this event: every redelivery would fail alike
+                    reject(exchange, event, e);
+                    return;
+                }
                 throw e;
             } catch (Error e) {
                 // Camel consumers catch exceptions, not errors: an Error escaping here would leak the exchange and
@@ -484,7 +506,7 @@ public final class ConsumerPipeline {
         deadLetter(exchange, DeadLetterHeaders.REASON_NO_HANDLER, null, 0, now, now, event.getType());
     }
 
-    private void reject(Exchange exchange, CloudEvent event, RuntimeException why) {
+    private void reject(Exchange exchange, CloudEvent event, Exception why) {
         String type = event == null ? null : event.getType();
         metrics.count(Metrics.REJECTED, DeadLetterHeaders.REASON_INVALID, where(type));
         LOG.warn("Invalid event dead-lettered: id={} group={} reason=invalid: {}",

@@ -2,6 +2,7 @@ package io.eventrail.internal;
 
 import io.cloudevents.CloudEvent;
 import io.eventrail.EventrailSettings;
+import io.eventrail.InvalidEventException;
 import io.eventrail.PublishException;
 import io.eventrail.StoreException;
 import io.eventrail.spi.Broker;
@@ -145,6 +146,11 @@ public final class StoreForLater {
         try {
             stores.eventStore().store(EventStore.Reason.NO_CONSUMER, broker, destination, "", event);
         } catch (StoreException e) {
+            if (e.permanent()) { // the store cannot hold this event: a retry would fail alike, so the caller's error
+                throw new InvalidEventException(event.getType(), List.of("no consumer group receives destination '"
+                        + destination + "' and the store for later cannot hold the event: "
+                        + Sanitize.forMessage(e.getMessage(), 500)));
+            }
             throw new PublishException(event, "event " + event.getId() + " was not published: no consumer group"
                     + " receives destination '" + destination + "' and the store for later failed: " + e.getMessage(), e);
         }

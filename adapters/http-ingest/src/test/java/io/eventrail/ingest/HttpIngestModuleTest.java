@@ -159,6 +159,34 @@ class HttpIngestModuleTest {
     }
 
     @Test
+    void attributesOverTheSharedLimitsAreRefusedWith400NamingAttributeAndLimit() throws Exception {
+        int port = freePort();
+        start(Map.of("eventrail.http.enabled", "true", "eventrail.http.port", String.valueOf(port)));
+        String source = "urn:" + "s".repeat(2000);
+        HttpResponse<String> longSource = binary(port, "x-1", source, "ORDER_PLACED", Map.of());
+        assertThat(longSource.statusCode()).as(longSource.body()).isEqualTo(400);
+        assertThat(longSource.body()).contains("attribute 'source' is 2004 characters, more than the limit of 1024");
+        HttpResponse<String> longId = binary(port, "i".repeat(256), "urn:t", "ORDER_PLACED", Map.of());
+        assertThat(longId.statusCode()).isEqualTo(400);
+        assertThat(longId.body()).contains("attribute 'id' is 256 characters, more than the limit of 255");
+        HttpResponse<String> longName = binary(port, "x-2", "urn:t", "ORDER_PLACED", Map.of("ce-" + "a".repeat(21), "v"));
+        assertThat(longName.statusCode()).isEqualTo(400);
+        assertThat(longName.body()).contains("extension attribute name");
+        HttpResponse<String> ok = binary(port, "i".repeat(255), "urn:" + "s".repeat(1020), "ORDER_PLACED", Map.of());
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+    }
+
+    private HttpResponse<String> binary(int port, String id, String source, String type, Map<String, String> extra)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                .header("Content-Type", "application/json").header("ce-specversion", "1.0").header("ce-id", id)
+                .header("ce-source", source).header("ce-type", type);
+        extra.forEach(b::header);
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":\"o-1\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void badSettingsAreReportedTogetherWithTheirKeys() {
         assertThatThrownBy(() -> start(Map.of("eventrail.http.enabled", "true", "eventrail.http.path", "events?x",
                 "eventrail.http.port", "70000", "eventrail.http.paht", "/x")))

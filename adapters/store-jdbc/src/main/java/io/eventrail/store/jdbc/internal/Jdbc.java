@@ -32,14 +32,35 @@ public final class Jdbc {
     private Jdbc() {
     }
 
-    /** Runs {@code work} on a connection of {@code ds}; a failure becomes a {@link StoreException} naming {@code what}. */
+    /**
+     * Runs {@code work} on a connection of {@code ds}; a failure becomes a {@link StoreException} naming {@code what},
+     * {@linkplain StoreException#permanent() permanent} when {@link #isDataError} says every attempt would fail alike.
+     */
     public static <T> T run(DataSource ds, String what, Work<T> work) {
         try (Connection c = ds.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
             throw new StoreException(what + " failed: " + Sanitize.redactSecrets(String.valueOf(e.getMessage()))
-                    + " (SQLState " + e.getSQLState() + ")", e);
+                    + " (SQLState " + e.getSQLState() + ")", e, isDataError(e));
         }
+    }
+
+    /**
+     * Whether {@code e} says the values themselves cannot be stored, so that the same statement fails on every
+     * attempt: SQLState class 22 (data exception: a value too long, a character the encoding refuses such as NUL in
+     * PostgreSQL text) or class 54 (program limit exceeded: an index row too large for PostgreSQL's B-tree). Class 08
+     * (connection), 40 (rollback, deadlock), 57 (operator intervention) and the rest are transient or unknown and
+     * are retried.
+     */
+    public static boolean isDataError(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState();
+            if (s instanceof java.sql.SQLDataException
+                    || state != null && (state.startsWith("22") || state.startsWith("54"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
