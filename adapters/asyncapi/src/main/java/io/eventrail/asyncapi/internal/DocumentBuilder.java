@@ -345,7 +345,7 @@ public final class DocumentBuilder {
         op.put("description", what + "Handles " + String.join(", ", d.handledTypes()) + ": validated, "
                 + (d.idempotent() ? "deduplicated, " : "") + "handled; a failed handler is tried " + p.retry().maxAttempts()
                 + " times in all, then the event goes to '" + deadLetter.entity.address() + "'. An event of another"
-                + " type is kept in the store for later (reason no-handler).");
+                + " type is kept in the store for later (reason no-handler), or dead-lettered without one.");
         ArrayNode messages = op.putArray("messages");
         d.handledTypes().forEach(t -> messages.add(ref("#/channels/" + c.id + "/messages/"
                 + messageKeys.get(key(t, c.style, false)))));

@@ -55,6 +55,11 @@ public class OrderRoutes extends EventRoutes {
 
     private final OrderServices services;
 
+    /** Routes over fresh services ({@link OrderServices#create()}), e.g. for {@code eventrail asyncapi --routes}. */
+    public OrderRoutes() {
+        this(OrderServices.create());
+    }
+
     /** Routes over {@code services}. */
     public OrderRoutes(OrderServices services) {
         this.services = Objects.requireNonNull(services, "services");
