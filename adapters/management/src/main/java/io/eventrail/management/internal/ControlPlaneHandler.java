@@ -123,7 +123,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     }
 
     /** Thrown to answer with a status and a message. */
-    private static final class HttpError extends RuntimeException {
+    static final class HttpError extends RuntimeException {
         final int status;
 
         HttpError(int status, String message) {
@@ -200,13 +200,18 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private void authorize(RoutingContext ctx) {
+        authorize(settings, ctx);
+    }
+
+    /** Fails with 401 unless {@code ctx} carries {@code settings}' bearer token (or none is configured). */
+    static void authorize(ManagementSettings settings, RoutingContext ctx) {
         if (settings.token() == null) {
             return;
         }
         String given = ctx.request().getHeader("Authorization");
         byte[] expected = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
         if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpError(401, "dead-letter and stored-event requests need 'Authorization: Bearer"
+            throw new HttpError(401, "dead-letter, stored-event and AsyncAPI requests need 'Authorization: Bearer"
                     + " <eventrail.management.token>'");
         }
     }
@@ -287,7 +292,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
+    static void error(RoutingContext ctx, int status, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("status", status);
         body.put("error", Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(message)), 1000));
