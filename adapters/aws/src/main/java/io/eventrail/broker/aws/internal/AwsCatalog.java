@@ -28,7 +28,12 @@ record AwsCatalog(AwsBroker.Mode mode, AwsSettings settings, AwsNames names) imp
         if (endpoint != null) {
             return endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
         }
-        return protocol() + "." + settings.sqs().getRegion() + ".amazonaws.com";
+        String region = settings.sqs().getRegion();
+        // without a region option the SDK's default chain picks it at run time
+        if (region == null || region.isBlank()) {
+            return protocol() + ".amazonaws.com";
+        }
+        return protocol() + "." + region + ".amazonaws.com";
     }
 
     @Override
