@@ -68,6 +68,7 @@ public final class Eventrail extends ServiceSupport {
     private final Pipelines pipelines;
     private final RouteCompiler compiler;
     private final Replays commandReplays;
+    private Declarations declarations = Declarations.none();
     /** Held while the stores are opened and the store-for-later policy is wired (never the context's lock). */
     private final Object storesLock = new Object();
 
@@ -284,8 +285,19 @@ public final class Eventrail extends ServiceSupport {
     }
 
     /** Compiles the declarations of one {@link EventRoutes} into Camel routes. */
-    void compile(RouteBuilder builder, List<EventTypeDefinition> types, List<ConsumerDefinition> consumers) {
-        compiler.compile(builder, types, consumers);
+    void compile(RouteBuilder builder, Declarations declared) {
+        compiler.compile(builder, declared.types(), declared.consumers());
+        synchronized (this) {
+            declarations = declarations.and(declared);
+        }
+    }
+
+    /**
+     * Everything the {@link EventRoutes} of this context declared and that compiled, in the order they were added:
+     * what the event catalogue (AsyncAPI) describes.
+     */
+    public synchronized Declarations declarations() {
+        return declarations;
     }
 
     private static MeterRegistry meterRegistry(CamelContext context) {

@@ -2,6 +2,7 @@ package io.eventrail.management;
 
 import io.eventrail.Eventrail;
 import io.eventrail.management.internal.AccessTokens;
+import io.eventrail.management.internal.AsyncApiHandler;
 import io.eventrail.management.internal.ControlPlaneHandler;
 import io.eventrail.management.internal.HostGuard;
 import io.eventrail.management.internal.LoopbackOnlyDetails;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Prometheus metrics ({@code /observe/metrics}); this service mounts the control plane on the same router:
  * {@code GET /dead-letters}, {@code GET /dead-letters/{id}}, {@code POST /dead-letters/replay},
  * {@code DELETE /dead-letters/{id}}, {@code DELETE /dead-letters?filter}, and the same five on
- * {@code /stored-events} for the store for later. Started and stopped with the Camel context, after Camel's
+ * {@code /stored-events} for the store for later, and {@code GET /asyncapi} (the AsyncAPI document of the declared
+ * routes, {@code ?format=yaml} for YAML). Started and stopped with the Camel context, after Camel's
  * management server; added by {@link ManagementExtension} when {@code eventrail.management.enabled=true}.
  *
  * <p>The control plane always needs a bearer token: {@code eventrail.management.token} (every right) or
@@ -96,9 +98,16 @@ public final class ManagementServer extends ServiceSupport {
         tokens = t;
         mount(r, ControlPlaneHandler.deadLetters(this::controlPlane, settings, t));
         mount(r, ControlPlaneHandler.storedEvents(this::controlPlane, settings, t));
+        AsyncApiHandler asyncApi = new AsyncApiHandler(eventrail, t);
+        r.route(AsyncApiHandler.PATH).handler(asyncApi::authorizeFirst);
+        r.route(AsyncApiHandler.PATH).blockingHandler(asyncApi, false);
+        PlatformHttpComponent http = context.getComponent("platform-http", PlatformHttpComponent.class);
+        if (http != null) {
+            http.addHttpManagementEndpoint(AsyncApiHandler.PATH, "GET", null, "application/json,application/yaml", null);
+        }
         router = r;
         LOG.info("Eventrail management on Camel's management server http://{}:{}: /observe/health, /observe/metrics,"
-                + " /dead-letters, /stored-events", server.getHost(), port());
+                + " /dead-letters, /stored-events, /asyncapi", server.getHost(), port());
     }
 
     /** Routes {@code path} and everything below it to {@code handler}, on a worker thread (it blocks on brokers). */

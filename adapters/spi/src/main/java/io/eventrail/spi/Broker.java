@@ -72,6 +72,16 @@ public interface Broker extends AutoCloseable {
     default void provision(Destination destination, Subscription subscription) {
     }
 
+    /**
+     * How this instance names its destinations, group queues and dead letters, for an event catalogue (AsyncAPI);
+     * computed from its settings, never connecting. The default names every entity after its destination and group
+     * (dead letter {@code <destination>.<group>.dlq}), with the CloudEvents attributes as {@code ce_} headers and the
+     * instance name as its host.
+     */
+    default BrokerCatalog catalog() {
+        return new SimpleCatalog(type(), name(), "ce_", (d, s) -> d.name() + "." + s.group() + ".dlq");
+    }
+
     /** Releases what {@link BrokerAdapter#open} created; idempotent. */
     @Override
     default void close() {

@@ -1,5 +1,6 @@
 package io.eventrail.cli;
 
+import io.eventrail.cli.internal.AsyncApiCommand;
 import io.eventrail.cli.internal.CliException;
 import io.eventrail.cli.internal.DeadLettersCommand;
 import io.eventrail.cli.internal.HealthCommand;
@@ -20,8 +21,9 @@ import picocli.CommandLine.Command;
  * the server cannot be reached, {@value #UNAUTHORIZED} the token is missing, wrong or lacks the right.
  */
 @Command(name = "eventrail", mixinStandardHelpOptions = true, version = "eventrail 0.1.0",
-        description = "Operate a running Eventrail application through its management port.",
-        subcommands = {HealthCommand.class, DeadLettersCommand.class, StoredEventsCommand.class},
+        description = {"Operate a running Eventrail application through its management port,",
+            "or write the AsyncAPI document of its routes (asyncapi)."},
+        subcommands = {HealthCommand.class, DeadLettersCommand.class, StoredEventsCommand.class, AsyncApiCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the server reported a failure (not found, items failed, DOWN)",
             "2:bad arguments", "3:management server unreachable", "4:token missing or wrong, or without the right (a read-only token replaying or purging)"})

@@ -136,7 +136,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     }
 
     /** Thrown to answer with a status and a message. */
-    private static final class HttpError extends RuntimeException {
+    static final class HttpError extends RuntimeException {
         final int status;
 
         HttpError(int status, String message) {
@@ -250,6 +250,17 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
                     + " eventrail.management.token");
         }
         return role;
+    }
+
+    /**
+     * Fails with 401 unless {@code ctx} carries a token of {@code tokens}, read or admin: for read-only resources of
+     * the management server, such as {@code /asyncapi}.
+     */
+    static void authorizeRead(AccessTokens tokens, RoutingContext ctx) {
+        if (tokens.role(ctx.request().getHeader("Authorization")) == null) {
+            throw new HttpError(401, "this request needs 'Authorization: Bearer <token>' (eventrail.management.token or"
+                    + " read-token, or the generated token's file; see the management server's start-up log)");
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.eventrail.broker.aws.internal;
 
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
@@ -123,6 +124,12 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     /** The queue and topic names of this instance. */
     public AwsNames names() {
         return names;
+    }
+
+    /** Queues and topics named by {@link AwsNames}, AsyncAPI SQS and SNS bindings. */
+    @Override
+    public BrokerCatalog catalog() {
+        return new AwsCatalog(mode, settings, names);
     }
 
     @Override

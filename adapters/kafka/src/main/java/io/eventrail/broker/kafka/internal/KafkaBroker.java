@@ -2,6 +2,7 @@ package io.eventrail.broker.kafka.internal;
 
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
@@ -65,6 +66,12 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     /** The settings of this instance. */
     public KafkaSettings settings() {
         return settings;
+    }
+
+    /** Topics named by {@code topic-prefix} and {@code dead-letter-*}, AsyncAPI Kafka bindings. */
+    @Override
+    public BrokerCatalog catalog() {
+        return new KafkaCatalog(settings);
     }
 
     @Override

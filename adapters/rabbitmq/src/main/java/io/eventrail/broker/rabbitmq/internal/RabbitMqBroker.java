@@ -5,6 +5,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
@@ -97,6 +98,12 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
         context.camelContext().addComponent(componentName, rc);
         LOG.debug("RabbitMQ broker '{}' configured: {}", context.name(), settings);
         return new RabbitMqBroker(context.name(), componentName, capabilities, rc, cf, true);
+    }
+
+    /** Exchanges and queues named by {@code exchange-prefix} and {@code queue-prefix}, AsyncAPI AMQP bindings. */
+    @Override
+    public BrokerCatalog catalog() {
+        return new RabbitCatalog(this, settings);
     }
 
     @Override
