@@ -13,6 +13,11 @@ import org.slf4j.Logger;
  * are logged with control characters escaped and secrets redacted, without a stack trace. Thread-safe.
  */
 public final class OutageReport {
+    /** The usual first repeat of a continuing outage's line. */
+    public static final Duration EVERY = Duration.ofMinutes(1);
+    /** The usual longest interval between two lines of a continuing outage. */
+    public static final Duration MAX_EVERY = Duration.ofMinutes(10);
+
     private final Logger log;
     private final String what;
     private final long firstEveryNanos;
@@ -31,6 +36,11 @@ public final class OutageReport {
      */
     public OutageReport(Logger log, String what, Duration every, Duration maxEvery) {
         this(log, what, every, maxEvery, System::nanoTime);
+    }
+
+    /** A report of {@code what} on {@code log} at the usual intervals, {@link #EVERY} doubling to {@link #MAX_EVERY}. */
+    public OutageReport(Logger log, String what) {
+        this(log, what, EVERY, MAX_EVERY);
     }
 
     /** As {@link #OutageReport(Logger, String, Duration, Duration)}, with {@code clock} giving nanoseconds. */
