@@ -1,4 +1,4 @@
-package io.eventrail.it.faults;
+package io.eventrail.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * so a test can assert that no log line echoed an attacker's control characters or a secret. Install once,
  * {@link #mark()} before a case and read {@link #since(int)} after it. Thread-safe; bounded to 64 MiB.
  */
-final class LogCapture {
+public final class LogCapture {
     private static final int LIMIT = 64 * 1024 * 1024;
     private static final ByteArrayOutputStream BUFFER = new ByteArrayOutputStream();
     private static PrintStream original;
@@ -19,7 +19,7 @@ final class LogCapture {
     }
 
     /** Tees {@code System.err} into the capture buffer; idempotent. */
-    static synchronized void install() {
+    public static synchronized void install() {
         if (original != null) {
             return;
         }
@@ -54,14 +54,14 @@ final class LogCapture {
     }
 
     /** The position to read from later. */
-    static int mark() {
+    public static int mark() {
         synchronized (BUFFER) {
             return BUFFER.size();
         }
     }
 
     /** Everything logged since {@code mark}. */
-    static String since(int mark) {
+    public static String since(int mark) {
         System.err.flush();
         synchronized (BUFFER) {
             byte[] all = BUFFER.toByteArray();
