@@ -319,10 +319,10 @@ public final class ConsumerPipeline {
         }
         String what = safe(Sanitize.redactSecrets(error.toString()));
         if (count.count() >= spec.retry().maxAttempts() || !spec.retry().isRetryable(error)) {
-            LOG.warn("Event dead-lettered after {} crashed delivery(ies): id={} type={} group={} reason=crashed: {}",
-                    count.count(), safe(event.getId()), safe(event.getType()), spec.subscription().group(), what);
             deadLetter(exchange, DeadLetterHeaders.REASON_CRASHED, error, count.count(), count.first(), now,
                     event.getType());
+            LOG.warn("Event dead-lettered after {} crashed delivery(ies): id={} type={} group={} reason=crashed: {}",
+                    count.count(), safe(event.getId()), safe(event.getType()), spec.subscription().group(), what);
             crashes.forget(key);
             return;
         }
@@ -407,11 +407,11 @@ public final class ConsumerPipeline {
             Instant firstFailure = exchange.getProperty(FIRST_FAILURE, now, Instant.class);
             exchange.setProperty(FIRST_FAILURE, firstFailure);
             if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
+                deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
+                        event.getType()); // logged once written: an unwritable dead letter is reported as an outage
                 LOG.warn("Event dead-lettered after {} attempt(s): id={} type={} group={} reason=failed: {}",
                         attempt, safe(event.getId()), safe(event.getType()), spec.subscription().group(),
                         safe(Sanitize.redactSecrets(failure.toString())));
-                deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
-                        event.getType());
                 return false;
             }
             metrics.count(Metrics.RETRIED, where(event.getType()));
