@@ -2,7 +2,6 @@ package io.eventrail.it.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.it.support.LogCapture;
 import io.eventrail.it.support.TcpProxy;
@@ -102,16 +101,7 @@ class RabbitMqOutageLoggingIT extends RabbitIntegrationTest {
 
     /** A started context whose broker {@code name} is on {@code port}, consuming {@code dest} as group g. */
     private static CamelContext started(String name, int port, String dest, AtomicInteger handled) throws Exception {
-        CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties(name, port, Map.of()));
-        ctx.addRoutes(new EventRoutes() {
-            @Override
-            protected void configureEvents() {
-                eventType(TYPE).destination(dest);
-                consume(dest).group("g").on(TYPE, e -> handled.incrementAndGet());
-            }
-        });
-        ctx.start();
-        return ctx;
+        return RabbitSupport.started(name, port, Map.of(), TYPE, dest, "g", e -> handled.incrementAndGet());
     }
 
     /** The log records among {@code lines} (printed for the test's report). */
