@@ -1,0 +1,69 @@
+package io.eventrail.it.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.eventrail.it.support.EventrailApp;
+import io.eventrail.it.support.LogCapture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Kafka broker that goes down under a running consumer (a Kafka process of the test's own on 127.0.0.1:19392,
+ * stopped with SIGTERM) is not a flood of log lines: every line this JVM writes in 30 s of outage is counted, the
+ * Kafka client's own included; once the broker is started again the consumer goes on without a restart.
+ */
+class KafkaOutageLoggingIT {
+    private static final int PORT = 19392;
+    private static final String TYPE = "it.kafka.outage";
+
+    @Test
+    @DisplayName("a consumer whose Kafka broker is down logs a few lines, not one per reconnect attempt, and resumes")
+    void brokerDownIsNotAFlood() throws Exception {
+        LogCapture.install();
+        String dest = "it-outage-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        AtomicInteger handled = new AtomicInteger();
+        try (KafkaProcess kafka = new KafkaProcess(PORT, PORT + 1)) {
+            kafka.start();
+            Map<String, String> p = new HashMap<>(KafkaFixture.properties("k", "127.0.0.1:" + PORT,
+                    "replication-factor", "1", "publish-timeout", "5s"));
+            p.put("eventrail.broker", "k");
+            try (EventrailApp app = EventrailApp.start(p, r -> {
+                r.type(TYPE).destination(dest);
+                r.consumer(dest).group("g").on(TYPE, e -> handled.incrementAndGet());
+            })) {
+                app.publisher().publish(TYPE, "{}".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(60)).until(() -> handled.get() == 1);
+
+                int mark = LogCapture.mark();
+                kafka.stop();
+                Thread.sleep(30_000);
+                List<String> lines = LogCapture.since(mark).lines().toList();
+                List<String> records = lines.stream().filter(KafkaOutageLoggingIT::isRecord).toList();
+                List<String> warnings = records.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                        .toList();
+                System.out.println("KafkaOutageLoggingIT: " + lines.size() + " log line(s), " + records.size()
+                        + " record(s), " + warnings.size() + " WARN/ERROR in 30 s with the broker down:\n"
+                        + String.join("\n", records));
+                // before the back-off: about 12 WARN lines a second (1,191 in 100 s)
+                assertThat(warnings).as("WARN/ERROR records in 30 s").hasSizeLessThanOrEqualTo(40);
+                assertThat(lines).as("log lines in 30 s").hasSizeLessThanOrEqualTo(200);
+
+                kafka.start();
+                app.publisher().publish(TYPE, "{}".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(120)).until(() -> handled.get() == 2);
+            }
+        }
+    }
+
+    /** A log record's first line as slf4j-simple writes it: the time (ms since start), the thread in brackets, the level. */
+    private static boolean isRecord(String line) {
+        return line.matches("^\\d+ \\[[^\\]]*\\] (TRACE|DEBUG|INFO|WARN|ERROR) .*");
+    }
+}
