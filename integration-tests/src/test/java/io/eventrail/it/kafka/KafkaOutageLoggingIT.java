@@ -51,9 +51,9 @@ class KafkaOutageLoggingIT {
                 System.out.println("KafkaOutageLoggingIT: " + lines.size() + " log line(s), " + records.size()
                         + " record(s), " + warnings.size() + " WARN/ERROR in 30 s with the broker down:\n"
                         + String.join("\n", records));
-                // before the back-off: about 12 WARN lines a second (1,191 in 100 s)
-                assertThat(warnings).as("WARN/ERROR records in 30 s").hasSizeLessThanOrEqualTo(40);
-                assertThat(lines).as("log lines in 30 s").hasSizeLessThanOrEqualTo(200);
+                // 16 here; with Kafka's reconnect.backoff.max.ms of 1 s this test counted 41 (and 113 lines)
+                assertThat(warnings).as("WARN/ERROR records in 30 s").hasSizeLessThanOrEqualTo(25);
+                assertThat(lines).as("log lines in 30 s").hasSizeLessThanOrEqualTo(80);
 
                 kafka.start();
                 app.publisher().publish(TYPE, "{}".getBytes(StandardCharsets.UTF_8));
