@@ -27,6 +27,8 @@ final class ConnectionOutage implements ConnectionListener {
     private final Set<AbstractMessageListenerContainer> containers = Collections.synchronizedSet(
             Collections.newSetFromMap(new WeakHashMap<>()));
     private long intervalMillis;
+    /** When the interval was last doubled (nanoseconds). */
+    private long lastRaise = System.nanoTime() - Long.MAX_VALUE / 2;
 
     ConnectionOutage(RabbitSettings settings) {
         this.report = new OutageReport(LoggerFactory.getLogger("io.eventrail.broker.rabbitmq"), "broker '"
@@ -65,7 +67,13 @@ final class ConnectionOutage implements ConnectionListener {
     public void onFailed(Exception exception) {
         report.failed(exception);
         synchronized (this) {
-            interval(Math.min(maxMillis, intervalMillis * 2));
+            // one restart of a container fails more than one connection (redeclaration, then each consumer): the
+            // interval doubles once per attempt, not once per failed connection
+            long now = System.nanoTime();
+            if (now - lastRaise >= intervalMillis * 500_000L) {
+                lastRaise = now;
+                interval(Math.min(maxMillis, intervalMillis * 2));
+            }
         }
     }
 
