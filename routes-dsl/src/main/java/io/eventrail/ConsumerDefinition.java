@@ -1,6 +1,7 @@
 package io.eventrail;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -21,6 +22,7 @@ public final class ConsumerDefinition {
     private Function<Event, String> idempotencyKey;
     private boolean idempotent = true;
     private final Map<String, EventHandler> handlers = new LinkedHashMap<>();
+    private String description;
 
     ConsumerDefinition(String destination) {
         this.destination = Objects.requireNonNull(destination, "destination");
@@ -77,6 +79,22 @@ public final class ConsumerDefinition {
                     + type + "'");
         }
         return this;
+    }
+
+    /** What this pipeline does, for the event catalogue (AsyncAPI operation description). */
+    public ConsumerDefinition description(String description) {
+        this.description = Objects.requireNonNull(description, "description");
+        return this;
+    }
+
+    /** The description, or null. */
+    public String description() {
+        return description;
+    }
+
+    /** The event types this pipeline handles, in the order their handlers were added. */
+    public List<String> handledTypes() {
+        return List.copyOf(handlers.keySet());
     }
 
     public String destination() {

@@ -22,14 +22,27 @@ import org.apache.camel.builder.RouteBuilder;
 public abstract class EventRoutes extends RouteBuilder {
     private final List<EventTypeDefinition> types = new ArrayList<>();
     private final List<ConsumerDefinition> consumers = new ArrayList<>();
+    private boolean declared;
 
     /** Declare event types and consumer pipelines here; plain Camel routes may be added too. */
     protected abstract void configureEvents() throws Exception;
 
     @Override
     public final void configure() throws Exception {
-        configureEvents();
-        Eventrail.of(getContext()).compile(this, types, consumers);
+        Eventrail.of(getContext()).compile(this, declarations());
+    }
+
+    /**
+     * What this class declares, without compiling it: runs {@link #configureEvents()} once (reading properties from
+     * {@link #getContext()}), opens no broker and adds no route to the context. The event catalogue (AsyncAPI) of a
+     * routes class is generated from it without starting anything.
+     */
+    public final synchronized Declarations declarations() throws Exception {
+        if (!declared) {
+            configureEvents();
+            declared = true;
+        }
+        return new Declarations(types, consumers);
     }
 
     /** Declares event type {@code type}. */

@@ -17,6 +17,11 @@ public final class EventTypeDefinition {
     private String schema;
     private final List<EventValidator> validators = new ArrayList<>();
     private Function<Event, String> partitionKey = Event::subject;
+    private String partitionKeyDescription = DEFAULT_PARTITION_KEY;
+    private String description;
+
+    /** How the default partition key is described in the event catalogue. */
+    static final String DEFAULT_PARTITION_KEY = "the CloudEvents subject";
 
     EventTypeDefinition(String type) {
         if (type == null || type.isBlank() || type.length() > 200) {
@@ -52,6 +57,23 @@ public final class EventTypeDefinition {
     /** The partition key of an event (default: its {@code subject}); events with one key stay in order where the broker orders. */
     public EventTypeDefinition partitionKey(Function<Event, String> key) {
         this.partitionKey = Objects.requireNonNull(key, "partitionKey");
+        this.partitionKeyDescription = "computed by the application";
+        return this;
+    }
+
+    /**
+     * The partition key of an event, computed by {@code key} and described in the event catalogue (AsyncAPI) by
+     * {@code description}, e.g. {@code "the order id (data.orderId)"}.
+     */
+    public EventTypeDefinition partitionKey(String description, Function<Event, String> key) {
+        partitionKey(key);
+        this.partitionKeyDescription = Objects.requireNonNull(description, "description");
+        return this;
+    }
+
+    /** What this type means, for the event catalogue (AsyncAPI message description). */
+    public EventTypeDefinition description(String description) {
+        this.description = Objects.requireNonNull(description, "description");
         return this;
     }
 
@@ -79,6 +101,16 @@ public final class EventTypeDefinition {
 
     public Function<Event, String> partitionKey() {
         return partitionKey;
+    }
+
+    /** How the partition key is described: the default's, the one given, or "computed by the application". */
+    public String partitionKeyDescription() {
+        return partitionKeyDescription;
+    }
+
+    /** The description, or null. */
+    public String description() {
+        return description;
     }
 
     static String defaultDestination(String type) {

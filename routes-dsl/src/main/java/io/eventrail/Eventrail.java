@@ -68,6 +68,7 @@ public final class Eventrail extends ServiceSupport {
     private final Pipelines pipelines;
     private final RouteCompiler compiler;
     private final Replays commandReplays;
+    private Declarations declarations = Declarations.none();
     /** Held while the stores are opened and the store-for-later policy is wired (never the context's lock). */
     private final Object storesLock = new Object();
 
@@ -107,8 +108,8 @@ public final class Eventrail extends ServiceSupport {
         URI source = URI.create(settings.source() != null ? settings.source() : "urn:eventrail:" + context.getName());
         this.publisher = new DefaultEventPublisher(catalog, brokers::get, template, source, metrics, tracing);
         this.pipelines = new Pipelines(context);
-        this.storeForLater = new StoreForLater(context, settings.store(), stores, pipelines, publisher, metrics);
-        this.housekeeping = new Housekeeping(context, settings, stores);
+        this.storeForLater = new StoreForLater(context, settings, stores, pipelines, publisher, metrics);
+        this.housekeeping = new Housekeeping(context, settings, stores, metrics);
         this.compiler = new RouteCompiler(context, settings, catalog, brokers, pipelines, stores, storeForLater, metrics,
                 template, tracing);
         this.commandReplays = new CommandReplays(publisher, storeForLater, metrics);
@@ -237,6 +238,42 @@ public final class Eventrail extends ServiceSupport {
         return pipelines.ids();
     }
 
+    /**
+     * Hands one message to consumer pipeline {@code pipelineId} without its broker consumer, for an entry point that
+     * receives messages itself (an AWS Lambda function triggered by SQS or SNS): {@code body} and {@code headers} are
+     * what the pipeline's broker consumer would have received, decoded with that broker's codec, and the message runs
+     * the pipeline's steps in the caller's thread (validation, idempotency, handler with retries, dead letter, store for
+     * later). {@code receiveCount} is how many times the source has delivered the message, this delivery included, or
+     * 0 when it does not count: with 0 the retry policy's attempts run here with their back-off; with n &ge; 1 one
+     * attempt is made and counted as attempt n, a failure with attempts left is {@link DeliveryOutcome.Kind#FAILED}
+     * (the source's redelivery is the back-off), and the failure of the last attempt is dead-lettered.
+     *
+     * @return what became of the message; only {@link DeliveryOutcome#mustRedeliver()} outcomes need another delivery
+     * @throws IllegalArgumentException when no pipeline has id {@code pipelineId}
+     */
+    public DeliveryOutcome deliver(String pipelineId, byte[] body, Map<String, Object> headers, int receiveCount) {
+        openStores();
+        return pipeline(pipelineId).deliver(context, body, headers, receiveCount);
+    }
+
+    /**
+     * The broker instance consumer pipeline {@code pipelineId} reads (its dead letter and codec are that broker's).
+     *
+     * @throws IllegalArgumentException when no pipeline has id {@code pipelineId}
+     */
+    public Broker pipelineBroker(String pipelineId) {
+        return pipeline(pipelineId).spec().broker();
+    }
+
+    private io.eventrail.internal.ConsumerPipeline pipeline(String id) {
+        var pipeline = pipelines.get(id);
+        if (pipeline == null) {
+            throw new IllegalArgumentException("no consumer pipeline has id '" + id + "' (pipelines: "
+                    + pipelines.ids() + ")");
+        }
+        return pipeline;
+    }
+
     /** The broker instance {@code name}, opened on first use. */
     public Broker broker(String name) {
         return brokers.get(name);
@@ -248,8 +285,19 @@ public final class Eventrail extends ServiceSupport {
     }
 
     /** Compiles the declarations of one {@link EventRoutes} into Camel routes. */
-    void compile(RouteBuilder builder, List<EventTypeDefinition> types, List<ConsumerDefinition> consumers) {
-        compiler.compile(builder, types, consumers);
+    void compile(RouteBuilder builder, Declarations declared) {
+        compiler.compile(builder, declared.types(), declared.consumers());
+        synchronized (this) {
+            declarations = declarations.and(declared);
+        }
+    }
+
+    /**
+     * Everything the {@link EventRoutes} of this context declared and that compiled, in the order they were added:
+     * what the event catalogue (AsyncAPI) describes.
+     */
+    public synchronized Declarations declarations() {
+        return declarations;
     }
 
     private static MeterRegistry meterRegistry(CamelContext context) {
@@ -271,6 +319,7 @@ public final class Eventrail extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         housekeeping.start();
+        storeForLater.start();
     }
 
     @Override

@@ -68,8 +68,11 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
      * @param retention     how long kept events wait for a replay
      * @param replayOnStart whether a starting pipeline replays the kept events it can now take
      * @param replayRate    events per second of that automatic replay
+     * @param recheckInterval how often this application asks again whether the events it keeps can be taken now
+     *                      (a consumer appeared on the broker, in any application), replaying them when so; zero: never
      */
-    public record Store(String type, Duration retention, boolean replayOnStart, double replayRate) {
+    public record Store(String type, Duration retention, boolean replayOnStart, double replayRate,
+                        Duration recheckInterval) {
         /** Whether a store is configured. */
         public boolean enabled() {
             return !"none".equals(type);

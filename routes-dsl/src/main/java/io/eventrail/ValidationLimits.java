@@ -6,7 +6,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Bounds on event data, enforced while parsing so a hostile payload is refused with a clear reason
- * rather than exhausting the stack or the heap. Immutable, validated on construction.
+ * rather than exhausting the stack or the heap. Immutable, validated on construction. The CloudEvents attributes
+ * have fixed limits of their own, the same at publish and at every consumer, matching the store columns
+ * ({@link io.eventrail.spi.codec.AttributeLimits}).
  *
  * @param maxBytes        largest data in bytes ({@code eventrail.validation.max-bytes})
  * @param maxDepth        deepest nesting of objects and arrays ({@code max-depth})

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The public API of every library module on this module's class path (broker SPI, routes-dsl, conformance kit,
- * memory, Kafka, RabbitMQ and AWS adapters, JDBC and Redis stores, management, HTTP ingest) names no type of an {@code .internal} package: not in a public or
+ * memory, Kafka, RabbitMQ and AWS adapters, JDBC and Redis stores, management, HTTP ingest, AWS Lambda, AsyncAPI) names no type of an {@code .internal} package: not in a public or
  * protected method, constructor or field, nor as the superclass or an interface of a public type, type arguments
  * included. A new library module is covered once it is a dependency of this module. Samples are applications,
  * not API, and are not checked.
@@ -58,7 +58,8 @@ public class PublicApiTest {
                 "io.eventrail.broker.kafka.KafkaBrokerAdapter", "io.eventrail.broker.rabbitmq.RabbitMqBrokerAdapter",
                 "io.eventrail.broker.aws.SqsBrokerAdapter", "io.eventrail.store.jdbc.JdbcIdempotencyStore",
                 "io.eventrail.store.redis.RedisIdempotencyStore", "io.eventrail.management.ControlPlane",
-                "io.eventrail.ingest.internal.HttpIngestExtension"))
+                "io.eventrail.ingest.internal.HttpIngestExtension", "io.eventrail.lambda.SqsEventHandler",
+                "io.eventrail.asyncapi.AsyncApi"))
                 .allMatch(MAIN::contain);
         assertThat(MAIN.contain(PublicApiTest.class)).isFalse();
         assertThat(MAIN.stream().map(JavaClass::getName)).noneMatch(n -> n.startsWith("io.eventrail.it."));

@@ -12,7 +12,11 @@ import org.apache.camel.spi.IdempotentRepository;
  * {@code add} claims (true only when acquired; a key another instance is processing raises
  * {@link IllegalStateException} so the message is redelivered rather than dropped as a duplicate),
  * {@code confirm} completes and {@code remove} releases the claim this repository took. Use the EIP's
- * default eager mode: {@code contains} and {@code clear} are not supported. Thread-safe.
+ * default eager mode: {@code contains} and {@code clear} are not supported. A store failure propagates as the
+ * store's {@link io.eventrail.StoreException}: when it is {@linkplain io.eventrail.StoreException#permanent() permanent}
+ * (the store cannot hold the key, e.g. a NUL in PostgreSQL text) every redelivery fails alike, so the route should
+ * send it to its dead letter ({@code onException(StoreException.class).onWhen(e -> permanent)}) rather than have
+ * the broker redeliver it. Thread-safe.
  */
 public final class CamelIdempotentRepository implements IdempotentRepository {
     private final IdempotencyStore store;

@@ -22,7 +22,11 @@ public final class CommandReplays implements Replays {
 
     @Override
     public void deadLetter(CloudEvent event, String broker, String destination, String group, String deadLetterId) {
-        publisher.publishTo(event, broker, destination, deadLetterId);
+        if (group == null) {
+            publisher.publishTo(event, broker, destination, deadLetterId);
+        } else {
+            publisher.publishToGroup(event, broker, destination, group, deadLetterId);
+        }
         metrics.count(Metrics.REPLAYED, FROM_DEAD_LETTER, new Metrics.Where(publisher.broker(broker).type(), broker,
                 destination, group, event.getType()));
     }
@@ -30,5 +34,10 @@ public final class CommandReplays implements Replays {
     @Override
     public ReplayAttempt stored(EventStore.StoredEvent event, String target) {
         return storeForLater.replayOne(event.id(), target);
+    }
+
+    @Override
+    public ReplayAttempt check(EventStore.StoredEvent event, String target) {
+        return storeForLater.checkOne(event, target);
     }
 }

@@ -1,11 +1,13 @@
 package io.eventrail.internal;
 
 import io.cloudevents.CloudEvent;
+import io.eventrail.DeliveryOutcome;
 import io.eventrail.Event;
 import io.eventrail.EventHandler;
 import io.eventrail.EventrailSettings;
 import io.eventrail.InvalidEventException;
 import io.eventrail.RetryPolicy;
+import io.eventrail.StoreException;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
@@ -29,18 +31,23 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The consumer side of one pipeline as three Camel processors: {@link #validate()} (read and validate;
  * invalid → dead letter, never retried), {@link #deduplicate()} (claim in the idempotent repository;
- * duplicate → skipped and counted) and {@link #handle()} (dispatch by type, one attempt per call; a retryable
+ * duplicate → skipped and counted; a key the store cannot hold, a permanent {@link StoreException} → dead letter with
+ * {@code reason=invalid}) and {@link #handle()} (dispatch by type, one attempt per call; a retryable
  * failure is redelivered by the route's error handler, {@link #errorHandler()}, after its back-off, and the last
  * attempt's failure is dead-lettered; an {@code Error} goes back to the broker and is dead-lettered with
  * {@code reason=crashed} once its crashed deliveries reach the budget, {@link CrashCounter}). An exchange completes
  * normally only when the event had its effect, was skipped or was dead lettered; otherwise it fails and the broker
- * redelivers. Thread-safe.
+ * redelivers. The one exception is a message handed in by {@link #deliver} with a receive count whose attempt failed
+ * with attempts left: its exchange completes with the outcome {@code FAILED}, which the caller reports to its source.
+ * Every exchange that completes normally carries its {@link DeliveryOutcome} in the property {@value #OUTCOME}.
+ * Thread-safe.
  */
 public final class ConsumerPipeline {
     static final String RAW = "eventrail.raw";
@@ -50,6 +57,10 @@ public final class ConsumerPipeline {
     static final String SPAN = "eventrail.span";
     static final String ATTEMPT = "eventrail.attempt";
     static final String FIRST_FAILURE = "eventrail.first-failure";
+    /** The delivery count of a message handed in by {@link #deliver} from a source that counts them (SQS). */
+    static final String RECEIVE_COUNT = "eventrail.receive-count";
+    /** The {@link DeliveryOutcome} of an exchange that completed normally. */
+    static final String OUTCOME = "eventrail.outcome";
     /** The longest exception message kept in a dead letter. */
     static final int MAX_EXCEPTION_MESSAGE = 1000;
 
@@ -139,6 +150,37 @@ public final class ConsumerPipeline {
         }
     }
 
+    /**
+     * Runs one message ({@code body} and {@code headers} as this pipeline's broker consumer would have received them)
+     * through this pipeline in the caller's thread, on the route {@link #replayUri()}, which has the consuming route's
+     * steps and error handler; returns what became of it. {@code receiveCount} 0: the retry policy's attempts run in
+     * process with its back-off, as for a broker consumer. {@code receiveCount} n &ge; 1: the source counts its
+     * deliveries and this is its n-th; one attempt is made, numbered n, and a failure with attempts left is
+     * {@link DeliveryOutcome.Kind#FAILED} (the source redelivers it; its redelivery delay is the back-off), the
+     * failure of the last attempt is dead-lettered.
+     */
+    public DeliveryOutcome deliver(CamelContext context, byte[] body, Map<String, Object> headers, int receiveCount) {
+        if (receiveCount < 0) {
+            throw new IllegalArgumentException("receiveCount must not be negative: " + receiveCount);
+        }
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getMessage().setBody(body);
+        if (headers != null) {
+            exchange.getMessage().getHeaders().putAll(headers);
+        }
+        if (receiveCount > 0) {
+            exchange.setProperty(RECEIVE_COUNT, receiveCount);
+        }
+        template.send(replayUri(), exchange);
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            return DeliveryOutcome.failed(failure);
+        }
+        DeliveryOutcome outcome = exchange.getProperty(OUTCOME, DeliveryOutcome.class);
+        return outcome != null ? outcome : DeliveryOutcome.failed(new IllegalStateException(
+                "pipeline '" + spec.id() + "' completed the message without an outcome"));
+    }
+
     /** The endpoint of the route that {@link #process} sends replayed events through. */
     public String replayUri() {
         return "direct:eventrail-replay-" + spec.id();
@@ -201,6 +243,11 @@ public final class ConsumerPipeline {
                 try {
                     claim = store.claim(spec.subscription().group(), key, spec.lease());
                 } catch (RuntimeException e) {
+                    if (permanent(e)) {
+                        // the store cannot hold this key: every redelivery would fail alike and stall the stream
+                        reject(exchange, event, e);
+                        return;
+                    }
                     storeUnreachable(event, e);
                     throw e;
                 }
@@ -219,6 +266,7 @@ public final class ConsumerPipeline {
                     metrics.count(Metrics.DUPLICATES, where(event.getType()));
                     LOG.info("Duplicate event skipped: id={} type={} group={}", safe(event.getId()),
                             safe(event.getType()), spec.subscription().group());
+                    exchange.setProperty(OUTCOME, DeliveryOutcome.duplicate());
                     exchange.setRouteStop(true);
                 }
                 case IN_PROGRESS -> {
@@ -231,6 +279,15 @@ public final class ConsumerPipeline {
                 default -> throw new AssertionError(claim.status());
             }
         };
+    }
+
+    /**
+     * Whether {@code e} is (or wraps) a {@linkplain StoreException#permanent() permanent} store failure: the store
+     * cannot hold a value of the event, so the event is dead-lettered ({@code reason=invalid}) instead of redelivered.
+     */
+    static boolean permanent(Throwable e) {
+        StoreException se = ObjectHelper.getException(StoreException.class, e);
+        return se != null && se.permanent();
     }
 
     /**
@@ -266,11 +323,15 @@ public final class ConsumerPipeline {
                 if (handler == null) {
                     release(takeClaim(exchange));
                     keep(exchange, event);
+                    if (exchange.getProperty(OUTCOME) == null) {
+                        exchange.setProperty(OUTCOME, DeliveryOutcome.kept());
+                    }
                     exchange.setRouteStop(true);
                     return;
                 }
                 if (attempt(exchange, event, handler)) {
                     complete(takeClaim(exchange), event);
+                    exchange.setProperty(OUTCOME, DeliveryOutcome.handled());
                 } else {
                     release(takeClaim(exchange));
                 }
@@ -278,6 +339,11 @@ public final class ConsumerPipeline {
                 throw retry.failure;
             } catch (Exception e) {
                 release(takeClaim(exchange));
+                if (handler == null && permanent(e)) {
+                    // the store for later cannot hold this event: every redelivery would fail alike
+                    reject(exchange, event, e);
+                    return;
+                }
                 throw e;
             } catch (Error e) {
                 // Camel consumers catch exceptions, not errors: an Error escaping here would leak the exchange and
@@ -347,7 +413,9 @@ public final class ConsumerPipeline {
         try {
             noHandler.accept(exchange, event, raw, headers(exchange));
         } catch (Exception e) {
-            writeFailed(storeOutage, e);
+            if (!permanent(e)) { // a permanent failure is dead-lettered at once (handle), not an outage
+                writeFailed(storeOutage, e);
+            }
             throw e;
         }
         writeSucceeded(storeOutage);
@@ -384,11 +452,14 @@ public final class ConsumerPipeline {
     }
 
     /**
-     * One attempt: true when the handler succeeded, false when the event was dead-lettered; throws {@link RetryLater}
+     * One attempt: true when the handler succeeded, false when the event was dead-lettered (or, for a message handed
+     * in with a receive count, failed with attempts left: outcome {@code FAILED}, the route stopped); throws {@link RetryLater}
      * when the error handler is to redeliver, and any other exception when neither happened.
      */
     private boolean attempt(Exchange exchange, CloudEvent event, EventHandler handler) throws Exception {
-        int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
+        // a source that counts deliveries (deliver with a receive count): its count is the attempt number
+        int received = exchange.getProperty(RECEIVE_COUNT, 0, Integer.class);
+        int attempt = received > 0 ? received : exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
         exchange.setProperty(ATTEMPT, attempt);
         RetryPolicy retry = spec.retry();
         Span span = exchange.getProperty(SPAN, Span.class);
@@ -415,6 +486,19 @@ public final class ConsumerPipeline {
                 return false;
             }
             metrics.count(Metrics.RETRIED, where(event.getType()));
+            if (received > 0) {
+                // the source redelivers (deliver with a receive count): an ordinary outcome, not an exchange failure
+                // (no error-handler log with the unredacted exception); handle() releases the claim
+                LOG.warn("Attempt {} of {} of event id={} type={} group={} failed; its source delivers it again: {}",
+                        attempt, retry.maxAttempts(), safe(event.getId()), safe(event.getType()),
+                        spec.subscription().group(), safe(Sanitize.redactSecrets(failure.toString())));
+                if (span != null) {
+                    Tracing.fail(span, failure);
+                }
+                exchange.setProperty(OUTCOME, DeliveryOutcome.failed(failure));
+                exchange.setRouteStop(true);
+                return false;
+            }
             LOG.debug("Attempt {} of event {} failed, Camel's error handler redelivers it after its back-off: {}",
                     attempt, safe(event.getId()), safe(Sanitize.redactSecrets(failure.toString())));
             exchange.setProperty(Redelivery.RETRY, true);
@@ -479,7 +563,7 @@ public final class ConsumerPipeline {
         deadLetter(exchange, DeadLetterHeaders.REASON_NO_HANDLER, null, 0, now, now, event.getType());
     }
 
-    private void reject(Exchange exchange, CloudEvent event, RuntimeException why) {
+    private void reject(Exchange exchange, CloudEvent event, Exception why) {
         String type = event == null ? null : event.getType();
         metrics.count(Metrics.REJECTED, DeadLetterHeaders.REASON_INVALID, where(type));
         LOG.warn("Invalid event dead-lettered: id={} group={} reason=invalid: {}",
@@ -515,6 +599,7 @@ public final class ConsumerPipeline {
         }
         writeSucceeded(deadLetterOutage);
         metrics.count(Metrics.DEAD_LETTERED, reason, where(type));
+        exchange.setProperty(OUTCOME, DeliveryOutcome.deadLettered(reason));
         Span span = exchange.getProperty(SPAN, Span.class);
         if (span != null) { // processing failed: error.type is the failure's class, else the reason (no-handler)
             if (failure != null) {

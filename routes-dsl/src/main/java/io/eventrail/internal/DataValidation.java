@@ -9,6 +9,7 @@ import io.cloudevents.CloudEvent;
 import io.eventrail.Event;
 import io.eventrail.EventValidator;
 import io.eventrail.ValidationLimits;
+import io.eventrail.spi.codec.AttributeLimits;
 import io.eventrail.spi.codec.Sanitize;
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Validates an event: envelope attributes, data parsed within limits, then the type's JSON Schema and
+ * Validates an event: envelope attributes ({@link AttributeLimits}, the rule set shared with the consumers and
+ * codecs), data parsed within limits, then the type's JSON Schema and
  * Java validators. Returns every violation; never throws for bad input. Thread-safe.
  */
 public final class DataValidation {
@@ -35,18 +37,8 @@ public final class DataValidation {
 
     /** Every violation of {@code event} against {@code schema} (may be null) and {@code validators}. */
     public List<String> validate(CloudEvent event, JsonSchema schema, List<EventValidator> validators) {
-        List<String> violations = new ArrayList<>();
-        if (event.getId() == null || event.getId().isBlank()) {
-            violations.add("attribute 'id' is missing or empty");
-        } else if (event.getId().length() > 256) {
-            violations.add("attribute 'id' is longer than 256 characters");
-        }
-        if (event.getType() == null || event.getType().isBlank()) {
-            violations.add("attribute 'type' is missing or empty");
-        }
-        if (event.getSource() == null || event.getSource().toString().isEmpty()) {
-            violations.add("attribute 'source' is missing or empty");
-        }
+        // the attribute rules every consumer and codec apply too: what is published here can be consumed and stored
+        List<String> violations = new ArrayList<>(AttributeLimits.violations(event));
         byte[] data = event.getData() == null ? null : event.getData().toBytes();
         JsonNode tree = null;
         if (data != null && data.length > limits.maxBytes()) {

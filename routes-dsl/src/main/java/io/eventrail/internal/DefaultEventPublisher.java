@@ -55,7 +55,7 @@ public final class DefaultEventPublisher implements EventPublisher {
     private final Metrics metrics;
     private final Tracing tracing;
     private volatile NoConsumerPolicy noConsumer = (event, broker, destination, cause) -> {
-        throw new PublishException(event.getId(), "event " + event.getId() + " was not published: no consumer group"
+        throw new PublishException(event, "event " + event.getId() + " was not published: no consumer group"
                 + " receives destination '" + destination + "' on broker '" + broker + "'", cause);
     };
 
@@ -91,10 +91,24 @@ public final class DefaultEventPublisher implements EventPublisher {
 
     @Override
     public String publish(String type, Object data, String subject) {
+        return publishWithId(UUID.randomUUID().toString(), type, data, subject);
+    }
+
+    @Override
+    public String publishWithId(String id, String type, Object data) {
+        return publishWithId(id, type, data, null);
+    }
+
+    @Override
+    public String publishWithId(String id, String type, Object data, String subject) {
         if (type == null || type.isBlank()) {
             throw new InvalidEventException(type, List.of("event type is missing or empty"));
         }
-        CloudEventBuilder b = CloudEventBuilder.v1().withId(UUID.randomUUID().toString()).withType(type)
+        if (id == null || id.isBlank()) {
+            throw new InvalidEventException(type, List.of("attribute 'id' is missing or empty: pass the id of the"
+                    + " event, the same on every retry"));
+        }
+        CloudEventBuilder b = CloudEventBuilder.v1().withId(id).withType(type)
                 .withSource(defaultSource).withTime(OffsetDateTime.now(ZoneOffset.UTC));
         if (subject != null) {
             b.withSubject(subject);
@@ -159,6 +173,23 @@ public final class DefaultEventPublisher implements EventPublisher {
         return deliver(event, route, brokerName, destination, uri, noConsumer, replayOf);
     }
 
+    /**
+     * As {@link #publishTo(CloudEvent, String, String, String)}, delivered to consumer group {@code group} of
+     * {@code destination} alone ({@link Broker#groupProducerUri}): the replay of that group's dead letter
+     * {@code replayOf}, which the destination's other groups must not handle again.
+     *
+     * @throws PublishException when the broker did not confirm, or the group has nothing left to receive it
+     * @throws UnsupportedOperationException when the broker cannot deliver to one group alone
+     */
+    public String publishToGroup(CloudEvent event, String brokerName, String destination, String group, String replayOf) {
+        EventCatalog.TypeRoute route = catalog.find(event.getType());
+        String uri = brokers.apply(brokerName).groupProducerUri(Destination.of(destination), group);
+        return deliver(event, route, brokerName, destination, uri, (e, b, d, cause) -> {
+            throw new PublishException(e, "event " + e.getId() + " was not replayed: consumer group '" + group
+                    + "' of destination '" + d + "' on broker '" + b + "' has nothing left to receive it", cause);
+        }, replayOf);
+    }
+
     /** The endpoint of {@code uri}, resolved once per URI for the first {@value #MAX_CACHED_ENDPOINTS} URIs. */
     private Endpoint endpoint(String uri) {
         Endpoint e = endpoints.get(uri);
@@ -219,7 +250,7 @@ public final class DefaultEventPublisher implements EventPublisher {
                     metrics.count(Metrics.REJECTED, "unsendable", where);
                     throw new InvalidEventException(event.getType(), List.of(unsendable.getMessage()));
                 }
-                throw new PublishException(event.getId(), "publish of event " + event.getId() + " to '"
+                throw new PublishException(original, "publish of event " + event.getId() + " to '"
                         + destination + "' on broker '" + brokerName + "' was not confirmed: "
                         + Sanitize.redactSecrets(String.valueOf(failure.getMessage())), failure);
             }

@@ -48,6 +48,10 @@ public final class Metrics {
     public static final String DEAD_LETTER_DEPTH = "eventrail.dead.letter.depth";
     /** Gauge: age in seconds of a group's oldest dead letter. */
     public static final String DEAD_LETTER_AGE = "eventrail.dead.letter.oldest.age";
+    /** Age in seconds of the oldest event kept in the store for later (gauge). */
+    public static final String STORED_OLDEST_AGE = "eventrail.stored.oldest.age";
+    /** Kept events deleted at the end of their retention without a replay, by reason (counter). */
+    public static final String EXPIRED = "eventrail.events.expired";
 
     /** Tag: the messaging system, the registry value of the broker type ({@link Semconv#system(String)}). */
     public static final String SYSTEM = Semconv.MESSAGING_SYSTEM;

@@ -36,6 +36,11 @@ public final class Pipelines {
         return List.copyOf(byId.keySet());
     }
 
+    /** The pipeline {@code id}, or null. */
+    public synchronized ConsumerPipeline get(String id) {
+        return byId.get(id);
+    }
+
     /** The pipeline whose consumer route is {@code routeId}, or null. */
     public synchronized ConsumerPipeline ofRoute(String routeId) {
         return routeId.startsWith(ROUTE_PREFIX) ? byId.get(routeId.substring(ROUTE_PREFIX.length())) : null;

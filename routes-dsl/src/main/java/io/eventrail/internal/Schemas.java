@@ -19,20 +19,31 @@ public final class Schemas {
      * @throws IllegalArgumentException naming the path when it is missing or not a schema
      */
     public static JsonSchema load(String path, ClassLoader loader) {
+        JsonNode node = read(path, loader);
+        try {
+            SpecVersion.VersionFlag flag = SpecVersionDetector.detectOptionalVersion(node, false)
+                    .orElse(SpecVersion.VersionFlag.V202012);
+            return JsonSchemaFactory.getInstance(flag).getSchema(node);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("JSON Schema '" + path + "' cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The JSON document at classpath {@code path} ({@code classpath:} prefix and leading {@code /} allowed), as
+     * written (for the event catalogue).
+     *
+     * @throws IllegalArgumentException naming the path when it is missing or not JSON
+     */
+    public static JsonNode read(String path, ClassLoader loader) {
         String p = path.startsWith("classpath:") ? path.substring("classpath:".length()) : path;
         p = p.startsWith("/") ? p.substring(1) : p;
         try (InputStream in = loader.getResourceAsStream(p)) {
             if (in == null) {
                 throw new IllegalArgumentException("JSON Schema '" + path + "' is not on the classpath");
             }
-            JsonNode node = Json.mapper().readTree(in);
-            SpecVersion.VersionFlag flag = SpecVersionDetector.detectOptionalVersion(node, false)
-                    .orElse(SpecVersion.VersionFlag.V202012);
-            return JsonSchemaFactory.getInstance(flag).getSchema(node);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("JSON Schema")) {
-                throw iae;
-            }
+            return Json.mapper().readTree(in);
+        } catch (IOException e) {
             throw new IllegalArgumentException("JSON Schema '" + path + "' cannot be read: " + e.getMessage(), e);
         }
     }

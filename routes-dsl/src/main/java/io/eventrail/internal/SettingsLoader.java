@@ -61,9 +61,10 @@ public final class SettingsLoader {
             OptionSpec.of("outage.max-backoff", Kind.DURATION, "30s", "Longest such pause (keep it well below Kafka's max-poll-interval-ms)."),
             OptionSpec.of("outage.jitter", Kind.DOUBLE, "0.2", "Random spread of each such pause, 0.0 to 1.0."),
             OptionSpec.of("store.type", Kind.STRING, Stores.MEMORY, "The store for later: memory (this process only, lost on restart), jdbc (module eventrail-store-jdbc), or none (an event without consumer fails its publish, one without handler is dead-lettered)."),
-            OptionSpec.of("store.retention", Kind.DURATION, "30d", "How long kept events wait for a replay before they are deleted."),
+            OptionSpec.of("store.retention", Kind.DURATION, "30d", "How long kept events wait for a replay; one that reaches it is deleted with a WARN line naming its id."),
             OptionSpec.of("store.replay-on-start", Kind.BOOLEAN, "true", "Whether a starting pipeline replays the kept events it can now take."),
-            OptionSpec.of("store.replay-rate", Kind.DOUBLE, "100", "Events per second of the automatic replay."));
+            OptionSpec.of("store.replay-rate", Kind.DOUBLE, "100", "Events per second of the automatic replay."),
+            OptionSpec.of("store.recheck-interval", Kind.DURATION, "30s", "How often the application that keeps events asks again whether they can be taken (a consumer appeared on the broker, in any application) and replays them; 0 turns the re-check off, otherwise at least 1s."));
 
     /** Every per-pipeline key, relative to {@code eventrail.pipelines.<id>.}. */
     public static final List<OptionSpec> PIPELINE = List.of(
@@ -243,6 +244,11 @@ public final class SettingsLoader {
         if (replayRate != null && !(replayRate > 0)) {
             errors.add("eventrail.store.replay-rate: " + replayRate + " is not above 0");
         }
+        Duration recheck = duration(g, "store.recheck-interval");
+        if (recheck != null && !recheck.isZero() && recheck.compareTo(Duration.ofSeconds(1)) < 0) {
+            errors.add("eventrail.store.recheck-interval: " + OptionSpec.formatDuration(recheck)
+                    + " is below 1s (0 turns the re-check off)");
+        }
         if (!errors.isEmpty()) {
             throw new EventrailConfigurationException(errors);
         }
@@ -253,7 +259,7 @@ public final class SettingsLoader {
         EventrailSettings.Idempotency idempotency = new EventrailSettings.Idempotency(g.string("idempotency.store"),
                 lease, retention, g.duration("idempotency.cleanup-interval"), g.duration("idempotency.max-backoff"));
         EventrailSettings.Store store = new EventrailSettings.Store(g.string("store.type"), g.duration("store.retention"),
-                g.bool("store.replay-on-start"), replayRate);
+                g.bool("store.replay-on-start"), replayRate, recheck);
         EventrailSettings.Outage outage = new EventrailSettings.Outage(outageInitial, outageMax, outageJitter);
         return new EventrailSettings(defaultBroker, g.isSet("source") ? g.string("source") : null, retry, limits,
                 idempotency, store, outage, brokerSettings, pipelineSettings, raw);

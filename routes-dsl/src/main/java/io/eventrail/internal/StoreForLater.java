@@ -2,6 +2,7 @@ package io.eventrail.internal;
 
 import io.cloudevents.CloudEvent;
 import io.eventrail.EventrailSettings;
+import io.eventrail.InvalidEventException;
 import io.eventrail.PublishException;
 import io.eventrail.StoreException;
 import io.eventrail.spi.Broker;
@@ -12,7 +13,10 @@ import io.eventrail.store.ReplayAttempt;
 import io.eventrail.store.ReplayRequest;
 import io.eventrail.store.ReplayResult;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -22,26 +26,32 @@ import org.slf4j.LoggerFactory;
 /**
  * The store-for-later policy of one Eventrail: what the publisher does with an event no consumer group receives
  * (kept, reason {@code no-consumer}) and what a pipeline does with a type it has no handler for (kept, reason
- * {@code no-handler}); replay on command; and, with {@code eventrail.store.replay-on-start}, replay in the
- * background ({@code eventrail-replay} thread) of what a pipeline can take when it starts. Inactive while the
- * store is not open or with {@code eventrail.store.type=none}. Thread-safe.
+ * {@code no-handler}); replay on command; with {@code eventrail.store.replay-on-start}, replay in the background
+ * ({@code eventrail-replay} thread) of what a pipeline can take when it starts; and every
+ * {@code eventrail.store.recheck-interval}, on the same thread, the re-check of every place where events wait
+ * (see {@link #recheck()}), so that an event kept for a consumer of another application is replayed when that
+ * consumer appears. Every replay claims what it replays ({@link Replayer}). Inactive while the store is not open
+ * or with {@code eventrail.store.type=none}. Thread-safe.
  */
 public final class StoreForLater {
     private static final Logger LOG = LoggerFactory.getLogger("io.eventrail.Eventrail");
 
     private final CamelContext context;
     private final EventrailSettings.Store settings;
+    private final EventrailSettings all;
+    private final String owner = UUID.randomUUID().toString();
     private final StoreLifecycle stores;
     private final Pipelines pipelines;
     private final DefaultEventPublisher publisher;
     private final Metrics metrics;
     private volatile Replayer replayer;
-    private ExecutorService replays;
+    private ScheduledExecutorService replays;
 
-    public StoreForLater(CamelContext context, EventrailSettings.Store settings, StoreLifecycle stores, Pipelines pipelines,
+    public StoreForLater(CamelContext context, EventrailSettings settings, StoreLifecycle stores, Pipelines pipelines,
                          DefaultEventPublisher publisher, Metrics metrics) {
         this.context = context;
-        this.settings = settings;
+        this.all = settings;
+        this.settings = settings.store();
         this.stores = stores;
         this.pipelines = pipelines;
         this.publisher = publisher;
@@ -52,9 +62,60 @@ public final class StoreForLater {
     public void storesOpened() {
         EventStore store = stores.eventStore();
         if (store != null && replayer == null) {
-            replayer = new Replayer(store, publisher, pipelines::localPipeline, context, metrics);
+            replayer = new Replayer(store, publisher, pipelines::localPipeline, context, metrics, owner,
+                    all.idempotency().lease());
             publisher.noConsumerPolicy(this::keepUnconsumed);
+            StoreGauges.register(metrics.registry(), store);
         }
+    }
+
+    /**
+     * Schedules the periodic re-check ({@code eventrail.store.recheck-interval}; none when it is 0), the first one
+     * interval from now.
+     */
+    public synchronized void start() {
+        long every = settings.recheckInterval().toMillis();
+        if (every > 0) {
+            replayExecutor().scheduleWithFixedDelay(this::recheck, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * One re-check: for every place where events wait, asks whether they can be taken now and replays them if so. A
+     * {@code no-consumer} place of a broker instance this application has is asked by publishing its oldest event
+     * again (the broker's own answer: RabbitMQ routes or returns it, SNS finds a subscription or not); the first that
+     * still has no consumer ends that place's turn, so a place costs one publish per re-check while it waits. A
+     * {@code no-handler} place is replayed when a running pipeline of this application is that group on that
+     * destination and handles the type. A failure is logged and the next re-check tries again.
+     */
+    void recheck() {
+        Replayer r = replayer;
+        if (r == null) {
+            return;
+        }
+        try {
+            for (EventStore.Place place : stores.eventStore().places()) {
+                EventStore.Query q = EventStore.Query.all().withReason(place.reason()).withBroker(place.broker())
+                        .withDestination(place.destination()).withTypes(Set.of(place.type()));
+                boolean ours = place.reason() == EventStore.Reason.NO_CONSUMER
+                        ? all.brokers().containsKey(place.broker())
+                        : pipelines.running().stream().map(ConsumerPipeline::spec).anyMatch(s -> handles(s, place));
+                if (ours) {
+                    r.replay(place.reason() == EventStore.Reason.NO_HANDLER ? q.withGroup(place.group()) : q,
+                            Integer.MAX_VALUE, settings.replayRate(), true);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("Re-check of the store for later failed (tried again in {}); kept events stay in the store: {}",
+                    settings.recheckInterval(), Sanitize.redactSecrets(e.toString()));
+        }
+    }
+
+    private static boolean handles(ConsumerPipeline.Spec s, EventStore.Place place) {
+        return s.broker().name().equals(place.broker()) && s.destination().name().equals(place.destination())
+                && s.subscription().group().equals(place.group()) && s.handlers().containsKey(place.type());
     }
 
     /** The event notifier that replays for a pipeline that started (register it with the context). */
@@ -85,7 +146,12 @@ public final class StoreForLater {
         try {
             stores.eventStore().store(EventStore.Reason.NO_CONSUMER, broker, destination, "", event);
         } catch (StoreException e) {
-            throw new PublishException(event.getId(), "event " + event.getId() + " was not published: no consumer group"
+            if (e.permanent()) { // the store cannot hold this event: a retry would fail alike, so the caller's error
+                throw new InvalidEventException(event.getType(), List.of("no consumer group receives destination '"
+                        + destination + "' and the store for later cannot hold the event: "
+                        + Sanitize.forMessage(e.getMessage(), 500)));
+            }
+            throw new PublishException(event, "event " + event.getId() + " was not published: no consumer group"
                     + " receives destination '" + destination + "' and the store for later failed: " + e.getMessage(), e);
         }
         metrics.count(Metrics.STORED, EventStore.Reason.NO_CONSUMER.label(), new Metrics.Where(
@@ -117,6 +183,16 @@ public final class StoreForLater {
                     + " (replayed or purged meanwhile)");
         }
         Replayer.Attempt a = r.replayOne(found.get(0), target);
+        return new ReplayAttempt(switch (a.outcome()) {
+            case REPLAYED -> ReplayAttempt.Outcome.REPLAYED;
+            case WAITING -> ReplayAttempt.Outcome.WAITING;
+            default -> ReplayAttempt.Outcome.FAILED;
+        }, a.error());
+    }
+
+    /** What {@link #replayOne} would answer for {@code event} and {@code target} now, changing nothing. */
+    public ReplayAttempt checkOne(EventStore.StoredEvent event, String target) {
+        Replayer.Attempt a = replayer().check(event, target);
         return new ReplayAttempt(ReplayAttempt.Outcome.valueOf(a.outcome().name()), a.error());
     }
 
@@ -147,9 +223,9 @@ public final class StoreForLater {
         });
     }
 
-    private synchronized ExecutorService replayExecutor() {
+    private synchronized ScheduledExecutorService replayExecutor() {
         if (replays == null) {
-            replays = context.getExecutorServiceManager().newSingleThreadExecutor(this, "eventrail-replay");
+            replays = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "eventrail-replay");
         }
         return replays;
     }

@@ -1,6 +1,7 @@
 package io.eventrail.store;
 
 import io.cloudevents.CloudEvent;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -9,8 +10,10 @@ import java.util.Set;
 /**
  * The store for later: keeps, durably, every event no consumer could take yet (no consumer group on
  * its destination, or no handler for its type in a group) until it is replayed or its retention ends.
- * Storing is idempotent per destination, group and event ({@code source} + {@code id}). Thread-safe; a
- * store that cannot be reached raises {@link io.eventrail.StoreException}.
+ * Storing is idempotent per broker instance, destination, group and event ({@code source} + {@code id}). A replay
+ * {@linkplain #claim claims} each kept event before it replays it, so that instances sharing the store never replay
+ * the same event at the same time, and a claim whose owner died expires after its lease. Thread-safe; a store that
+ * cannot be reached raises {@link io.eventrail.StoreException}.
  */
 public interface EventStore extends AutoCloseable {
 
@@ -104,7 +107,21 @@ public interface EventStore extends AutoCloseable {
     }
 
     /**
-     * Keeps {@code event}; returns false when this event was already kept for the same destination and group.
+     * Where kept events wait: one distinct combination of reason, broker, destination, group and type (what a replay
+     * needs to know to ask whether a consumer or a handler exists now).
+     *
+     * @param reason      why they were kept
+     * @param broker      the broker instance name
+     * @param destination the destination
+     * @param group       the consumer group, empty for {@link Reason#NO_CONSUMER}
+     * @param type        the event type
+     */
+    record Place(Reason reason, String broker, String destination, String group, String type) {
+    }
+
+    /**
+     * Keeps {@code event}; returns false when this event was already kept for the same broker instance, destination
+     * and group.
      *
      * @param group the consumer group, or empty for {@link Reason#NO_CONSUMER}
      */
@@ -124,6 +141,20 @@ public interface EventStore extends AutoCloseable {
 
     /** Removes events kept before {@code cutoff}; returns how many. */
     int purgeBefore(Instant cutoff);
+
+    /** Every distinct {@link Place} that holds at least one kept event (unordered). */
+    List<Place> places();
+
+    /**
+     * Claims kept event {@code id} for {@code owner} until {@code lease} from now, so that no other claimer replays it
+     * meanwhile: true when it was unclaimed or its previous claim has expired (whoever held it), false when it is
+     * gone or another claim (also an earlier one of the same owner) is still running. Atomic across every instance
+     * sharing the store.
+     */
+    boolean claim(long id, String owner, Duration lease);
+
+    /** Gives back {@code owner}'s claim of kept event {@code id} (it was not replayed); a no-op when not held. */
+    void release(long id, String owner);
 
     @Override
     default void close() {

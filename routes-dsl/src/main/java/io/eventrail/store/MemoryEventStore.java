@@ -3,9 +3,12 @@ package io.eventrail.store;
 import io.cloudevents.CloudEvent;
 import io.eventrail.StoreException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +29,17 @@ import org.slf4j.LoggerFactory;
 public final class MemoryEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryEventStore.class);
 
-    private record Key(String destination, String group, String source, String id) {
+    private record Key(String broker, String destination, String group, String source, String id) {
+    }
+
+    private record Claim(String owner, Instant until) {
     }
 
     private final int maxEvents;
     private final Clock clock;
     private final TreeMap<Long, StoredEvent> events = new TreeMap<>();
     private final Set<Key> keys = new HashSet<>();
+    private final Map<Long, Claim> claims = new HashMap<>();
     private long lastId;
     private boolean warnedFull;
 
@@ -52,7 +59,7 @@ public final class MemoryEventStore implements EventStore {
     @Override
     public synchronized boolean store(Reason reason, String broker, String destination, String group, CloudEvent event) {
         String g = group == null ? "" : group;
-        Key key = new Key(destination, g, event.getSource().toString(), event.getId());
+        Key key = new Key(broker, destination, g, event.getSource().toString(), event.getId());
         if (keys.contains(key)) {
             return false;
         }
@@ -101,6 +108,7 @@ public final class MemoryEventStore implements EventStore {
     @Override
     public synchronized boolean delete(long id) {
         StoredEvent removed = events.remove(id);
+        claims.remove(id);
         if (removed != null) {
             keys.remove(keyOf(removed));
         }
@@ -115,10 +123,40 @@ public final class MemoryEventStore implements EventStore {
             if (e.storedAt().isBefore(cutoff)) {
                 it.remove();
                 keys.remove(keyOf(e));
+                claims.remove(e.id());
                 removed++;
             }
         }
         return removed;
+    }
+
+    @Override
+    public synchronized List<Place> places() {
+        Set<Place> places = new LinkedHashSet<>();
+        events.values().forEach(e -> places.add(new Place(e.reason(), e.broker(), e.destination(), e.group(), e.type())));
+        return List.copyOf(places);
+    }
+
+    @Override
+    public synchronized boolean claim(long id, String owner, Duration lease) {
+        if (!events.containsKey(id)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Claim held = claims.get(id);
+        if (held != null && held.until().isAfter(now)) {
+            return false;
+        }
+        claims.put(id, new Claim(owner, now.plus(lease)));
+        return true;
+    }
+
+    @Override
+    public synchronized void release(long id, String owner) {
+        Claim held = claims.get(id);
+        if (held != null && held.owner().equals(owner)) {
+            claims.remove(id);
+        }
     }
 
     /** How many events are kept. */
@@ -141,7 +179,7 @@ public final class MemoryEventStore implements EventStore {
     }
 
     private static Key keyOf(StoredEvent e) {
-        return new Key(e.destination(), e.group(), e.event().getSource().toString(), e.eventId());
+        return new Key(e.broker(), e.destination(), e.group(), e.event().getSource().toString(), e.eventId());
     }
 
     @Override

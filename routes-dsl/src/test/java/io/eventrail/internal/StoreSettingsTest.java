@@ -22,6 +22,20 @@ class StoreSettingsTest {
         assertThat(s.store().type()).isEqualTo("memory");
         assertThat(s.store().enabled()).isTrue();
         assertThat(s.store().replayOnStart()).isTrue();
+        assertThat(s.store().recheckInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
+    @DisplayName("store.recheck-interval: 0 turns the re-check off, below 1s or negative fails start-up naming the key")
+    void recheckInterval() {
+        assertThat(SettingsLoader.parse(Map.of("eventrail.store.recheck-interval", "0s"),
+                Map.of("memory", new NoAdapter("memory"))).store().recheckInterval()).isZero();
+        for (String bad : List.of("500ms", "-1s")) {
+            assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.store.recheck-interval", bad),
+                    Map.of("memory", new NoAdapter("memory"))))
+                    .isInstanceOf(EventrailConfigurationException.class)
+                    .hasMessageContaining("eventrail.store.recheck-interval");
+        }
     }
 
     @Test

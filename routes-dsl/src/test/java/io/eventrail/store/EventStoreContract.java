@@ -8,6 +8,7 @@ import io.eventrail.store.EventStore.Query;
 import io.eventrail.store.EventStore.Reason;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -68,6 +69,54 @@ public abstract class EventStoreContract {
         assertThat(store.store(Reason.NO_CONSUMER, "memory", "d", "", e)).isFalse();
         assertThat(store.store(Reason.NO_HANDLER, "memory", "d", "g", e)).isTrue();
         assertThat(store.count(Query.all())).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("the same event kept for the same destination on two broker instances is kept twice")
+    void brokerInstanceIsPartOfTheKey() {
+        CloudEvent e = event("T", "b1");
+        assertThat(store.store(Reason.NO_CONSUMER, "east", "d", "", e)).isTrue();
+        assertThat(store.store(Reason.NO_CONSUMER, "west", "d", "", e)).isTrue();
+        assertThat(store.store(Reason.NO_CONSUMER, "west", "d", "", e)).isFalse();
+        assertThat(store.count(Query.all().withBroker("west"))).isEqualTo(1);
+        assertThat(store.count(Query.all())).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("places lists each distinct reason, broker, destination, group and type once")
+    void places() {
+        store.store(Reason.NO_CONSUMER, "m", "a", "", event("A", "1"));
+        store.store(Reason.NO_CONSUMER, "m", "a", "", event("A", "2"));
+        store.store(Reason.NO_CONSUMER, "m", "a", "", event("B", "3"));
+        store.store(Reason.NO_HANDLER, "m", "a", "g", event("A", "4"));
+        assertThat(store.places()).containsExactlyInAnyOrder(
+                new EventStore.Place(Reason.NO_CONSUMER, "m", "a", "", "A"),
+                new EventStore.Place(Reason.NO_CONSUMER, "m", "a", "", "B"),
+                new EventStore.Place(Reason.NO_HANDLER, "m", "a", "g", "A"));
+        store.delete(store.find(Query.all().withTypes(Set.of("B")), 1).get(0).id());
+        assertThat(store.places()).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("a claim excludes every other claimer until it is released or its lease expires; a gone event cannot be claimed")
+    void claims() throws InterruptedException {
+        store.store(Reason.NO_CONSUMER, "m", "d", "", event("T", "c1"));
+        long id = store.find(Query.all(), 1).get(0).id();
+        assertThat(store.claim(id, "a", Duration.ofMinutes(5))).isTrue();
+        assertThat(store.claim(id, "b", Duration.ofMinutes(5))).isFalse();
+        assertThat(store.claim(id, "a", Duration.ofMinutes(5))).as("a second claim of the same owner").isFalse();
+        store.release(id, "b");
+        assertThat(store.claim(id, "b", Duration.ofMinutes(5))).as("released only by its owner").isFalse();
+        store.release(id, "a");
+        assertThat(store.claim(id, "b", Duration.ofMillis(300))).isTrue();
+        assertThat(store.claim(id, "a", Duration.ofMinutes(5))).isFalse();
+        Thread.sleep(400); // the lease of b's claim ends (the assertion is the claim below, not the wait)
+        assertThat(store.claim(id, "a", Duration.ofMinutes(5))).as("an expired claim is taken over").isTrue();
+        store.release(id, "b");
+        assertThat(store.claim(id, "c", Duration.ofMinutes(5))).as("the late release of b does not free a's claim")
+                .isFalse();
+        assertThat(store.delete(id)).isTrue();
+        assertThat(store.claim(id, "c", Duration.ofMinutes(5))).isFalse();
     }
 
     @Test

@@ -102,6 +102,91 @@ class HttpIngestModuleTest {
     }
 
     @Test
+    void aTokenJsonOnlyAndTheCallersOwnSources() throws Exception {
+        int port = freePort();
+        start(Map.of("eventrail.http.enabled", "true", "eventrail.http.port", String.valueOf(port),
+                "eventrail.http.token", "ingest-secret", "eventrail.http.allowed-sources", "urn:device:7, urn:device:9"));
+        String auth = "Bearer ingest-secret";
+        String plain = "{\"orderId\":\"o-1\"}";
+        // authentication first, before the body is read
+        assertThat(send(port, "/events?type=ORDER_PLACED", plain, Map.of("Content-Type", "application/json")).statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> wrong = send(port, "/events?type=ORDER_PLACED", plain,
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer nope"));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("unauthorized").doesNotContain("ingest-secret");
+        // plain JSON must say so
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=b")) {
+            HttpResponse<String> r = send(port, "/events?type=ORDER_PLACED", plain, Map.of("Content-Type", type,
+                    "Authorization", auth));
+            assertThat(r.statusCode()).as(type).isEqualTo(415);
+            assertThat(r.body()).contains("application/json");
+        }
+        assertThat(send(port, "/events?type=ORDER_PLACED", plain, Map.of("Authorization", auth)).statusCode())
+                .as("no content type").isEqualTo(415);
+        assertThat(send(port, "/events?type=ORDER_PLACED", plain, Map.of("Content-Type", "application/json; charset=utf-8",
+                "Authorization", auth)).statusCode()).isEqualTo(202);
+        // a structured or binary event may claim only an allowed source
+        String ce = "{\"specversion\":\"1.0\",\"id\":\"%s\",\"source\":\"%s\",\"type\":\"ORDER_PLACED\","
+                + "\"datacontenttype\":\"application/json\",\"data\":{\"orderId\":\"o-2\"}}";
+        Map<String, String> structured = Map.of("Content-Type", "application/cloudevents+json", "Authorization", auth);
+        assertThat(send(port, "/events", ce.formatted("ce-7", "urn:device:7"), structured).statusCode()).isEqualTo(202);
+        HttpResponse<String> squat = send(port, "/events", ce.formatted("ce-8", "urn:device:8"), structured);
+        assertThat(squat.statusCode()).isEqualTo(403);
+        assertThat(squat.body()).contains("source not allowed").contains("urn:device:8");
+        HttpResponse<String> binary = send(port, "/events", "{\"orderId\":\"o-3\"}", Map.of("Content-Type",
+                "application/json", "Authorization", auth, "ce-specversion", "1.0", "ce-id", "ce-b8", "ce-type",
+                "ORDER_PLACED", "ce-source", "urn:device:8"));
+        assertThat(binary.statusCode()).isEqualTo(403);
+        assertThat(send(port, "/events", "{\"orderId\":\"o-4\"}", Map.of("Content-Type", "text/plain",
+                "Authorization", auth, "ce-specversion", "1.0", "ce-id", "ce-b9", "ce-type", "ORDER_PLACED",
+                "ce-source", "urn:device:9")).statusCode()).as("binary mode: any data content type").isEqualTo(202);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (handled.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        assertThat(handled).extracting(Event::id).as("the refused events were never published").hasSize(3)
+                .contains("ce-7", "ce-b9").doesNotContain("ce-8", "ce-b8");
+    }
+
+    private HttpResponse<String> send(int port, String path, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void attributesOverTheSharedLimitsAreRefusedWith400NamingAttributeAndLimit() throws Exception {
+        int port = freePort();
+        start(Map.of("eventrail.http.enabled", "true", "eventrail.http.port", String.valueOf(port)));
+        String source = "urn:" + "s".repeat(2000);
+        HttpResponse<String> longSource = binary(port, "x-1", source, "ORDER_PLACED", Map.of());
+        assertThat(longSource.statusCode()).as(longSource.body()).isEqualTo(400);
+        assertThat(longSource.body()).contains("attribute 'source' is 2004 characters, more than the limit of 1024");
+        HttpResponse<String> longId = binary(port, "i".repeat(256), "urn:t", "ORDER_PLACED", Map.of());
+        assertThat(longId.statusCode()).isEqualTo(400);
+        assertThat(longId.body()).contains("attribute 'id' is 256 characters, more than the limit of 255");
+        HttpResponse<String> longName = binary(port, "x-2", "urn:t", "ORDER_PLACED", Map.of("ce-" + "a".repeat(21), "v"));
+        assertThat(longName.statusCode()).isEqualTo(400);
+        assertThat(longName.body()).contains("extension attribute name");
+        HttpResponse<String> ok = binary(port, "i".repeat(255), "urn:" + "s".repeat(1020), "ORDER_PLACED", Map.of());
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+    }
+
+    private HttpResponse<String> binary(int port, String id, String source, String type, Map<String, String> extra)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                .header("Content-Type", "application/json").header("ce-specversion", "1.0").header("ce-id", id)
+                .header("ce-source", source).header("ce-type", type);
+        extra.forEach(b::header);
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofString("{\"orderId\":\"o-1\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void badSettingsAreReportedTogetherWithTheirKeys() {
         assertThatThrownBy(() -> start(Map.of("eventrail.http.enabled", "true", "eventrail.http.path", "events?x",
                 "eventrail.http.port", "70000", "eventrail.http.paht", "/x")))

@@ -13,15 +13,23 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The record of every replay and purge (dry runs included): one JSON object per action, logged at INFO
- * on the logger {@value #LOGGER} and, when a file is configured, appended as one line to it (the file is
- * only ever appended to; each line is written and flushed before the action's result is returned). An
- * entry that cannot be appended to the file fails the action's report with an exception, so nothing goes
- * unrecorded silently. Thread-safe.
+ * The record of every replay and purge (dry runs included): two JSON objects per action, logged at INFO on the
+ * logger {@value #LOGGER} and, when a file is configured, appended as one line each to it (the file is only ever
+ * appended to; each line is written and flushed before the call returns). {@link #begin} writes the entry
+ * {@code "phase":"started"} with what was asked <em>before</em> the action runs, so an action whose entry cannot be
+ * written does not run, and one that dies half-way is still on record; {@link #complete} writes
+ * {@code "phase":"completed"} with what happened, under the same {@code auditId}. An entry that cannot be appended
+ * to the file fails with an exception, so nothing goes unrecorded silently.
+ *
+ * <p>The {@code actor} is who asked: for the REST endpoints the authenticated identity and the client's address
+ * ({@code rest:admin@127.0.0.1}); an actor of the form {@code <identity>; claimed=<note>} is written as
+ * {@code actor} and {@code claimedActor}, the latter being only what the caller said about itself (the
+ * {@code X-Eventrail-Actor} header), never checked. Thread-safe.
  */
 public final class AuditLog {
     /** The logger every entry is written to. */
@@ -39,23 +47,48 @@ public final class AuditLog {
         this.clock = clock;
     }
 
+    /** The separator between an authenticated identity and the caller's own claim in an actor string. */
+    public static final String CLAIMED = "; claimed=";
+
     /** The audit file, or null. */
     public Path file() {
         return file;
     }
 
+    /** An action on record: its id and who asked, for {@link #complete}. */
+    public record Started(String auditId, String action, String actor) {
+    }
+
     /**
-     * Records one action.
+     * Records that an action starts; call before it does anything.
      *
      * @param action  e.g. {@code replay}, {@code purge}
-     * @param actor   who asked (e.g. {@code rest:127.0.0.1}, {@code api})
-     * @param details what was asked and what happened; values are written as JSON
+     * @param actor   who asked (e.g. {@code rest:admin@127.0.0.1}, {@code api})
+     * @param details what was asked; values are written as JSON
      */
-    public synchronized void record(String action, String actor, Map<String, ?> details) {
+    public Started begin(String action, String actor, Map<String, ?> details) {
+        Started started = new Started(UUID.randomUUID().toString(), action, actor);
+        record(started, "started", details);
+        return started;
+    }
+
+    /** Records what the action {@code started} did; {@code details} are written as JSON. */
+    public void complete(Started started, Map<String, ?> details) {
+        record(started, "completed", details);
+    }
+
+    private synchronized void record(Started started, String phase, Map<String, ?> details) {
         ObjectNode entry = JSON.createObjectNode();
         entry.put("time", clock.instant().toString());
-        entry.put("action", action);
-        entry.put("actor", actor);
+        entry.put("action", started.action());
+        entry.put("phase", phase);
+        entry.put("auditId", started.auditId());
+        String actor = String.valueOf(started.actor());
+        int claim = actor.indexOf(CLAIMED);
+        entry.put("actor", claim < 0 ? actor : actor.substring(0, claim));
+        if (claim >= 0) {
+            entry.put("claimedActor", actor.substring(claim + CLAIMED.length()));
+        }
         details.forEach((k, v) -> entry.set(k, JSON.valueToTree(v)));
         String line;
         try {
@@ -78,7 +111,12 @@ public final class AuditLog {
         }
     }
 
-    /** The entries of the audit file, oldest first (empty when there is no file yet). */
+    /** The {@code completed} entries of the audit file (one per action), oldest first. */
+    public List<Map<String, Object>> completed() {
+        return readFile().stream().filter(e -> "completed".equals(e.get("phase"))).toList();
+    }
+
+    /** The entries of the audit file (two per action: started, completed), oldest first (empty when there is no file yet). */
     public List<Map<String, Object>> readFile() {
         List<Map<String, Object>> out = new ArrayList<>();
         if (file == null || !Files.exists(file)) {

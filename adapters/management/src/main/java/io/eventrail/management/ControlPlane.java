@@ -159,8 +159,10 @@ public final class ControlPlane {
 
     /**
      * Replays the selected dead letters, at most {@code ratePerSecond} per second, to {@code target} (null:
-     * each one's original destination) on the broker holding it. A dry run publishes and removes nothing
-     * and reports what would happen. A dead letter whose publish fails stays where it is.
+     * each one's original destination, and there to the consumer group that dead-lettered it alone, the other
+     * groups never receiving it again; a dead letter naming no group goes to every group) on the broker holding
+     * it. A dry run publishes and removes nothing and reports what would happen. A dead letter whose publish fails
+     * stays where it is.
      */
     public Result replay(Selection selection, String target, boolean dryRun, double ratePerSecond, String actor) {
         checkReplay(target, ratePerSecond);
@@ -169,10 +171,15 @@ public final class ControlPlane {
         for (Entry e : select(selection)) {
             items.add(new Item(e.id(), e.eventId(), e.letter().destination(), to -> {
                 CloudEvent event = decode(e.broker(), e.letter());
-                replays.deadLetter(event, e.broker(), to, e.letter().group(), e.id());
+                String group = e.letter().group();
+                replays.deadLetter(event, e.broker(), to, target == null && !group.isEmpty() ? group : null, e.id());
                 ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e));
                 return new Step(REPLAYED, null);
-            }, () -> ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e))));
+            }, () -> ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e)), () -> {
+                // the replay's first step: a dead letter holding no readable event fails
+                decode(e.broker(), e.letter());
+                return new Step(REPLAYED, null);
+            }));
         }
         return replayItems(DEAD_LETTERS, selection, items, target, dryRun, ratePerSecond, actor);
     }
@@ -237,7 +244,10 @@ public final class ControlPlane {
             items.add(new Item(e.id(), e.stored().eventId(), e.stored().destination(), to -> {
                 ReplayAttempt a = replays.stored(e.stored(), target);
                 return new Step(a.replayed() ? REPLAYED : a.label(), a.error());
-            }, () -> store().delete(e.stored().id())));
+            }, () -> store().delete(e.stored().id()), () -> {
+                ReplayAttempt a = replays.check(e.stored(), target);
+                return new Step(a.replayed() ? REPLAYED : a.label(), a.error());
+            }));
         }
         return replayItems(STORED_EVENTS, selection, items, target, dryRun, ratePerSecond, actor);
     }
@@ -290,8 +300,20 @@ public final class ControlPlane {
 
     // ------------------------------------------------------------------------------------- shared machinery
 
-    /** One selected dead letter or kept event, with how to replay it to a destination and how to remove it. */
-    private record Item(String id, String eventId, String destination, ReplayStep replay, RemoveStep remove) {
+    /**
+     * One selected dead letter or kept event, with how to replay it to a destination, how to remove it, and how a dry
+     * run checks what the replay would do (null: nothing to check, it would replay).
+     */
+    private record Item(String id, String eventId, String destination, ReplayStep replay, RemoveStep remove,
+                        CheckStep check) {
+        Item(String id, String eventId, String destination, ReplayStep replay, RemoveStep remove) {
+            this(id, eventId, destination, replay, remove, null);
+        }
+    }
+
+    /** What replaying one item would do now, checked as the replay checks it and changing nothing. */
+    private interface CheckStep {
+        Step check();
     }
 
     /** Replays one item to {@code destination}; throws or answers a step that is not replayed when it stays. */
@@ -319,6 +341,10 @@ public final class ControlPlane {
 
     private Result replayItems(String source, Selection selection, List<Item> selected, String target, boolean dryRun,
                                double ratePerSecond, String actor) {
+        Map<String, Object> asked = asked(source, selection, selected.size());
+        asked.put("target", target == null ? "original" : target);
+        asked.put("ratePerSecond", ratePerSecond);
+        AuditLog.Started started = audit.begin(dryRun ? "replay-dry-run" : "replay", actor, asked);
         List<Outcome> outcomes = new ArrayList<>();
         int done = 0;
         int failed = 0;
@@ -326,7 +352,10 @@ public final class ControlPlane {
         for (Item e : selected) {
             String to = target != null ? target : e.destination();
             if (dryRun) {
-                outcomes.add(new Outcome(e.id(), e.eventId(), to, "would-replay", null));
+                Step check = dryRunCheck(e);
+                boolean would = REPLAYED.equals(check.outcome());
+                outcomes.add(new Outcome(e.id(), e.eventId(), to, would ? "would-replay" : check.outcome(), check.error()));
+                failed += FAILED.equals(check.outcome()) ? 1 : 0;
                 continue;
             }
             pace(pace);
@@ -348,11 +377,25 @@ public final class ControlPlane {
         Map<String, Object> details = details(source, selection, result);
         details.put("target", target == null ? "original" : target);
         details.put("ratePerSecond", ratePerSecond);
-        audit.record(dryRun ? "replay-dry-run" : "replay", actor, details);
+        audit.complete(started, details);
         return result;
     }
 
+    /** The dry run of one item: its check, a failure of the check reported as the replay would report it. */
+    private static Step dryRunCheck(Item e) {
+        if (e.check() == null) {
+            return new Step(REPLAYED, null);
+        }
+        try {
+            return e.check().check();
+        } catch (RuntimeException ex) {
+            return new Step(FAILED, Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(ex.getMessage())), 500));
+        }
+    }
+
     private Result purgeItems(String source, Selection selection, List<Item> selected, boolean dryRun, String actor) {
+        AuditLog.Started started = audit.begin(dryRun ? "purge-dry-run" : "purge", actor,
+                asked(source, selection, selected.size()));
         List<Outcome> outcomes = new ArrayList<>();
         int done = 0;
         for (Item e : selected) {
@@ -367,7 +410,7 @@ public final class ControlPlane {
         }
         missing(source, selection, selected, outcomes);
         Result result = new Result("purge", dryRun, selected.size(), done, 0, List.copyOf(outcomes));
-        audit.record(dryRun ? "purge-dry-run" : "purge", actor, details(source, selection, result));
+        audit.complete(started, details(source, selection, result));
         return result;
     }
 
@@ -398,24 +441,15 @@ public final class ControlPlane {
         }
     }
 
+    /** What an action was asked to do, for the audit entry written before it runs. */
+    private static Map<String, Object> asked(String source, Selection selection, int selected) {
+        Map<String, Object> d = selection(source, selection);
+        d.put("selected", selected);
+        return d;
+    }
+
     private static Map<String, Object> details(String source, Selection selection, Result result) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("source", source);
-        if (!selection.ids().isEmpty()) {
-            d.put("ids", selection.ids());
-        } else {
-            DeadLetterQuery q = selection.query();
-            Map<String, Object> filter = new LinkedHashMap<>();
-            filter.put("broker", selection.broker());
-            filter.put("destination", q.destination());
-            filter.put("group", q.group());
-            filter.put("type", q.type());
-            filter.put("reason", q.reason());
-            filter.put("from", q.from() == null ? null : q.from().toString());
-            filter.put("to", q.to() == null ? null : q.to().toString());
-            filter.put("limit", q.limit());
-            d.put("filter", filter);
-        }
+        Map<String, Object> d = selection(source, selection);
         d.put("selected", result.selected());
         d.put("done", result.done());
         d.put("failed", result.failed());
@@ -434,6 +468,27 @@ public final class ControlPlane {
             items.add(m);
         }
         d.put("items", items);
+        return d;
+    }
+
+    private static Map<String, Object> selection(String source, Selection selection) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("source", source);
+        if (!selection.ids().isEmpty()) {
+            d.put("ids", selection.ids());
+        } else {
+            DeadLetterQuery q = selection.query();
+            Map<String, Object> filter = new LinkedHashMap<>();
+            filter.put("broker", selection.broker());
+            filter.put("destination", q.destination());
+            filter.put("group", q.group());
+            filter.put("type", q.type());
+            filter.put("reason", q.reason());
+            filter.put("from", q.from() == null ? null : q.from().toString());
+            filter.put("to", q.to() == null ? null : q.to().toString());
+            filter.put("limit", q.limit());
+            d.put("filter", filter);
+        }
         return d;
     }
 

@@ -36,7 +36,8 @@ public final class ManagementExtension implements EventrailExtension {
     @Override
     public void validate(BrokerOptions settings, List<String> errors) {
         errors.addAll(ManagementSettings.problems(settings.string("host"), settings.integer("port"),
-                settings.decimal("replay-rate")));
+                settings.decimal("replay-rate"), settings.isSet("token") ? settings.string("token") : null,
+                settings.isSet("read-token") ? settings.string("read-token") : null));
     }
 
     /**

@@ -1,9 +1,14 @@
 package io.eventrail.management;
 
 import io.eventrail.Eventrail;
+import io.eventrail.management.internal.AccessTokens;
+import io.eventrail.management.internal.AsyncApiHandler;
 import io.eventrail.management.internal.ControlPlaneHandler;
+import io.eventrail.management.internal.HostGuard;
+import io.eventrail.management.internal.LoopbackOnlyDetails;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
@@ -19,8 +24,13 @@ import org.slf4j.LoggerFactory;
  * Prometheus metrics ({@code /observe/metrics}); this service mounts the control plane on the same router:
  * {@code GET /dead-letters}, {@code GET /dead-letters/{id}}, {@code POST /dead-letters/replay},
  * {@code DELETE /dead-letters/{id}}, {@code DELETE /dead-letters?filter}, and the same five on
- * {@code /stored-events} for the store for later. Started and stopped with the Camel context, after Camel's
+ * {@code /stored-events} for the store for later, and {@code GET /asyncapi} (the AsyncAPI document of the declared
+ * routes, {@code ?format=yaml} for YAML). Started and stopped with the Camel context, after Camel's
  * management server; added by {@link ManagementExtension} when {@code eventrail.management.enabled=true}.
+ *
+ * <p>The control plane always needs a bearer token: {@code eventrail.management.token} (every right) or
+ * {@code eventrail.management.read-token} (list and show only). Without a configured token, one is generated at
+ * start, written to an owner-only file ({@link #tokenFile()}, logged by path) and removed again at stop.
  * Thread-safe.
  */
 public final class ManagementServer extends ServiceSupport {
@@ -31,6 +41,7 @@ public final class ManagementServer extends ServiceSupport {
     private final ManagementSettings settings;
     private volatile ControlPlane controlPlane;
     private volatile VertxPlatformHttpRouter router;
+    private volatile AccessTokens tokens;
 
     /** The control plane of {@code eventrail} in {@code context} with {@code settings}; mounted on start. */
     public ManagementServer(CamelContext context, Eventrail eventrail, ManagementSettings settings) {
@@ -43,6 +54,15 @@ public final class ManagementServer extends ServiceSupport {
     public int port() {
         VertxPlatformHttpRouter r = router;
         return r == null ? -1 : r.getServer().getPort();
+    }
+
+    /**
+     * The file this run's generated token was written to (readable by its owner only), or null when
+     * {@code eventrail.management.token} is configured or the server is not started.
+     */
+    public Path tokenFile() {
+        AccessTokens t = tokens;
+        return t == null ? null : t.generatedFile();
     }
 
     /** The control plane the REST endpoints use. */
@@ -67,11 +87,27 @@ public final class ManagementServer extends ServiceSupport {
             throw new IllegalStateException("Camel's management server is not running: the control plane needs it"
                     + " (camel-platform-http-main on the class path, started before this service)");
         }
-        mount(r, ControlPlaneHandler.deadLetters(this::controlPlane, settings));
-        mount(r, ControlPlaneHandler.storedEvents(this::controlPlane, settings));
+        // before every route of the server, Camel's health and metrics included: names it does not answer for go
+        r.route().order(-100).handler(new HostGuard(server.getHost(), settings.allowedHosts()));
+        if (LoopbackOnlyDetails.needed(server.getHost(), settings.exposeToNetwork())) {
+            r.route().order(-99).handler(new LoopbackOnlyDetails(context, server.getHealthPath()));
+            LOG.info("Eventrail management binds {}: metrics and health details answer loopback clients only, the"
+                    + " network gets the health status (eventrail.management.expose-to-network)", server.getHost());
+        }
+        AccessTokens t = AccessTokens.of(settings, r.getServer().getPort());
+        tokens = t;
+        mount(r, ControlPlaneHandler.deadLetters(this::controlPlane, settings, t));
+        mount(r, ControlPlaneHandler.storedEvents(this::controlPlane, settings, t));
+        AsyncApiHandler asyncApi = new AsyncApiHandler(eventrail, t);
+        r.route(AsyncApiHandler.PATH).handler(asyncApi::authorizeFirst);
+        r.route(AsyncApiHandler.PATH).blockingHandler(asyncApi, false);
+        PlatformHttpComponent http = context.getComponent("platform-http", PlatformHttpComponent.class);
+        if (http != null) {
+            http.addHttpManagementEndpoint(AsyncApiHandler.PATH, "GET", null, "application/json,application/yaml", null);
+        }
         router = r;
         LOG.info("Eventrail management on Camel's management server http://{}:{}: /observe/health, /observe/metrics,"
-                + " /dead-letters, /stored-events", server.getHost(), port());
+                + " /dead-letters, /stored-events, /asyncapi", server.getHost(), port());
     }
 
     /** Routes {@code path} and everything below it to {@code handler}, on a worker thread (it blocks on brokers). */
@@ -94,5 +130,9 @@ public final class ManagementServer extends ServiceSupport {
     protected void doStop() {
         // the routes live on Camel's router, which Camel's management server owns and closes
         router = null;
+        AccessTokens t = tokens;
+        if (t != null) {
+            t.deleteGeneratedFile();
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 
 /** HTTP requests to the management port of an {@link OpsApp} (Camel's management server). Thread-safe. */
@@ -21,9 +22,18 @@ final class ManagementHttp {
         return "http://127.0.0.1:" + server.port();
     }
 
-    /** GET with the app's token, if it has one. */
+    /** GET with the app's token: the configured one, else the generated one read from its file. */
     static HttpResponse<String> get(OpsApp app, String path) throws IOException, InterruptedException {
-        return send(app, "GET", path, null, app.property("eventrail.management.token"));
+        return send(app, "GET", path, null, token(app));
+    }
+
+    /** The app's admin token: {@code eventrail.management.token}, else the one the server generated, read from its file. */
+    static String token(OpsApp app) throws IOException {
+        String configured = app.property("eventrail.management.token");
+        if (configured != null) {
+            return configured;
+        }
+        return Files.readString(app.context().hasService(ManagementServer.class).tokenFile()).trim();
     }
 
     static HttpResponse<String> send(OpsApp app, String method, String path, String body, String token)

@@ -111,9 +111,9 @@ class ManagementRestTest {
             assertThat(done).containsExactly(a);
 
             String audit = Files.readString(auditFile);
-            assertThat(audit.lines()).hasSize(4);
+            assertThat(audit.lines()).as("started and completed per action").hasSize(8);
             assertThat(audit).contains("\"action\":\"replay-dry-run\"").contains("\"action\":\"replay\"")
-                    .contains("\"action\":\"purge-dry-run\"").contains("\"action\":\"purge\"").contains("\"actor\":\"rest:127.0.0.1")
+                    .contains("\"action\":\"purge-dry-run\"").contains("\"action\":\"purge\"").contains("\"actor\":\"rest:admin@127.0.0.1\"")
                     .doesNotContain(TOKEN);
         }
     }

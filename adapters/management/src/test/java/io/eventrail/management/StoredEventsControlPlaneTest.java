@@ -165,7 +165,7 @@ class StoredEventsControlPlaneTest {
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("no-consumer or no-handler");
             assertThat(ManagementHttp.get(app, "/stored-events?colour=red").statusCode()).isEqualTo(400);
-            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events", null, null).statusCode()).isEqualTo(400);
+            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events", null, ManagementHttp.token(app)).statusCode()).isEqualTo(400);
 
             // the handler does not exist yet: the replay leaves the events where they are
             Result waiting = cp.replayStored(Selection.matching(q(null, null, GIFT, null)), null, false, 1000, "test");
@@ -175,9 +175,19 @@ class StoredEventsControlPlaneTest {
                 assertThat(o.outcome()).isEqualTo("waiting");
                 assertThat(o.error()).contains("handles type '" + GIFT + "'");
             });
+            // a dry run makes the same check: it reports the same three as waiting, not would-replay (REST)
+            HttpResponse<String> dryGifts = ManagementHttp.send(app, "POST", "/stored-events/replay",
+                    "{\"filter\":{\"type\":\"" + GIFT + "\"},\"dryRun\":true}", ManagementHttp.token(app));
+            assertThat(dryGifts.statusCode()).as(dryGifts.body()).isEqualTo(200);
+            JsonNode dryGiftsBody = JSON.readTree(dryGifts.body());
+            assertThat(dryGiftsBody.path("dryRun").asBoolean()).isTrue();
+            assertThat(dryGiftsBody.path("outcomes")).hasSize(3).allSatisfy(o -> {
+                assertThat(o.path("outcome").asText()).isEqualTo("waiting");
+                assertThat(o.path("error").asText()).contains("handles type '" + GIFT + "'");
+            });
             // dry run: reported, nothing changes
             HttpResponse<String> dry = ManagementHttp.send(app, "POST", "/stored-events/replay", "{\"filter\":{\"type\":\"" + AUDIT
-                    + "\"},\"dryRun\":true}", null);
+                    + "\"},\"dryRun\":true}", ManagementHttp.token(app));
             assertThat(dry.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(dry.body()).at("/outcomes/0/outcome").asText()).isEqualTo("would-replay");
             assertThat(list(cp, DeadLetterQuery.all())).hasSize(5);
@@ -185,12 +195,12 @@ class StoredEventsControlPlaneTest {
             // purge one gift (REST), then it is gone
             String g3Stored = list(cp, q(null, null, GIFT, null)).stream()
                     .filter(e -> e.stored().eventId().equals(giftIds.get(2))).findFirst().orElseThrow().id();
-            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored + "?dryRun=true", null, null).statusCode()).isEqualTo(200);
+            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored + "?dryRun=true", null, ManagementHttp.token(app)).statusCode()).isEqualTo(200);
             assertThat(cp.storedEvent(g3Stored)).isPresent();
-            HttpResponse<String> purged = ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored, null, null);
+            HttpResponse<String> purged = ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored, null, ManagementHttp.token(app));
             assertThat(purged.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(purged.body()).at("/outcomes/0/outcome").asText()).isEqualTo("purged");
-            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored, null, null).statusCode()).isEqualTo(404);
+            assertThat(ManagementHttp.send(app, "DELETE", "/stored-events/" + g3Stored, null, ManagementHttp.token(app)).statusCode()).isEqualTo(404);
             assertThat(list(cp, DeadLetterQuery.all())).hasSize(4);
         }
 
@@ -202,15 +212,21 @@ class StoredEventsControlPlaneTest {
 
             // one audit event to a chosen destination: only that destination's groups get it
             HttpResponse<String> moved = ManagementHttp.send(app, "POST", "/stored-events/replay", "{\"ids\":[\"" + a1Stored
-                    + "\"],\"destination\":\"audit-copy\"}", null);
+                    + "\"],\"destination\":\"audit-copy\"}", ManagementHttp.token(app));
             assertThat(moved.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(moved.body()).at("/outcomes/0/target").asText()).isEqualTo("audit-copy");
             OpsApp.await("the copy group to get the audit event", () -> copies.containsKey(auditIds.get(0)));
 
+            // now the handler exists: the dry run says it would replay them
+            HttpResponse<String> wouldReplay = ManagementHttp.send(app, "POST", "/stored-events/replay",
+                    "{\"filter\":{\"reason\":\"no-handler\"},\"dryRun\":true}", ManagementHttp.token(app));
+            assertThat(JSON.readTree(wouldReplay.body()).path("outcomes")).isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.path("outcome").asText()).isEqualTo("would-replay"));
+
             // the kept gifts, by filter over REST, paced
             long start = System.nanoTime();
             HttpResponse<String> replayed = ManagementHttp.send(app, "POST", "/stored-events/replay",
-                    "{\"filter\":{\"reason\":\"no-handler\"},\"ratePerSecond\":5}", null);
+                    "{\"filter\":{\"reason\":\"no-handler\"},\"ratePerSecond\":5}", ManagementHttp.token(app));
             double seconds = (System.nanoTime() - start) / 1e9;
             assertThat(replayed.statusCode()).isEqualTo(200);
             JsonNode r = JSON.readTree(replayed.body());
@@ -248,12 +264,13 @@ class StoredEventsControlPlaneTest {
             assertThat(m.total(Metrics.REPLAYED, Metrics.REASON, "no-consumer")).isEqualTo(2.0);
 
             // the audit: one entry per replay and purge, from the stored events
-            List<Map<String, Object>> entries = cp.audit().readFile();
+            List<Map<String, Object>> entries = cp.audit().completed();
             assertThat(entries).allSatisfy(e -> assertThat(e.get("source")).isEqualTo(ControlPlane.STORED_EVENTS));
             assertThat(entries).extracting(e -> e.get("action")).containsExactly("replay", "replay-dry-run",
-                    "purge-dry-run", "purge", "purge", "replay", "replay", "replay", "replay", "replay");
-            assertThat(entries.get(4)).containsEntry("done", 0);   // the second purge of the same id: missing, audited too
-            assertThat(entries.get(5)).containsEntry("target", "audit-copy").containsEntry("actor", "rest:127.0.0.1");
+                    "replay-dry-run", "purge-dry-run", "purge", "purge", "replay", "replay-dry-run", "replay", "replay",
+                    "replay", "replay");
+            assertThat(entries.get(5)).containsEntry("done", 0);   // the second purge of the same id: missing, audited too
+            assertThat(entries.get(6)).containsEntry("target", "audit-copy").containsEntry("actor", "rest:admin@127.0.0.1");
         }
     }
 

@@ -42,6 +42,19 @@ public interface Broker extends AutoCloseable {
         return consumerUri(destination, subscription);
     }
 
+    /**
+     * The Camel endpoint URI that delivers to consumer group {@code group} of {@code destination} only, the other
+     * groups of the destination never handling what it sends (the replay of a dead letter of that group). Its
+     * producer confirms like {@link #producerUri}'s and fails with {@link NoConsumerException} when the group no
+     * longer has anything to receive it. The default refuses: an adapter that cannot address one group says so.
+     *
+     * @throws UnsupportedOperationException when this broker cannot deliver to one group alone
+     */
+    default String groupProducerUri(Destination destination, String group) {
+        throw new UnsupportedOperationException(type() + " broker '" + name() + "' cannot deliver to consumer group '"
+                + group + "' alone; replay to a chosen destination instead");
+    }
+
     /** The Camel endpoint URI that sends to the dead-letter destination of {@code subscription} on {@code destination}. */
     String deadLetterUri(Destination destination, Subscription subscription);
 
@@ -57,6 +70,16 @@ public interface Broker extends AutoCloseable {
      * same names. {@code subscription} is null when only the producer side is provisioned.
      */
     default void provision(Destination destination, Subscription subscription) {
+    }
+
+    /**
+     * How this instance names its destinations, group queues and dead letters, for an event catalogue (AsyncAPI);
+     * computed from its settings, never connecting. The default names every entity after its destination and group
+     * (dead letter {@code <destination>.<group>.dlq}), with the CloudEvents attributes as {@code ce_} headers and the
+     * instance name as its host.
+     */
+    default BrokerCatalog catalog() {
+        return new SimpleCatalog(type(), name(), "ce_", (d, s) -> d.name() + "." + s.group() + ".dlq");
     }
 
     /** Releases what {@link BrokerAdapter#open} created; idempotent. */

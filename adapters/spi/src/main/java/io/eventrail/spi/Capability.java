@@ -2,8 +2,10 @@ package io.eventrail.spi;
 
 /** A promise an adapter makes; each gates the conformance-kit tests that prove it. */
 public enum Capability {
-    /** Every consumer group receives every event; consumers within one group compete. */
-    CONSUMER_GROUPS,
+    /** Every consumer group of a destination receives every event (publish-subscribe across groups). */
+    FAN_OUT,
+    /** The consumers of one group compete: each event is handled by one of them, and each of them gets a share. */
+    COMPETING_CONSUMERS,
     /** Events with the same partition key are delivered to a group in publish order. */
     ORDERED_PER_KEY,
     /** The broker itself routes to a dead-letter destination (Kafka DLQ topic, RabbitMQ DLX, SQS redrive). */

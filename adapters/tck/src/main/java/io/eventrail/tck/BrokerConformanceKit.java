@@ -30,6 +30,8 @@ import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
 import io.eventrail.spi.codec.StructuredJsonCodec;
+import io.eventrail.spi.ops.DeadLetterControl;
+import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.MemoryEventStore;
 import io.eventrail.store.ReplayRequest;
@@ -58,9 +60,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -81,6 +85,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -100,12 +105,22 @@ public abstract class BrokerConformanceKit {
     private static final String TYPE = "io.eventrail.tck.created";
     private static final String OTHER_TYPE = "io.eventrail.tck.updated";
     private static final String SCHEMA = "io/eventrail/tck/user-signup.schema.json";
+    /** Settings of the contracts that promise "nothing lost": no store for later, so only the broker can keep events. */
+    private static final Map<String, String> NO_STORE = Map.of("eventrail.store.type", "none");
+    /** The pipeline's counter of messages received from the broker (OpenTelemetry semantic conventions). */
+    private static final String CONSUMED_MESSAGES = "messaging.client.consumed.messages";
+    /** The pipeline's counter of retries it made itself. */
+    private static final String RETRIED = "eventrail.events.retried";
 
     private static final ObjectMapper JSON =
             new ObjectMapper();
 
     private BrokerFixture fixture;
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
+    /** The contracts that started, and those of them skipped for a capability the adapter does not declare. */
+    private final Set<String> reached = ConcurrentHashMap.newKeySet();
+    private final Set<String> skipped = ConcurrentHashMap.newKeySet();
+    private volatile String current;
     /** One store for later per kit run, shared by its nodes (bound in each node's registry; nothing left on disk). */
     private final EventStore store = new MemoryEventStore(100_000, Clock.systemUTC());
 
@@ -120,10 +135,27 @@ public abstract class BrokerConformanceKit {
         fixture = Objects.requireNonNull(fixture(), "fixture() returned null");
     }
 
+    /** Remembers which contract runs, for {@link #requires}'s bookkeeping. */
+    @BeforeEach
+    final void contractStarts(TestInfo test) {
+        String contract = test.getTestMethod().map(java.lang.reflect.Method::getName).orElseThrow();
+        current = contract;
+        reached.add(contract);
+    }
+
+    /**
+     * Closes the fixture, then fails the kit when the contracts it skipped differ from the fixture's
+     * {@link BrokerFixture#skippedContracts() declared} set (among the contracts that ran: a partial run checks only
+     * those): a capability that stopped gating, or a contract that began to be skipped, is caught here.
+     */
     @AfterAll
     final void closeFixture() throws Exception {
         if (fixture != null) {
             fixture.close();
+            Set<String> declared = new TreeSet<>(fixture.skippedContracts());
+            declared.retainAll(reached);
+            assertThat(new TreeSet<>(skipped)).as("the contracts skipped for this broker (declared in its fixture's"
+                    + " skippedContracts())").isEqualTo(declared);
         }
     }
 
@@ -234,14 +266,10 @@ public abstract class BrokerConformanceKit {
     @DisplayName("Consumer groups: every group receives every event; the consumers of one group compete")
     class ConsumerGroups {
 
-        @BeforeEach
-        void gate() {
-            requires(Capability.CONSUMER_GROUPS);
-        }
-
         @Test
         @DisplayName("every consumer group of a destination receives every event")
         void everyGroupReceivesEveryEvent() {
+            requires(Capability.FAN_OUT);
             String dest = Names.fresh("fanout");
             Recorder a = new Recorder();
             Recorder b = new Recorder();
@@ -267,6 +295,7 @@ public abstract class BrokerConformanceKit {
         @Test
         @DisplayName("groups living in different application instances each receive every event")
         void groupsInOtherInstancesReceiveEveryEvent() {
+            requires(Capability.FAN_OUT);
             String dest = Names.fresh("fanout-apps");
             Recorder a = new Recorder();
             Recorder b = new Recorder();
@@ -286,6 +315,7 @@ public abstract class BrokerConformanceKit {
         @Test
         @DisplayName("two instances in one group together process each event exactly once, and both get a share")
         void consumersOfOneGroupCompete() {
+            requires(Capability.COMPETING_CONSUMERS);
             String dest = Names.fresh("compete");
             String group = Names.fresh("g");
             Recorder rec = new Recorder();
@@ -429,8 +459,9 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("confirm");
             String pipeline = Names.fresh("p");
             Recorder rec = new Recorder();
-            Node n = pipeline("confirm", Map.of("eventrail.pipelines." + pipeline + ".enabled", "false"), dest,
-                    Names.fresh("g"), c -> c.id(pipeline), rec).start();
+            // no store for later: the broker itself must keep what it confirmed until the group consumes it
+            Node n = pipeline("confirm", Map.of("eventrail.pipelines." + pipeline + ".enabled", "false",
+                    "eventrail.store.type", "none"), dest, Names.fresh("g"), c -> c.id(pipeline), rec).start();
             assertThat(n.routeStatus(consumeRoute(pipeline))).as("consumer not started yet")
                     .isNotEqualTo(ServiceStatus.Started);
 
@@ -654,10 +685,13 @@ public abstract class BrokerConformanceKit {
         @DisplayName("a delivery whose processing crashed is not acknowledged: the broker delivers it again and it has one effect")
         void crashedDeliveryIsRedeliveredByTheBroker() {
             // an Error: the pipeline does not retry it, the exchange fails and the broker must redeliver
-            assertOneEffectAfterFirstCallFails("crash", SimulatedCrash::new);
+            Node n = assertOneEffectAfterFirstCallFails("crash", SimulatedCrash::new);
+            assertThat(n.counter(CONSUMED_MESSAGES)).as("consumed twice: the broker delivered it again").isEqualTo(2.0);
+            assertThat(n.counter(RETRIED)).as("retried zero times by the pipeline").isZero();
         }
 
-        private void assertOneEffectAfterFirstCallFails(String label, Supplier<Throwable> failure) {
+        /** Runs one event whose first handler call fails with {@code failure}; returns the node, stopped later by the kit. */
+        private Node assertOneEffectAfterFirstCallFails(String label, Supplier<Throwable> failure) {
             String dest = Names.fresh(label);
             Recorder rec = new Recorder();
             AtomicInteger calls = new AtomicInteger();
@@ -678,6 +712,7 @@ public abstract class BrokerConformanceKit {
             quiet();
             assertThat(rec.ids()).containsExactly(id);
             assertThat(calls).as("called twice: the failure, then the success").hasValue(2);
+            return n;
         }
 
         @Test
@@ -857,6 +892,117 @@ public abstract class BrokerConformanceKit {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // Dead-letter replay
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("Dead-letter replay: a replayed dead letter reaches only the group that dead-lettered it")
+    class DeadLetterReplay {
+
+        @Test
+        @DisplayName("a replayed dead letter runs the handler of the group that dead-lettered it once more")
+        void replayReachesTheGroupThatDeadLetteredIt() {
+            String dest = Names.fresh("replay-own");
+            String group = Names.fresh("g");
+            AtomicBoolean failing = new AtomicBoolean(true);
+            Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+            Recorder rec = new Recorder();
+            Node n = pipeline("replay-own", Map.of(), dest, group, c -> c.retry(p -> p.withMaxAttempts(2)),
+                    failingUntilCleared(failing, runs, rec)).start();
+
+            String id = n.publisher().publish(TYPE, "{\"n\":1}", "key-1");
+            io.eventrail.spi.ops.DeadLetter dl = awaitDeadLetter(n, dest, group);
+            failing.set(false);
+            replay(n, dl);
+
+            rec.await(1, timeout());
+            quiet();
+            assertThat(rec.ids()).as("the replay handled once").containsExactly(id);
+            assertThat(runs.get(id)).as("handler executions: 2 failed attempts, then the replay").hasValue(3);
+            assertThat(deadLetterControl(n).deadLetter(dl.id())).as("the replayed dead letter removed").isEmpty();
+        }
+
+        @Test
+        @DisplayName("the other groups of the destination, which handled the event, never receive the replay")
+        void replayReachesOnlyTheGroupThatDeadLetteredIt() {
+            requires(Capability.FAN_OUT);
+            String dest = Names.fresh("replay-group");
+            String failingGroup = Names.fresh("ga");
+            String otherGroup = Names.fresh("gb");
+            AtomicBoolean failing = new AtomicBoolean(true);
+            Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+            Recorder rec = new Recorder();
+            Recorder other = new Recorder();
+            Node n = node("replay-group").routes(r -> {
+                r.type(TYPE).destination(dest);
+                r.consumer(dest).group(failingGroup).retry(p -> p.withMaxAttempts(2))
+                        .on(TYPE, failingUntilCleared(failing, runs, rec));
+                // not idempotent: a replay reaching this group would run its handler again, never hidden as a duplicate
+                r.consumer(dest).group(otherGroup).notIdempotent().on(TYPE, other);
+            }).start();
+
+            String id = n.publisher().publish(TYPE, "{\"n\":1}", "key-1");
+            other.await(1, timeout());
+            io.eventrail.spi.ops.DeadLetter dl = awaitDeadLetter(n, dest, failingGroup);
+            failing.set(false);
+            replay(n, dl);
+            // published after the replay with the same key: where the replay shares the other group's stream (one
+            // partition), the other group has read past the replay once it handled this one
+            String after = n.publisher().publish(TYPE, "{\"n\":2}", "key-1");
+
+            rec.await(2, timeout());
+            other.await(2, timeout());
+            quiet();
+            assertThat(rec.ids()).as("the group that dead-lettered it handles the replay")
+                    .containsExactlyInAnyOrder(id, after);
+            assertThat(other.ids()).as("the other group handled each event once, never the replay")
+                    .containsExactlyInAnyOrder(id, after);
+        }
+
+        /** Fails every call while {@code failing} is set; counts executions per id; records successes. */
+        private EventHandler failingUntilCleared(AtomicBoolean failing, Map<String, AtomicInteger> runs, Recorder rec) {
+            return e -> {
+                runs.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet();
+                if (failing.get()) {
+                    throw new IllegalStateException("fails until cleared");
+                }
+                rec.handle(e);
+            };
+        }
+
+        private DeadLetterControl deadLetterControl(Node n) {
+            assumeTrue(n.broker() instanceof DeadLetterControl,
+                    "skipped: the broker does not offer dead-letter control");
+            return (DeadLetterControl) n.broker();
+        }
+
+        /** The one dead letter of {@code group} on {@code dest}, read without consuming it. */
+        private io.eventrail.spi.ops.DeadLetter awaitDeadLetter(Node n, String dest, String group) {
+            DeadLetterControl control = deadLetterControl(n);
+            DeadLetterQuery query = new DeadLetterQuery(dest, group, null,
+                    null, null, null, 10);
+            List<io.eventrail.spi.ops.DeadLetter> found = new ArrayList<>();
+            eventually("the dead letter of group " + group).until(() -> {
+                found.clear();
+                found.addAll(control.deadLetters(query));
+                return !found.isEmpty();
+            });
+            assertThat(found).as("one dead letter").hasSize(1);
+            return found.get(0);
+        }
+
+        /** Replays {@code dl} as the control plane does: decoded, sent back to its group, then removed. */
+        private void replay(Node n, io.eventrail.spi.ops.DeadLetter dl) {
+            Message m = new DefaultMessage(n.context());
+            m.setBody(dl.payload());
+            m.getHeaders().putAll(dl.eventHeaders());
+            CloudEvent event = n.broker().codec().decode(m);
+            n.eventrail().replays().deadLetter(event, BROKER, dl.destination(), dl.group(), dl.id());
+            assertThat(deadLetterControl(n).removeDeadLetter(dl.id())).as("the replayed dead letter removed").isTrue();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // Idempotency
     // ---------------------------------------------------------------------------------------------------------
 
@@ -892,7 +1038,7 @@ public abstract class BrokerConformanceKit {
         @Test
         @DisplayName("the same event published twice has one effect in each of two groups")
         void sameEventTwiceHasOneEffectPerGroup() {
-            requires(Capability.CONSUMER_GROUPS);
+            requires(Capability.FAN_OUT);
             String dest = Names.fresh("dup-groups");
             Recorder a = new Recorder();
             Recorder b = new Recorder();
@@ -1147,7 +1293,8 @@ public abstract class BrokerConformanceKit {
             String dest = Names.fresh("restart-route");
             String pipeline = Names.fresh("p");
             Recorder rec = new Recorder();
-            Node n = pipeline("restart-route", Map.of(), dest, Names.fresh("g"), c -> c.id(pipeline), rec).start();
+            // no store for later: the broker itself must keep what was published while the route was stopped
+            Node n = pipeline("restart-route", NO_STORE, dest, Names.fresh("g"), c -> c.id(pipeline), rec).start();
             String before = n.publisher().publish(TYPE, "{\"n\":0}");
             rec.await(1, timeout());
 
@@ -1171,14 +1318,15 @@ public abstract class BrokerConformanceKit {
             String group = Names.fresh("g");
             Recorder first = new Recorder();
             Recorder second = new Recorder();
-            Node a = pipeline("first", dest, group, first).start();
+            // no store for later: the broker itself must keep what was published while no instance consumed
+            Node a = pipeline("first", NO_STORE, dest, group, c -> c, first).start();
             List<String> handled = publishMany(a, TYPE, 3);
             first.await(3, timeout());
             a.close();
 
-            Node producer = node("producer").routes(r -> r.type(TYPE).destination(dest)).start();
+            Node producer = node("producer", NO_STORE).routes(r -> r.type(TYPE).destination(dest)).start();
             List<String> inBetween = publishMany(producer, TYPE, 5);
-            node("second").routes(r -> r.consumer(dest).group(group).on(TYPE, second)).start();
+            node("second", NO_STORE).routes(r -> r.consumer(dest).group(group).on(TYPE, second)).start();
 
             assertReceivedExactly(second, inBetween);
             assertThat(first.ids()).containsExactlyInAnyOrderElementsOf(handled);
@@ -1292,6 +1440,9 @@ public abstract class BrokerConformanceKit {
 
     /** Skips the calling test, naming the capability, when the adapter does not declare {@code capability}. */
     private void requires(Capability capability) {
+        if (!has(capability)) {
+            skipped.add(current);
+        }
         assumeTrue(has(capability), () -> "skipped: the adapter does not declare capability " + capability
                 + ", which gates this contract");
     }
@@ -1304,12 +1455,18 @@ public abstract class BrokerConformanceKit {
         return fixture.deliveryTimeout();
     }
 
-    /** How long the kit waits to see that something does not happen (a duplicate, a redelivery). */
+    /**
+     * How long the kit waits to see that something does not happen (a duplicate, a redelivery): a twentieth of the
+     * delivery timeout within 0.2 to 2 s, and always longer than the broker's redelivery delay (an unacknowledged
+     * SQS message comes back only after its visibility timeout).
+     */
     private Duration quietPeriod() {
         Duration d = fixture.deliveryTimeout().dividedBy(20);
         Duration min = Duration.ofMillis(200);
         Duration max = Duration.ofSeconds(2);
-        return d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
+        d = d.compareTo(min) < 0 ? min : d.compareTo(max) > 0 ? max : d;
+        Duration pastRedelivery = fixture.redeliveryDelay().plusSeconds(1);
+        return fixture.redeliveryDelay().isZero() || d.compareTo(pastRedelivery) > 0 ? d : pastRedelivery;
     }
 
     /** Awaitility, bounded by the delivery timeout, polling every 10 ms in the test's thread; {@code what} names the wait. */
@@ -1353,8 +1510,12 @@ public abstract class BrokerConformanceKit {
         });
     }
 
-    /** Attaches a reader of {@code group}'s dead letters to {@code n}, then starts {@code n}. */
-    private static DeadLetters startReadingDeadLetters(Node n, String dest, String group) {
+    /**
+     * Attaches a reader of {@code group}'s dead letters to {@code n}, then starts {@code n}. The contracts that read a
+     * dead letter from the broker's own dead-letter destination are those of {@link Capability#NATIVE_DEAD_LETTER}.
+     */
+    private DeadLetters startReadingDeadLetters(Node n, String dest, String group) {
+        requires(Capability.NATIVE_DEAD_LETTER);
         DeadLetters letters = n.deadLetters(dest, group);
         n.start();
         return letters;

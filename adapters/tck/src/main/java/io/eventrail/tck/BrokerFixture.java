@@ -28,9 +28,25 @@ public interface BrokerFixture extends AutoCloseable {
     /** The capabilities of the adapter under test; they gate the kit's tests. */
     Set<Capability> capabilities();
 
+    /**
+     * The names of the kit's contracts (test methods, e.g. {@code orderedPerKey}) this broker skips because the
+     * adapter does not declare the capability that gates them: exactly those, or the kit fails. Declaring them makes
+     * a change in what the adapter promises visible in review.
+     */
+    Set<String> skippedContracts();
+
     /** How long the kit waits for an event to arrive before it fails. */
     default Duration deliveryTimeout() {
         return Duration.ofSeconds(20);
+    }
+
+    /**
+     * How long the broker waits before it delivers again a message that was received but not acknowledged (SQS's
+     * visibility timeout; zero where an unacknowledged message comes back as soon as its consumer lets it go): the
+     * kit's quiet periods, which check that nothing arrives twice, last longer than this.
+     */
+    default Duration redeliveryDelay() {
+        return Duration.ZERO;
     }
 
     @Override

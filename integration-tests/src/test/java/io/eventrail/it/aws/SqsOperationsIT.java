@@ -5,6 +5,7 @@ import static io.eventrail.it.ops.BrokerOperationsScenario.byEvent;
 import static io.eventrail.it.ops.BrokerOperationsScenario.data;
 import static io.eventrail.it.ops.BrokerOperationsScenario.gauge;
 import static io.eventrail.it.ops.BrokerOperationsScenario.get;
+import static io.eventrail.it.ops.BrokerOperationsScenario.getAuthorized;
 import static io.eventrail.it.ops.BrokerOperationsScenario.start;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,8 +125,8 @@ class SqsOperationsIT {
             assertThat(data(ctx, broker, byEvent(cp, broker, mine, e3))).isEqualTo(blob);
             assertThat(cp.deadLetter(broker + ":nonsense")).isEmpty();
             String base = "http://127.0.0.1:" + ctx.hasService(ManagementServer.class).port();
-            assertThat(get(base + "/dead-letters?broker=" + broker + "&destination=" + dest).body()).contains("\"count\":3");
-            assertThat(get(base + "/dead-letters/" + java.net.URLEncoder.encode(one.id(), StandardCharsets.UTF_8)
+            assertThat(getAuthorized(ctx, base + "/dead-letters?broker=" + broker + "&destination=" + dest).body()).contains("\"count\":3");
+            assertThat(getAuthorized(ctx, base + "/dead-letters/" + java.net.URLEncoder.encode(one.id(), StandardCharsets.UTF_8)
                     .replace("+", "%20")).body()).contains(e1).contains("card declined for o-1");
 
             // a second copy of e1's dead letter (another SQS message, so another id)
@@ -166,7 +167,7 @@ class SqsOperationsIT {
             // effects: exactly once each, e2 purged never processed
             assertThat(payments).containsOnlyKeys(e1, e3).allSatisfy((k, v) -> assertThat(v).hasValue(1));
             assertThat(m.total(Metrics.REPLAYED, Metrics.DESTINATION, dest)).isEqualTo(3.0);
-            assertThat(cp.audit().readFile()).extracting(a -> a.get("action")).containsExactly("replay-dry-run",
+            assertThat(cp.audit().completed()).extracting(a -> a.get("action")).containsExactly("replay-dry-run",
                     "replay", "replay", "purge-dry-run", "purge");
         } finally {
             ctx.stop();

@@ -12,8 +12,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The consumer of the fault scenarios, run in its own JVM so that it can be killed with SIGKILL: consumes
  * {@code destination} as {@code group} on whatever broker the properties configure and records, for each event of
- * type {@link FaultHarness#TYPE}, one row per delivery and its effect in PostgreSQL, where a unique constraint on the
- * event id makes the effect idempotent. An event whose data has {@code "poison":true} always fails (so it is
+ * type {@link FaultHarness#TYPE}, one row per delivery and its effect in PostgreSQL: one row per event id, whose
+ * {@code writes} counts every time the handler wrote it (a second write is a duplicate effect the unique row
+ * absorbed, recorded rather than hidden). An event whose data has {@code "poison":true} always fails (so it is
  * retried, then dead-lettered). Arguments: jdbc-url table-suffix destination group concurrency, then
  * {@code key=value} Eventrail properties. Runs until killed; SIGTERM stops it gracefully; it halts by itself when
  * the JVM that started it is gone ({@link OrphanGuard}).
@@ -51,7 +52,8 @@ public final class FaultConsumerMain {
                     try (PreparedStatement delivery = c.prepareStatement(
                             "insert into " + FaultHarness.DELIVERIES + suffix + " (event_id, pid) values (?, ?)");
                          PreparedStatement effect = c.prepareStatement(
-                                 "insert into " + FaultHarness.EFFECTS + suffix + " (event_id) values (?) on conflict do nothing")) {
+                                 "insert into " + FaultHarness.EFFECTS + suffix + " as e (event_id) values (?)"
+                                         + " on conflict (event_id) do update set writes = e.writes + 1")) {
                         delivery.setString(1, e.id());
                         delivery.setString(2, pid);
                         delivery.executeUpdate();

@@ -73,7 +73,8 @@ public final class FaultHarness implements AutoCloseable {
             throw new AssertionError("-Dfaults.idempotency=" + IDEMPOTENCY_STORE + " is not one of jdbc, memory");
         }
         try (Statement s = db.createStatement()) {
-            s.execute("create table " + EFFECTS + suffix + " (event_id text primary key, at timestamptz default now())");
+            s.execute("create table " + EFFECTS + suffix + " (event_id text primary key, writes int not null default 1,"
+                    + " at timestamptz default now())");
             s.execute("create table " + DELIVERIES + suffix + " (event_id text not null, pid text not null)");
         }
     }
@@ -197,6 +198,34 @@ public final class FaultHarness implements AutoCloseable {
     /** Effects recorded (one row per event id). */
     public int effects() throws SQLException {
         return count("select count(*) from " + EFFECTS + suffix);
+    }
+
+    /**
+     * Effect writes beyond the first per event: the handler's insert met an existing row (it records the conflict
+     * instead of hiding it). A handler that is not idempotent would have applied each of these effects twice.
+     */
+    public int duplicateEffectWrites() throws SQLException {
+        return count("select coalesce(sum(writes - 1), 0) from " + EFFECTS + suffix);
+    }
+
+    /**
+     * Events consumer JVM {@code pid} started to handle whose completion is not in the shared idempotency store: what
+     * was in flight when it died, the most that can run again elsewhere. Only meaningful once {@code pid} is gone
+     * and with the shared JDBC store.
+     */
+    public int inFlightAt(long pid) throws SQLException {
+        if (!IDEMPOTENCY_STORE.equals("jdbc")) {
+            throw new IllegalStateException("in-flight events are read from the shared JDBC idempotency store");
+        }
+        try (var s = db.prepareStatement("select count(distinct d.event_id) from " + DELIVERIES + suffix + " d"
+                + " where d.pid = ? and not exists (select 1 from " + IDEMPOTENCY + suffix + " i where i.completed"
+                + " and right(i.idem_key, length(d.event_id) + 1) = '/' || d.event_id)")) {
+            s.setString(1, Long.toString(pid));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     /** Handler invocations that reached the database (redeliveries included). */

@@ -58,6 +58,15 @@ public abstract class BrokerOperationsScenario {
     /** The messaging.system tag of this broker type. */
     protected abstract String system();
 
+    /**
+     * Whether a dead letter's replay travels in the stream every group reads (Kafka: the destination's topic, the
+     * other groups skipping it), so a stopped group's backlog counts it until its consumer skips it; false where it
+     * goes to the dead-lettering group's own queue.
+     */
+    protected boolean replaysPassEveryGroup() {
+        return false;
+    }
+
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicBoolean failing = new AtomicBoolean(true);
     private final Map<String, AtomicInteger> payments = new ConcurrentHashMap<>();
@@ -145,10 +154,10 @@ public abstract class BrokerOperationsScenario {
             assertThat(cp.deadLetter(broker + ":nonsense")).isEmpty();
             // the same through the management REST API (the broker's id survives URL encoding)
             String base = "http://127.0.0.1:" + ctx.hasService(ManagementServer.class).port();
-            HttpResponse<String> listed = get(base + "/dead-letters?broker=" + broker + "&destination=" + dest);
+            HttpResponse<String> listed = getAuthorized(ctx, base + "/dead-letters?broker=" + broker + "&destination=" + dest);
             assertThat(listed.statusCode()).isEqualTo(200);
             assertThat(listed.body()).contains("\"count\":3");
-            HttpResponse<String> one1 = get(base + "/dead-letters/" + java.net.URLEncoder.encode(one.id(),
+            HttpResponse<String> one1 = getAuthorized(ctx, base + "/dead-letters/" + java.net.URLEncoder.encode(one.id(),
                     StandardCharsets.UTF_8).replace("+", "%20"));
             assertThat(one1.statusCode()).isEqualTo(200);
             assertThat(one1.body()).contains(e1).contains("card declined for o-1");
@@ -159,12 +168,10 @@ public abstract class BrokerOperationsScenario {
             assertThat(dry.outcomes()).extracting(Outcome::outcome).containsOnly("would-replay");
             assertThat(cp.deadLetters(broker, mine)).hasSize(3);
 
-            // replay one: processed once by payments, skipped as a duplicate by ledger
+            // replay one: processed once by payments, the group that dead-lettered it; ledger never receives it
             failing.set(false);
             assertThat(cp.replay(Selection.ids(List.of(one.id())), null, false, 100, "it").done()).isEqualTo(1);
             await("payments to process the replayed event", () -> payments.containsKey(e1));
-            await("ledger to skip it as a duplicate", () -> m.total(Metrics.DUPLICATES, Metrics.GROUP, "ledger",
-                    Metrics.DESTINATION, dest) == 1);
             assertThat(cp.deadLetter(one.id())).isEmpty();
             Result again = cp.replay(Selection.ids(List.of(one.id())), null, false, 100, "it");
             assertThat(again.outcomes()).extracting(Outcome::outcome).containsExactly("missing");
@@ -181,17 +188,20 @@ public abstract class BrokerOperationsScenario {
             assertThat(cp.deadLetters(broker, mine)).isEmpty();
             await("dead-letter depth of payments = 0", () -> gauge(m, Metrics.DEAD_LETTER_DEPTH, paying) == 0.0);
             assertThat(gauge(m, Metrics.DEAD_LETTER_AGE, paying)).isZero();
-            await("backlog of the stopped group = 5 (3 + 2 replays)", () -> gauge(m, Metrics.BACKLOG, slow) == 5.0);
+            double slowBacklog = replaysPassEveryGroup() ? 5.0 : 3.0;
+            await("backlog of the stopped group = " + slowBacklog + " (the 3 events"
+                    + (replaysPassEveryGroup() ? ", and the 2 replays it will skip)" : "; the replays went to payments alone)"),
+                    () -> gauge(m, Metrics.BACKLOG, slow) == slowBacklog);
 
-            // effects: exactly once each, e3 purged never processed
-            await("ledger duplicates = 2", () -> m.total(Metrics.DUPLICATES, Metrics.GROUP, "ledger",
-                    Metrics.DESTINATION, dest) == 2);
+            // effects: exactly once each, e3 purged never processed; the replays never reached ledger (not even
+            // as duplicates to skip)
+            assertThat(m.total(Metrics.DUPLICATES, Metrics.GROUP, "ledger", Metrics.DESTINATION, dest)).isZero();
             assertThat(payments).containsOnlyKeys(e1, e2).allSatisfy((k, v) -> assertThat(v).hasValue(1));
             assertThat(ledger).containsOnlyKeys(e1, e2, e3).allSatisfy((k, v) -> assertThat(v).hasValue(1));
             assertThat(m.total(Metrics.REPLAYED, Metrics.DESTINATION, dest)).isEqualTo(2.0);
 
             // the audit file holds every action in order
-            List<Map<String, Object>> audit = cp.audit().readFile();
+            List<Map<String, Object>> audit = cp.audit().completed();
             assertThat(audit).extracting(a -> a.get("action")).containsExactly("replay-dry-run", "replay", "replay",
                     "replay", "purge-dry-run", "purge");
             assertThat(audit).allSatisfy(a -> assertThat(a).containsKeys("time", "actor", "selected", "items"));
@@ -261,6 +271,13 @@ public abstract class BrokerOperationsScenario {
         }
         throw new AssertionError("readiness did not answer " + status + " within 60 s; last: "
                 + (last == null ? "none" : last.statusCode() + " " + last.body()));
+    }
+
+    /** GET on the control plane with the token the management server of {@code ctx} generated (read from its owner-only file). */
+    public static HttpResponse<String> getAuthorized(org.apache.camel.CamelContext ctx, String url) throws Exception {
+        String token = java.nio.file.Files.readString(ctx.hasService(ManagementServer.class).tokenFile()).trim();
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public static HttpResponse<String> get(String url) throws Exception {

@@ -112,7 +112,7 @@ public final class RabbitSupport {
     }
 
     /** Deletes what a test declared; missing entities are fine. */
-    static void delete(Connection c, String... queuesThenExchanges) {
+    public static void delete(Connection c, String... queuesThenExchanges) {
         for (String name : queuesThenExchanges) {
             try (Channel ch = c.createChannel()) {
                 ch.queueDelete(name);

@@ -79,10 +79,7 @@ class StoredEventsControlPlaneIT {
 
     private EventrailApp app(boolean version2) throws Exception {
         Map<String, String> p = new LinkedHashMap<>(RabbitSupport.brokerProperties("rabbit", RabbitSupport.PORT, Map.of()));
-        p.put("eventrail.store.type", "jdbc");
-        p.put("eventrail.store.jdbc.url", Services.postgresUrl(Services.POSTGRES_PORT));
-        p.put("eventrail.store.jdbc.user", "postgres");
-        p.put("eventrail.store.jdbc.table", storeTable);
+        p.putAll(KeptEvents.jdbcStore(storeTable));
         p.put("eventrail.store.replay-on-start", "false");
         p.put("eventrail.idempotency.store", "jdbc");
         p.put("eventrail.idempotency.jdbc.url", Services.postgresUrl(Services.POSTGRES_PORT));
@@ -191,8 +188,12 @@ class StoredEventsControlPlaneIT {
             assertThat(m.total(Metrics.REPLAYED, Metrics.REASON, "no-consumer")).isEqualTo(3.0);
 
             List<String> auditLines = Files.readAllLines(dir.resolve("audit.jsonl"));
-            assertThat(auditLines).hasSize(6).allSatisfy(l -> assertThat(l).contains("\"source\":\"stored-events\""));
-            assertThat(auditLines.get(1)).contains("\"action\":\"purge\"").contains("\"outcome\":\"purged\"");
+            // six actions, each written when it starts and when it completes
+            assertThat(auditLines).hasSize(12).allSatisfy(l -> assertThat(l).contains("\"source\":\"stored-events\""));
+            assertThat(auditLines.get(2)).contains("\"action\":\"purge\"").contains("\"phase\":\"started\"")
+                    .contains("\"actor\":\"rest:admin@127.0.0.1\"");
+            assertThat(auditLines.get(3)).contains("\"action\":\"purge\"").contains("\"phase\":\"completed\"")
+                    .contains("\"outcome\":\"purged\"");
         }
     }
 
@@ -205,8 +206,14 @@ class StoredEventsControlPlaneIT {
     }
 
     private HttpResponse<String> send(EventrailApp app, String method, String path, String body) throws Exception {
+        // the token the management server generated (no eventrail.management.token here), from its owner-only file
+        String token = Files.readString(app.context().hasService(ManagementServer.class).tokenFile()).trim();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(app) + path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

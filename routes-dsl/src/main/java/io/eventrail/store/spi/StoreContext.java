@@ -14,7 +14,7 @@ import org.apache.camel.CamelContext;
  *                      error messages
  * @param options       the provider's options, validated against its {@code options()} and {@code validate}
  * @param retention     how long the store keeps what it holds (completed idempotency keys; kept events are purged by
- *                      Eventrail through {@code EventStore.purgeBefore})
+ *                      Eventrail one by one, each logged at WARN: see {@code EventStore.claim} and {@code delete})
  * @param meterRegistry the registry Eventrail records in, for the store's own meters (e.g. connection pool metrics)
  */
 public record StoreContext(CamelContext camelContext, String prefix, BrokerOptions options, Duration retention,

@@ -107,7 +107,11 @@ class EventrailCliTest {
         assertThat(again.code()).as("the dead letter is gone").isEqualTo(EventrailCli.FAILED);
         assertThat(again.out()).contains("missing");
 
-        Run purge = run("dead-letters", "purge", "--all", "--url", url, "--token", TOKEN);
+        Run unconfirmed = run("dead-letters", "purge", "--all", "--url", url, "--token", TOKEN);
+        assertUsage(unconfirmed, "confirm with --yes");
+        assertThat(run("dead-letters", "list", "--url", url, "--token", TOKEN).out()).as("nothing purged unasked")
+                .contains("1 dead letter(s)");
+        Run purge = run("dead-letters", "purge", "--all", "--yes", "--url", url, "--token", TOKEN);
         assertThat(purge.code()).as(purge.err()).isZero();
         assertThat(purge.out()).contains("purge: 1 selected, 1 done");
         assertThat(run("dead-letters", "show", id, "--url", url, "--token", TOKEN).code()).isEqualTo(EventrailCli.FAILED);
@@ -154,7 +158,9 @@ class EventrailCliTest {
         assertThat(again.code()).isEqualTo(EventrailCli.FAILED);
         assertThat(again.out()).contains("missing  " + id + "  no such stored event");
 
-        Run purge = run("stored-events", "purge", "--all", "--url", url, "--token", TOKEN);
+        assertUsage(run("stored-events", "purge", "--type", "receipt.issued", "--url", url, "--token", TOKEN),
+                "confirm with --yes");
+        Run purge = run("stored-events", "purge", "--all", "-y", "--url", url, "--token", TOKEN);
         assertThat(purge.code()).as(purge.err()).isZero();
         assertThat(purge.out()).contains("purged").contains("purge: 1 selected, 1 done");
         assertThat(run("stored-events", "list", "--url", url, "--token", TOKEN).out()).contains("0 stored event(s)");
@@ -175,7 +181,7 @@ class EventrailCliTest {
         assertUsage(run("stored-events", "replay", "1", "--reason", "no-handler", "--url", url, "--token", TOKEN),
                 "give stored event IDs or filters, not both");
         assertUsage(run("stored-events", "replay", "1", "--rate", "-1", "--url", url, "--token", TOKEN),
-                "--rate must be more than 0");
+                "--rate must be 0.1 to 1000");
         assertUsage(run("stored-events", "replay", "1", "--to", "no good!", "--url", url, "--token", TOKEN),
                 "destination name");
         assertUsage(run("stored-events", "purge", "--url", url, "--token", TOKEN),
@@ -198,7 +204,9 @@ class EventrailCliTest {
         assertUsage(run("dead-letters", "show", "--url", url), "Missing required parameter: 'ID'");
         assertUsage(run("dead-letters", "replay", "--url", url, "--token", TOKEN), "needs dead letter IDs or at least one filter");
         assertUsage(run("dead-letters", "replay", "x:1", "--group", "g", "--url", url, "--token", TOKEN), "not both");
-        assertUsage(run("dead-letters", "replay", "x:1", "--rate", "0", "--url", url, "--token", TOKEN), "--rate must be more than 0");
+        assertUsage(run("dead-letters", "replay", "x:1", "--rate", "0", "--url", url, "--token", TOKEN), "--rate must be 0.1 to 1000");
+        assertUsage(run("dead-letters", "purge", "--group", "", "--type", "invoice.created", "--yes", "--url", url,
+                "--token", TOKEN), "the group filter is empty");
         assertUsage(run("dead-letters", "purge", "--url", url, "--token", TOKEN), "IDs, at least one filter, or --all");
         assertUsage(run("dead-letters", "list", "--url", "ftp:/nowhere"), "not a valid http(s) URL");
         assertUsage(run("dead-letters", "replay", "x:1", "--to", "bad destination!", "--url", url, "--token", TOKEN),
@@ -229,7 +237,7 @@ class EventrailCliTest {
         return before.substring(idAt + 8, before.indexOf('"', idAt + 8));
     }
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = EventrailCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),

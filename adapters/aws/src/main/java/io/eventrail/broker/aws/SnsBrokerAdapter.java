@@ -15,7 +15,7 @@ public final class SnsBrokerAdapter extends AwsBrokerAdapterBase {
     public static final String TYPE = "sns";
 
     public SnsBrokerAdapter() {
-        super(AwsBroker.Mode.SNS, EnumSet.of(Capability.CONSUMER_GROUPS, Capability.NATIVE_DEAD_LETTER,
+        super(AwsBroker.Mode.SNS, EnumSet.of(Capability.FAN_OUT, Capability.COMPETING_CONSUMERS, Capability.NATIVE_DEAD_LETTER,
                 Capability.DETECTS_NO_CONSUMER));
     }
 }

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
@@ -62,9 +63,19 @@ public final class HttpIngest implements Processor {
     private final ObjectReader dataReader;
     private final ObjectReader envelopeReader;
     private final EventFormat format;
+    private final Set<String> allowedSources;
 
     /** Publishes through {@code publisher}; bodies are bounded by {@code limits} (the envelope may nest one level deeper). */
     public HttpIngest(EventPublisher publisher, ValidationLimits limits) {
+        this(publisher, limits, Set.of());
+    }
+
+    /**
+     * As {@link #HttpIngest(EventPublisher, ValidationLimits)}, and a structured or binary event may claim only a
+     * {@code source} of {@code allowedSources} (empty: any); another answers 403 and is not published.
+     */
+    public HttpIngest(EventPublisher publisher, ValidationLimits limits, Set<String> allowedSources) {
+        this.allowedSources = Set.copyOf(allowedSources);
         this.publisher = publisher;
         this.maxBytes = limits.maxBytes();
         this.dataReader = reader(limits, limits.maxDepth());
@@ -190,7 +201,22 @@ public final class HttpIngest implements Processor {
         } catch (RuntimeException e) {
             return new Answer(400, error("malformed CloudEvent", Sanitize.forMessage(Causes.rootMessage(e), 300)));
         }
-        return accepted(publisher.publish(event), event.getType());
+        Answer foreign = foreignSource(event.getSource());
+        return foreign != null ? foreign : accepted(publisher.publish(event), event.getType());
+    }
+
+    /**
+     * 403 when {@code source} is not one this caller may claim: a squatted {@code source}+{@code id} would make the
+     * real event be skipped as a duplicate. Null when it may.
+     */
+    private Answer foreignSource(URI source) {
+        if (allowedSources.isEmpty() || source != null && allowedSources.contains(source.toString())) {
+            return null;
+        }
+        LOG.info("HTTP event refused: source {} is not in eventrail.http.allowed-sources",
+                Sanitize.forMessage(String.valueOf(source), 200));
+        return new Answer(403, error("source not allowed", "this caller may not send events with source '"
+                + Sanitize.forMessage(String.valueOf(source), 200) + "' (eventrail.http.allowed-sources)"));
     }
 
     private Answer binary(Request request, byte[] body, String mediaType) {
@@ -245,7 +271,9 @@ public final class HttpIngest implements Processor {
             throw new InvalidEventException(type, problems);
         }
         b.withData(mediaType.isEmpty() ? "application/json" : request.header("Content-Type"), body);
-        return accepted(publisher.publish(b.build()), type);
+        CloudEvent event = b.build();
+        Answer foreign = foreignSource(event.getSource());
+        return foreign != null ? foreign : accepted(publisher.publish(event), type);
     }
 
     private static String required(Request request, String header, List<String> problems) {

@@ -6,6 +6,7 @@ import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.OptionSpec.Kind;
 import java.util.List;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.slf4j.Logger;
@@ -25,7 +26,9 @@ public final class HttpIngestExtension implements EventrailExtension {
             OptionSpec.of("enabled", Kind.BOOLEAN, "false", "Accept events on POST <path>."),
             OptionSpec.of("path", Kind.STRING, "/events", "The ingest path."),
             OptionSpec.of("host", Kind.STRING, "127.0.0.1", "Address of the HTTP server this module starts when camel.server.enabled is not set (loopback unless you open it)."),
-            OptionSpec.of("port", Kind.INT, "8080", "Port of that server (0 picks a free port)."));
+            OptionSpec.of("port", Kind.INT, "8080", "Port of that server (0 picks a free port)."),
+            OptionSpec.secret("token", "Bearer token every ingest request must carry ('Authorization: Bearer <token>', 401 otherwise); none when unset."),
+            OptionSpec.of("allowed-sources", Kind.LIST, null, "CloudEvents source values a caller may claim in a structured or binary event (403 for any other); any when unset. Plain-JSON events get the application's own source."));
 
     @Override
     public String section() {
@@ -50,6 +53,14 @@ public final class HttpIngestExtension implements EventrailExtension {
         if (settings.string("host").isBlank()) {
             errors.add(PREFIX + "host: empty");
         }
+        if (settings.isSet("token") && settings.string("token").isBlank()) {
+            errors.add(PREFIX + "token: empty; set a token or leave it unset");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host == null || "localhost".equalsIgnoreCase(host) || host.startsWith("127.") || "::1".equals(host)
+                || "[::1]".equals(host);
     }
 
     @Override
@@ -78,6 +89,12 @@ public final class HttpIngestExtension implements EventrailExtension {
             LOG.info("HTTP ingest: POST {} on camel-main's HTTP server {}:{}", settings.string("path"),
                     server.getHost(), server.getPort());
         }
-        context.addRoutes(new IngestRoutes(eventrail, settings.string("path")));
+        String token = settings.isSet("token") ? settings.string("token") : null;
+        Set<String> sources = settings.isSet("allowed-sources") ? Set.copyOf(settings.list("allowed-sources")) : Set.of();
+        if (token == null && !isLoopback(context.hasService(MainHttpServer.class).getHost())) {
+            LOG.warn("HTTP ingest on a network address without eventrail.http.token: anyone who reaches it can"
+                    + " publish events; set a token");
+        }
+        context.addRoutes(new IngestRoutes(eventrail, settings.string("path"), token, sources));
     }
 }

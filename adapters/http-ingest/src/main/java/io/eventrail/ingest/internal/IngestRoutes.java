@@ -1,6 +1,7 @@
 package io.eventrail.ingest.internal;
 
 import io.eventrail.Eventrail;
+import java.util.Set;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -11,17 +12,21 @@ import org.apache.camel.builder.RouteBuilder;
 final class IngestRoutes extends RouteBuilder {
     private final Eventrail eventrail;
     private final String path;
+    private final String token;
+    private final Set<String> allowedSources;
 
-    IngestRoutes(Eventrail eventrail, String path) {
+    IngestRoutes(Eventrail eventrail, String path, String token, Set<String> allowedSources) {
         this.eventrail = eventrail;
         this.path = path;
+        this.token = token;
+        this.allowedSources = allowedSources;
     }
 
     @Override
     public void configure() throws Exception {
         int maxBytes = eventrail.settings().limits().maxBytes();
-        HttpIngest ingest = new HttpIngest(eventrail.publisher(), eventrail.settings().limits());
-        getContext().addStartupListener(new VertxHooks(path, maxBytes));
+        HttpIngest ingest = new HttpIngest(eventrail.publisher(), eventrail.settings().limits(), allowedSources);
+        getContext().addStartupListener(new VertxHooks(path, maxBytes, new IngestGuard(token)));
         from("platform-http:" + path + "?httpMethodRestrict=POST&muteException=true")
                 .routeId("eventrail-http-ingest" + path.replace('/', '-').replaceAll("-+$", ""))
                 .process(ingest).id("ingest");

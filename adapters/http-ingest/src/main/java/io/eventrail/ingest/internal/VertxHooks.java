@@ -4,7 +4,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Locale;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.VetoCamelContextStartException;
@@ -13,20 +12,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds two Vert.x handlers in front of the ingest path once the HTTP server runs: refusals that happen
- * before Camel sees the request (413 from the body limit, 400 from a broken chunked encoding, a failed
- * handler) are answered as JSON without a stack trace, and a form-encoded body (curl's default for
- * {@code -d}) is read as the raw bytes it is rather than as form fields.
+ * Adds Vert.x handlers in front of the ingest path once the HTTP server runs: the {@link IngestGuard} (token and
+ * content type, before the body is read), and refusals that happen before Camel sees the request (413 from the body
+ * limit, 400 from a broken chunked encoding, a failed handler) answered as JSON without a stack trace.
  */
 final class VertxHooks implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(VertxHooks.class);
 
     private final String path;
     private final int maxBytes;
+    private final IngestGuard guard;
 
-    VertxHooks(String path, int maxBytes) {
+    VertxHooks(String path, int maxBytes, IngestGuard guard) {
         this.path = path;
         this.maxBytes = maxBytes;
+        this.guard = guard;
     }
 
     @Override
@@ -46,16 +46,8 @@ final class VertxHooks implements StartupListener {
                 // a veto: Camel refuses the start with one warning instead of an error with a stack trace
                 throw new VetoCamelContextStartException(notListening.getMessage(), notListening, context, true);
             }
-            router.route(path).order(-1).handler(VertxHooks::rawFormBody).failureHandler(this::failure);
+            router.route(path).order(-1).handler(guard).failureHandler(this::failure);
         }
-    }
-
-    private static void rawFormBody(RoutingContext ctx) {
-        String ct = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        if (ct != null && ct.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            ctx.request().headers().set(HttpHeaders.CONTENT_TYPE, "application/json");
-        }
-        ctx.next();
     }
 
     private void failure(RoutingContext ctx) {

@@ -29,7 +29,7 @@ public final class KafkaBrokerAdapter implements BrokerAdapter {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONSUMER_GROUPS, Capability.ORDERED_PER_KEY, Capability.NATIVE_DEAD_LETTER,
+        return EnumSet.of(Capability.FAN_OUT, Capability.COMPETING_CONSUMERS, Capability.ORDERED_PER_KEY, Capability.NATIVE_DEAD_LETTER,
                 Capability.RETAINS_FOR_LATE_GROUPS);
     }
 

@@ -200,7 +200,7 @@ class KafkaSettingsTest {
     void adapterDeclaresItsCapabilitiesAndEveryCamelOption() {
         KafkaBrokerAdapter adapter = new KafkaBrokerAdapter();
         assertThat(adapter.type()).isEqualTo("kafka");
-        assertThat(adapter.capabilities()).containsExactlyInAnyOrder(Capability.CONSUMER_GROUPS,
+        assertThat(adapter.capabilities()).containsExactlyInAnyOrder(Capability.FAN_OUT, Capability.COMPETING_CONSUMERS,
                 Capability.ORDERED_PER_KEY, Capability.NATIVE_DEAD_LETTER, Capability.RETAINS_FOR_LATE_GROUPS);
         assertThat(ServiceLoader.load(BrokerAdapter.class).stream().map(p -> p.type().getName()))
                 .contains(KafkaBrokerAdapter.class.getName());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.CloudEvent;
+import io.eventrail.management.AuditLog;
 import io.eventrail.management.ControlPlane;
 import io.eventrail.management.ManagementSettings;
 import io.eventrail.spi.codec.Sanitize;
@@ -22,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -50,23 +50,34 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FILTER_KEYS = Set.of("broker", "destination", "group", "type", "reason", "from", "to",
             "limit");
+    private static final Set<String> REPLAY_KEYS = Set.of("ids", "filter", "destination", "dryRun", "ratePerSecond");
+    /** The most ids one replay request may name. */
+    public static final int MAX_IDS = 10_000;
+    /** The slowest replay rate a request may ask for, events per second. */
+    public static final double MIN_RATE = 0.1;
+    /** The fastest replay rate a request may ask for, events per second. */
+    public static final double MAX_RATE = 1000;
 
     private final Resource resource;
     private final ManagementSettings settings;
+    private final AccessTokens tokens;
 
-    private ControlPlaneHandler(Resource resource, ManagementSettings settings) {
+    private ControlPlaneHandler(Resource resource, ManagementSettings settings, AccessTokens tokens) {
         this.resource = resource;
         this.settings = settings;
+        this.tokens = tokens;
     }
 
     /** The handler of {@code /dead-letters}. */
-    public static ControlPlaneHandler deadLetters(Supplier<ControlPlane> controlPlane, ManagementSettings settings) {
-        return new ControlPlaneHandler(new DeadLetters(controlPlane), settings);
+    public static ControlPlaneHandler deadLetters(Supplier<ControlPlane> controlPlane, ManagementSettings settings,
+                                                  AccessTokens tokens) {
+        return new ControlPlaneHandler(new DeadLetters(controlPlane), settings, tokens);
     }
 
     /** The handler of {@code /stored-events}. */
-    public static ControlPlaneHandler storedEvents(Supplier<ControlPlane> controlPlane, ManagementSettings settings) {
-        return new ControlPlaneHandler(new StoredEvents(controlPlane), settings);
+    public static ControlPlaneHandler storedEvents(Supplier<ControlPlane> controlPlane, ManagementSettings settings,
+                                                   AccessTokens tokens) {
+        return new ControlPlaneHandler(new StoredEvents(controlPlane), settings, tokens);
     }
 
     /** The path of the collection, e.g. {@code /dead-letters}. */
@@ -95,12 +106,14 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     }
 
     /**
-     * Checks the token before the body is read (on the event loop, no blocking): a request without the right token
-     * is answered 401 here, so an unauthenticated client never makes the server buffer a body.
+     * Checks the token and its right before the body is read (on the event loop, no blocking): a request without a
+     * known token is answered 401 here, a read-only token on a replay or purge 403, so such a client never makes the
+     * server buffer a body.
      */
     public void authorizeFirst(RoutingContext ctx) {
         try {
             authorize(ctx);
+            jsonBody(ctx);
         } catch (HttpError e) {
             error(ctx, e.status, e.getMessage());
             return;
@@ -123,7 +136,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     }
 
     /** Thrown to answer with a status and a message. */
-    private static final class HttpError extends RuntimeException {
+    static final class HttpError extends RuntimeException {
         final int status;
 
         HttpError(int status, String message) {
@@ -138,7 +151,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         if (!path.equals(base) && !path.startsWith(base + "/")) {
             throw new HttpError(404, "no such path: " + Sanitize.forMessage(path));
         }
-        authorize(ctx);
+        AccessTokens.Role role = authorize(ctx);
         resource.available();
         String rest = path.length() > base.length() ? path.substring(base.length() + 1) : "";
         Map<String, String> query = query(ctx);
@@ -150,15 +163,15 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
             body.putArray("items").addAll(entries);
             json(ctx, 200, body);
         } else if ("replay".equals(rest) && "POST".equals(m)) {
-            replay(ctx);
+            replay(ctx, role);
         } else if (rest.isEmpty() && "DELETE".equals(m)) {
-            boolean all = Boolean.parseBoolean(query.getOrDefault("all", "false"));
+            boolean all = bool(query, "all");
             if (!all && query.keySet().stream().noneMatch(k -> FILTER_KEYS.contains(k) && !"limit".equals(k))) {
                 throw new HttpError(400, "purging many " + resource.noun() + "s needs a filter (broker, destination, group,"
                         + " type, reason, from, to) or all=true");
             }
             ControlPlane.Result r = resource.purge(new ControlPlane.Selection(List.of(), query.get("broker"),
-                    filter(query, true)), dryRun(query), actor(ctx));
+                    filter(query, true)), dryRun(query), actor(ctx, role));
             json(ctx, 200, JSON.valueToTree(r));
         } else if (!rest.isEmpty() && !rest.contains("/") && ("GET".equals(m) || "DELETE".equals(m))) {
             String id = URLDecoder.decode(rest, StandardCharsets.UTF_8);
@@ -167,7 +180,7 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
                         + Sanitize.forMessage(id) + "'"));
                 json(ctx, 200, e);
             } else {
-                ControlPlane.Result r = resource.purge(ControlPlane.Selection.ids(List.of(id)), dryRun(query), actor(ctx));
+                ControlPlane.Result r = resource.purge(ControlPlane.Selection.ids(List.of(id)), dryRun(query), actor(ctx, role));
                 json(ctx, r.done() == 0 && !r.dryRun() || r.selected() == 0 ? 404 : 200, JSON.valueToTree(r));
             }
         } else {
@@ -176,49 +189,167 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         }
     }
 
-    private void replay(RoutingContext ctx) {
+    /**
+     * A replay request, strictly read: known keys only, {@code ids} (1 to {@value #MAX_IDS} non-empty strings) or a
+     * non-empty {@code filter} of non-empty strings (not both), {@code dryRun} a JSON boolean, {@code ratePerSecond}
+     * a number from {@value #MIN_RATE} to {@value #MAX_RATE}, {@code destination} a non-empty string; 400 otherwise.
+     */
+    private void replay(RoutingContext ctx, AccessTokens.Role role) {
         JsonNode req = body(ctx);
-        List<String> ids = new ArrayList<>();
-        req.path("ids").forEach(n -> ids.add(n.asText()));
-        Map<String, String> f = new LinkedHashMap<>();
-        req.path("filter").fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().asText()));
-        f.keySet().stream().filter(k -> !FILTER_KEYS.contains(k)).findFirst().ifPresent(k -> {
-            throw new HttpError(400, "unknown filter '" + Sanitize.forMessage(k) + "' (known: " + FILTER_KEYS + ")");
+        req.fieldNames().forEachRemaining(k -> {
+            if (!REPLAY_KEYS.contains(k)) {
+                throw new HttpError(400, "unknown key '" + Sanitize.forMessage(k, 100) + "' (known: " + REPLAY_KEYS + ")");
+            }
         });
-        if (ids.isEmpty() && f.isEmpty()) {
-            throw new HttpError(400, "replay needs \"ids\": [...] or a \"filter\": {...}");
+        List<String> ids = ids(req.get("ids"));
+        Map<String, String> f = filterObject(req.get("filter"));
+        if (ids.isEmpty() == f.isEmpty()) {
+            throw new HttpError(400, "replay needs either \"ids\": [...] or a \"filter\": {...}, not "
+                    + (ids.isEmpty() ? "neither" : "both"));
         }
         ControlPlane.Selection selection = ids.isEmpty()
                 ? new ControlPlane.Selection(List.of(), f.get("broker"), filter(f, true))
                 : ControlPlane.Selection.ids(ids);
-        String target = req.hasNonNull("destination") ? req.get("destination").asText() : null;
-        double rate = req.hasNonNull("ratePerSecond") ? req.get("ratePerSecond").asDouble() : settings.replayRate();
-        ControlPlane.Result r = resource.replay(selection, target, req.path("dryRun").asBoolean(false), rate, actor(ctx));
+        String target = null;
+        if (req.has("destination")) {
+            target = nonEmptyText(req.get("destination"), "destination");
+        }
+        double rate = settings.replayRate();
+        if (req.has("ratePerSecond")) {
+            JsonNode r = req.get("ratePerSecond");
+            if (!r.isNumber() || !(r.asDouble() >= MIN_RATE && r.asDouble() <= MAX_RATE)) {
+                throw new HttpError(400, "ratePerSecond must be a number from " + MIN_RATE + " to " + MAX_RATE
+                        + " (events per second)");
+            }
+            rate = r.asDouble();
+        }
+        boolean dryRun = false;
+        if (req.has("dryRun")) {
+            if (!req.get("dryRun").isBoolean()) {
+                throw new HttpError(400, "dryRun must be true or false");
+            }
+            dryRun = req.get("dryRun").asBoolean();
+        }
+        ControlPlane.Result r = resource.replay(selection, target, dryRun, rate, actor(ctx, role));
         json(ctx, r.failed() > 0 ? 207 : 200, JSON.valueToTree(r));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private void authorize(RoutingContext ctx) {
-        if (settings.token() == null) {
-            return;
+    /** The role of the request's token; 401 without a known token, 403 for a reader's POST or DELETE. */
+    private AccessTokens.Role authorize(RoutingContext ctx) {
+        AccessTokens.Role role = tokens.role(ctx.request().getHeader("Authorization"));
+        if (role == null) {
+            throw new HttpError(401, "dead-letter and stored-event requests need 'Authorization: Bearer <token>'"
+                    + " (eventrail.management.token, or the generated token's file; see the management server's"
+                    + " start-up log)");
         }
-        String given = ctx.request().getHeader("Authorization");
-        byte[] expected = ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8);
-        if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-            throw new HttpError(401, "dead-letter and stored-event requests need 'Authorization: Bearer"
-                    + " <eventrail.management.token>'");
+        String m = ctx.request().method().name();
+        if (role != AccessTokens.Role.ADMIN && !"GET".equals(m) && !"HEAD".equals(m)) {
+            throw new HttpError(403, "read-only access: the read token lists and shows; replay and purge need"
+                    + " eventrail.management.token");
+        }
+        return role;
+    }
+
+    /**
+     * Fails with 401 unless {@code ctx} carries a token of {@code tokens}, read or admin: for read-only resources of
+     * the management server, such as {@code /asyncapi}.
+     */
+    static void authorizeRead(AccessTokens tokens, RoutingContext ctx) {
+        if (tokens.role(ctx.request().getHeader("Authorization")) == null) {
+            throw new HttpError(401, "this request needs 'Authorization: Bearer <token>' (eventrail.management.token or"
+                    + " read-token, or the generated token's file; see the management server's start-up log)");
         }
     }
 
-    private static String actor(RoutingContext ctx) {
-        String who = ctx.request().getHeader("X-Eventrail-Actor");
+    /**
+     * Refuses a POST whose {@code Content-Type} is not {@code application/json} with 415: a web page can send
+     * {@code text/plain} or a form without the browser asking the server first, never {@code application/json}.
+     */
+    private static void jsonBody(RoutingContext ctx) {
+        if (!"POST".equals(ctx.request().method().name())) {
+            return;
+        }
+        String type = ctx.request().getHeader("Content-Type");
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!"application/json".equals(mime)) {
+            throw new HttpError(415, "a POST body must be sent as 'Content-Type: application/json', not '"
+                    + Sanitize.forMessage(String.valueOf(type), 100) + "'");
+        }
+    }
+
+    /**
+     * Who asked, for the audit: the authenticated identity and the client's address ({@code rest:admin@127.0.0.1}),
+     * then, marked as a claim, what the caller says about itself in {@code X-Eventrail-Actor} (sanitized, never
+     * trusted).
+     */
+    private static String actor(RoutingContext ctx, AccessTokens.Role role) {
+        String claimed = ctx.request().getHeader("X-Eventrail-Actor");
         String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-        return "rest:" + address + (who == null ? "" : ":" + Sanitize.forMessage(who, 100));
+        return "rest:" + role.label() + "@" + address
+                + (claimed == null ? "" : AuditLog.CLAIMED + Sanitize.forMessage(claimed.replace(";", ","), 100));
     }
 
     private static boolean dryRun(Map<String, String> query) {
-        return Boolean.parseBoolean(query.getOrDefault("dryRun", "false"));
+        return bool(query, "dryRun");
+    }
+
+    /** The query parameter {@code key}: exactly {@code true} or {@code false}, false when absent; 400 otherwise. */
+    private static boolean bool(Map<String, String> query, String key) {
+        String v = query.getOrDefault(key, "false");
+        if (!"true".equals(v) && !"false".equals(v)) {
+            throw new HttpError(400, key + " must be true or false, not '" + Sanitize.forMessage(v, 50) + "'");
+        }
+        return "true".equals(v);
+    }
+
+    /** The {@code ids} of a replay body: absent or an array of 1 to {@value #MAX_IDS} non-empty strings. */
+    private static List<String> ids(JsonNode n) {
+        List<String> ids = new ArrayList<>();
+        if (n == null) {
+            return ids;
+        }
+        if (!n.isArray() || n.isEmpty()) {
+            throw new HttpError(400, "ids must be a non-empty array of ids");
+        }
+        if (n.size() > MAX_IDS) {
+            throw new HttpError(400, "ids names " + n.size() + " ids; at most " + MAX_IDS + " per request (use a"
+                    + " filter, or several requests)");
+        }
+        n.forEach(id -> ids.add(nonEmptyText(id, "every id")));
+        return ids;
+    }
+
+    /** The {@code filter} of a replay body: absent or an object of known keys with non-empty string values. */
+    private static Map<String, String> filterObject(JsonNode n) {
+        Map<String, String> f = new LinkedHashMap<>();
+        if (n == null) {
+            return f;
+        }
+        if (!n.isObject() || n.isEmpty()) {
+            throw new HttpError(400, "filter must be a non-empty object such as {\"group\":\"billing\"}");
+        }
+        n.fields().forEachRemaining(e -> {
+            if (!FILTER_KEYS.contains(e.getKey())) {
+                throw new HttpError(400, "unknown filter '" + Sanitize.forMessage(e.getKey(), 100) + "' (known: "
+                        + FILTER_KEYS + ")");
+            }
+            JsonNode v = e.getValue();
+            f.put(e.getKey(), "limit".equals(e.getKey()) && v.isInt() ? v.asText() : nonEmptyText(v, "filter '"
+                    + e.getKey() + "'"));
+        });
+        if (f.keySet().stream().allMatch("limit"::equals)) {
+            throw new HttpError(400, "filter needs at least one of broker, destination, group, type, reason, from, to");
+        }
+        return f;
+    }
+
+    private static String nonEmptyText(JsonNode n, String what) {
+        if (n == null || !n.isTextual() || n.asText().isBlank()) {
+            throw new HttpError(400, what + " must be a non-empty string");
+        }
+        return n.asText();
     }
 
     /** The query of filter parameters {@code q}; without a limit, a bulk request (replay, purge) takes up to the maximum. */
@@ -253,9 +384,13 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "true" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (!v.isEmpty()) {
-                    q.put(k, v);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (v.isBlank()) {
+                    throw new HttpError(400, "parameter '" + Sanitize.forMessage(k, 100) + "' is empty: give a value"
+                            + " or leave it out");
+                }
+                if (q.put(k, v) != null) {
+                    throw new HttpError(400, "parameter '" + Sanitize.forMessage(k, 100) + "' is given twice");
                 }
             }
         }
@@ -287,7 +422,8 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
         }
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
+    /** Answers {@code status} with the JSON error {@code {"status":..,"error":".."}} (message sanitized). */
+    static void error(RoutingContext ctx, int status, String message) {
         ObjectNode body = JSON.createObjectNode();
         body.put("status", status);
         body.put("error", Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(message)), 1000));

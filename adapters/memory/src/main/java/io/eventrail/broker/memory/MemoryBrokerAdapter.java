@@ -34,7 +34,7 @@ public final class MemoryBrokerAdapter implements BrokerAdapter {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.CONSUMER_GROUPS, Capability.NATIVE_DEAD_LETTER, Capability.DETECTS_NO_CONSUMER);
+        return EnumSet.of(Capability.FAN_OUT, Capability.COMPETING_CONSUMERS, Capability.NATIVE_DEAD_LETTER, Capability.DETECTS_NO_CONSUMER);
     }
 
     @Override

@@ -53,7 +53,7 @@ class RabbitMqBrokerAdapterTest {
     void isFoundByServiceLoaderUnderTypeRabbitmq() {
         assertThat(ServiceLoader.load(BrokerAdapter.class).stream().map(ServiceLoader.Provider::get)
                 .filter(a -> a.type().equals("rabbitmq")).findFirst()).get().isInstanceOf(RabbitMqBrokerAdapter.class);
-        assertThat(adapter.capabilities()).containsExactlyInAnyOrder(Capability.CONSUMER_GROUPS,
+        assertThat(adapter.capabilities()).containsExactlyInAnyOrder(Capability.FAN_OUT, Capability.COMPETING_CONSUMERS,
                 Capability.NATIVE_DEAD_LETTER, Capability.DETECTS_NO_CONSUMER);
     }
 

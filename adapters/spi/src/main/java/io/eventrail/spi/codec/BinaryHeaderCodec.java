@@ -6,7 +6,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.MalformedEventException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.CharacterCodingException;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -22,12 +22,14 @@ import org.apache.camel.Message;
  * header named {@code prefix + attribute} (Kafka binding: {@code ce_id}; AMQP: {@code cloudEvents_id}),
  * {@code datacontenttype} travels in the broker's content-type header. Headers are written as text; on decode a
  * header value may also be a native type of the broker (an AMQP timestamp is read as an RFC 3339 time, numbers and
- * booleans as their canonical text), so extension values arrive as strings. Headers without the prefix are ignored
- * on decode. Thread-safe.
+ * booleans as their canonical text), so extension values arrive as strings. Header bytes are decoded as strict UTF-8:
+ * a value that is not valid UTF-8 is refused ({@link MalformedEventException}), never read with replacement
+ * characters, so two different ids never become one. Extension names follow {@link AttributeLimits}, the rule set the
+ * publisher applies too. Headers without the prefix are ignored on decode. Thread-safe.
  */
 public final class BinaryHeaderCodec implements EventCodec {
-    /** The most bytes one header value may hold before the event is refused as malformed. */
-    public static final int MAX_HEADER_VALUE_LENGTH = 4096;
+    /** The most characters one header value may hold before the event is refused as malformed. */
+    public static final int MAX_HEADER_VALUE_LENGTH = AttributeLimits.MAX_VALUE;
 
     private final String prefix;
     private final String contentTypeHeader;
@@ -139,12 +141,12 @@ public final class BinaryHeaderCodec implements EventCodec {
                 continue;
             }
             String name = key.substring(prefix.length()).toLowerCase(Locale.ROOT);
-            if (Attributes.CONTEXT.contains(name)) {
+            if (AttributeLimits.isContextAttribute(name)) {
                 continue;
             }
-            if (!Attributes.VALID_NAME.matcher(name).matches()) {
-                problems.add("extension attribute name '" + Sanitize.forMessage(name)
-                        + "' is invalid (lower-case letters and digits, at most 20)");
+            String nameProblem = AttributeLimits.extensionNameProblem(name);
+            if (nameProblem != null) {
+                problems.add(nameProblem);
                 continue;
             }
             String value = text(source, key);
@@ -169,7 +171,7 @@ public final class BinaryHeaderCodec implements EventCodec {
         if (v == null) {
             return null;
         }
-        String s = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
+        String s = v instanceof byte[] b ? utf8(header, b)
                 : v instanceof Date d ? d.toInstant().toString() // an AMQP timestamp
                 : v.toString();
         if (s.length() > MAX_HEADER_VALUE_LENGTH) {
@@ -177,5 +179,18 @@ public final class BinaryHeaderCodec implements EventCodec {
                     + MAX_HEADER_VALUE_LENGTH + " characters");
         }
         return s;
+    }
+
+    /** {@code bytes} decoded as strict UTF-8; bytes that are not UTF-8 make the event malformed. */
+    private static String utf8(String header, byte[] bytes) {
+        if (bytes.length > MAX_HEADER_VALUE_LENGTH * 4) {
+            throw new MalformedEventException("header '" + Sanitize.forMessage(header) + "' is longer than "
+                    + MAX_HEADER_VALUE_LENGTH + " characters");
+        }
+        try {
+            return StrictUtf8.decode(bytes);
+        } catch (CharacterCodingException e) {
+            throw new MalformedEventException("header '" + Sanitize.forMessage(header) + "' is not valid UTF-8", e);
+        }
     }
 }

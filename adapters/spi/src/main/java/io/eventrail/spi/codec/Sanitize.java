@@ -42,11 +42,21 @@ public final class Sanitize {
         return sb.toString();
     }
 
+    /**
+     * A secret-looking name, then a separator ({@code =}, {@code :}, white space, or a JSON key's closing quote and
+     * colon), then the value: an authorization scheme with its credentials ({@code Bearer x}) as a whole, a quoted
+     * string, or a word.
+     */
     private static final Pattern SECRET = Pattern.compile(
-            "(?i)(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization|credential|sasl\\.jaas\\.config)"
-                    + "(\\s*[=:]\\s*|\\s+)(\"[^\"]*\"|'[^']*'|[^\\s,;&]+)");
+            "(?i)(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization|credential|bearer"
+                    + "|sasl\\.jaas\\.config)"
+                    + "([\"']?\\s*[=:]\\s*|\\s+)"
+                    + "((?:bearer|basic|digest)\\s+[^\\s,;&\"']+|\"[^\"]*\"|'[^']*'|[^\\s,;&]+)");
 
-    /** {@code text} with values that follow a secret-looking name ({@code password=...}) replaced by {@code ****}. */
+    /**
+     * {@code text} with values that follow a secret-looking name ({@code password=...}, {@code "password":"..."},
+     * {@code Authorization: Bearer ...}) replaced by {@code ****}.
+     */
     public static String redactSecrets(String text) {
         if (text == null || !mayHoldSecret(text)) {
             return text;
@@ -56,7 +66,7 @@ public final class Sanitize {
 
     /** The stems of {@link #SECRET}'s names, lower case: a text without any of them cannot match. */
     private static final String[] SECRET_STEMS = {"pass", "pwd", "secret", "token", "key", "authorization",
-        "credential", "sasl"};
+        "credential", "bearer", "sasl"};
 
     /**
      * A cheap test run on every event's id, type and source before the regular expression: false when the text

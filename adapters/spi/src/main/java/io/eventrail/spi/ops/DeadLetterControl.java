@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * An optional capability of a {@link io.eventrail.spi.Broker}: read its dead letters without consuming
  * them, and remove one by id. Replay and purge are built on these by the control plane (replay publishes
- * through the normal publisher, then removes). Thread-safe; a dead letter removed or consumed meanwhile
+ * through the normal publisher to the dead letter's group alone, {@link io.eventrail.spi.Broker#groupProducerUri},
+ * then removes). Thread-safe; a dead letter removed or consumed meanwhile
  * is simply absent, never an error.
  */
 public interface DeadLetterControl {

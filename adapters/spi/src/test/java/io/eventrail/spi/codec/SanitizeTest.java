@@ -12,7 +12,12 @@ class SanitizeTest {
     void masksSecrets() {
         assertThat(Sanitize.redactSecrets("password=hunter2")).isEqualTo("password=****");
         assertThat(Sanitize.redactSecrets("url?user=a&PassWd=x1&db=t")).isEqualTo("url?user=a&PassWd=****&db=t");
-        assertThat(Sanitize.redactSecrets("Authorization: Bearer abc")).isEqualTo("Authorization: **** abc");
+        assertThat(Sanitize.redactSecrets("Authorization: Bearer abc")).isEqualTo("Authorization: ****");
+        assertThat(Sanitize.redactSecrets("authorization=basic dXNlcjpwdw== next")).isEqualTo("authorization=**** next");
+        assertThat(Sanitize.redactSecrets("sent with Bearer eyJhbGciOi.x.y")).isEqualTo("sent with Bearer ****");
+        assertThat(Sanitize.redactSecrets("{\"user\":\"a\",\"password\":\"hunter2\"}"))
+                .isEqualTo("{\"user\":\"a\",\"password\":****}");
+        assertThat(Sanitize.redactSecrets("{\"apiKey\" : \"k1\"}")).isEqualTo("{\"apiKey\" : ****}");
         assertThat(Sanitize.redactSecrets("api-key abc123 rest")).isEqualTo("api-key **** rest");
         assertThat(Sanitize.redactSecrets("ACCESS_KEY:'k k'")).isEqualTo("ACCESS_KEY:****");
         assertThat(Sanitize.redactSecrets("sasl.jaas.config = \"x y\"")).isEqualTo("sasl.jaas.config = ****");

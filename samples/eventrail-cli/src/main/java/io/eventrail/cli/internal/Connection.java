@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -21,9 +23,14 @@ public final class Connection {
     String url;
 
     @Option(names = "--token", defaultValue = "${env:EVENTRAIL_MANAGEMENT_TOKEN}", arity = "1",
-            description = "Bearer token for the dead-letter commands (env EVENTRAIL_MANAGEMENT_TOKEN). Prefer the environment"
-                    + " variable: a command line is visible to other users.")
+            description = "Bearer token for the dead-letter and stored-event commands (env EVENTRAIL_MANAGEMENT_TOKEN)."
+                    + " Prefer --token-file or the environment variable: a command line is visible to other users.")
     String token;
+
+    @Option(names = "--token-file", defaultValue = "${env:EVENTRAIL_MANAGEMENT_TOKEN_FILE}", arity = "1",
+            description = "File holding the bearer token (env EVENTRAIL_MANAGEMENT_TOKEN_FILE; default, when no token is"
+                    + " given: the file the application generates, ~/.eventrail/management-<port of --url>.token).")
+    Path tokenFile;
 
     @Option(names = "--timeout", defaultValue = "30", description = "Seconds to wait for an answer (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -60,8 +67,9 @@ public final class Connection {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        if (token != null && !token.isEmpty()) {
-            b.header("Authorization", "Bearer " + token);
+        String bearer = bearer(uri);
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
         }
         HttpResponse<String> response;
         try {
@@ -85,7 +93,12 @@ public final class Connection {
         int s = response.statusCode();
         String error = parsed.path("error").asText("HTTP " + s);
         if (s == 401) {
-            throw new CliException(EventrailCli.UNAUTHORIZED, error + " (pass --token or set EVENTRAIL_MANAGEMENT_TOKEN)");
+            throw new CliException(EventrailCli.UNAUTHORIZED, error + " (pass --token-file or --token, or set"
+                    + " EVENTRAIL_MANAGEMENT_TOKEN_FILE or EVENTRAIL_MANAGEMENT_TOKEN; by default the tool reads "
+                    + defaultTokenFile(uri) + ")");
+        }
+        if (s == 403) {
+            throw new CliException(EventrailCli.UNAUTHORIZED, error);
         }
         if (s == 400 || s == 405 || s == 413) {
             throw new CliException(EventrailCli.USAGE, error);
@@ -94,5 +107,39 @@ public final class Connection {
             throw new CliException(EventrailCli.FAILED, "the server failed: " + error);
         }
         return new Answer(s, parsed);
+    }
+
+    /**
+     * The token to send: {@code --token}, else the content of {@code --token-file}, else the content of the file the
+     * application generates for the URL's port, when it exists; null when there is none.
+     */
+    private String bearer(URI uri) {
+        if (token != null && !token.isEmpty()) {
+            return token;
+        }
+        if (tokenFile != null) {
+            return read(tokenFile, "--token-file");
+        }
+        Path generated = defaultTokenFile(uri);
+        return Files.isReadable(generated) ? read(generated, "the generated token file") : null;
+    }
+
+    private static String read(Path file, String what) {
+        try {
+            String t = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (t.isEmpty()) {
+                throw new CliException(EventrailCli.USAGE, what + " " + file + " is empty");
+            }
+            return t;
+        } catch (IOException e) {
+            throw new CliException(EventrailCli.USAGE, what + " " + file + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** {@code ~/.eventrail/management-<port>.token}: where an application without a configured token writes its token. */
+    static Path defaultTokenFile(URI uri) {
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return Path.of(System.getProperty("user.home"), ".eventrail", "management-" + port + ".token");
     }
 }

@@ -127,7 +127,11 @@ public final class ControlCommands {
         }
 
         private static void put(Map<String, String> m, String k, String v) {
-            if (v != null && !v.isEmpty()) {
+            if (v != null && v.isBlank()) {
+                // the server refuses an empty filter too: it would silently widen a replay or purge
+                throw new CliException(EventrailCli.USAGE, "the " + k + " filter is empty: give a value or leave it out");
+            }
+            if (v != null) {
                 m.put(k, v);
             }
         }
@@ -213,13 +217,14 @@ public final class ControlCommands {
             }
             for (String k : kind().fields) {
                 if (n.hasNonNull(k)) {
-                    out.printf("%-17s %s%n", k + ":", n.get(k).asText());
+                    out.printf("%-17s %s%n", k + ":", Terminal.safe(n.get(k).asText()));
                 }
             }
             out.println("headers:");
-            n.path("headers").fields().forEachRemaining(e -> out.println("  " + e.getKey() + ": " + e.getValue().asText()));
-            out.println("payload (" + n.path("payloadEncoding").asText() + "):");
-            out.println(n.path("payload").asText());
+            n.path("headers").fields().forEachRemaining(e -> out.println("  " + Terminal.safe(e.getKey()) + ": "
+                    + Terminal.safe(e.getValue().asText())));
+            out.println("payload (" + Terminal.safe(n.path("payloadEncoding").asText()) + "):");
+            out.println(Terminal.safe(n.path("payload").asText()));
             return EventrailCli.OK;
         }
     }
@@ -234,7 +239,7 @@ public final class ControlCommands {
         String target;
         @Option(names = "--dry-run", description = "Show what would be replayed; change nothing.")
         boolean dryRun;
-        @Option(names = "--rate", description = "Events per second (default: the server's eventrail.management.replay-rate).")
+        @Option(names = "--rate", description = "Events per second, 0.1 to 1000 (default: the server's eventrail.management.replay-rate).")
         Double rate;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -262,8 +267,8 @@ public final class ControlCommands {
                 body.put("destination", target);
             }
             if (rate != null) {
-                if (!(rate > 0)) {
-                    throw new CliException(EventrailCli.USAGE, "--rate must be more than 0");
+                if (!(rate >= 0.1 && rate <= 1000)) {
+                    throw new CliException(EventrailCli.USAGE, "--rate must be 0.1 to 1000 events per second");
                 }
                 body.put("ratePerSecond", rate);
             }
@@ -282,6 +287,9 @@ public final class ControlCommands {
         boolean all;
         @Option(names = "--dry-run", description = "Show what would be purged; change nothing.")
         boolean dryRun;
+        @Option(names = {"-y", "--yes"}, description = "Purge by filter or --all without asking (needed when there is"
+                + " no terminal to ask on).")
+        boolean yes;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -312,8 +320,33 @@ public final class ControlCommands {
             }
             if (dryRun) {
                 extra.put("dryRun", "true");
+            } else if (!yes) {
+                confirmBulkPurge();
             }
             return report(spec, connection, connection.send("DELETE", kind().path + selected.filters.query(extra), null));
+        }
+
+        /**
+         * Asks on the terminal before a purge by filter or {@code --all}, showing how many would go (a dry run);
+         * without a terminal it refuses (exit 2) rather than purge unasked.
+         */
+        private void confirmBulkPurge() {
+            java.io.Console console = System.console();
+            if (console == null) {
+                throw new CliException(EventrailCli.USAGE, "a purge by filter or --all removes " + kind().noun
+                        + "s for good: confirm with --yes (no terminal to ask on), or look first with --dry-run");
+            }
+            Map<String, String> dry = new LinkedHashMap<>();
+            if (all) {
+                dry.put("all", "true");
+            }
+            dry.put("dryRun", "true");
+            int count = connection.send("DELETE", kind().path + selected.filters.query(dry), null).body()
+                    .path("selected").asInt();
+            String answer = console.readLine("Purge %d %s(s) for good? [y/N] ", count, kind().noun);
+            if (answer == null || !answer.trim().toLowerCase(java.util.Locale.ROOT).matches("y|yes")) {
+                throw new CliException(EventrailCli.USAGE, "purge not confirmed; nothing purged");
+            }
         }
     }
 
@@ -325,15 +358,15 @@ public final class ControlCommands {
             out.println(r.toPrettyString());
         } else {
             for (JsonNode o : r.path("outcomes")) {
-                out.println(o.path("outcome").asText() + "  " + o.path("id").asText()
+                out.println(Terminal.safe(o.path("outcome").asText() + "  " + o.path("id").asText()
                         + (o.hasNonNull("target") ? "  -> " + o.path("target").asText() : "")
-                        + (o.hasNonNull("error") ? "  " + o.path("error").asText() : ""));
+                        + (o.hasNonNull("error") ? "  " + o.path("error").asText() : "")));
             }
             int waiting = 0;
             for (JsonNode o : r.path("outcomes")) {
                 waiting += "waiting".equals(o.path("outcome").asText()) ? 1 : 0;
             }
-            out.println(r.path("action").asText() + (r.path("dryRun").asBoolean() ? " (dry run)" : "") + ": "
+            out.println(Terminal.safe(r.path("action").asText()) + (r.path("dryRun").asBoolean() ? " (dry run)" : "") + ": "
                     + r.path("selected").asInt() + " selected, " + r.path("done").asInt() + " done, "
                     + (waiting > 0 ? waiting + " waiting, " : "") + r.path("failed").asInt() + " failed");
         }
@@ -344,7 +377,9 @@ public final class ControlCommands {
         return a.status() >= 400 || r.path("failed").asInt() > 0 || notDone ? EventrailCli.FAILED : EventrailCli.OK;
     }
 
-    static void table(PrintWriter out, List<String[]> rows) {
+    static void table(PrintWriter out, List<String[]> raw) {
+        List<String[]> rows = raw.stream().map(r -> java.util.Arrays.stream(r).map(Terminal::safe).toArray(String[]::new))
+                .toList();
         int[] w = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
@@ -361,7 +396,7 @@ public final class ControlCommands {
     }
 
     static String cut(String s, int max) {
-        String one = s.replace('\n', ' ').replace('\r', ' ');
+        String one = Terminal.safe(s.replace('\n', ' ').replace('\r', ' '));
         return one.length() <= max ? one : one.substring(0, max - 1) + "…";
     }
 }

@@ -35,10 +35,10 @@ public final class HealthCommand implements Callable<Integer> {
         if (connection.json) {
             out.println(body.toPrettyString());
         } else {
-            out.println((live ? "liveness" : "readiness") + ": " + body.path("status").asText("?"));
+            out.println((live ? "liveness" : "readiness") + ": " + Terminal.safe(body.path("status").asText("?")));
             for (JsonNode c : body.path("checks")) {
-                out.println("  " + c.path("status").asText() + "  " + c.path("name").asText()
-                        + (c.hasNonNull("message") ? "  " + message(c.path("message").asText()) : ""));
+                out.println(Terminal.safe("  " + c.path("status").asText() + "  " + c.path("name").asText()
+                        + (c.hasNonNull("message") ? "  " + message(c.path("message").asText()) : "")));
             }
         }
         return "UP".equals(body.path("status").asText()) ? EventrailCli.OK : EventrailCli.FAILED;

@@ -55,6 +55,11 @@ public class OrderRoutes extends EventRoutes {
 
     private final OrderServices services;
 
+    /** Routes over fresh services ({@link OrderServices#create()}), e.g. for {@code eventrail asyncapi --routes}. */
+    public OrderRoutes() {
+        this(OrderServices.create());
+    }
+
     /** Routes over {@code services}. */
     public OrderRoutes(OrderServices services) {
         this.services = Objects.requireNonNull(services, "services");
@@ -65,12 +70,18 @@ public class OrderRoutes extends EventRoutes {
         services.payments().failing(property(getContext(), PAYMENT_FAILING, Boolean.class, Boolean.TRUE));
         boolean shippingNotifications = property(getContext(), SHIPPING_NOTIFICATIONS, Boolean.class, Boolean.FALSE);
 
-        eventType(ORDER_PLACED).destination("orders-placed").schema("schemas/order-placed.json");
-        eventType(PAYMENT_REQUESTED).destination(PAYMENTS_REQUESTED).schema("schemas/payment-requested.json");
-        eventType(PAYMENT_CAPTURED).destination("payments-captured").schema("schemas/payment-captured.json");
-        eventType(PAYMENT_FAILED).destination("payments-failed").schema("schemas/payment-failed.json");
-        eventType(ORDER_SHIPPED).destination(CUSTOMER_UPDATES).schema("schemas/order-shipped.json");
-        eventType(ORDER_CANCELLED).destination(CUSTOMER_UPDATES).schema("schemas/order-cancelled.json");
+        eventType(ORDER_PLACED).destination("orders-placed").schema("schemas/order-placed.json")
+                .description("A customer placed an order.");
+        eventType(PAYMENT_REQUESTED).destination(PAYMENTS_REQUESTED).schema("schemas/payment-requested.json")
+                .description("The order's payment is to be captured; published with the order id as its subject.");
+        eventType(PAYMENT_CAPTURED).destination("payments-captured").schema("schemas/payment-captured.json")
+                .description("The payment was captured.");
+        eventType(PAYMENT_FAILED).destination("payments-failed").schema("schemas/payment-failed.json")
+                .description("The provider declined the payment.");
+        eventType(ORDER_SHIPPED).destination(CUSTOMER_UPDATES).schema("schemas/order-shipped.json")
+                .description("The order left the warehouse.");
+        eventType(ORDER_CANCELLED).destination(CUSTOMER_UPDATES).schema("schemas/order-cancelled.json")
+                .description("The order was cancelled (its payment was declined).");
 
         consume("orders-placed").group("payment-requests").on(ORDER_PLACED, this::requestPayment);
         consume(PAYMENTS_REQUESTED).group(PAYMENTS_GROUP).on(PAYMENT_REQUESTED, this::capturePayment);

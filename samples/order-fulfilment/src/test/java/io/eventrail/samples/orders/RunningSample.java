@@ -83,12 +83,13 @@ final class RunningSample implements AutoCloseable {
 
     /** GET on the management port; {@code path} starts with /. */
     HttpResponse<String> management(String path) throws Exception {
-        return send(HttpRequest.newBuilder(managementUri(path)).GET());
+        return send(HttpRequest.newBuilder(managementUri(path)).header("Authorization", authorization()).GET());
     }
 
     /** POST of a JSON body on the management port. */
     HttpResponse<String> managementPost(String path, String json) throws Exception {
-        return send(HttpRequest.newBuilder(managementUri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(managementUri(path)).header("Authorization", authorization())
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -134,6 +135,11 @@ final class RunningSample implements AutoCloseable {
     HttpResponse<String> operator(String pathAndQuery) throws Exception {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery))
                 .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** The bearer header of the token the management server generated (the sample sets none), read from its file. */
+    private String authorization() throws Exception {
+        return "Bearer " + java.nio.file.Files.readString(context().hasService(ManagementServer.class).tokenFile()).trim();
     }
 
     private URI managementUri(String path) {

@@ -47,9 +47,12 @@ public class SignupRoutes extends EventRoutes {
 
     @Override
     protected void configureEvents() {
-        eventType(TYPE).destination(DESTINATION).schema("schemas/user-signup.json");
-        eventType(FAILING_TYPE).destination(DESTINATION);
-        eventType(PROFILE_TYPE).destination(DESTINATION);
+        eventType(TYPE).destination(DESTINATION).schema("schemas/user-signup.json")
+                .description("A user signed up.");
+        eventType(FAILING_TYPE).destination(DESTINATION)
+                .description("Demo: its handler always fails (3 attempts, then the dead letter).");
+        eventType(PROFILE_TYPE).destination(DESTINATION)
+                .description("Demo: handled only with signup.profile-updates.enabled=true, else kept for later.");
         var pipeline = consume(DESTINATION).group(GROUP)
                 .retry(r -> r.withMaxAttempts(3).withInitialBackoff(Duration.ofMillis(100)))
                 .on(TYPE, this::onSignup)

@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
  * SQS and SNS bodies are text of a restricted alphabet (XML characters: no NUL or other control
  * characters but tab, LF, CR, and valid UTF-8 only). A payload that is not such text travels in base64 with
  * the message attribute {@value #ENCODING}={@code base64}; consumers decode it back to the original bytes
- * and drop the attribute before the pipeline sees the message. Stateless.
+ * and drop the attribute before the pipeline sees the message. Stateless. Public for the AWS Lambda entry points
+ * ({@code eventrail-aws-lambda}), which receive the same messages without a camel-aws2-sqs consumer.
  */
-final class AwsBodies {
+public final class AwsBodies {
     private static final Logger LOG = LoggerFactory.getLogger(AwsBodies.class);
     /** The message attribute that marks a base64 body. */
-    static final String ENCODING = "eventrail_body_encoding";
+    public static final String ENCODING = "eventrail_body_encoding";
 
     private AwsBodies() {
     }
@@ -73,7 +74,7 @@ final class AwsBodies {
      * The original payload of an SQS body whose {@value #ENCODING} attribute is {@code encoding}: decoded when
      * it is {@code base64} (and the body is base64), else the body's UTF-8 bytes.
      */
-    static byte[] payload(String body, Object encoding) {
+    public static byte[] payload(String body, Object encoding) {
         String text = body == null ? "" : body;
         if ("base64".equals(encoding)) {
             try {

@@ -2,6 +2,7 @@ package io.eventrail.broker.aws.internal;
 
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
@@ -125,6 +126,12 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         return names;
     }
 
+    /** Queues and topics named by {@link AwsNames}, AsyncAPI SQS and SNS bindings. */
+    @Override
+    public BrokerCatalog catalog() {
+        return new AwsCatalog(mode, settings, names);
+    }
+
     @Override
     public String producerUri(Destination destination) {
         return sendComponent + ":" + destination.name();
@@ -135,6 +142,16 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         provision(destination, subscription);
         return sendComponent + ":" + destination.name() + "?group=" + subscription.group() + "&concurrency="
                 + subscription.concurrency();
+    }
+
+    /**
+     * The group's own queue: {@code sqs}, the destination's queue (its groups compete for it, so the queue is the
+     * group's); {@code sns}, the SQS queue the group subscribed to the topic, bypassing the topic and so the other
+     * groups' queues.
+     */
+    @Override
+    public String groupProducerUri(Destination destination, String group) {
+        return sendComponent + ":" + destination.name() + "?toGroup=" + group;
     }
 
     @Override
@@ -219,6 +236,12 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
                         x -> x.getProperty(AwsProducer.DEDUP_PROPERTY, String.class));
             }
         }, topic, Sns2Constants.MESSAGE_GROUP_ID_PROPERTY);
+    }
+
+    /** The queue of {@code subscription}'s group on {@code destination} (see {@link #groupProducerUri}). */
+    SendTarget groupTarget(Destination destination, Subscription subscription) {
+        return sqsTarget(provisioner.queueWithDeadLetter(names.queue(destination, subscription),
+                names.deadLetterQueue(destination, subscription)));
     }
 
     SendTarget deadLetterTarget(Destination destination, Subscription subscription) {

@@ -9,20 +9,22 @@ import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.service.ServiceHelper;
 
-/** A destination of one broker instance: publish target, group consumer, or a group's dead letters. */
+/** A destination of one broker instance: publish target, one group's queue, group consumer, or a group's dead letters. */
 final class AwsEndpoint extends DefaultEndpoint {
     private final AwsBroker broker;
     private final Destination destination;
     private final Subscription group;
     private final Subscription deadLetterOf;
+    private final Subscription toGroup;
 
     AwsEndpoint(String uri, AwsComponent component, AwsBroker broker, String destination, String group,
-                int concurrency, String deadLetterGroup) {
+                int concurrency, String deadLetterGroup, String toGroup) {
         super(uri, component);
         this.broker = broker;
         this.destination = Destination.of(destination);
         this.group = group == null ? null : new Subscription(group, concurrency);
         this.deadLetterOf = deadLetterGroup == null ? null : new Subscription(deadLetterGroup, 1);
+        this.toGroup = toGroup == null ? null : new Subscription(toGroup, 1);
     }
 
     @Override
@@ -31,7 +33,10 @@ final class AwsEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("publish with the broker's producerUri, not the consumer URI "
                     + getEndpointUri());
         }
-        return new AwsProducer(this, broker, destination, deadLetterOf);
+        if (toGroup != null && deadLetterOf != null) {
+            throw new IllegalArgumentException("toGroup and deadLetterGroup exclude each other in " + getEndpointUri());
+        }
+        return new AwsProducer(this, broker, destination, deadLetterOf, toGroup);
     }
 
     /** A camel-aws2-sqs consumer of the group's queue (or dead-letter queue) whose messages are restored first. */

@@ -37,17 +37,21 @@ final class AwsProducer extends DefaultProducer {
     private final AwsBroker broker;
     private final Destination destination;
     private final Subscription deadLetterOf;
+    /** The group whose queue alone receives what is sent (a dead letter's replay), or null. */
+    private final Subscription toGroup;
     private volatile Target target;
 
     private record Target(String name, Endpoint endpoint, Producer producer, HeaderFilterStrategy filter,
                           String topicArn, String groupProperty) {
     }
 
-    AwsProducer(Endpoint endpoint, AwsBroker broker, Destination destination, Subscription deadLetterOf) {
+    AwsProducer(Endpoint endpoint, AwsBroker broker, Destination destination, Subscription deadLetterOf,
+                Subscription toGroup) {
         super(endpoint);
         this.broker = broker;
         this.destination = destination;
         this.deadLetterOf = deadLetterOf;
+        this.toGroup = toGroup;
     }
 
     @Override
@@ -191,6 +195,7 @@ final class AwsProducer extends DefaultProducer {
                 t = target;
                 if (t == null) {
                     t = open(deadLetterOf != null ? broker.deadLetterTarget(destination, deadLetterOf)
+                            : toGroup != null ? broker.groupTarget(destination, toGroup)
                             : broker.publishTarget(destination));
                     target = t;
                 }

@@ -2,6 +2,7 @@ package io.eventrail.broker.kafka.internal;
 
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
@@ -69,15 +70,38 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
         return settings;
     }
 
+    /** Topics named by {@code topic-prefix} and {@code dead-letter-*}, AsyncAPI Kafka bindings. */
+    @Override
+    public BrokerCatalog catalog() {
+        return new KafkaCatalog(settings);
+    }
+
     @Override
     public String producerUri(Destination destination) {
         return component + ":" + settings.topics().topic(destination.name()) + "?synchronous=true";
     }
 
+    /** The group's consumer skips (and commits) a record replayed for another group: see {@link #groupProducerUri}. */
     @Override
     public String consumerUri(Destination destination, Subscription subscription) {
         return component + ":" + settings.topics().topic(destination.name()) + "?groupId=" + subscription.group()
-                + "&consumersCount=" + subscription.concurrency();
+                + "&consumersCount=" + subscription.concurrency()
+                + (reporting instanceof CrashSafeKafkaComponent
+                ? "&" + CrashSafeKafkaComponent.REPLAY_GROUP + "=" + subscription.group() : "");
+    }
+
+    /**
+     * The destination's topic, each record stamped with header {@code eventrail_replay_group=<group>}: the other
+     * groups' consumers commit it without handling it (a record filter), so only {@code group} handles it. A topic
+     * shared by all groups keeps the record's key, partition and order, and needs no topic per group.
+     */
+    @Override
+    public String groupProducerUri(Destination destination, String group) {
+        if (!(reporting instanceof CrashSafeKafkaComponent)) {
+            throw new UnsupportedOperationException("Kafka broker '" + name() + "' uses a Kafka component of the Camel"
+                    + " context, not its own, so it cannot deliver to consumer group '" + group + "' alone");
+        }
+        return producerUri(destination) + "&" + CrashSafeKafkaComponent.REPLAY_GROUP + "=" + group;
     }
 
     /** With {@code listeners}, the endpoint's consuming threads report their polls and commits to them. */

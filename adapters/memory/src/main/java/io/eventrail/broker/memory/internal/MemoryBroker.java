@@ -2,10 +2,12 @@ package io.eventrail.broker.memory.internal;
 
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.SimpleCatalog;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
 import io.eventrail.spi.ops.BacklogProbe;
@@ -51,9 +53,6 @@ public final class MemoryBroker extends AbstractBroker implements BacklogProbe, 
     }
 
 
-
-
-
     @Override
     public String producerUri(Destination destination) {
         return component + ":" + destination.name();
@@ -63,6 +62,12 @@ public final class MemoryBroker extends AbstractBroker implements BacklogProbe, 
     public String consumerUri(Destination destination, Subscription subscription) {
         return component + ":" + destination.name() + "?group=" + subscription.group() + "&concurrency="
                 + subscription.concurrency();
+    }
+
+    /** The group's own queue: {@code <component>:<destination>?group=<group>} publishes to it alone. */
+    @Override
+    public String groupProducerUri(Destination destination, String group) {
+        return component + ":" + destination.name() + "?group=" + group;
     }
 
     @Override
@@ -81,6 +86,13 @@ public final class MemoryBroker extends AbstractBroker implements BacklogProbe, 
             queues.subscribe(destination.name(), subscription.group());
             queues.subscribe(deadLetterDestination(destination, subscription), DEAD_LETTER_GROUP);
         }
+    }
+
+    /** JVM-wide queues named after the destinations: no server, binary content mode with {@code ce_} headers. */
+    @Override
+    public BrokerCatalog catalog() {
+        return new SimpleCatalog("memory", "in-process", BinaryHeaderCodec.kafkaBinding().prefix(),
+                MemoryBroker::deadLetterDestination);
     }
 
     /** The queues of this instance, for inspection. */

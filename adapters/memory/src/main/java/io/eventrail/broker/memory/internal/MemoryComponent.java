@@ -7,7 +7,8 @@ import org.apache.camel.support.DefaultComponent;
 
 /**
  * The Camel component of one memory broker instance: {@code <component>:<destination>} publishes,
- * {@code <component>:<destination>?group=g&concurrency=n} consumes as group {@code g}.
+ * {@code <component>:<destination>?group=g&concurrency=n} consumes as group {@code g}, and publishes to
+ * group {@code g}'s queue only.
  */
 final class MemoryComponent extends DefaultComponent {
     private final MemoryQueues queues;

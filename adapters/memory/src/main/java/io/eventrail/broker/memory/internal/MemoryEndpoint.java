@@ -6,7 +6,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultEndpoint;
 
-/** One destination of a memory broker, as a producer or as a consumer group. */
+/** One destination of a memory broker, as a producer (to every group, or to one) or as a consumer group. */
 final class MemoryEndpoint extends DefaultEndpoint {
     private final MemoryQueues queues;
     private final BrokerOptions options;
@@ -26,7 +26,7 @@ final class MemoryEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() {
-        return new MemoryProducer(this, queues, destination, options.duration("publish-timeout").toMillis());
+        return new MemoryProducer(this, queues, destination, group, options.duration("publish-timeout").toMillis());
     }
 
     @Override

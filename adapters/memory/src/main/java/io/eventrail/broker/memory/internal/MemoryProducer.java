@@ -10,17 +10,21 @@ import org.apache.camel.support.DefaultProducer;
 
 /**
  * Copies the message (bytes and text headers, Camel-internal headers dropped, as a real broker's
- * header filter would) into every group queue; completes when all of them accepted it.
+ * header filter would) into every group queue, or only the queue of the endpoint's group when it names one;
+ * completes when all of them accepted it.
  */
 final class MemoryProducer extends DefaultProducer {
     private final MemoryQueues queues;
     private final String destination;
+    /** The only group to deliver to, or null for every group. */
+    private final String group;
     private final long timeoutMillis;
 
-    MemoryProducer(Endpoint endpoint, MemoryQueues queues, String destination, long timeoutMillis) {
+    MemoryProducer(Endpoint endpoint, MemoryQueues queues, String destination, String group, long timeoutMillis) {
         super(endpoint);
         this.queues = queues;
         this.destination = destination;
+        this.group = group;
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -34,7 +38,7 @@ final class MemoryProducer extends DefaultProducer {
                 headers.put(k, v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString());
             }
         });
-        queues.publish(destination, new MemoryQueues.StoredMessage(body == null ? new byte[0] : body,
+        queues.publish(destination, group, new MemoryQueues.StoredMessage(body == null ? new byte[0] : body,
                 Map.copyOf(headers), 0), timeoutMillis);
     }
 }

@@ -60,9 +60,24 @@ public final class MemoryQueues {
      * @throws IllegalStateException when a queue stays full for {@code timeoutMillis}
      */
     public void publish(String destination, StoredMessage message, long timeoutMillis) throws InterruptedException {
-        Map<String, BlockingQueue<StoredMessage>> groups = destinations.get(destination);
+        publish(destination, null, message, timeoutMillis);
+    }
+
+    /**
+     * Puts {@code message} in {@code group}'s queue of {@code destination} only ({@code group} null: every group's).
+     *
+     * @throws NoConsumerException when no group (or not {@code group}) subscribes to the destination
+     * @throws IllegalStateException when a queue stays full for {@code timeoutMillis}
+     */
+    public void publish(String destination, String group, StoredMessage message, long timeoutMillis)
+            throws InterruptedException {
+        Map<String, BlockingQueue<StoredMessage>> all = destinations.get(destination);
+        Map<String, BlockingQueue<StoredMessage>> groups = group == null || all == null ? all
+                : all.containsKey(group) ? Map.of(group, all.get(group)) : Map.of();
         if (groups == null || groups.isEmpty()) {
-            throw new NoConsumerException(destination, "no consumer group has subscribed on the memory broker");
+            throw new NoConsumerException(destination, group == null
+                    ? "no consumer group has subscribed on the memory broker"
+                    : "consumer group '" + group + "' has not subscribed on the memory broker");
         }
         for (Map.Entry<String, BlockingQueue<StoredMessage>> g : groups.entrySet()) {
             if (!g.getValue().offer(message, timeoutMillis, TimeUnit.MILLISECONDS)) {

@@ -146,7 +146,7 @@ final class ConfirmingProducer extends DefaultProducer {
                 .deliveryMode(PERSISTENT)
                 .priority(PRIORITY)
                 .contentType(in.getHeader(EventPropertiesConverter.CONTENT_TYPE, String.class))
-                .messageId(text(RabbitEventCodec.attribute(in::getHeader, "id")))
+                .messageId(shortString(text(RabbitEventCodec.attribute(in::getHeader, "id"))))
                 .timestamp(new Date())
                 .headers(headers)
                 .build();
@@ -160,6 +160,16 @@ final class ConfirmingProducer extends DefaultProducer {
             return value;
         }
         return value.toString();
+    }
+
+    /**
+     * {@code value} when it fits an AMQP short string (255 bytes of UTF-8), else null: the {@code message_id}
+     * property is a copy of the event id for tools, and an id the attribute rules allow (255 characters) may take
+     * more bytes; the id itself travels in its header, so a long one never makes the event (or its dead letter)
+     * unpublishable.
+     */
+    static String shortString(String value) {
+        return value == null || value.getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES ? null : value;
     }
 
     private static String text(Object value) {

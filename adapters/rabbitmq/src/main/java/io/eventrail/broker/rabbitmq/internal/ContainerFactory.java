@@ -8,13 +8,13 @@ import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
 
 /**
  * Creates the component's listener containers, then fits them to the pipeline: no retry advice (the
  * pipeline retries), a failed delivery is nacked with requeue, header strings up to 64 KiB arrive as
- * strings (the codec bounds them further), a lost connection is retried from {@code recovery-interval}, doubling
- * up to {@code recovery-max-interval} while the broker stays unreachable ({@link ConnectionOutage}),
+ * strings (the codec bounds them further) and those that are not valid UTF-8 as bytes
+ * ({@link StrictHeadersConverter}), a lost connection is retried from {@code recovery-interval}, doubling up to
+ * {@code recovery-max-interval} while the broker stays unreachable ({@link ConnectionOutage}),
  * and a {@link Error} in processing never exits the JVM (the delivery is redelivered instead). Stateless.
  */
 final class ContainerFactory implements ListenerContainerFactory {
@@ -38,7 +38,7 @@ final class ContainerFactory implements ListenerContainerFactory {
         container.setAdviceChain();
         container.setDefaultRequeueRejected(true);
         container.setMissingQueuesFatal(false);
-        container.setMessagePropertiesConverter(new DefaultMessagePropertiesConverter(LONG_STRING_LIMIT));
+        container.setMessagePropertiesConverter(new StrictHeadersConverter(LONG_STRING_LIMIT));
         // Spring's default for a java.lang.Error thrown by the listener is System.exit(99); a library must not end
         // the application: the error is logged, the container rethrows it, the client closes the channel and the
         // broker redelivers the unacknowledged delivery.

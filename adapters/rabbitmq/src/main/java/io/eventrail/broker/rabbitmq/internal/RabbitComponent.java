@@ -11,13 +11,16 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 /**
  * The {@code camel-spring-rabbitmq} component of one broker instance, bound to that instance's own
  * connection factory. Endpoints: {@code <component>:<exchange>?destination=<d>[&routingKey=<k>]}
- * publishes with {@link ConfirmingProducer} on the component's {@link PublisherChannels};
+ * publishes with {@link ConfirmingProducer} on the component's {@link PublisherChannels} (exchange
+ * {@value #DEFAULT_EXCHANGE} is the default exchange, which routes to the queue named by the routing key);
  * {@code <component>:<exchange>?queue=<q>&concurrency=<n>}
  * consumes queue {@code q} with Spring's listener container (acknowledged after the exchange
  * completed, returned to the queue when it failed). Nothing is declared by endpoints: the topology
  * is provisioned by {@link Topology}.
  */
 final class RabbitComponent extends SpringRabbitMQComponent {
+    /** RabbitMQ's name for its default exchange (the empty name): names starting with {@code amq.} are reserved. */
+    static final String DEFAULT_EXCHANGE = "amq.default";
     private final String name;
     private final CachingConnectionFactory connectionFactory;
     private volatile RabbitSettings settings;
@@ -55,7 +58,8 @@ final class RabbitComponent extends SpringRabbitMQComponent {
         String routingKey = getAndRemoveParameter(parameters, "routingKey", String.class);
         String queue = getAndRemoveParameter(parameters, "queue", String.class);
         int concurrency = getAndRemoveParameter(parameters, "concurrency", Integer.class, 1);
-        RabbitEndpoint endpoint = new RabbitEndpoint(uri, this, remaining, destination, routingKey, settings);
+        RabbitEndpoint endpoint = new RabbitEndpoint(uri, this, DEFAULT_EXCHANGE.equals(remaining) ? "" : remaining,
+                destination, routingKey, settings);
         endpoint.setConnectionFactory(connectionFactory);
         endpoint.setMessageConverter(getMessageConverter());
         getMessagePropertiesConverter().setHeaderFilterStrategy(getHeaderFilterStrategy());

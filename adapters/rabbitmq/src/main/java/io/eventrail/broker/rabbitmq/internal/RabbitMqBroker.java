@@ -5,6 +5,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
@@ -101,6 +102,12 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
         return new RabbitMqBroker(context.name(), componentName, capabilities, rc, cf, true);
     }
 
+    /** Exchanges and queues named by {@code exchange-prefix} and {@code queue-prefix}, AsyncAPI AMQP bindings. */
+    @Override
+    public BrokerCatalog catalog() {
+        return new RabbitCatalog(this, settings);
+    }
+
     @Override
     public String producerUri(Destination destination) {
         return component + ":" + exchange(destination) + "?destination=" + destination.name();
@@ -110,6 +117,17 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
     public String consumerUri(Destination destination, Subscription subscription) {
         return component + ":" + exchange(destination) + "?queue=" + queue(destination, subscription)
                 + "&concurrency=" + subscription.concurrency();
+    }
+
+    /**
+     * The group's own queue, through the default exchange (which routes a message to the queue its routing key
+     * names): the destination's exchange and so the other groups' queues are bypassed. A queue that is gone
+     * returns the message (mandatory), which fails the publish.
+     */
+    @Override
+    public String groupProducerUri(Destination destination, String group) {
+        return component + ":" + RabbitComponent.DEFAULT_EXCHANGE + "?destination=" + destination.name()
+                + "&routingKey=" + queue(destination, new Subscription(group, 1));
     }
 
     @Override

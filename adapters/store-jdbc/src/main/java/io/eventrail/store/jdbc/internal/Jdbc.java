@@ -17,6 +17,8 @@ public final class Jdbc {
     public enum Dialect {
         /** {@code INSERT ... ON CONFLICT DO NOTHING}: a duplicate key never raises an error. */
         POSTGRESQL,
+        /** MariaDB (or MySQL): as {@link #OTHER}, with its own DDL ({@code AUTO_INCREMENT}, {@code LONGTEXT}). */
+        MARIADB,
         /** Plain {@code INSERT}, the duplicate-key error (SQLState 23505) caught in autocommit mode. */
         OTHER
     }
@@ -30,14 +32,35 @@ public final class Jdbc {
     private Jdbc() {
     }
 
-    /** Runs {@code work} on a connection of {@code ds}; a failure becomes a {@link StoreException} naming {@code what}. */
+    /**
+     * Runs {@code work} on a connection of {@code ds}; a failure becomes a {@link StoreException} naming {@code what},
+     * {@linkplain StoreException#permanent() permanent} when {@link #isDataError} says every attempt would fail alike.
+     */
     public static <T> T run(DataSource ds, String what, Work<T> work) {
         try (Connection c = ds.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
             throw new StoreException(what + " failed: " + Sanitize.redactSecrets(String.valueOf(e.getMessage()))
-                    + " (SQLState " + e.getSQLState() + ")", e);
+                    + " (SQLState " + e.getSQLState() + ")", e, isDataError(e));
         }
+    }
+
+    /**
+     * Whether {@code e} says the values themselves cannot be stored, so that the same statement fails on every
+     * attempt: SQLState class 22 (data exception: a value too long, a character the encoding refuses such as NUL in
+     * PostgreSQL text) or class 54 (program limit exceeded: an index row too large for PostgreSQL's B-tree). Class 08
+     * (connection), 40 (rollback, deadlock), 57 (operator intervention) and the rest are transient or unknown and
+     * are retried.
+     */
+    public static boolean isDataError(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState();
+            if (s instanceof java.sql.SQLDataException
+                    || state != null && (state.startsWith("22") || state.startsWith("54"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -70,13 +93,16 @@ public final class Jdbc {
 
     /** The dialect of the database behind {@code ds}. */
     public static Dialect dialect(DataSource ds) {
-        return run(ds, "reading the database product", c -> c.getMetaData().getDatabaseProductName()
-                .toLowerCase(Locale.ROOT).contains("postgres") ? Dialect.POSTGRESQL : Dialect.OTHER);
+        return run(ds, "reading the database product", c -> {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+            return product.contains("postgres") ? Dialect.POSTGRESQL
+                    : product.contains("mariadb") || product.contains("mysql") ? Dialect.MARIADB : Dialect.OTHER;
+        });
     }
 
-    /** Whether {@code e} is a unique-constraint violation. */
+    /** Whether {@code e} is a unique-constraint violation (SQLState 23505; MariaDB/MySQL: 23000 with error 1062). */
     public static boolean isDuplicateKey(SQLException e) {
-        return "23505".equals(e.getSQLState());
+        return "23505".equals(e.getSQLState()) || "23000".equals(e.getSQLState()) && e.getErrorCode() == 1062;
     }
 
     /** {@code name} if it is a plain or schema-qualified SQL identifier; otherwise an IllegalArgumentException. */

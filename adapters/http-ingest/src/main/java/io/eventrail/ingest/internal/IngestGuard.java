@@ -1,0 +1,50 @@
+package io.eventrail.ingest.internal;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+
+/**
+ * The checks of an ingest request made before its body is read, on the event loop: the bearer token when
+ * {@code eventrail.http.token} is set (401 otherwise), and a content type the ingest reads (415 otherwise): plain
+ * JSON must be {@code application/json}, a structured CloudEvent {@code application/cloudevents+json}, a binary one
+ * carries {@code ce-*} headers and any content type. Answers are JSON without a stack trace. Immutable.
+ */
+final class IngestGuard implements Handler<RoutingContext> {
+    private final byte[] bearer;
+
+    /** A guard requiring {@code token} (null: no authentication). */
+    IngestGuard(String token) {
+        this.bearer = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        if (bearer != null) {
+            String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            if (given == null || !MessageDigest.isEqual(bearer, given.getBytes(StandardCharsets.UTF_8))) {
+                answer(ctx, 401, HttpIngest.error("unauthorized", "send 'Authorization: Bearer <eventrail.http.token>'"));
+                return;
+            }
+        }
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        boolean binary = ctx.request().headers().contains("ce-id") || ctx.request().headers().contains("ce-specversion")
+                || ctx.request().headers().contains("ce-source");
+        if (!binary && !"application/json".equals(mime) && !mime.startsWith("application/cloudevents")) {
+            answer(ctx, 415, HttpIngest.error("unsupported content type", "send plain JSON as 'Content-Type:"
+                    + " application/json', a structured CloudEvent as application/cloudevents+json, or a binary one"
+                    + " with ce-* headers"));
+            return;
+        }
+        ctx.next();
+    }
+
+    private static void answer(RoutingContext ctx, int status, String json) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONNECTION, "close").end(json);
+    }
+}
