@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.eventrail.it.support.LogCapture;
 import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.store.EventStore;
 import io.eventrail.spi.Destination;

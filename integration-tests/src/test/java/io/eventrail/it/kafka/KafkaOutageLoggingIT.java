@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.eventrail.it.support.EventrailApp;
-import io.eventrail.it.support.LogCapture;
+import io.eventrail.it.faults.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;

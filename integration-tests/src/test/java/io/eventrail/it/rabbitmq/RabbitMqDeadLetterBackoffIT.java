@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.Channel;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
-import io.eventrail.it.support.LogCapture;
+import io.eventrail.it.faults.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

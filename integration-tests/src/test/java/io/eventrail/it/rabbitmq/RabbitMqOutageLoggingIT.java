@@ -3,7 +3,7 @@ package io.eventrail.it.rabbitmq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventrail.Eventrail;
-import io.eventrail.it.support.LogCapture;
+import io.eventrail.it.faults.LogCapture;
 import io.eventrail.it.support.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.eventrail.it.support;
+package io.eventrail.it.faults;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
