@@ -17,12 +17,14 @@ import java.util.TreeMap;
  * @param limits        the data parsing limits ({@code eventrail.validation.*})
  * @param idempotency   the shared idempotent repository ({@code eventrail.idempotency.*})
  * @param store         the store for later ({@code eventrail.store.*})
+ * @param outage        the pause before an event whose dead letter or store-for-later write failed goes back to the
+ *                      broker ({@code eventrail.outage.*})
  * @param brokers       every broker instance by name ({@code eventrail.brokers.<name>.*})
  * @param pipelines     per-pipeline overrides by pipeline id ({@code eventrail.pipelines.<id>.*})
  * @param raw           every {@code eventrail.*} key with its value, for components that read their own section
  */
 public record EventrailSettings(String defaultBroker, String source, RetryPolicy retry, ValidationLimits limits,
-                                Idempotency idempotency, Store store, Map<String, BrokerSettings> brokers,
+                                Idempotency idempotency, Store store, Outage outage, Map<String, BrokerSettings> brokers,
                                 Map<String, PipelineOverrides> pipelines, Map<String, String> raw) {
 
     public EventrailSettings {
@@ -75,6 +77,20 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
         public boolean enabled() {
             return !"none".equals(type);
         }
+    }
+
+    /**
+     * The pause a consumer takes before it hands back to the broker an event whose dead letter or store-for-later
+     * write failed (the broker, dead-letter target or database is down), so that redeliveries do not spin: from
+     * {@code initialBackoff}, doubling with each consecutive failure of the pipeline, ± {@code jitter}, never above
+     * {@code maxBackoff}, and nothing again after the first write that succeeds.
+     *
+     * @param initialBackoff the pause after the first failure of a streak
+     * @param maxBackoff     the longest pause (one per failed delivery; keep it well below Kafka's
+     *                       {@code max-poll-interval-ms})
+     * @param jitter         the random spread of each pause, 0.0 to 1.0
+     */
+    public record Outage(Duration initialBackoff, Duration maxBackoff, double jitter) {
     }
 
     /**

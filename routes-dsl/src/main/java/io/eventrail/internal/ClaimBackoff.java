@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 
 /**
- * The pause a pipeline takes before it hands back to the broker an event whose idempotency claim failed, shared by
- * the pipeline's consumer threads: {@link #INITIAL} after the first failure, doubling with each consecutive one up to
- * a maximum, and nothing again once a claim succeeds. Without it a broker that redelivers at once (RabbitMQ's
+ * The pause a pipeline takes before it hands back to the broker an event whose idempotency claim failed (or whose
+ * dead letter or store-for-later write failed), shared by the pipeline's consumer threads: {@link #INITIAL} (or the
+ * initial pause given) after the first failure, doubling with each consecutive one up to a maximum, with an optional
+ * random spread, and nothing again once a claim (a write) succeeds. Without it a broker that redelivers at once (RabbitMQ's
  * requeue, Kafka's seek back to the failed record) spins through redeliveries as fast as it can while the store is
  * down, logging each. The pauses are Camel's {@link RedeliveryPolicy} (exponential back-off, the same class as the
  * handler retries, {@link Redelivery}); what is Eventrail's own is the streak across exchanges. Thread-safe.
@@ -22,8 +23,19 @@ final class ClaimBackoff {
 
     /** A back-off that never pauses longer than {@code max} (at least 1 ms). */
     ClaimBackoff(Duration max) {
-        this.policy = new RedeliveryPolicy().redeliveryDelay(INITIAL.toMillis()).backOffMultiplier(2)
+        this(INITIAL, max, 0.0);
+    }
+
+    /**
+     * A back-off from {@code initial}, doubling, never longer than {@code max} (at least 1 ms), each pause ± a random
+     * share up to {@code jitter} (0.0 to 1.0) of it (Camel's collision avoidance).
+     */
+    ClaimBackoff(Duration initial, Duration max, double jitter) {
+        this.policy = new RedeliveryPolicy().redeliveryDelay(Math.max(1, initial.toMillis())).backOffMultiplier(2)
                 .maximumRedeliveryDelay(Math.max(1, max.toMillis()));
+        if (jitter > 0.0) {
+            policy.useCollisionAvoidance().setCollisionAvoidanceFactor(jitter);
+        }
     }
 
     /** Counts a failed claim and sets the pause for it; returns how many failures the streak has, this one included. */

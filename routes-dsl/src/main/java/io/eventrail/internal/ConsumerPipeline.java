@@ -4,6 +4,7 @@ import io.cloudevents.CloudEvent;
 import io.eventrail.DeliveryOutcome;
 import io.eventrail.Event;
 import io.eventrail.EventHandler;
+import io.eventrail.EventrailSettings;
 import io.eventrail.InvalidEventException;
 import io.eventrail.RetryPolicy;
 import io.eventrail.StoreException;
@@ -15,6 +16,7 @@ import io.eventrail.spi.MalformedEventException;
 import io.eventrail.spi.PollListener;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.spi.internal.OutageReport;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
@@ -67,7 +69,8 @@ public final class ConsumerPipeline {
     /** What a pipeline is made of; immutable. */
     public record Spec(String id, Destination destination, Subscription subscription, Broker broker,
                        Map<String, EventHandler> handlers, RetryPolicy retry, Function<Event, String> idempotencyKey,
-                       boolean idempotent, Duration lease, Duration claimMaxBackoff) {
+                       boolean idempotent, Duration lease, Duration claimMaxBackoff,
+                       EventrailSettings.Outage outage) {
     }
 
     private final Spec spec;
@@ -77,9 +80,13 @@ public final class ConsumerPipeline {
     private final ProducerTemplate template;
     private final String deadLetterUri;
     private final NoHandlerPolicy noHandler;
+    private final boolean deadLettersNoHandler;
     private final Tracing tracing;
     private final ClaimBackoff storeDown;
     private final ClaimBackoff claimedElsewhere;
+    private final ClaimBackoff writeDown;
+    private final OutageReport deadLetterOutage;
+    private final OutageReport storeOutage;
     private final PollBatches batches;
     private final CrashCounter crashes = new CrashCounter(CrashCounter.DEFAULT_CAPACITY);
 
@@ -99,9 +106,16 @@ public final class ConsumerPipeline {
         this.template = template;
         this.deadLetterUri = spec.broker().deadLetterUri(spec.destination(), spec.subscription());
         this.noHandler = noHandler != null ? noHandler : this::deadLetterNoHandler;
+        this.deadLettersNoHandler = noHandler == null;
         this.tracing = tracing;
         this.storeDown = new ClaimBackoff(spec.claimMaxBackoff());
         this.claimedElsewhere = new ClaimBackoff(spec.claimMaxBackoff());
+        this.writeDown = new ClaimBackoff(spec.outage().initialBackoff(), spec.outage().maxBackoff(),
+                spec.outage().jitter());
+        this.deadLetterOutage = new OutageReport(LOG, "dead letter of group '" + spec.subscription().group() + "' on "
+                + spec.destination().name() + " (broker '" + spec.broker().name() + "')");
+        this.storeOutage = new OutageReport(LOG, "store for later of pipeline '" + spec.id() + "' (group '"
+                + spec.subscription().group() + "')");
         this.batches = spec.idempotent() && store.batches()
                 ? new PollBatches(store, spec.subscription().group(), spec.lease(),
                         m -> key(spec.broker().codec().decode(m)), this::release)
@@ -308,7 +322,7 @@ public final class ConsumerPipeline {
             try {
                 if (handler == null) {
                     release(takeClaim(exchange));
-                    noHandler.accept(exchange, event, exchange.getProperty(RAW, byte[].class), headers(exchange));
+                    keep(exchange, event);
                     if (exchange.getProperty(OUTCOME) == null) {
                         exchange.setProperty(OUTCOME, DeliveryOutcome.kept());
                     }
@@ -371,10 +385,10 @@ public final class ConsumerPipeline {
         }
         String what = safe(Sanitize.redactSecrets(error.toString()));
         if (count.count() >= spec.retry().maxAttempts() || !spec.retry().isRetryable(error)) {
-            LOG.warn("Event dead-lettered after {} crashed delivery(ies): id={} type={} group={} reason=crashed: {}",
-                    count.count(), safe(event.getId()), safe(event.getType()), spec.subscription().group(), what);
             deadLetter(exchange, DeadLetterHeaders.REASON_CRASHED, error, count.count(), count.first(), now,
                     event.getType());
+            LOG.warn("Event dead-lettered after {} crashed delivery(ies): id={} type={} group={} reason=crashed: {}",
+                    count.count(), safe(event.getId()), safe(event.getType()), spec.subscription().group(), what);
             crashes.forget(key);
             return;
         }
@@ -383,6 +397,49 @@ public final class ConsumerPipeline {
                 safe(event.getType()), spec.subscription().group(), what);
         throw new IllegalStateException("handler of event " + safe(event.getId()) + " crashed (delivery "
                 + count.count() + " of " + spec.retry().maxAttempts() + "): " + what, error);
+    }
+
+    /**
+     * Hands an event without handler to the no-handler policy. When a store for later keeps it and the store cannot
+     * be written, the failure is reported ({@link OutageReport}) and the exchange fails after the write back-off
+     * ({@link #writeFailed}); a dead letter has its own back-off ({@link #deadLetter}).
+     */
+    private void keep(Exchange exchange, CloudEvent event) throws Exception {
+        byte[] raw = exchange.getProperty(RAW, byte[].class);
+        if (deadLettersNoHandler) { // the dead letter reports and backs off itself
+            noHandler.accept(exchange, event, raw, headers(exchange));
+            return;
+        }
+        try {
+            noHandler.accept(exchange, event, raw, headers(exchange));
+        } catch (Exception e) {
+            if (!permanent(e)) { // a permanent failure is dead-lettered at once (handle), not an outage
+                writeFailed(storeOutage, e);
+            }
+            throw e;
+        }
+        writeSucceeded(storeOutage);
+    }
+
+    /**
+     * A dead letter or store-for-later write failed: reports it (the first failure of an outage at WARN, then at a
+     * growing interval with the count) and pauses before the exchange fails and the broker gets the event back, the
+     * pause growing with consecutive failures of this pipeline up to {@code eventrail.outage.max-backoff}, so that
+     * the broker's redeliveries (RabbitMQ's requeue, Kafka's re-read after the consumer's reconnect) do not spin.
+     */
+    private void writeFailed(OutageReport report, Throwable failure) {
+        int n = writeDown.failed();
+        if (!report.failed(failure)) {
+            LOG.debug("Write failed ({} in a row) for group '{}'; pausing {} ms before the broker redelivers: {}", n,
+                    spec.subscription().group(), writeDown.pauseMillis(),
+                    safe(Sanitize.redactSecrets(String.valueOf(failure))));
+        }
+        writeDown.pause();
+    }
+
+    private void writeSucceeded(OutageReport report) {
+        writeDown.succeeded();
+        report.succeeded();
     }
 
     /** The key crashes of {@code event} are counted under: its idempotency key, else its source and id. */
@@ -421,11 +478,11 @@ public final class ConsumerPipeline {
             Instant firstFailure = exchange.getProperty(FIRST_FAILURE, now, Instant.class);
             exchange.setProperty(FIRST_FAILURE, firstFailure);
             if (attempt >= retry.maxAttempts() || !retry.isRetryable(failure)) {
+                deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
+                        event.getType()); // logged once written: an unwritable dead letter is reported as an outage
                 LOG.warn("Event dead-lettered after {} attempt(s): id={} type={} group={} reason=failed: {}",
                         attempt, safe(event.getId()), safe(event.getType()), spec.subscription().group(),
                         safe(Sanitize.redactSecrets(failure.toString())));
-                deadLetter(exchange, DeadLetterHeaders.REASON_FAILED, failure, attempt, firstFailure, now,
-                        event.getType());
                 return false;
             }
             metrics.count(Metrics.RETRIED, where(event.getType()));
@@ -536,9 +593,11 @@ public final class ConsumerPipeline {
             dl.getMessage().setHeader(DeadLetterHeaders.LAST_FAILURE_TIME, last.toString());
         });
         if (result.getException() != null) {
+            writeFailed(deadLetterOutage, result.getException());
             throw new IllegalStateException("dead letter of group '" + spec.subscription().group()
                     + "' could not be written; the broker will redeliver the event", result.getException());
         }
+        writeSucceeded(deadLetterOutage);
         metrics.count(Metrics.DEAD_LETTERED, reason, where(type));
         exchange.setProperty(OUTCOME, DeliveryOutcome.deadLettered(reason));
         Span span = exchange.getProperty(SPAN, Span.class);

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -59,6 +60,7 @@ public final class PollBatches {
     private final Function<Message, String> keyOf;
     private final Consumer<Claim> release;
     private final ThreadLocal<Session> current = new ThreadLocal<>();
+    private final Executor threads;
     private final Writer writer = new Writer();
 
     /**
@@ -68,6 +70,13 @@ public final class PollBatches {
      */
     public PollBatches(IdempotencyStore store, String group, Duration lease, Function<Message, String> keyOf,
                        Consumer<Claim> release) {
+        this(store, group, lease, keyOf, release, POOL);
+    }
+
+    /** As the public constructor, with the writer running on {@code threads}. */
+    PollBatches(IdempotencyStore store, String group, Duration lease, Function<Message, String> keyOf,
+                Consumer<Claim> release, Executor threads) {
+        this.threads = threads;
         this.store = store;
         this.group = group;
         this.lease = lease;
@@ -187,22 +196,75 @@ public final class PollBatches {
         }
     }
 
-    /** Writes completions in batches on a pooled thread, while there are any. */
+    /**
+     * Writes completions in batches on a pooled thread, while there are any. A writer thread that could not be
+     * started (no thread left, pool refused) or that died is started again by the next completion or wait; a waiting
+     * consumer whose writer still cannot start writes the completions itself, so they are never left unwritten.
+     */
     private final class Writer {
         private final ArrayDeque<Claim> queue = new ArrayDeque<>();
         private long submitted;
         private long written;
         private boolean running;
         private boolean hurry;
+        private int failedStarts;
+        /** The batch the writer thread took and has not yet counted as written. */
+        private List<Claim> inFlight;
 
         synchronized long submit(Claim claim) {
             queue.add(claim);
             submitted++;
-            if (!running) {
-                running = true;
-                POOL.execute(this::run);
-            }
+            ensureRunning();
             return submitted;
+        }
+
+        /** Starts the writer thread when completions wait and none runs; false when it could not be started. */
+        private boolean ensureRunning() {
+            if (running || queue.isEmpty()) {
+                return true;
+            }
+            running = true;
+            try {
+                threads.execute(this::runGuarded);
+            } catch (RuntimeException | Error e) { // RejectedExecutionException, OutOfMemoryError: no native thread
+                running = false;
+                if (failedStarts++ == 0) {
+                    LOG.warn("Idempotency completion writer of group '{}' could not be started ({}); trying again with "
+                            + "the next completion, a waiting consumer writes them itself meanwhile", group,
+                            Sanitize.forMessage(e.toString()));
+                }
+                return false;
+            }
+            if (failedStarts > 0) {
+                LOG.info("Idempotency completion writer of group '{}' started after {} failed start(s)", group,
+                        failedStarts);
+                failedStarts = 0;
+            }
+            return true;
+        }
+
+        /** {@link #run}, and when it ends abruptly: marks the writer stopped and starts it again for what waits. */
+        private void runGuarded() {
+            boolean ended = false;
+            try {
+                run();
+                ended = true;
+            } finally {
+                if (!ended) {
+                    synchronized (this) {
+                        running = false;
+                        if (inFlight != null) { // not written: first in line again
+                            for (int i = inFlight.size() - 1; i >= 0; i--) {
+                                queue.addFirst(inFlight.get(i));
+                            }
+                            inFlight = null;
+                        }
+                        LOG.warn("Idempotency completion writer of group '{}' died; starting it again", group);
+                        notifyAll();
+                        ensureRunning();
+                    }
+                }
+            }
         }
 
         /** Waits until the first {@code upTo} completions submitted were written (or failed and were logged). */
@@ -212,6 +274,10 @@ public final class PollBatches {
             while (written < upTo) {
                 hurry = true;
                 notifyAll();
+                if (!ensureRunning()) {
+                    writeHere();
+                    continue;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     LOG.warn("Idempotency completions of group '{}' not written after {} ms; acknowledging anyway "
@@ -227,6 +293,17 @@ public final class PollBatches {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /** Writes what waits in the calling thread (which holds the lock), when no writer thread can be started. */
+        private void writeHere() {
+            List<Claim> batch = new ArrayList<>();
+            while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+                batch.add(queue.poll());
+            }
+            write(batch);
+            written += batch.size();
+            notifyAll();
         }
 
         private void run() {
@@ -249,9 +326,11 @@ public final class PollBatches {
                     while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
                         batch.add(queue.poll());
                     }
+                    inFlight = batch;
                 }
                 write(batch);
                 synchronized (this) {
+                    inFlight = null;
                     written += batch.size();
                     notifyAll();
                 }

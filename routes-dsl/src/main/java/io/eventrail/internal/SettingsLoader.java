@@ -57,6 +57,9 @@ public final class SettingsLoader {
             OptionSpec.of("idempotency.retention", Kind.DURATION, "7d", "How long completed keys are kept."),
             OptionSpec.of("idempotency.cleanup-interval", Kind.DURATION, "1h", "How often expired keys are deleted (jdbc; Redis expires keys itself)."),
             OptionSpec.of("idempotency.max-backoff", Kind.DURATION, "5s", "Longest pause before an event whose claim failed (store unreachable, or claimed by another instance) is handed back to the broker; doubles from 100 ms."),
+            OptionSpec.of("outage.initial-backoff", Kind.DURATION, "200ms", "Pause after a first failed dead-letter or store-for-later write before the event goes back to the broker; doubles with each consecutive failure."),
+            OptionSpec.of("outage.max-backoff", Kind.DURATION, "30s", "Longest such pause (keep it well below Kafka's max-poll-interval-ms)."),
+            OptionSpec.of("outage.jitter", Kind.DOUBLE, "0.2", "Random spread of each such pause, 0.0 to 1.0."),
             OptionSpec.of("store.type", Kind.STRING, Stores.MEMORY, "The store for later: memory (this process only, lost on restart), jdbc (module eventrail-store-jdbc), or none (an event without consumer fails its publish, one without handler is dead-lettered)."),
             OptionSpec.of("store.retention", Kind.DURATION, "30d", "How long kept events wait for a replay; one that reaches it is deleted with a WARN line naming its id."),
             OptionSpec.of("store.replay-on-start", Kind.BOOLEAN, "true", "Whether a starting pipeline replays the kept events it can now take."),
@@ -224,6 +227,18 @@ public final class SettingsLoader {
         positive(g, "idempotency.cleanup-interval", errors);
         positive(g, "idempotency.max-backoff", errors);
         positive(g, "store.retention", errors);
+        positive(g, "outage.initial-backoff", errors);
+        positive(g, "outage.max-backoff", errors);
+        Duration outageInitial = duration(g, "outage.initial-backoff");
+        Duration outageMax = duration(g, "outage.max-backoff");
+        if (outageInitial != null && outageMax != null && outageMax.compareTo(outageInitial) < 0) {
+            errors.add("eventrail.outage.max-backoff: " + OptionSpec.formatDuration(outageMax)
+                    + " is below eventrail.outage.initial-backoff (" + OptionSpec.formatDuration(outageInitial) + ")");
+        }
+        Double outageJitter = decimal(g, "outage.jitter");
+        if (outageJitter != null && !(outageJitter >= 0.0 && outageJitter <= 1.0)) {
+            errors.add("eventrail.outage.jitter: " + outageJitter + " is not between 0.0 and 1.0");
+        }
         // the store types and their options are validated by Stores, which knows the providers on the classpath
         Double replayRate = decimal(g, "store.replay-rate");
         if (replayRate != null && !(replayRate > 0)) {
@@ -245,8 +260,9 @@ public final class SettingsLoader {
                 lease, retention, g.duration("idempotency.cleanup-interval"), g.duration("idempotency.max-backoff"));
         EventrailSettings.Store store = new EventrailSettings.Store(g.string("store.type"), g.duration("store.retention"),
                 g.bool("store.replay-on-start"), replayRate, recheck);
+        EventrailSettings.Outage outage = new EventrailSettings.Outage(outageInitial, outageMax, outageJitter);
         return new EventrailSettings(defaultBroker, g.isSet("source") ? g.string("source") : null, retry, limits,
-                idempotency, store, brokerSettings, pipelineSettings, raw);
+                idempotency, store, outage, brokerSettings, pipelineSettings, raw);
     }
 
     /** The value of {@code name}, or null when it could not be read (its problem is already reported). */

@@ -52,6 +52,22 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theOutageBackoffHasDefaultsAndIsValidatedAtStartUp() {
+        EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "kafka"), ADAPTERS);
+        assertThat(s.outage()).isEqualTo(new EventrailSettings.Outage(java.time.Duration.ofMillis(200),
+                java.time.Duration.ofSeconds(30), 0.2));
+        assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.outage.initial-backoff", "10s", "eventrail.outage.max-backoff", "1s",
+                "eventrail.outage.jitter", "1.5"), ADAPTERS))
+                .isInstanceOf(EventrailConfigurationException.class)
+                .hasMessageContaining("eventrail.outage.max-backoff: 1s is below eventrail.outage.initial-backoff (10s)")
+                .hasMessageContaining("eventrail.outage.jitter: 1.5 is not between 0.0 and 1.0");
+        assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.outage.initial-backoff", "0s"), ADAPTERS))
+                .hasMessageContaining("eventrail.outage.initial-backoff: must be above zero");
+    }
+
+    @Test
     void anInstanceNamedAfterATypeNeedsNoTypeKey() {
         EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "kafka"), ADAPTERS);
         assertThat(s.brokers().get("kafka").type()).isEqualTo("kafka");

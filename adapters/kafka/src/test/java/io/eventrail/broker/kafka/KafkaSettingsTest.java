@@ -58,6 +58,17 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void reconnectAttemptsBackOffToTenSecondsAtMostHalfThePublishTimeout() {
+        assertThat(settings(Map.of()).configuration().getReconnectBackoffMaxMs()).isEqualTo(10_000);
+        assertThat(settings(Map.of("publish-timeout", "5s")).configuration().getReconnectBackoffMaxMs())
+                .isEqualTo(2_500);
+        assertThat(settings(Map.of("publish-timeout", "1s")).configuration().getReconnectBackoffMaxMs())
+                .isEqualTo(1_000);
+        assertThat(settings(Map.of("reconnect-backoff-max-ms", "3000")).configuration().getReconnectBackoffMaxMs())
+                .isEqualTo(3_000);
+    }
+
+    @Test
     void aCamelOptionSetThroughEventrailPropertiesReachesTheEndpoint() throws Exception {
         Map<String, String> raw = Map.of("linger-ms", "5", "compression-codec", "ZSTD", "fetch-max-bytes", "1234",
                 "session-timeout", "20s", "bootstrap-servers", "k1:9092,k2:9092", "publish-timeout", "7s",

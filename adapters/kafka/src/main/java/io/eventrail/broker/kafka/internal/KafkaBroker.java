@@ -33,6 +33,7 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     private final KafkaSettings settings;
     private final TopicProvisioner provisioner;
     private final KafkaOperations operations;
+    private final BrokerWatch watch;
     /** The instance's component when it is ours (it reports polls), else the one found in the context. */
     private final Component reporting;
 
@@ -44,6 +45,7 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
         this.settings = settings;
         this.provisioner = new TopicProvisioner(settings);
         this.operations = new KafkaOperations(settings);
+        this.watch = new BrokerWatch(settings, operations);
     }
 
     /**
@@ -128,6 +130,7 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     public void provision(Destination destination, Subscription subscription) {
         if (subscription != null) {
             operations.provisioned(destination, subscription);
+            watch.start(); // consumers run: a broker that goes down is reported once, not by each client line
         }
         if (!settings.provision()) {
             return;
@@ -148,6 +151,7 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
 
     @Override
     public void close() {
+        watch.close();
         provisioner.close();
         operations.close();
     }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Creates the component's listener containers, then fits them to the pipeline: no retry advice (the
  * pipeline retries), a failed delivery is nacked with requeue, header strings up to 64 KiB arrive as
  * strings (the codec bounds them further) and those that are not valid UTF-8 as bytes
- * ({@link StrictHeadersConverter}), a lost connection is retried every {@code recovery-interval},
+ * ({@link StrictHeadersConverter}), a lost connection is retried from {@code recovery-interval}, doubling up to
+ * {@code recovery-max-interval} while the broker stays unreachable ({@link ConnectionOutage}),
  * and a {@link Error} in processing never exits the JVM (the delivery is redelivered instead). Stateless.
  */
 final class ContainerFactory implements ListenerContainerFactory {
@@ -24,9 +25,11 @@ final class ContainerFactory implements ListenerContainerFactory {
 
     private final DefaultListenerContainerFactory delegate = new DefaultListenerContainerFactory();
     private final RabbitSettings settings;
+    private final ConnectionOutage outage;
 
-    ContainerFactory(RabbitSettings settings) {
+    ContainerFactory(RabbitSettings settings, ConnectionOutage outage) {
         this.settings = settings;
+        this.outage = outage;
     }
 
     @Override
@@ -47,6 +50,7 @@ final class ContainerFactory implements ListenerContainerFactory {
         if (container instanceof DirectMessageListenerContainer direct) {
             direct.setMonitorInterval(Math.max(1000, Math.min(10_000, recovery)));
         }
+        outage.watch(container); // reconnect attempts back off while the broker is unreachable
         return container;
     }
 }

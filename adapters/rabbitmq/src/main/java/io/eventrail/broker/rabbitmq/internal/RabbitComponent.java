@@ -47,7 +47,9 @@ final class RabbitComponent extends SpringRabbitMQComponent {
         this.settings = settings;
         this.publisherChannels = new PublisherChannels(connectionFactory.getPublisherConnectionFactory(), name,
                 connectionFactory.getChannelCacheSize());
-        setListenerContainerFactory(new ContainerFactory(settings));
+        ConnectionOutage outage = new ConnectionOutage(settings);
+        connectionFactory.addConnectionListener(outage);
+        setListenerContainerFactory(new ContainerFactory(settings, outage));
     }
 
     @Override

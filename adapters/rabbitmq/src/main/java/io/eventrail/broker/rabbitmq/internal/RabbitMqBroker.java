@@ -78,7 +78,9 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
             throw new IllegalStateException("Camel component '" + componentName + "' already exists and is not the"
                     + " RabbitMQ component of broker '" + context.name() + "'");
         }
-        CachingConnectionFactory cf = new CachingConnectionFactory(new ConnectionFactory());
+        ConnectionFactory client = new ConnectionFactory();
+        client.setAutomaticRecoveryEnabled(false); // Spring recovers (else Spring warns about it at every start)
+        CachingConnectionFactory cf = new CachingConnectionFactory(client);
         RabbitComponent rc = new RabbitComponent(context.name(), cf);
         rc.setCamelContext(context.camelContext());
         RabbitSettings settings = RabbitSettings.from(context.name(), context.options(), rc, cf);

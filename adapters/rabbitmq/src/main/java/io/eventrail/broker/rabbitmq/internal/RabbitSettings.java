@@ -48,6 +48,9 @@ public record RabbitSettings(String name, CachingConnectionFactory connectionFac
             OptionSpec.of("confirm-timeout", Kind.DURATION, "10s", "How long a publish waits for the broker's confirm.")
                     .rule(v -> !((Duration) v).isZero(), "must be more than 0 (a publish must not wait forever)"),
             OptionSpec.of("recovery-interval", Kind.DURATION, "2s", "Wait between a consumer's attempts to reconnect.").atLeast(100),
+            OptionSpec.of("recovery-max-interval", Kind.DURATION, "30s",
+                    "Longest wait between a consumer's attempts to reconnect: the wait doubles from recovery-interval while the broker stays unreachable.")
+                    .atLeast(100),
             OptionSpec.of("exchange-prefix", Kind.STRING, "", "Prepended to every exchange name.").matching(NAME_CHARS, NAME_RULE),
             OptionSpec.of("queue-prefix", Kind.STRING, "", "Prepended to every queue name.").matching(NAME_CHARS, NAME_RULE),
             OptionSpec.of("exchange-type", Kind.STRING, "topic", "Type of a destination exchange: topic or fanout.").oneOf("topic", "fanout"),
@@ -88,12 +91,20 @@ public record RabbitSettings(String name, CachingConnectionFactory connectionFac
                 rabbit.enableHostnameVerification();
             }
         });
+        if (errors.isEmpty() && o.duration("recovery-max-interval").compareTo(o.duration("recovery-interval")) < 0) {
+            errors.add(p + "recovery-max-interval: must not be shorter than recovery-interval");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
         return new RabbitSettings(name, cf, o.duration("confirm-timeout"), o.duration("recovery-interval"),
                 o.string("exchange-prefix"), o.string("queue-prefix"), o.string("exchange-type"), o.string("queue-type"),
                 o.integer("max-message-size"), o.string("header-prefix"), o);
+    }
+
+    /** The longest wait between a consumer's attempts to reconnect ({@code recovery-max-interval}). */
+    public Duration recoveryMaxInterval() {
+        return options.duration("recovery-max-interval");
     }
 
     @Override

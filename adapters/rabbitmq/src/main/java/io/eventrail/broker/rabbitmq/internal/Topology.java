@@ -58,6 +58,8 @@ final class Topology implements ConnectionListener {
     private final String broker;
     private final Map<String, Step> steps = new LinkedHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    /** Whether a declaration met an unreachable broker since the last connection (guarded by {@code steps}). */
+    private boolean deferring;
 
     Topology(ConnectionFactory connectionFactory, String broker) {
         this.connectionFactory = connectionFactory;
@@ -99,11 +101,20 @@ final class Topology implements ConnectionListener {
             if (steps.containsKey(key)) {
                 return;
             }
+            if (deferring) { // the broker did not answer the previous step: no new attempt, no new line
+                LOG.debug("RabbitMQ broker '{}': {} '{}' is declared when a connection opens", broker, step.kind(),
+                        step.name());
+                steps.put(key, step);
+                return;
+            }
             try {
                 apply(step);
             } catch (Unreachable e) {
-                LOG.warn("RabbitMQ broker '{}' is not reachable ({}); {} '{}' is declared when a connection opens",
-                        broker, Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(Causes.root(e)))), step.kind(), step.name());
+                deferring = true; // the outage itself is reported by ConnectionOutage
+                LOG.info("RabbitMQ broker '{}' is not reachable ({}); {} '{}' and the declarations that follow are "
+                        + "made when a connection opens", broker,
+                        Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(Causes.root(e)))), step.kind(),
+                        step.name());
             }
             steps.put(key, step);
         }
@@ -113,6 +124,7 @@ final class Topology implements ConnectionListener {
     public void onCreate(Connection connection) {
         List<Step> all;
         synchronized (steps) {
+            deferring = false;
             all = new ArrayList<>(steps.values());
         }
         for (Step step : all) {
