@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.UnsendableEventException;
 import io.eventrail.store.EventStore;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
@@ -170,6 +171,13 @@ public abstract class BadInputSuite {
             case REFUSED -> {
                 assertThat(sent.getException()).as("the broker's producer refuses a message it cannot take")
                         .isNotNull();
+                Throwable refusal = sent.getException();
+                while (refusal != null && !(refusal instanceof UnsendableEventException)) {
+                    refusal = refusal.getCause();
+                }
+                assertThat(refusal).as("refused as unsendable: " + sent.getException()).isNotNull();
+                assertThat(refusal.getMessage()).as("the refusal names the limit")
+                        .contains(Long.toString(brokerMaxMessageBytes().getAsLong()));
             }
             case NO_HANDLER_STORED -> {
                 assertThat(sent.getException()).as("foreign send").isNull();
@@ -209,6 +217,10 @@ public abstract class BadInputSuite {
         assertThat(logged).as("no raw NUL in the log").doesNotContain("\u0000");
         assertThat(logged).as("no forged log line").doesNotContain("\n" + FORGED);
         assertThat(logged).as("no credential-shaped value in the log").doesNotContain(SECRET);
+        // and what was logged in their place is there, escaped
+        if (name.startsWith("CR/LF and ANSI escapes")) {
+            assertThat(logged).as("the escaped CR/LF and ESC in the log").contains("\\u000d\\u000a").contains("\\u001b");
+        }
     }
 
     /** Events of this suite's group kept in the store for later with reason no-handler. */

@@ -47,6 +47,13 @@ public final class FaultHarness implements AutoCloseable {
      * handler's few milliseconds, short enough that a test does not wait minutes after each kill.
      */
     public static final Duration LEASE = Duration.ofSeconds(10);
+    /**
+     * {@code -Dfaults.defaults=true} (profile {@code faults-defaults}): the consumer JVMs run with the framework's
+     * defaults: no lease override (5 min), no shortened visibility timeout or poll settings.
+     */
+    public static final boolean DEFAULTS = Boolean.getBoolean("faults.defaults");
+    /** The lease the consumer JVMs run with: {@link #LEASE}, or the framework's default with {@link #DEFAULTS}. */
+    public static final Duration EFFECTIVE_LEASE = DEFAULTS ? Duration.ofMinutes(5) : LEASE;
     /** The shared PostgreSQL of the test machines. */
     public static final String JDBC = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
@@ -103,13 +110,16 @@ public final class FaultHarness implements AutoCloseable {
 
     /** The shared JDBC idempotency store in the run's own table, reached at 127.0.0.1:{@code port}, whatever the default. */
     public Map<String, String> jdbcIdempotencyProperties(int port) {
-        return Map.of("eventrail.idempotency.store", "jdbc",
+        Map<String, String> p = new java.util.LinkedHashMap<>(Map.of("eventrail.idempotency.store", "jdbc",
                 "eventrail.idempotency.jdbc.url", "jdbc:postgresql://127.0.0.1:" + port
                         + "/test?connectTimeout=2&socketTimeout=10",
                 "eventrail.idempotency.jdbc.user", "postgres",
                 "eventrail.idempotency.jdbc.table", IDEMPOTENCY + suffix,
-                "eventrail.idempotency.jdbc.pool-size", "4",
-                "eventrail.idempotency.lease", LEASE.toSeconds() + "s");
+                "eventrail.idempotency.jdbc.pool-size", "4"));
+        if (!DEFAULTS) {
+            p.put("eventrail.idempotency.lease", LEASE.toSeconds() + "s");
+        }
+        return p;
     }
 
     /** The output file of the consumer JVM labelled {@code label}. */
