@@ -14,15 +14,28 @@ public final class StartupFailure {
     private StartupFailure() {
     }
 
+    /** What starts an application: adding its routes (Eventrail compiles them then) or starting its context. */
+    @FunctionalInterface
+    public interface Start {
+        void run() throws Exception;
+    }
+
     /** Starts {@code context}, asserts that start-up failed, and returns the configuration exception in its causes. */
     public static EventrailConfigurationException of(CamelContext context) {
-        Throwable thrown = null;
         try {
-            context.start();
-        } catch (RuntimeException e) {
-            thrown = e;
+            return of(context::start);
         } finally {
             context.stop();
+        }
+    }
+
+    /** Runs {@code start}, asserts that it failed, and returns the configuration exception in its causes. */
+    public static EventrailConfigurationException of(Start start) {
+        Throwable thrown = null;
+        try {
+            start.run();
+        } catch (Exception e) {
+            thrown = e;
         }
         assertThat(thrown).as("start-up must fail").isNotNull();
         List<Throwable> chain = new ArrayList<>();

@@ -8,8 +8,8 @@ public final class DeliveryHints {
     /**
      * On a failed exchange: a {@link java.time.Duration} before which the event cannot be processed (another instance
      * holds its idempotency claim for about that long). A consumer that can delay one message's redelivery (SQS: its
-     * visibility timeout) returns the message after it, without logging the failure as an error; others redeliver as
-     * usual.
+     * visibility timeout) returns the message after it, without reporting the failure a second time; others
+     * redeliver as usual.
      */
     public static final String REDELIVER_AFTER = "eventrail.redeliver-after";
 

@@ -89,20 +89,22 @@ class SqsVisibilityIT {
         String dest = unique("fifo-fail");
         List<Integer> handled = new CopyOnWriteArrayList<>();
         AtomicInteger crashes = new AtomicInteger();
-        try (AwsRig rig = new AwsRig("sqs", Map.of("fifo", "true", "visibility-timeout", visibility))) {
-            rig.declare("STEP", dest).start();
+        try (AwsRig publisher = new AwsRig("sqs", Map.of("fifo", "true", "visibility-timeout", visibility))) {
+            publisher.declare("STEP", dest).start();
             for (int n = 0; n < 6; n++) {
-                rig.eventrail().publisher().publish("STEP", "{\"n\":\"" + n + "\"}", "one-group");
+                publisher.eventrail().publisher().publish("STEP", "{\"n\":\"" + n + "\"}", "one-group");
             }
-            rig.pipeline("STEP", dest, "g", e -> {
-                int n = Integer.parseInt(e.field("n"));
-                if (n == 1 && crashes.getAndIncrement() == 0) {
-                    throw new StackOverflowError("first delivery of event 1 crashes");
-                }
-                handled.add(n);
-            });
-            await(Duration.ofSeconds(120), "6 events handled", () -> handled.size() >= 6);
-            Thread.sleep(1000); // nothing more may arrive
+            try (AwsRig rig = new AwsRig(publisher.fixture)) {
+                rig.pipeline("STEP", dest, "g", e -> {
+                    int n = Integer.parseInt(e.field("n"));
+                    if (n == 1 && crashes.getAndIncrement() == 0) {
+                        throw new StackOverflowError("first delivery of event 1 crashes");
+                    }
+                    handled.add(n);
+                }).start();
+                await(Duration.ofSeconds(120), "6 events handled", () -> handled.size() >= 6);
+                Thread.sleep(1000); // nothing more may arrive
+            }
         }
         assertThat(crashes.get()).isEqualTo(2);
         assertThat(handled).as("order of the group's events").containsExactly(0, 1, 2, 3, 4, 5);
@@ -161,8 +163,7 @@ class SqsVisibilityIT {
     void startupRefusesTooFewReceives() throws Exception {
         String dest = unique("refuse");
         try (AwsRig rig = new AwsRig("sqs", Map.of("max-receive-count", "3"))) {
-            rig.pipeline("R", dest, "g", e -> { });
-            assertThat(StartupFailure.of(rig.context).getMessage())
+            assertThat(StartupFailure.of(() -> rig.pipeline("R", dest, "g", e -> { }).start()).getMessage())
                     .contains("eventrail.brokers.aws.max-receive-count (3) must be at least 5")
                     .contains("max-attempts (3");
         }

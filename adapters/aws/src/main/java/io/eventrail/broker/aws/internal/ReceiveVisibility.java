@@ -35,8 +35,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *       processed and are made visible again at once (visibility 0), so the group is received again from the failed
  *       message, in order;</li>
  *   <li>a message whose event is claimed by another instance ({@link DeliveryHints#REDELIVER_AFTER}) is made visible
- *       again when that claim's lease ends, instead of after the visibility timeout, and is not logged as an
- *       error;</li>
+ *       again when that claim's lease ends, instead of after the visibility timeout, without the consumer's own
+ *       error report;</li>
  *   <li>messages a receive did not process (the consumer stopped) are made visible again at once.</li>
  * </ul>
  *
