@@ -91,15 +91,17 @@ class StartupSettingsTest {
         DefaultCamelContext context = new DefaultCamelContext();
         context.getPropertiesComponent().setInitialProperties(p);
         try {
-            context.addRoutes(new EventRoutes() {
-                @Override
-                protected void configureEvents() {
-                    // nothing declared: a type or a pipeline would open the broker, which settings tests never do
-                }
+            return StartupFailure.of(() -> {
+                context.addRoutes(new EventRoutes() {
+                    @Override
+                    protected void configureEvents() {
+                        // nothing declared: a type or a pipeline would open the broker, which settings tests never do
+                    }
+                });
+                context.start();
             });
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        } finally {
+            context.stop();
         }
-        return StartupFailure.of(context);
     }
 }
