@@ -104,8 +104,13 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     @Override
     public List<String> timingProblems(Destination destination, Subscription subscription, ConsumerTiming timing) {
         Object passthrough = settings.configuration().getAdditionalProperties().get("max.poll.interval.ms");
-        long interval = passthrough != null ? Long.parseLong(passthrough.toString().trim())
-                : settings.configuration().getMaxPollIntervalMs();
+        long interval;
+        try {
+            interval = passthrough != null ? Long.parseLong(passthrough.toString().trim())
+                    : settings.configuration().getMaxPollIntervalMs();
+        } catch (NumberFormatException e) {
+            return List.of(); // not a number: the Kafka client refuses it, naming the key
+        }
         if (interval <= 0 || interval > timing.totalBackoff().toMillis()) {
             return List.of();
         }
