@@ -53,7 +53,7 @@ class SnsAdapterIT {
     @DisplayName("a group's queue is subscribed with raw delivery, allowed to receive from the topic, and redrives to its DLQ")
     void provisionsQueueSubscriptionPolicyAndRedrive() throws Exception {
         String dest = unique("provisioned");
-        try (AwsRig rig = new AwsRig("sns", Map.of("max-receive-count", "7"))) {
+        try (AwsRig rig = new AwsRig("sns", Map.of("max-receive-count", "4"))) {
             rig.pipeline("P", dest, "g", e -> { }).start();
             String topicName = rig.fixture.prefix() + dest;
             String topicArn = rig.sns.listTopicsPaginator().topics().stream().map(Topic::topicArn)
@@ -71,7 +71,7 @@ class SnsAdapterIT {
             assertThat(attrs.get(QueueAttributeName.POLICY)).contains(topicArn).contains("sqs:SendMessage")
                     .contains("sns.amazonaws.com");
             assertThat(attrs.get(QueueAttributeName.REDRIVE_POLICY)).contains(dest + "-g-dlq")
-                    .contains("\"maxReceiveCount\"").contains("7");
+                    .contains("\"maxReceiveCount\"").contains("4");
         }
     }
 

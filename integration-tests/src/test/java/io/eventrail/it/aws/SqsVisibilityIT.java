@@ -159,12 +159,12 @@ class SqsVisibilityIT {
     }
 
     @Test
-    @DisplayName("start-up fails when max-receive-count leaves no room for the retry budget and a held claim")
+    @DisplayName("start-up fails when max-receive-count leaves no room for the retry budget's crashed deliveries")
     void startupRefusesTooFewReceives() throws Exception {
         String dest = unique("refuse");
-        try (AwsRig rig = new AwsRig("sqs", Map.of("max-receive-count", "3"))) {
+        try (AwsRig rig = new AwsRig("sqs", Map.of("max-receive-count", "2"))) {
             assertThat(StartupFailure.of(() -> rig.pipeline("R", dest, "g", e -> { }).start()).getMessage())
-                    .contains("eventrail.brokers.aws.max-receive-count (3) must be at least 5")
+                    .contains("eventrail.brokers.aws.max-receive-count (2) must be at least 3")
                     .contains("max-attempts (3");
         }
     }

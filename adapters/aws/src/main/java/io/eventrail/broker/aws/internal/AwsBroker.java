@@ -153,25 +153,27 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
 
     /**
      * The group's queue redrives a message to its dead-letter queue after max-receive-count receives, whatever
-     * Eventrail did with it: the count must leave room for the retry budget's crashed deliveries (each one receive), the
-     * receive lost with an instance that died holding the event, and the receives that wait out its claim (one per
-     * longest visibility timeout, 12 h, of the lease). With extend-message-visibility off, a message also reappears
-     * while its retries wait, unless the visibility timeout outlasts them.
+     * Eventrail did with it: the count must leave room for the retry budget's crashed deliveries (each one receive;
+     * fewer would let SQS's redrive take the crashed budget over), and for an event whose claim an instance that died
+     * still holds: the receives that wait out the claim (one per longest visibility timeout, 12 h, of the lease) and
+     * the one that then processes it (fewer would dead-letter it unprocessed). With extend-message-visibility off, a
+     * message also reappears while its retries wait, unless the visibility timeout outlasts them.
      */
     @Override
     public List<String> timingProblems(Destination destination, Subscription subscription, ConsumerTiming timing) {
         List<String> problems = new ArrayList<>();
         String p = "eventrail.brokers." + name() + ".";
-        long claimWaits = timing.idempotent() ? 1 + (timing.lease().toSeconds() + ReceiveVisibility.MAX_VISIBILITY_SECONDS
+        long claimWaits = timing.idempotent() ? (timing.lease().toSeconds() + ReceiveVisibility.MAX_VISIBILITY_SECONDS
                 - 1) / ReceiveVisibility.MAX_VISIBILITY_SECONDS : 0;
-        long needed = timing.maxAttempts() + claimWaits;
+        long needed = Math.max(timing.maxAttempts(), claimWaits + 1);
         if (settings.maxReceiveCount() < needed) {
             problems.add("pipeline '" + timing.pipeline() + "': " + p + "max-receive-count (" + settings.maxReceiveCount()
-                    + ") must be at least " + needed + ": retry max-attempts (" + timing.maxAttempts() + ", "
-                    + timing.retrySettings() + ") crashed deliveries" + (timing.idempotent()
-                    ? " + " + claimWaits + " receive(s) for a claim left by an instance that died (eventrail.idempotency"
-                    + ".lease " + OptionSpec.formatDuration(timing.lease()) + ")" : "")
-                    + "; fewer lets SQS move an event to the dead-letter queue before it was processed");
+                    + ") must be at least " + needed + ": " + (needed == timing.maxAttempts()
+                    ? "retry max-attempts (" + timing.maxAttempts() + ", " + timing.retrySettings() + "), one receive per "
+                    + "crashed delivery; fewer lets SQS move a crashing event to the dead-letter queue before its budget"
+                    : claimWaits + " receive(s) waiting out a claim left by an instance that died (eventrail.idempotency"
+                    + ".lease " + OptionSpec.formatDuration(timing.lease()) + ", at most 12 h per receive) and one that "
+                    + "processes the event; fewer lets SQS move the event to the dead-letter queue unprocessed"));
         }
         int visibility = settings.sqs().getVisibilityTimeout() == null ? 0 : settings.sqs().getVisibilityTimeout();
         if (!settings.sqs().isExtendMessageVisibility() && visibility * 1000L <= timing.totalBackoff().toMillis()) {

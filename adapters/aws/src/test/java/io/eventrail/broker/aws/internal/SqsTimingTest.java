@@ -45,20 +45,22 @@ class SqsTimingTest {
     }
 
     @Test
-    void tooFewReceivesForTheRetryBudgetAndAHeldClaim() {
-        assertThat(problems(Map.of("max-receive-count", "4"), DEFAULTS)).singleElement().asString()
-                .contains("eventrail.brokers.orders.max-receive-count (4) must be at least 5")
-                .contains("retry max-attempts (3").contains("eventrail.idempotency.lease 5m");
-        assertThat(problems(Map.of("max-receive-count", "3"), new ConsumerTiming("p", false, Duration.ofMinutes(5), 3,
-                Duration.ofMillis(720), Duration.ofSeconds(5)))).as("not idempotent: the crashes only").isEmpty();
+    void tooFewReceivesForTheCrashBudget() {
+        assertThat(problems(Map.of("max-receive-count", "2"), DEFAULTS)).singleElement().asString()
+                .contains("eventrail.brokers.orders.max-receive-count (2) must be at least 3")
+                .contains("retry max-attempts (3");
+        assertThat(problems(Map.of("max-receive-count", "3"), DEFAULTS)).isEmpty();
     }
 
     @Test
     void aLeaseLongerThanTheLongestVisibilityNeedsAReceivePerTwelveHours() {
-        ConsumerTiming dayLease = new ConsumerTiming("p", true, Duration.ofHours(24), 3, Duration.ofMillis(720),
+        ConsumerTiming threeDays = new ConsumerTiming("p", true, Duration.ofDays(3), 3, Duration.ofMillis(720),
                 Duration.ofSeconds(5));
-        assertThat(problems(Map.of(), dayLease)).singleElement().asString().contains("must be at least 6");
-        assertThat(problems(Map.of("max-receive-count", "6"), dayLease)).isEmpty();
+        assertThat(problems(Map.of(), threeDays)).singleElement().asString().contains("must be at least 7")
+                .contains("6 receive(s) waiting out a claim").contains("eventrail.idempotency.lease 3d");
+        assertThat(problems(Map.of("max-receive-count", "7"), threeDays)).isEmpty();
+        assertThat(problems(Map.of("max-receive-count", "1"), new ConsumerTiming("p", false, Duration.ofDays(3), 1,
+                Duration.ZERO, Duration.ofSeconds(5)))).as("not idempotent, one attempt: one receive").isEmpty();
     }
 
     @Test
