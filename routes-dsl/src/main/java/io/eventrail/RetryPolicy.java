@@ -137,6 +137,23 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
     }
 
     /**
+     * The longest the waits between all {@code maxAttempts} attempts can add up to, jitter included (each wait at its
+     * highest draw): how long one event can hold its consumer (and its claim) between attempts, handler time not
+     * counted.
+     */
+    public Duration maxTotalBackoff() {
+        double total = 0;
+        double wait = 0;
+        double cap = maxBackoff.toMillis() * (1.0 + jitter);
+        for (int n = 1; n < maxAttempts; n++) {
+            wait = n == 1 ? initialBackoff.toMillis() : wait * multiplier;
+            wait = Math.min(wait, maxBackoff.toMillis());
+            total += Math.min(cap, wait * (1.0 + jitter));
+        }
+        return Duration.ofMillis(Math.round(Math.ceil(total)));
+    }
+
+    /**
      * A wait after failed attempt number {@code attempt} (1-based), jitter applied, as the pipeline's error handler
      * draws it: Camel's {@code RedeliveryPolicy}, each wait the previous one × {@code multiplier} ± {@code jitter},
      * at most {@code maxBackoff}.

@@ -36,12 +36,22 @@ public interface IdempotencyStore extends AutoCloseable {
      * @param group  the consumer group
      * @param key    the idempotency key
      * @param owner  the owner token of an acquired claim, otherwise null
+     * @param leaseLeft for {@link Status#IN_PROGRESS}, how long the other owner's lease still runs when the store can
+     *               tell (a live owner renews it, so the key may stay claimed longer), otherwise null
      */
-    record Claim(Status status, String group, String key, String owner) {
+    record Claim(Status status, String group, String key, String owner, Duration leaseLeft) {
         public Claim {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(group, "group");
             Objects.requireNonNull(key, "key");
+            if (leaseLeft != null && leaseLeft.isNegative()) {
+                leaseLeft = Duration.ZERO;
+            }
+        }
+
+        /** A claim without a known remaining lease. */
+        public Claim(Status status, String group, String key, String owner) {
+            this(status, group, key, owner, null);
         }
 
         /** Whether the caller owns the claim. */
@@ -62,6 +72,17 @@ public interface IdempotencyStore extends AutoCloseable {
 
     /** Gives the claim back so a redelivery processes the event; returns false when it was no longer the caller's. */
     boolean release(Claim claim);
+
+    /**
+     * Extends the lease of {@code claim}, still held by its owner, to {@code lease} from now, so that a handler running
+     * longer than one lease keeps its claim (a consumer pipeline renews every third of the lease while the handler
+     * runs). Returns false when the claim is no longer the caller's (completed, released, or taken over after its
+     * lease ran out); only the owner token of an acquired claim renews it. A store that cannot renew throws
+     * {@link UnsupportedOperationException} (the default): its claims then last one lease whatever the handler takes.
+     */
+    default boolean renew(Claim claim, Duration lease) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not renew leases");
+    }
 
     /**
      * Claims every key of {@code keys} for {@code group}, like {@link #claim} one after another, and returns the

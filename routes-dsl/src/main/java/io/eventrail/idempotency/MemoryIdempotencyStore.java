@@ -54,15 +54,18 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
         }
         String owner = OWNER_PREFIX + OWNERS.incrementAndGet();
         Status[] result = new Status[1];
+        long[] left = new long[1];
         entries.compute(id(group, key), (k, e) -> {
             if (e == null || e.expiresAtMillis() <= now) {
                 result[0] = Status.ACQUIRED;
                 return new Entry(owner, false, now + lease.toMillis());
             }
             result[0] = e.completed() ? Status.DUPLICATE : Status.IN_PROGRESS;
+            left[0] = e.expiresAtMillis() - now;
             return e;
         });
-        return new Claim(result[0], group, key, result[0] == Status.ACQUIRED ? owner : null);
+        return new Claim(result[0], group, key, result[0] == Status.ACQUIRED ? owner : null,
+                result[0] == Status.IN_PROGRESS ? Duration.ofMillis(left[0]) : null);
     }
 
     @Override
@@ -94,6 +97,20 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
             return e;
         });
         return released[0];
+    }
+
+    @Override
+    public boolean renew(Claim claim, Duration lease) {
+        long until = clock.millis() + lease.toMillis();
+        boolean[] renewed = new boolean[1];
+        entries.computeIfPresent(id(claim.group(), claim.key()), (k, e) -> {
+            if (!e.completed() && e.owner().equals(claim.owner())) {
+                renewed[0] = true;
+                return new Entry(e.owner(), false, Math.max(until, e.expiresAtMillis()));
+            }
+            return e;
+        });
+        return renewed[0];
     }
 
     /** Removes the completed keys whose retention ended, oldest first: no scan of the whole map on the consumer's thread. */

@@ -11,6 +11,7 @@ import io.eventrail.StoreException;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.DeliveryHints;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
 import io.eventrail.spi.PollListener;
@@ -54,6 +55,7 @@ public final class ConsumerPipeline {
     static final String HEADERS = "eventrail.headers";
     static final String EVENT = "eventrail.event";
     static final String CLAIM = "eventrail.claim";
+    static final String RENEWAL = "eventrail.claim-renewal";
     static final String SPAN = "eventrail.span";
     static final String ATTEMPT = "eventrail.attempt";
     static final String FIRST_FAILURE = "eventrail.first-failure";
@@ -89,6 +91,7 @@ public final class ConsumerPipeline {
     private final OutageReport storeOutage;
     private final PollBatches batches;
     private final CrashCounter crashes = new CrashCounter(CrashCounter.DEFAULT_CAPACITY);
+    private final LeaseRenewals renewals;
 
     /** What happens to an event no handler of the pipeline knows. */
     @FunctionalInterface
@@ -98,8 +101,10 @@ public final class ConsumerPipeline {
     }
 
     public ConsumerPipeline(Spec spec, EventCatalog catalog, IdempotencyStore store, Metrics metrics,
-                            ProducerTemplate template, NoHandlerPolicy noHandler, Tracing tracing) {
+                            ProducerTemplate template, NoHandlerPolicy noHandler, Tracing tracing,
+                            LeaseRenewals renewals) {
         this.spec = spec;
+        this.renewals = renewals;
         this.catalog = catalog;
         this.store = store;
         this.metrics = metrics;
@@ -261,7 +266,7 @@ public final class ConsumerPipeline {
                 claimedElsewhere.succeeded();
             }
             switch (claim.status()) {
-                case ACQUIRED -> exchange.setProperty(CLAIM, claim);
+                case ACQUIRED -> hold(exchange, claim);
                 case DUPLICATE -> {
                     metrics.count(Metrics.DUPLICATES, where(event.getType()));
                     LOG.info("Duplicate event skipped: id={} type={} group={}", safe(event.getId()),
@@ -271,6 +276,10 @@ public final class ConsumerPipeline {
                 }
                 case IN_PROGRESS -> {
                     claimedElsewhere.failed();
+                    if (claim.leaseLeft() != null) {
+                        // a broker that can delay the redelivery (SQS visibility) returns the event when the lease ends
+                        exchange.setProperty(DeliveryHints.REDELIVER_AFTER, claim.leaseLeft());
+                    }
                     claimedElsewhere.pause();
                     throw new IllegalStateException("event " + safe(event.getId())
                             + " is being processed by another instance of group '" + spec.subscription().group()
@@ -525,8 +534,34 @@ public final class ConsumerPipeline {
         }
     }
 
-    /** The exchange's claim, removed from it so that it is completed or released once only; null when none. */
+    /**
+     * Keeps {@code claim} on the exchange and renews its lease while the event is handled ({@link LeaseRenewals}),
+     * until the claim is completed or released ({@link #takeClaim}) or, at the latest, the exchange is done.
+     */
+    private void hold(Exchange exchange, IdempotencyStore.Claim claim) {
+        exchange.setProperty(CLAIM, claim);
+        if (renewals == null) {
+            return;
+        }
+        LeaseRenewals.Renewal renewal = renewals.start(store, claim, spec.lease());
+        exchange.setProperty(RENEWAL, renewal);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                renewal.stop();
+            }
+        });
+    }
+
+    /**
+     * The exchange's claim, removed from it so that it is completed or released once only, its lease renewal stopped;
+     * null when none.
+     */
     private static IdempotencyStore.Claim takeClaim(Exchange exchange) {
+        LeaseRenewals.Renewal renewal = (LeaseRenewals.Renewal) exchange.removeProperty(RENEWAL);
+        if (renewal != null) {
+            renewal.stop();
+        }
         return (IdempotencyStore.Claim) exchange.removeProperty(CLAIM);
     }
 

@@ -19,11 +19,19 @@ public final class Pipelines {
     private final CamelContext context;
     private final Map<String, ConsumerPipeline> byId = new LinkedHashMap<>();
 
+    private final LeaseRenewals leaseRenewals;
+
     public Pipelines(CamelContext context) {
         this.context = context;
+        this.leaseRenewals = new LeaseRenewals(context);
     }
 
     /** Adds {@code pipeline}; @throws IllegalArgumentException when its id is taken */
+    /** The lease renewals shared by the pipelines of this context (one scheduler thread). */
+    public LeaseRenewals leaseRenewals() {
+        return leaseRenewals;
+    }
+
     public synchronized void add(ConsumerPipeline pipeline) {
         String id = pipeline.spec().id();
         if (byId.putIfAbsent(id, pipeline) != null) {

@@ -7,6 +7,8 @@ import io.eventrail.EventrailSettings;
 import io.eventrail.EventrailSettings.PipelineOverrides;
 import io.eventrail.RetryPolicy;
 import io.eventrail.spi.Broker;
+import io.eventrail.spi.ConsumerTiming;
+import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.Suggestions;
@@ -125,7 +127,9 @@ public final class RouteCompiler {
         ConsumerPipeline pipeline = new ConsumerPipeline(new ConsumerPipeline.Spec(c.id(), d, s, broker, c.handlers(),
                 retry, c.idempotencyKey(), c.idempotent(), settings.idempotency().lease(),
                 settings.idempotency().maxBackoff(), settings.outage()), catalog, stores.idempotency(), metrics, template,
-                storeForLater.noHandlerPolicy(broker, d.name(), s.group()), tracing);
+                storeForLater.noHandlerPolicy(broker, d.name(), s.group()), tracing, pipelines.leaseRenewals());
+        checkTiming(broker, d, s, new ConsumerTiming(c.id(), c.idempotent(), settings.idempotency().lease(),
+                retry.maxAttempts(), retry.maxTotalBackoff(), settings.idempotency().maxBackoff()));
         pipelines.add(pipeline);
         broker.provision(d, s);
         if (broker instanceof BacklogProbe probe) {
@@ -138,6 +142,29 @@ public final class RouteCompiler {
                 .autoStartup(enabled)
                 // a graceful stop drains what the broker's consumer holds (memory broker), within the shutdown timeout
                 .shutdownRunningTask(ShutdownRunningTask.CompleteAllTasks), pipeline, "");
+    }
+
+    /**
+     * Refuses a pipeline whose lease, retry budget and broker settings could run a handler twice or dead-letter an
+     * event that was never processed: the lease must outlast the retry budget's back-off (the claim is held, and
+     * renewed, across attempts; a lease not longer than the waits leaves one missed renewal between the event and a
+     * second instance), and the broker checks its own settings ({@link Broker#timingProblems}).
+     *
+     * @throws IllegalArgumentException naming the settings and their values
+     */
+    static void checkTiming(Broker broker, Destination d, Subscription s, ConsumerTiming timing) {
+        List<String> problems = new ArrayList<>();
+        if (timing.idempotent() && timing.lease().compareTo(timing.totalBackoff()) <= 0) {
+            problems.add("pipeline '" + timing.pipeline() + "': eventrail.idempotency.lease ("
+                    + OptionSpec.formatDuration(timing.lease()) + ") must be longer than the retry budget's total "
+                    + "back-off (" + OptionSpec.formatDuration(timing.totalBackoff()) + " over " + timing.maxAttempts()
+                    + " attempts, " + timing.retrySettings() + "): a claim not renewed once during the waits would let"
+                    + " another instance handle the event while it is still being retried");
+        }
+        problems.addAll(broker.timingProblems(d, s, timing));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
     }
 
     /** The steps of a pipeline's route, with its error handler: handler retries are Camel redeliveries of {@code handle}. */

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -133,6 +134,7 @@ public abstract class IdempotencyStoreContract {
         IdempotencyStore fast = store();
         Claim stale = slow.claim(group, "k4", Duration.ofMillis(500));
         Claim current = awaitAcquired(fast, "k4", Duration.ofSeconds(10));
+        assertThat(slow.renew(stale, LONG_LEASE)).as("renewal by a stale owner").isFalse();
         assertThat(slow.release(stale)).isFalse();
         assertThat(slow.complete(stale)).isFalse();
         assertThat(slow.claim(group, "k4", LONG_LEASE).status()).isEqualTo(Status.IN_PROGRESS);
@@ -245,6 +247,89 @@ public abstract class IdempotencyStoreContract {
         }
         assertThat(doubleEffects.get()).isZero();
         assertThat(effects).hasSize(threads * perThread / 2);
+    }
+
+    @Test
+    @DisplayName("a renewed claim outlives its first lease: another instance sees it in progress, with the lease left")
+    void renewedClaimOutlivesItsLease() throws Exception {
+        IdempotencyStore owner = store();
+        IdempotencyStore other = store();
+        Duration lease = Duration.ofMillis(900);
+        Claim claim = owner.claim(group, "r1", lease);
+        long end = System.nanoTime() + Duration.ofMillis(3 * lease.toMillis()).toNanos();
+        while (System.nanoTime() < end) {
+            assertThat(owner.renew(claim, lease)).as("renewal by the owner").isTrue();
+            Claim seen = other.claim(group, "r1", LONG_LEASE);
+            assertThat(seen.status()).isEqualTo(Status.IN_PROGRESS);
+            assertThat(seen.leaseLeft()).isNotNull().isPositive().isLessThanOrEqualTo(lease);
+            Thread.sleep(lease.toMillis() / 3); // the renewal period under test, not an assertion
+        }
+        assertThat(owner.complete(claim)).isTrue();
+        assertThat(other.claim(group, "r1", LONG_LEASE).status()).isEqualTo(Status.DUPLICATE);
+    }
+
+    @Test
+    @DisplayName("only the owner of a live claim renews it: not after completion, release or a takeover")
+    void onlyTheOwnerRenews() {
+        IdempotencyStore first = store();
+        Claim done = first.claim(group, "r2", LONG_LEASE);
+        Claim released = first.claim(group, "r3", LONG_LEASE);
+        first.complete(done);
+        first.release(released);
+        IdempotencyStore second = store();
+        assertThat(first.renew(done, LONG_LEASE)).as("renewal of a completed claim").isFalse();
+        assertThat(first.renew(released, LONG_LEASE)).as("renewal of a released claim").isFalse();
+        assertThat(second.claim(group, "r2", LONG_LEASE).status()).isEqualTo(Status.DUPLICATE);
+        Claim taken = second.claim(group, "r3", LONG_LEASE);
+        assertThat(first.renew(released, LONG_LEASE)).as("renewal with the released owner token").isFalse();
+        assertThat(second.renew(taken, LONG_LEASE)).as("renewal by the new owner").isTrue();
+    }
+
+    @Test
+    @DisplayName("a handler slower than the lease, two competing instances renewing their claims: executed once")
+    void slowHandlerRunsOnceWithRenewal() throws Exception {
+        Duration lease = Duration.ofMillis(1200);
+        Duration handlerTime = Duration.ofMillis(4 * lease.toMillis());
+        AtomicInteger executions = new AtomicInteger();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService instances = Executors.newFixedThreadPool(2);
+        try {
+            io.eventrail.internal.LeaseRenewals renewals = new io.eventrail.internal.LeaseRenewals(() -> scheduler);
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                IdempotencyStore instance = store();
+                // each instance receives the event (a redelivery, a duplicate) and retries while the other holds it
+                runs.add(instances.submit(() -> {
+                    long deadline = System.nanoTime() + handlerTime.toNanos() * 3;
+                    while (System.nanoTime() < deadline) {
+                        Claim c = instance.claim(group, "slow", lease);
+                        if (c.status() == Status.DUPLICATE) {
+                            return null;
+                        }
+                        if (c.acquired()) {
+                            var renewal = renewals.start(instance, c, lease);
+                            try {
+                                executions.incrementAndGet();
+                                Thread.sleep(handlerTime.toMillis()); // the slow handler
+                            } finally {
+                                renewal.stop();
+                            }
+                            assertThat(instance.complete(c)).as("completion of the renewed claim").isTrue();
+                            return null;
+                        }
+                        Thread.sleep(100);
+                    }
+                    throw new AssertionError("the event was neither handled nor seen as a duplicate");
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            instances.shutdownNow();
+            scheduler.shutdownNow();
+        }
+        assertThat(executions.get()).as("handler executions").isEqualTo(1);
     }
 
     /** Claims {@code key}, retrying while the store is unreachable (at most 20 s). */

@@ -1,5 +1,6 @@
 package io.eventrail.spi;
 
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -80,6 +81,16 @@ public interface Broker extends AutoCloseable {
      */
     default BrokerCatalog catalog() {
         return new SimpleCatalog(type(), name(), "ce_", (d, s) -> d.name() + "." + s.group() + ".dlq");
+    }
+
+    /**
+     * The ways in which {@code timing} and this broker's own redelivery settings (a consumer's poll interval, a
+     * visibility timeout, a receive or delivery limit) could run a handler twice or dead-letter an event that was never
+     * processed, checked at start-up; each problem a sentence naming the settings and their values. Empty when they
+     * fit (the default).
+     */
+    default List<String> timingProblems(Destination destination, Subscription subscription, ConsumerTiming timing) {
+        return List.of();
     }
 
     /** Releases what {@link BrokerAdapter#open} created; idempotent. */

@@ -96,13 +96,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, HealthProbe
                         return new Claim(Status.ACQUIRED, group, key, owner);
                     }
                 }
-                try (PreparedStatement s = c.prepareStatement("SELECT completed FROM " + table
+                try (PreparedStatement s = c.prepareStatement("SELECT completed, expires_at FROM " + table
                         + " WHERE consumer_group = ? AND idem_key = ?")) {
                     s.setString(1, group);
                     s.setString(2, k);
                     try (ResultSet r = s.executeQuery()) {
                         if (r.next()) {
-                            return new Claim(r.getBoolean(1) ? Status.DUPLICATE : Status.IN_PROGRESS, group, key, null);
+                            return r.getBoolean(1) ? new Claim(Status.DUPLICATE, group, key, null)
+                                    : new Claim(Status.IN_PROGRESS, group, key, null, Duration.ofMillis(r.getLong(2) - now));
                         }
                     }
                 }
@@ -181,15 +182,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, HealthProbe
                 rest = unanswered(byStored, claims);
             }
             if (!rest.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("SELECT idem_key, completed FROM " + table
+                try (PreparedStatement s = c.prepareStatement("SELECT idem_key, completed, expires_at FROM " + table
                         + " WHERE consumer_group = ? AND idem_key = ANY(?)")) {
                     s.setString(1, group);
                     s.setArray(2, c.createArrayOf("varchar", rest.toArray()));
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
                             String key = byStored.get(r.getString(1));
-                            claims.put(key, new Claim(r.getBoolean(2) ? Status.DUPLICATE : Status.IN_PROGRESS, group,
-                                    key, null));
+                            claims.put(key, r.getBoolean(2) ? new Claim(Status.DUPLICATE, group, key, null)
+                                    : new Claim(Status.IN_PROGRESS, group, key, null, Duration.ofMillis(r.getLong(3) - now)));
                         }
                     }
                 }
@@ -267,6 +268,22 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, HealthProbe
                 s.setString(1, claim.group());
                 s.setString(2, storedKey(claim.key()));
                 s.setString(3, claim.owner());
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Moves the claim's expiry to {@code lease} from now, in one statement guarded by the owner token. */
+    @Override
+    public boolean renew(Claim claim, Duration lease) {
+        requireOwner(claim);
+        return Jdbc.run(dataSource, "idempotency lease renewal", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET expires_at = ?"
+                    + " WHERE consumer_group = ? AND idem_key = ? AND owner_token = ? AND completed = FALSE")) {
+                s.setLong(1, clock.millis() + lease.toMillis());
+                s.setString(2, claim.group());
+                s.setString(3, storedKey(claim.key()));
+                s.setString(4, claim.owner());
                 return s.executeUpdate() == 1;
             }
         });

@@ -37,6 +37,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore, HealthProb
             end
             return 0""";
 
+    private static final String RENEW = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 0""";
+
     private final UnifiedJedis jedis;
     private final String prefix;
     private final Duration retention;
@@ -60,7 +66,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore, HealthProb
                 }
                 String current = jedis.get(k);
                 if (current != null) {
-                    return new Claim(current.startsWith(DONE) ? Status.DUPLICATE : Status.IN_PROGRESS, group, key, null);
+                    if (current.startsWith(DONE)) {
+                        return new Claim(Status.DUPLICATE, group, key, null);
+                    }
+                    long left = jedis.pttl(k);
+                    return new Claim(Status.IN_PROGRESS, group, key, null, left >= 0 ? Duration.ofMillis(left) : null);
                 }
                 // expired or released between the two commands: claim again
             }
@@ -81,6 +91,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore, HealthProb
         requireOwner(claim);
         return call("idempotency release", () -> Long.valueOf(1).equals(jedis.eval(RELEASE,
                 List.of(redisKey(claim.group(), claim.key())), List.of(claim.owner()))));
+    }
+
+    /** {@code PEXPIRE} of the claim's key to {@code lease}, in a Lua script that compares the owner token first. */
+    @Override
+    public boolean renew(Claim claim, Duration lease) {
+        requireOwner(claim);
+        return call("idempotency lease renewal", () -> Long.valueOf(1).equals(jedis.eval(RENEW,
+                List.of(redisKey(claim.group(), claim.key())),
+                List.of(claim.owner(), Long.toString(Math.max(1, lease.toMillis()))))));
     }
 
     private String redisKey(String group, String key) {

@@ -10,7 +10,11 @@ import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
+import io.eventrail.spi.ConsumerTiming;
+import io.eventrail.spi.OptionSpec;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -164,6 +168,40 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         return deadLetterUri(destination, subscription);
     }
 
+    /**
+     * The group's queue redrives a message to its dead-letter queue after max-receive-count receives, whatever
+     * Eventrail did with it: the count must leave room for the retry budget's crashed deliveries (each one receive;
+     * fewer would let SQS's redrive take the crashed budget over), and for an event whose claim an instance that died
+     * still holds: the receives that wait out the claim (one per longest visibility timeout, 12 h, of the lease) and
+     * the one that then processes it (fewer would dead-letter it unprocessed). With extend-message-visibility off, a
+     * message also reappears while its retries wait, unless the visibility timeout outlasts them.
+     */
+    @Override
+    public List<String> timingProblems(Destination destination, Subscription subscription, ConsumerTiming timing) {
+        List<String> problems = new ArrayList<>();
+        String p = "eventrail.brokers." + name() + ".";
+        long claimWaits = timing.idempotent() ? (timing.lease().toSeconds() + ReceiveVisibility.MAX_VISIBILITY_SECONDS
+                - 1) / ReceiveVisibility.MAX_VISIBILITY_SECONDS : 0;
+        long needed = Math.max(timing.maxAttempts(), claimWaits + 1);
+        if (settings.maxReceiveCount() < needed) {
+            problems.add("pipeline '" + timing.pipeline() + "': " + p + "max-receive-count (" + settings.maxReceiveCount()
+                    + ") must be at least " + needed + ": " + (needed == timing.maxAttempts()
+                    ? "retry max-attempts (" + timing.maxAttempts() + ", " + timing.retrySettings() + "), one receive per "
+                    + "crashed delivery; fewer lets SQS move a crashing event to the dead-letter queue before its budget"
+                    : claimWaits + " receive(s) waiting out a claim left by an instance that died (eventrail.idempotency"
+                    + ".lease " + OptionSpec.formatDuration(timing.lease()) + ", at most 12 h per receive) and one that "
+                    + "processes the event; fewer lets SQS move the event to the dead-letter queue unprocessed"));
+        }
+        int visibility = settings.sqs().getVisibilityTimeout() == null ? 0 : settings.sqs().getVisibilityTimeout();
+        if (!settings.sqs().isExtendMessageVisibility() && visibility * 1000L <= timing.totalBackoff().toMillis()) {
+            problems.add("pipeline '" + timing.pipeline() + "': " + p + "visibility-timeout (" + visibility + "s) with "
+                    + p + "extend-message-visibility=false must be longer than the retry budget's total back-off ("
+                    + OptionSpec.formatDuration(timing.totalBackoff()) + ", " + timing.retrySettings() + "): the message"
+                    + " would reappear and be received by another consumer while it is still being retried");
+        }
+        return problems;
+    }
+
     /** The camel-aws2-sqs consumer URI of {@code subscription}'s queue, provisioned first. */
     String queueConsumerUri(Destination destination, Subscription subscription) {
         provision(destination, subscription);
@@ -180,6 +218,7 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         StringBuilder uri = new StringBuilder(sqsComponent).append(':').append(q.name())
                 .append("?queueUrl=RAW(").append(q.url()).append(")&autoCreateQueue=false")
                 .append("&deleteAfterRead=true&messageAttributeNames=All") // the rest from the component's options
+                .append(settings.fifo() ? "&attributeNames=MessageGroupId" : "") // a failure holds back its group
                 .append("&maxMessagesPerPoll=").append(settings.maxMessagesPerPoll())
                 .append("&concurrentConsumers=").append(concurrency)
                 .append("&greedy=true&initialDelay=0&delay=").append(settings.sqs().getWaitTimeSeconds() > 0 ? 50 : 500);

@@ -3,6 +3,7 @@ package io.eventrail.broker.aws.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eventrail.spi.OptionSpec;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -72,13 +73,16 @@ public final class AwsProvisioner {
                     attributes.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false");
                 }
                 attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(settings.sqs().getVisibilityTimeout()));
+                attributes.put(QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+                        Long.toString(settings.messageRetention().toSeconds()));
                 if (deadLetter != null) {
                     attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + deadLetter.arn()
                             + "\",\"maxReceiveCount\":\"" + settings.maxReceiveCount() + "\"}");
                 }
                 url = clients.sqs().createQueue(CreateQueueRequest.builder().queueName(n).attributes(attributes)
                         .build()).queueUrl();
-                LOG.info("Created SQS queue {}{}", n, deadLetter == null ? ""
+                LOG.info("Created SQS queue {} (messages kept {}){}", n,
+                        OptionSpec.formatDuration(settings.messageRetention()), deadLetter == null ? ""
                         : " (redrive to " + deadLetter.name() + " after " + settings.maxReceiveCount() + " receives)");
             }
             String arn = clients.sqs().getQueueAttributes(GetQueueAttributesRequest.builder().queueUrl(url)

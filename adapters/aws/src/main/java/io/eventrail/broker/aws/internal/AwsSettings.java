@@ -25,10 +25,13 @@ import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
  * @param consumerOptions  the {@code client.*} passthrough: extra camel-aws2-sqs consumer endpoint options
  */
 public record AwsSettings(Sqs2Configuration sqs, URI endpointOverride, String namePrefix, int maxMessagesPerPoll,
-                          boolean fifo, int maxReceiveCount, int maxMessageBytes, Duration subscriptionCheckCache,
+                          boolean fifo, int maxReceiveCount, Duration messageRetention, int maxMessageBytes,
+                          Duration subscriptionCheckCache,
                           Duration apiCallTimeout, Map<String, String> consumerOptions, BrokerOptions options) {
     static final String SQS = "aws2-sqs";
     static final String SNS = "aws2-sns";
+    /** SQS's longest message retention. */
+    static final Duration MAX_RETENTION = Duration.ofDays(14);
 
     /** camel-aws2-sqs's and camel-aws2-sns's component options, with Eventrail's defaults, old names, limits and refusals. */
     public static final CamelOptions CAMEL = CamelOptions.builder().component(SQS, Sqs2Component.class)
@@ -41,6 +44,7 @@ public record AwsSettings(Sqs2Configuration sqs, URI endpointOverride, String na
             OptionSpec.of("max-messages-per-poll", Kind.INT, "10", "Messages per receive (batch), 1 to 10.").range(1, 10),
             OptionSpec.of("fifo", Kind.BOOLEAN, "false", "FIFO queues and topics (.fifo): per-key order and deduplication by event id."),
             OptionSpec.of("max-receive-count", Kind.INT, "5", "Receives of one message before SQS moves it to the dead-letter queue itself, 1 to 1000.").range(1, 1000),
+            OptionSpec.of("message-retention", Kind.DURATION, "14d", "How long SQS keeps a message of a queue Eventrail creates (MessageRetentionPeriod, also of its dead-letter queue), 1m to 14d.").atLeast(60_000),
             OptionSpec.of("max-message-bytes", Kind.INT, Integer.toString(AwsLimits.SNS_MAX_MESSAGE_BYTES), "Largest message (body plus attributes) sent; at most 262144 for sns, 1048576 for sqs."),
             OptionSpec.of("subscription-check-cache", Kind.DURATION, "5s", "sns: how long a topic found to have a subscription is not asked again."),
             OptionSpec.of("api-call-timeout", Kind.DURATION, "30s", "The longest one SQS or SNS call may take, retries included.").atLeast(100)),
@@ -73,12 +77,16 @@ public record AwsSettings(Sqs2Configuration sqs, URI endpointOverride, String na
             errors.add(p + "max-message-bytes (" + type + "): must be 1024 to " + AwsLimits.maxMessageBytes(type)
                     + ", got " + o.integer("max-message-bytes"));
         }
+        if (o.duration("message-retention").compareTo(MAX_RETENTION) > 0) {
+            errors.add(p + "message-retention: at most 14d (SQS's longest MessageRetentionPeriod), got "
+                    + OptionSpec.formatDuration(o.duration("message-retention")));
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
         return new AwsSettings(c, c.getUriEndpointOverride() == null ? null : URI.create(c.getUriEndpointOverride().trim()),
                 o.string("name-prefix"), o.integer("max-messages-per-poll"), o.bool("fifo"), o.integer("max-receive-count"),
-                o.integer("max-message-bytes"), o.duration("subscription-check-cache"), o.duration("api-call-timeout"),
+                o.duration("message-retention"), o.integer("max-message-bytes"), o.duration("subscription-check-cache"), o.duration("api-call-timeout"),
                 o.client(), o);
     }
 

@@ -51,13 +51,25 @@ final class BatchDeletingSqsComponent extends Sqs2Component {
 
     /** An aws2-sqs endpoint whose consumer is a {@link BatchDeletingConsumer}. */
     static final class BatchDeletingEndpoint extends Sqs2Endpoint {
+        /** extend-message-visibility as configured, before the consumer turned camel-aws2-sqs's own extender off. */
+        private Boolean extendVisibility;
+
         BatchDeletingEndpoint(String uri, Sqs2Component component, Sqs2Configuration configuration) {
             super(uri, component, configuration);
         }
 
         @Override
         public Consumer createConsumer(Processor processor) throws Exception {
-            BatchDeletingConsumer consumer = new BatchDeletingConsumer(this, processor);
+            // visibility is extended for every message of a receive by ReceiveVisibility, not by camel-aws2-sqs's
+            // extender, which covers only the message being processed
+            if (extendVisibility == null) {
+                extendVisibility = getConfiguration().isExtendMessageVisibility();
+            }
+            boolean extend = extendVisibility;
+            getConfiguration().setExtendMessageVisibility(false);
+            ThreadLocal<ReceiveVisibility.Receive> current = new ThreadLocal<>();
+            BatchDeletingConsumer consumer = new BatchDeletingConsumer(this,
+                    ReceiveVisibility.gate(processor, current), extend, current);
             configureConsumer(consumer);
             consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());
             return consumer;
@@ -76,10 +88,16 @@ final class BatchDeletingSqsComponent extends Sqs2Component {
         private static final Logger LOG = LoggerFactory.getLogger(BatchDeletingConsumer.class);
         private final ThreadLocal<Pending> pending = new ThreadLocal<>();
         private final Set<Pending> active = ConcurrentHashMap.newKeySet();
+        private final ThreadLocal<ReceiveVisibility.Receive> receive;
+        private final boolean extendVisibility;
+        private ReceiveVisibility visibility;
         private ScheduledExecutorService timer;
 
-        BatchDeletingConsumer(Sqs2Endpoint endpoint, Processor processor) {
+        BatchDeletingConsumer(Sqs2Endpoint endpoint, Processor processor, boolean extendVisibility,
+                              ThreadLocal<ReceiveVisibility.Receive> receive) {
             super(endpoint, processor);
+            this.extendVisibility = extendVisibility;
+            this.receive = receive;
         }
 
         /** The completed messages of one receive whose delete has not been sent yet. Thread-safe. */
@@ -113,6 +131,10 @@ final class BatchDeletingSqsComponent extends Sqs2Component {
             timer = getEndpoint().getCamelContext().getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "SqsBatchDelete");
             timer.scheduleWithFixedDelay(this::deleteOld, 250, 250, TimeUnit.MILLISECONDS);
+            Integer timeout = getConfiguration().getVisibilityTimeout();
+            visibility = new ReceiveVisibility(this::getClient, this::getQueueUrl,
+                    extendVisibility && timeout != null && timeout > 0 ? timeout : 0, getQueueUrl().endsWith(".fifo"));
+            timer.scheduleWithFixedDelay(visibility::extendDue, 250, 250, TimeUnit.MILLISECONDS);
             super.doStart();
         }
 
@@ -140,17 +162,34 @@ final class BatchDeletingSqsComponent extends Sqs2Component {
             Pending p = new Pending();
             pending.set(p);
             active.add(p);
+            ReceiveVisibility.Receive r = visibility.received(exchanges);
+            receive.set(r);
             try {
                 return super.processBatch(exchanges);
             } finally {
+                receive.remove();
                 pending.remove();
                 active.remove(p);
                 delete(p.take());
+                visibility.finished(r, exchanges);
+            }
+        }
+
+        /**
+         * A failed message: its visibility extension ends; one that another instance's claim holds is made visible again
+         * when that claim's lease ends, one held back behind a failure of its FIFO group at once; a failed one of a
+         * FIFO queue holds back the rest of its group in this receive.
+         */
+        @Override
+        protected void processRollback(Exchange exchange) {
+            if (!visibility.failed(receive.get(), exchange)) {
+                super.processRollback(exchange);
             }
         }
 
         @Override
         protected void processCommit(Exchange exchange) {
+            visibility.done(receive.get(), exchange);
             Pending p = pending.get();
             if (p == null || !getConfiguration().isDeleteAfterRead()) {
                 super.processCommit(exchange);

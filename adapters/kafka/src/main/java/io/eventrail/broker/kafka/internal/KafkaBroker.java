@@ -5,12 +5,14 @@ import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
+import io.eventrail.spi.ConsumerTiming;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.PollListener;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.camel.Component;
@@ -118,6 +120,30 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
     @Override
     public String deadLetterUri(Destination destination, Subscription subscription) {
         return component + ":" + settings.topics().deadLetterTopic(destination.name(), subscription.group()) + "?synchronous=true";
+    }
+
+    /**
+     * A handler's retries run inside the poll loop: when the retry budget's back-off alone reaches
+     * {@code max.poll.interval.ms}, the consumer leaves its group mid-event, its partitions move to another instance,
+     * and an event it then dead-letters (releasing its claim) is handled again there.
+     */
+    @Override
+    public List<String> timingProblems(Destination destination, Subscription subscription, ConsumerTiming timing) {
+        Object passthrough = settings.configuration().getAdditionalProperties().get("max.poll.interval.ms");
+        long interval;
+        try {
+            interval = passthrough != null ? Long.parseLong(passthrough.toString().trim())
+                    : settings.configuration().getMaxPollIntervalMs();
+        } catch (NumberFormatException e) {
+            return List.of(); // not a number: the Kafka client refuses it, naming the key
+        }
+        if (interval <= 0 || interval > timing.totalBackoff().toMillis()) {
+            return List.of();
+        }
+        return List.of("pipeline '" + timing.pipeline() + "': eventrail.brokers." + name() + ".max-poll-interval-ms ("
+                + interval + ") must be longer than the retry budget's total back-off (" + timing.totalBackoff().toMillis()
+                + " ms over " + timing.maxAttempts() + " attempts, " + timing.retrySettings() + "): the consumer would "
+                + "leave its group while an event is retried, and another instance would handle the event again");
     }
 
     @Override

@@ -8,12 +8,14 @@ import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerCatalog;
 import io.eventrail.spi.BrokerContext;
 import io.eventrail.spi.Capability;
+import io.eventrail.spi.ConsumerTiming;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.EventCodec;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.ops.BrokerOperations;
 import io.eventrail.spi.ops.DelegatingBrokerOperations;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import org.apache.camel.Component;
 import org.slf4j.Logger;
@@ -140,6 +142,12 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
     public String deadLetterConsumerUri(Destination destination, Subscription subscription) {
         return component + ":" + deadLetterExchange(destination, subscription) + "?queue="
                 + deadLetterQueue(destination, subscription) + "&concurrency=1";
+    }
+
+    /** A quorum group queue's delivery limit must outlast what the pipeline's timing can cause ({@link DeliveryBudget}). */
+    @Override
+    public List<String> timingProblems(Destination destination, Subscription subscription, ConsumerTiming timing) {
+        return DeliveryBudget.problems(name(), settings.queueType(), timing);
     }
 
     @Override
