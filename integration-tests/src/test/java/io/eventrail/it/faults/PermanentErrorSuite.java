@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.DefaultMessage;
 import org.awaitility.core.ConditionFactory;
@@ -125,22 +124,6 @@ public abstract class PermanentErrorSuite {
         DeadLetter dl = deadLetteredOnceAndStreamFlows(deadLetters, handled, destination, TYPE, id,
                 headers(destination, id, TYPE, "urn:permanent"));
         assertThat(dl.header(DeadLetterHeaders.EXCEPTION_MESSAGE)).contains("'id'").contains("U+0000");
-    }
-
-    @Test
-    @DisplayName("a source within the limits whose bytes overflow PostgreSQL's index row (1,000 CJK characters, no "
-            + "handler) fails the store for later permanently: dead-lettered as invalid, not redelivered")
-    void storeForLaterCannotHoldTheEvent() {
-        String id = Names.fresh("index-row");
-        Random r = new Random(7);
-        StringBuilder source = new StringBuilder("urn:");
-        for (int i = 0; i < 1000; i++) {
-            source.append((char) (0x4E00 + r.nextInt(0x51A5)));
-        }
-        DeadLetter dl = deadLetteredOnceAndStreamFlows(deadLetters, handled, destination, TYPE, id,
-                headers(destination, id, NOBODY, source.toString()));
-        assertThat(dl.header(DeadLetterHeaders.EXCEPTION_CLASS)).isEqualTo("io.eventrail.StoreException");
-        assertThat(dl.header(DeadLetterHeaders.EXCEPTION_MESSAGE)).contains("54000");
     }
 
     @Test

@@ -253,15 +253,21 @@ class LambdaHandlersIT {
     void failureRedrivenAfterMaxReceiveCount() throws Exception {
         destination = unique("lambda-redrive");
         AwsFixture fixture = AwsFixture.sqs();
-        // more attempts than receives: SQS's redrive, not the pipeline, ends the retries
+        // Eventrail refuses to provision a queue whose max-receive-count is below the retry budget (start-up timing
+        // check), so the queue is created consistent (10 receives for 10 attempts) and then an operator lowers its
+        // redrive to 2 receives: more attempts than receives, SQS's redrive, not the pipeline, ends the retries
         SqsEventHandler handler = keep(new SqsEventHandler(Routes.class, properties(fixture, Map.of(
-                "eventrail.brokers.aws.max-receive-count", "2", "eventrail.brokers.aws.visibility-timeout", "1s",
+                "eventrail.brokers.aws.max-receive-count", "10", "eventrail.brokers.aws.visibility-timeout", "1s",
                 "eventrail.retry.max-attempts", "10"))));
         handler.handleRequest(LambdaEvents.sqs(), null); // the cold start provisions the queue and its redrive policy
         String queue = fixture.prefix() + destination;
         String url = queueUrl(queue);
         String arn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
+        String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl(queue + "-dlq"))
+                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"2\"}")));
         String id = UUID.randomUUID().toString();
         sqs.sendMessage(b -> b.queueUrl(url).messageBody(event(id, true)));
         String dlqUrl = queueUrl(queue + "-dlq");
