@@ -34,6 +34,7 @@ import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.ReactiveExecutor;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -402,6 +403,13 @@ public final class DefaultEventPublisher implements EventPublisher {
                 broker.codec().encode(event, exchange.getMessage());
                 exchange.getMessage().removeHeader(EventCodec.REPLAY_OF); // never a broker header
             });
+            // called inside a Camel route (a handler, a route that publishes), the route's work is queued behind the
+            // route that runs: run it now, up to the producer's hand-off, as Camel's AsyncProcessorAwaitManager does
+            // for a synchronous send, so the event leaves in call order and a caller that waits does not deadlock
+            ReactiveExecutor reactive = template.getCamelContext().getCamelContextExtension().getReactiveExecutor();
+            while (!attempt.sent.isDone() && reactive.executeFromQueue()) {
+                // each call ran one queued task of this thread's route work
+            }
         } catch (RuntimeException | Error e) { // not handed to the producer: give the permit back, end the span
             permits.release(brokerName);
             Tracing.fail(span, e);

@@ -57,6 +57,9 @@ class PublishAsyncTest {
             protected void configureEvents() {
                 eventType(TYPE).destination(destination).validator(e -> e.dataAsString().contains("invalid")
                         ? List.of("data must not say invalid") : List.of());
+                // a route that publishes and waits for the confirmation inside its own exchange
+                from("direct:publish-in-route").process(ex -> ex.getMessage().setBody(
+                        publisher().publishAsync(TYPE, "{\"in\":\"route\"}").get(10, TimeUnit.SECONDS)));
             }
         });
         context.start();
@@ -105,6 +108,16 @@ class PublishAsyncTest {
     }
 
     @Test
+    @DisplayName("inside a Camel route, publishAsync hands the event over at once: waiting for its future there does not deadlock")
+    void publishAsyncInsideARoute() throws Exception {
+        start();
+        String id = context.createProducerTemplate().requestBody("direct:publish-in-route", "", String.class);
+        assertThat(id).isNotBlank();
+        assertThat(queue).hasSize(1);
+        assertThat(String.valueOf(queue.peek().headers().get("ce_id"))).isEqualTo(id);
+    }
+
+    @Test
     @DisplayName("an invalid event fails the future with InvalidEventException and is not sent")
     void invalidFailsAndSendsNothing() throws Exception {
         start();
@@ -134,20 +147,16 @@ class PublishAsyncTest {
     @DisplayName("with when-full=fail, a publish beyond max-in-flight fails at once with PublishBackpressureException, nothing sent")
     void boundFailsFast() throws Exception {
         start("eventrail.publish.max-in-flight", "2", "eventrail.publish.when-full", "fail");
-        fillQueue();
-        CompletableFuture<String> a = rail.publisher().publishAsync(TYPE, "{\"n\":1}");
-        CompletableFuture<String> b = rail.publisher().publishAsync(TYPE, "{\"n\":2}");
-        long t0 = System.nanoTime();
-        CompletableFuture<String> c = rail.publisher().publishAsync(TYPE, "{\"n\":3}");
-        assertThat(c).isCompletedExceptionally();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1000);
-        Throwable refused = catchFailure(c);
+        OverBound o = overBound();
+        assertThat(o.third()).isCompletedExceptionally();
+        assertThat(o.thirdMillis()).isLessThan(1000);
+        Throwable refused = catchFailure(o.third());
         assertThat(refused).isInstanceOf(PublishBackpressureException.class).hasMessageContaining("max-in-flight");
         assertThat(((PublishException) refused).event()).isPresent();
         // draining delivers exactly the two in flight and the two before them: the refused one was never sent
         List<String> data = drain(4);
-        assertThat(a.get(5, TimeUnit.SECONDS)).isNotBlank();
-        assertThat(b.get(5, TimeUnit.SECONDS)).isNotBlank();
+        assertThat(o.first().get(5, TimeUnit.SECONDS)).isNotBlank();
+        assertThat(o.second().get(5, TimeUnit.SECONDS)).isNotBlank();
         Thread.sleep(200);
         assertThat(queue).as("the refused event was not sent").isEmpty();
         assertThat(data).noneMatch(d -> d.contains("\"n\":3"));
@@ -157,19 +166,15 @@ class PublishAsyncTest {
     @DisplayName("with when-full=wait, a publish beyond max-in-flight waits for room, then fails after wait-timeout")
     void boundWaitsThenFails() throws Exception {
         start("eventrail.publish.max-in-flight", "2", "eventrail.publish.wait-timeout", "400ms");
-        fillQueue();
-        CompletableFuture<String> a = rail.publisher().publishAsync(TYPE, "{\"n\":1}");
-        CompletableFuture<String> b = rail.publisher().publishAsync(TYPE, "{\"n\":2}");
-        long t0 = System.nanoTime();
-        CompletableFuture<String> c = rail.publisher().publishAsync(TYPE, "{\"n\":3}");
-        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        assertThat(waited).as("the caller waited for room").isGreaterThanOrEqualTo(350);
-        assertThat(catchFailure(c)).isInstanceOf(PublishBackpressureException.class).hasMessageContaining("wait-timeout");
-        assertThat(a).isNotDone();
-        assertThat(b).isNotDone();
+        OverBound o = overBound();
+        assertThat(o.thirdMillis()).as("the caller waited for room").isGreaterThanOrEqualTo(350);
+        assertThat(catchFailure(o.third())).isInstanceOf(PublishBackpressureException.class)
+                .hasMessageContaining("wait-timeout");
+        assertThat(o.first()).isNotDone();
+        assertThat(o.second()).isNotDone();
         drain(4);
-        a.get(5, TimeUnit.SECONDS);
-        b.get(5, TimeUnit.SECONDS);
+        o.first().get(5, TimeUnit.SECONDS);
+        o.second().get(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -229,6 +234,20 @@ class PublishAsyncTest {
         CloudEvent second = CloudEventBuilder.v1(good).withId("c").build();
         assertThat(rail.publisher().publishAll(List.of(good, second)).get(5, TimeUnit.SECONDS)).containsExactly("a", "c");
         assertThat(queue).hasSize(2);
+    }
+
+    /** Two publishes held back by the full queue (in flight), then a third, and how long that third call took. */
+    private record OverBound(CompletableFuture<String> first, CompletableFuture<String> second,
+                             CompletableFuture<String> third, long thirdMillis) {
+    }
+
+    private OverBound overBound() {
+        fillQueue();
+        CompletableFuture<String> a = rail.publisher().publishAsync(TYPE, "{\"n\":1}");
+        CompletableFuture<String> b = rail.publisher().publishAsync(TYPE, "{\"n\":2}");
+        long t0 = System.nanoTime();
+        CompletableFuture<String> c = rail.publisher().publishAsync(TYPE, "{\"n\":3}");
+        return new OverBound(a, b, c, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
     private List<String> drain(int n) {
