@@ -64,6 +64,9 @@ public interface EventPublisher {
     /** As {@link #publishAsync(String, Object)}, with a subject, which is also the partition key. */
     CompletableFuture<String> publishAsync(String type, Object data, String subject);
 
+    /** As {@link #publishWithId(String, String, Object)}, completing as {@link #publishAsync(String, Object)}. */
+    CompletableFuture<String> publishWithIdAsync(String id, String type, Object data);
+
     /** As {@link #publishWithId(String, String, Object, String)}, completing as {@link #publishAsync(String, Object)}. */
     CompletableFuture<String> publishWithIdAsync(String id, String type, Object data, String subject);
 

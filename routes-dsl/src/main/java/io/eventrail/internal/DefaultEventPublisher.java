@@ -148,6 +148,11 @@ public final class DefaultEventPublisher implements EventPublisher {
     }
 
     @Override
+    public CompletableFuture<String> publishWithIdAsync(String id, String type, Object data) {
+        return publishWithIdAsync(id, type, data, null);
+    }
+
+    @Override
     public CompletableFuture<String> publishWithIdAsync(String id, String type, Object data, String subject) {
         CloudEvent event;
         try {

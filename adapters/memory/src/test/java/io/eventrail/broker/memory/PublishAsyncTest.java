@@ -11,6 +11,7 @@ import io.eventrail.InvalidEventException;
 import io.eventrail.PublishBackpressureException;
 import io.eventrail.PublishException;
 import io.eventrail.broker.memory.internal.MemoryQueues;
+import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -88,8 +89,10 @@ class PublishAsyncTest {
         CompletableFuture<String> f = rail.publisher().publishAsync(TYPE, "{\"n\":1}", "key-1");
         Thread.sleep(300);
         assertThat(f).as("not confirmed while the queue is full").isNotDone();
+        assertThat(sent()).as("a send is counted when the broker answered").isEqualTo(QUEUE);
         queue.take();
         String id = f.get(5, TimeUnit.SECONDS);
+        assertThat(sent()).isEqualTo(QUEUE + 1);
         assertThat(queue).hasSize(QUEUE);
         assertThat(queue.stream().map(m -> String.valueOf(m.headers().get("ce_id")))).contains(id);
     }
@@ -115,6 +118,18 @@ class PublishAsyncTest {
         assertThat(id).isNotBlank();
         assertThat(queue).hasSize(1);
         assertThat(String.valueOf(queue.peek().headers().get("ce_id"))).isEqualTo(id);
+    }
+
+    @Test
+    @DisplayName("publishWithIdAsync sends the caller's id; a blank id fails the future with InvalidEventException")
+    void publishWithIdAsyncKeepsTheId() throws Exception {
+        start();
+        assertThat(rail.publisher().publishWithIdAsync("order-42-placed", TYPE, "{\"n\":1}").get(5, TimeUnit.SECONDS))
+                .isEqualTo("order-42-placed");
+        assertThat(String.valueOf(queue.take().headers().get("ce_id"))).isEqualTo("order-42-placed");
+        assertThat(catchFailure(rail.publisher().publishWithIdAsync(" ", TYPE, "{}", "key")))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("'id'");
+        assertThat(queue).isEmpty();
     }
 
     @Test
@@ -152,6 +167,8 @@ class PublishAsyncTest {
         assertThat(o.thirdMillis()).isLessThan(1000);
         Throwable refused = catchFailure(o.third());
         assertThat(refused).isInstanceOf(PublishBackpressureException.class).hasMessageContaining("max-in-flight");
+        assertThat(rail.meterRegistry().find("eventrail.events.rejected").tag("eventrail.reason", "backpressure")
+                .counter().count()).isEqualTo(1.0);
         assertThat(((PublishException) refused).event()).isPresent();
         // draining delivers exactly the two in flight and the two before them: the refused one was never sent
         List<String> data = drain(4);
@@ -248,6 +265,12 @@ class PublishAsyncTest {
         long t0 = System.nanoTime();
         CompletableFuture<String> c = rail.publisher().publishAsync(TYPE, "{\"n\":3}");
         return new OverBound(a, b, c, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /** The sends counted under messaging.client.sent.messages. */
+    private double sent() {
+        return rail.meterRegistry().find("messaging.client.sent.messages").counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     private List<String> drain(int n) {
