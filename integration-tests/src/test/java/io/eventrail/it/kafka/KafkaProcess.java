@@ -76,6 +76,11 @@ public final class KafkaProcess implements BrokerProcess {
         Files.writeString(dir.resolve("server.properties"), text.toString(), StandardCharsets.UTF_8);
     }
 
+    /** The broker's {@code server.properties} (for {@link KafkaInJvm}, which runs the same broker in this JVM). */
+    public Path serverProperties() {
+        return dir.resolve("server.properties");
+    }
+
     /** The bootstrap servers of this broker. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.eventrail.it.faults.LogCapture;
 import io.eventrail.it.kafka.KafkaFixture;
+import io.eventrail.it.kafka.KafkaInJvm;
 import io.eventrail.it.kafka.KafkaProcess;
 import io.eventrail.it.support.EventrailApp;
 import io.eventrail.it.support.LocalServers;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Kafka over TLS against a Kafka 3.9.1 process of this test's own with a certificate from a CA made here and three
+ * Kafka over TLS against a Kafka 3.9.1 broker of this test's own (in this JVM) with a certificate from a CA made here and three
  * client listeners: SSL (server certificate only), MTLS (SSL with {@code ssl.client.auth=required}) and SASL_SSL with
  * SCRAM-SHA-512 (the user created through the Admin API on the broker's internal PLAINTEXT listener). On each, events
  * flow through Eventrail; a client without a certificate on MTLS, a wrong SCRAM password and a CA the trust store does
@@ -49,6 +50,7 @@ class KafkaTlsIT {
     private static Path foreignTrustStore;
     private static Path clientKeyStore;
     private static KafkaProcess kafka;
+    private static KafkaInJvm broker;
     private static int sslPort;
     private static int mtlsPort;
     private static int saslPort;
@@ -84,7 +86,7 @@ class KafkaTlsIT {
         config.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         kafka = new KafkaProcess(internal, controller, config);
-        kafka.start();
+        broker = new KafkaInJvm(kafka.serverProperties());
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin a = Admin.create(admin)) {
@@ -96,8 +98,11 @@ class KafkaTlsIT {
 
     @AfterAll
     static void stop() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
         if (kafka != null) {
-            kafka.close();
+            kafka.close(); // deletes the broker's folder
         }
         LocalServers.delete(dir);
     }
