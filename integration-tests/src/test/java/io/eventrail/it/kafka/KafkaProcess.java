@@ -1,9 +1,8 @@
 package io.eventrail.it.kafka;
 
 import io.eventrail.it.support.BrokerProcess;
+import io.eventrail.it.support.LocalServers;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,11 +149,6 @@ public final class KafkaProcess implements BrokerProcess {
     }
 
     private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return LocalServers.listening(port);
     }
 }

@@ -3,6 +3,7 @@ package io.eventrail.it.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
@@ -13,6 +14,7 @@ import io.eventrail.it.support.LocalServers;
 import io.eventrail.it.support.Secrets;
 import io.eventrail.it.support.TestCa;
 import io.eventrail.store.EventStore.Query;
+import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +28,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,16 +107,6 @@ class PostgresTlsIT {
         return ctx;
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     @DisplayName("the server takes only TLS: a connection with sslmode=disable is refused, one with verify-full is encrypted")
     void serverTakesOnlyTls() throws Exception {
@@ -145,10 +136,10 @@ class PostgresTlsIT {
                     .count(Query.all().withDestination(destination))).as("kept for later: no consumer").isEqualTo(1);
         }
         try (DefaultCamelContext consumer = start(settings(PASSWORD, caPem, suffix), destination, effects)) {
-            await("the kept event replayed", () -> effects.containsKey(id));
+            await("the kept event replayed").atMost(Duration.ofSeconds(20)).until(() -> effects.containsKey(id));
             Eventrail.of(consumer).publisher().publish(event);
-            await("the duplicate caught", () -> Eventrail.of(consumer).meterRegistry().find("eventrail.events.duplicates")
-                    .counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum() >= 1);
+            await("the duplicate caught").atMost(Duration.ofSeconds(20)).until(() -> Eventrail.of(consumer).meterRegistry()
+                    .find("eventrail.events.duplicates").counters().stream().mapToDouble(Counter::count).sum() >= 1);
             assertThat(effects.get(id)).hasValue(1);
             assertThat(Eventrail.of(consumer).eventStore().orElseThrow()
                     .count(Query.all().withDestination(destination))).isZero();
