@@ -121,7 +121,9 @@ class RabbitMqTlsIT {
     @Test
     @DisplayName("mutual TLS with host-name verification: events are published and consumed over TLS")
     void mutualTlsEventsFlow() throws Exception {
+        int mark = LogCapture.mark();
         roundTrip(tls("localhost", trustStore, true, true));
+        assertThat(LogCapture.since(mark)).as("logged while events flowed").doesNotContain(STORE_PASSWORD);
     }
 
     @Test

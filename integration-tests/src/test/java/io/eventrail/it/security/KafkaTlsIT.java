@@ -177,8 +177,11 @@ class KafkaTlsIT {
     @Test
     @DisplayName("SASL_SSL with SCRAM-SHA-512: events flow; a wrong password fails naming the instance and never the password")
     void scram() throws Exception {
+        int flowing = LogCapture.mark();
         roundTrip(broker(saslPort, concat(new String[] {"security-protocol", "SASL_SSL", "sasl-mechanism", "SCRAM-SHA-512",
                 "sasl-jaas-config", jaas(SCRAM_PASSWORD)}, trust(trustStore))));
+        assertThat(LogCapture.since(flowing)).as("logged while events flowed").doesNotContain(SCRAM_PASSWORD)
+                .doesNotContain(STORE_PASSWORD);
         String wrong = "wrong-pw-" + UUID.randomUUID();
         int mark = LogCapture.mark();
         Throwable failure = failure(broker(saslPort, concat(new String[] {"security-protocol", "SASL_SSL",

@@ -130,6 +130,7 @@ class PostgresTlsIT {
                 .withSource(URI.create("urn:it:pg-tls")).withData("application/json",
                         "{\"tls\":true}".getBytes(StandardCharsets.UTF_8)).build();
         String id = event.getId();
+        int mark = LogCapture.mark();
         try (DefaultCamelContext producer = start(settings(PASSWORD, caPem, suffix), destination, null)) {
             Eventrail.of(producer).publisher().publish(event);
             assertThat(Eventrail.of(producer).eventStore().orElseThrow()
@@ -144,6 +145,7 @@ class PostgresTlsIT {
             assertThat(Eventrail.of(consumer).eventStore().orElseThrow()
                     .count(Query.all().withDestination(destination))).isZero();
         }
+        assertThat(LogCapture.since(mark)).as("logged while events flowed").doesNotContain(PASSWORD);
     }
 
     private static Throwable startFailure(Properties settings) {

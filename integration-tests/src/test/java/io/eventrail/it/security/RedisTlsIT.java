@@ -97,6 +97,7 @@ class RedisTlsIT {
     @DisplayName("over rediss:// with the ACL user, events flow and a duplicate is caught by the store")
     void eventsFlow() throws Exception {
         Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
+        int mark = LogCapture.mark();
         try (DefaultCamelContext ctx = context(settings(PASSWORD, trustStore), effects)) {
             ctx.start();
             for (int i = 0; i < 2; i++) {
@@ -112,6 +113,8 @@ class RedisTlsIT {
             assertThat(effects).containsOnlyKeys("same");
             assertThat(effects.get("same")).hasValue(1);
         }
+        assertThat(LogCapture.since(mark)).as("logged while events flowed").doesNotContain(PASSWORD)
+                .doesNotContain(TRUST_PASSWORD);
     }
 
     private static double duplicates(DefaultCamelContext ctx) {
