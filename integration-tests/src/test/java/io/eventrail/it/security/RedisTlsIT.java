@@ -42,6 +42,8 @@ class RedisTlsIT {
     private static Path trustStore;
     private static Path foreignTrustStore;
     private static TlsRedis redis;
+    private static TlsRedis mutualRedis;
+    private static Path clientKeyStore;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,7 +52,9 @@ class RedisTlsIT {
         TestCa ca = TestCa.create("eventrail-it-redis-ca");
         trustStore = ca.writeTrustStore(dir.resolve("trust.p12"), TRUST_PASSWORD);
         foreignTrustStore = TestCa.create("eventrail-it-other-ca").writeTrustStore(dir.resolve("foreign.p12"), TRUST_PASSWORD);
+        clientKeyStore = ca.issue("eventrail-it-client").writeKeyStore(dir.resolve("client.p12"), TRUST_PASSWORD);
         redis = new TlsRedis(ca, USER, PASSWORD);
+        mutualRedis = new TlsRedis(ca, USER, PASSWORD, true);
     }
 
     @AfterAll
@@ -58,13 +62,20 @@ class RedisTlsIT {
         if (redis != null) {
             redis.close();
         }
+        if (mutualRedis != null) {
+            mutualRedis.close();
+        }
         LocalServers.delete(dir);
     }
 
     private static Map<String, String> settings(String password, Path trust) {
+        return settings(redis, password, trust);
+    }
+
+    private static Map<String, String> settings(TlsRedis server, String password, Path trust) {
         Map<String, String> p = new HashMap<>();
         p.put("eventrail.idempotency.store", "redis");
-        p.put("eventrail.idempotency.redis.url", "rediss://127.0.0.1:" + redis.port());
+        p.put("eventrail.idempotency.redis.url", "rediss://127.0.0.1:" + server.port());
         p.put("eventrail.idempotency.redis.user", USER);
         p.put("eventrail.idempotency.redis.password", password);
         p.put("eventrail.idempotency.redis.tls-trust-store", trust.toString());
@@ -96,9 +107,27 @@ class RedisTlsIT {
     @Test
     @DisplayName("over rediss:// with the ACL user, events flow and a duplicate is caught by the store")
     void eventsFlow() throws Exception {
+        duplicateCaught(settings(PASSWORD, trustStore));
+    }
+
+    @Test
+    @DisplayName("mutual TLS: with a client certificate events flow; without one the server refuses, naming the instance")
+    void mutualTls() throws Exception {
+        Map<String, String> withCertificate = settings(mutualRedis, PASSWORD, trustStore);
+        withCertificate.put("eventrail.idempotency.redis.tls-key-store", clientKeyStore.toString());
+        withCertificate.put("eventrail.idempotency.redis.tls-key-store-password", TRUST_PASSWORD);
+        duplicateCaught(withCertificate);
+        int mark = LogCapture.mark();
+        Throwable failure = startFailure(settings(mutualRedis, PASSWORD, trustStore));
+        assertThat(failure).isNotNull();
+        assertThat(Secrets.describe(failure)).contains("Redis at rediss://127.0.0.1:" + mutualRedis.port() + "/0");
+        Secrets.assertNotShown(failure, LogCapture.since(mark), PASSWORD, TRUST_PASSWORD);
+    }
+
+    private static void duplicateCaught(Map<String, String> settings) throws Exception {
         Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
         int mark = LogCapture.mark();
-        try (DefaultCamelContext ctx = context(settings(PASSWORD, trustStore), effects)) {
+        try (DefaultCamelContext ctx = context(settings, effects)) {
             ctx.start();
             for (int i = 0; i < 2; i++) {
                 Eventrail.of(ctx).publisher().publish(CloudEventBuilder.v1().withId("same").withType(TYPE)

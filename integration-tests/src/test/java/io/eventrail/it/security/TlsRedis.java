@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A redis-server of the test's own with only a TLS port on 127.0.0.1 (a certificate of {@code ca} for 127.0.0.1 and
- * localhost), client certificates not asked for, the default user off and one ACL user; the shared Redis on 6379 is
+ * localhost), client certificates asked for or not, the default user off and one ACL user; the shared Redis on 6379 is
  * never touched. {@link #close()} kills it and deletes its folder.
  */
 final class TlsRedis implements AutoCloseable {
@@ -18,6 +18,11 @@ final class TlsRedis implements AutoCloseable {
     private final Process process;
 
     TlsRedis(TestCa ca, String user, String password) throws Exception {
+        this(ca, user, password, false);
+    }
+
+    /** As above; with {@code clientCertificates} the server asks for a client certificate of {@code ca} (mutual TLS). */
+    TlsRedis(TestCa ca, String user, String password, boolean clientCertificates) throws Exception {
         Path redis = LocalServers.require("redis-server", "apt-get install -y redis-server (Debian's build has TLS)");
         dir = Files.createTempDirectory("eventrail-tls-redis-");
         port = LocalServers.freePort();
@@ -30,7 +35,7 @@ final class TlsRedis implements AutoCloseable {
         Files.writeString(dir.resolve("redis.conf"), String.join("\n",
                 "port 0", "tls-port " + port, "bind 127.0.0.1", "tls-cert-file " + dir.resolve("server.pem"),
                 "tls-key-file " + dir.resolve("server.key"), "tls-ca-cert-file " + dir.resolve("ca.pem"),
-                "tls-auth-clients no", "save \"\"", "appendonly no", "dir " + dir, "logfile " + log,
+                "tls-auth-clients " + (clientCertificates ? "yes" : "no"), "save \"\"", "appendonly no", "dir " + dir, "logfile " + log,
                 "user default off", "user " + user + " on >" + password + " ~* +@all", ""));
         process = new ProcessBuilder(List.of(redis.toString(), dir.resolve("redis.conf").toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("out.log").toFile()))
