@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.it.faults.LogCapture;
+import io.eventrail.it.support.ClientTlsFiles;
 import io.eventrail.it.support.LocalServers;
 import io.eventrail.it.support.Secrets;
 import io.eventrail.it.support.TestCa;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,7 +37,7 @@ class RabbitMqTlsIT {
     private static final String STORE_PASSWORD = "store-pw-" + UUID.randomUUID();
     private static ThrowawayRabbitNode node;
     private static int port;
-    private static Path dir;
+    private static ClientTlsFiles files;
     private static Path trustStore;
     private static Path foreignTrustStore;
     private static Path clientKeyStore;
@@ -54,15 +54,15 @@ class RabbitMqTlsIT {
                 + "ssl_options.verify = verify_peer\n"
                 + "ssl_options.fail_if_no_peer_cert = true\n"
                 + "loopback_users = none\n");
-        TestCa ca = TestCa.create("eventrail-it-rabbitmq-ca");
+        files = ClientTlsFiles.create("rabbitmq", STORE_PASSWORD);
+        TestCa ca = files.ca();
         ca.writeCertificatePem(node.dir().resolve("ca.pem"));
         TestCa.Issued server = ca.issue("localhost", "localhost");
         server.writeCertificatePem(node.dir().resolve("server.pem"));
         server.writeKeyPem(node.dir().resolve("server.key"));
-        dir = Files.createTempDirectory("eventrail-rabbit-tls-it-");
-        trustStore = ca.writeTrustStore(dir.resolve("trust.p12"), STORE_PASSWORD);
-        foreignTrustStore = TestCa.create("eventrail-it-other-ca").writeTrustStore(dir.resolve("foreign.p12"), STORE_PASSWORD);
-        clientKeyStore = ca.issue("eventrail-it-client").writeKeyStore(dir.resolve("client.p12"), STORE_PASSWORD);
+        trustStore = files.trustStore();
+        foreignTrustStore = files.foreignTrustStore();
+        clientKeyStore = files.clientKeyStore();
         node.start();
     }
 
@@ -71,7 +71,9 @@ class RabbitMqTlsIT {
         if (node != null) {
             node.close();
         }
-        LocalServers.delete(dir);
+        if (files != null) {
+            files.close();
+        }
     }
 
     /** The TLS options: trust store {@code trust}, the client certificate when {@code clientCertificate}, to {@code host}. */

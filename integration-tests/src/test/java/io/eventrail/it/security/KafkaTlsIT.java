@@ -8,12 +8,11 @@ import io.eventrail.it.faults.LogCapture;
 import io.eventrail.it.kafka.KafkaFixture;
 import io.eventrail.it.kafka.KafkaInJvm;
 import io.eventrail.it.kafka.KafkaProcess;
+import io.eventrail.it.support.ClientTlsFiles;
 import io.eventrail.it.support.EventrailApp;
 import io.eventrail.it.support.LocalServers;
 import io.eventrail.it.support.Secrets;
-import io.eventrail.it.support.TestCa;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -45,7 +44,7 @@ class KafkaTlsIT {
     private static final String STORE_PASSWORD = "store-pw-" + UUID.randomUUID();
     private static final String SCRAM_USER = "eventrail-app";
     private static final String SCRAM_PASSWORD = "scram-pw-" + UUID.randomUUID();
-    private static Path dir;
+    private static ClientTlsFiles files;
     private static Path trustStore;
     private static Path foreignTrustStore;
     private static Path clientKeyStore;
@@ -58,12 +57,11 @@ class KafkaTlsIT {
     @BeforeAll
     static void start() throws Exception {
         LogCapture.install();
-        dir = Files.createTempDirectory("eventrail-kafka-tls-it-");
-        TestCa ca = TestCa.create("eventrail-it-kafka-ca");
-        trustStore = ca.writeTrustStore(dir.resolve("trust.p12"), STORE_PASSWORD);
-        foreignTrustStore = TestCa.create("eventrail-it-other-ca").writeTrustStore(dir.resolve("foreign.p12"), STORE_PASSWORD);
-        clientKeyStore = ca.issue("eventrail-it-client").writeKeyStore(dir.resolve("client.p12"), STORE_PASSWORD);
-        Path serverKeyStore = ca.issue("localhost", "127.0.0.1", "localhost").writeKeyStore(dir.resolve("server.p12"),
+        files = ClientTlsFiles.create("kafka", STORE_PASSWORD);
+        trustStore = files.trustStore();
+        foreignTrustStore = files.foreignTrustStore();
+        clientKeyStore = files.clientKeyStore();
+        Path serverKeyStore = files.ca().issue("localhost", "127.0.0.1", "localhost").writeKeyStore(files.dir().resolve("server.p12"),
                 STORE_PASSWORD);
         int internal = LocalServers.freePort();
         int controller = LocalServers.freePort();
@@ -104,7 +102,9 @@ class KafkaTlsIT {
         if (kafka != null) {
             kafka.close(); // deletes the broker's folder
         }
-        LocalServers.delete(dir);
+        if (files != null) {
+            files.close();
+        }
     }
 
     private static Map<String, String> broker(int port, String... options) {

@@ -10,14 +10,12 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.it.faults.LogCapture;
-import io.eventrail.it.support.LocalServers;
+import io.eventrail.it.support.ClientTlsFiles;
 import io.eventrail.it.support.Secrets;
-import io.eventrail.it.support.TestCa;
 import io.eventrail.store.EventStore.Query;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,7 +43,7 @@ class PostgresTlsIT {
     private static final String TYPE = "it.pg.tls";
     private static final String USER = "eventrail_app";
     private static final String PASSWORD = "pg-pw-" + UUID.randomUUID();
-    private static Path dir;
+    private static ClientTlsFiles files;
     private static Path caPem;
     private static Path foreignCaPem;
     private static TlsPostgres postgres;
@@ -53,11 +51,10 @@ class PostgresTlsIT {
     @BeforeAll
     static void start() throws Exception {
         LogCapture.install();
-        dir = Files.createTempDirectory("eventrail-pg-tls-it-");
-        TestCa ca = TestCa.create("eventrail-it-postgres-ca");
-        caPem = ca.writeCertificatePem(dir.resolve("ca.pem"));
-        foreignCaPem = TestCa.create("eventrail-it-other-ca").writeCertificatePem(dir.resolve("foreign.pem"));
-        postgres = new TlsPostgres(ca, USER, PASSWORD);
+        files = ClientTlsFiles.create("postgres", "unused-" + UUID.randomUUID());
+        caPem = files.caPem();
+        foreignCaPem = files.foreignCaPem();
+        postgres = new TlsPostgres(files.ca(), USER, PASSWORD);
     }
 
     @AfterAll
@@ -65,7 +62,9 @@ class PostgresTlsIT {
         if (postgres != null) {
             postgres.close();
         }
-        LocalServers.delete(dir);
+        if (files != null) {
+            files.close();
+        }
     }
 
     private static String url(Path rootCert) {

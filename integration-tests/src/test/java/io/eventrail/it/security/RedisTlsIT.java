@@ -7,12 +7,10 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
 import io.eventrail.it.faults.LogCapture;
-import io.eventrail.it.support.LocalServers;
+import io.eventrail.it.support.ClientTlsFiles;
 import io.eventrail.it.support.Secrets;
-import io.eventrail.it.support.TestCa;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,23 +36,22 @@ class RedisTlsIT {
     private static final String USER = "eventrail-app";
     private static final String PASSWORD = "redis-pw-" + UUID.randomUUID();
     private static final String TRUST_PASSWORD = "trust-pw-" + UUID.randomUUID();
-    private static Path dir;
+    private static ClientTlsFiles files;
     private static Path trustStore;
     private static Path foreignTrustStore;
+    private static Path clientKeyStore;
     private static TlsRedis redis;
     private static TlsRedis mutualRedis;
-    private static Path clientKeyStore;
 
     @BeforeAll
     static void start() throws Exception {
         LogCapture.install();
-        dir = Files.createTempDirectory("eventrail-redis-tls-it-");
-        TestCa ca = TestCa.create("eventrail-it-redis-ca");
-        trustStore = ca.writeTrustStore(dir.resolve("trust.p12"), TRUST_PASSWORD);
-        foreignTrustStore = TestCa.create("eventrail-it-other-ca").writeTrustStore(dir.resolve("foreign.p12"), TRUST_PASSWORD);
-        clientKeyStore = ca.issue("eventrail-it-client").writeKeyStore(dir.resolve("client.p12"), TRUST_PASSWORD);
-        redis = new TlsRedis(ca, USER, PASSWORD);
-        mutualRedis = new TlsRedis(ca, USER, PASSWORD, true);
+        files = ClientTlsFiles.create("redis", TRUST_PASSWORD);
+        trustStore = files.trustStore();
+        foreignTrustStore = files.foreignTrustStore();
+        clientKeyStore = files.clientKeyStore();
+        redis = new TlsRedis(files.ca(), USER, PASSWORD);
+        mutualRedis = new TlsRedis(files.ca(), USER, PASSWORD, true);
     }
 
     @AfterAll
@@ -65,7 +62,9 @@ class RedisTlsIT {
         if (mutualRedis != null) {
             mutualRedis.close();
         }
-        LocalServers.delete(dir);
+        if (files != null) {
+            files.close();
+        }
     }
 
     private static Map<String, String> settings(String password, Path trust) {
