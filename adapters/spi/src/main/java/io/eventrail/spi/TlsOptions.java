@@ -40,7 +40,14 @@ public final class TlsOptions {
      * and a failure to build it is added too (its exception type only: a message could quote a password).
      */
     public static Optional<SSLContext> context(BrokerOptions o, String p, List<String> errors) {
-        boolean tls = o.bool("tls");
+        return context(o, o.bool("tls"), p, errors);
+    }
+
+    /**
+     * As {@link #context(BrokerOptions, String, List)}, with TLS on when {@code tls} is true whatever the {@code tls}
+     * option says (for a client whose address already asks for TLS, such as a {@code rediss://} URL).
+     */
+    public static Optional<SSLContext> context(BrokerOptions o, boolean tls, String p, List<String> errors) {
         if (!tls && (o.isSet("tls-trust-store") || o.isSet("tls-key-store"))) {
             errors.add(p + "tls-trust-store / tls-key-store are set but tls is false; set " + p + "tls=true");
         }

@@ -45,6 +45,18 @@ class TlsOptionsTest {
     }
 
     @Test
+    void tlsOnFromTheCallerWhateverTheOptionSays() throws Exception {
+        List<String> errors = new ArrayList<>();
+        Path trust = store("trust.p12", "pw-trust");
+        BrokerOptions o = BrokerOptions.of(TlsOptions.SPECS, Map.of("tls-trust-store", trust.toString(),
+                "tls-trust-store-password", "pw-trust"));
+        assertThat(TlsOptions.context(o, true, P, errors)).isPresent();
+        assertThat(errors).isEmpty();
+        assertThat(TlsOptions.context(o, false, P, errors)).isEmpty();
+        assertThat(errors).containsExactly(P + "tls-trust-store / tls-key-store are set but tls is false; set " + P + "tls=true");
+    }
+
+    @Test
     void reportsEveryStoreProblemAtOnceWithoutPasswords() {
         List<String> errors = new ArrayList<>();
         assertThat(context(Map.of("tls", "true", "tls-trust-store", "/nonexistent.p12", "tls-trust-store-password", "pw-one",

@@ -1,16 +1,17 @@
 package io.eventrail.it.kafka;
 
 import io.eventrail.it.support.BrokerProcess;
+import io.eventrail.it.support.LocalServers;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
@@ -33,6 +34,14 @@ public final class KafkaProcess implements BrokerProcess {
 
     /** A broker on 127.0.0.1:{@code port} (controller on {@code controllerPort}); nothing runs before {@link #start()}. */
     public KafkaProcess(int port, int controllerPort) throws IOException {
+        this(port, controllerPort, Map.of());
+    }
+
+    /**
+     * As {@link #KafkaProcess(int, int)}, with {@code overrides} replacing or adding broker settings (more listeners,
+     * TLS, SASL); 127.0.0.1:{@code port} stays a PLAINTEXT listener for {@link #bootstrapServers()} unless overridden.
+     */
+    public KafkaProcess(int port, int controllerPort, Map<String, String> overrides) throws IOException {
         this.port = port;
         this.controllerPort = controllerPort;
         for (int p : new int[] {port, controllerPort}) {
@@ -43,23 +52,32 @@ public final class KafkaProcess implements BrokerProcess {
         }
         dir = Files.createTempDirectory("eventrail-kafka-process-");
         Files.createDirectories(dir.resolve("data"));
-        Files.writeString(dir.resolve("server.properties"), String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "inter.broker.listener.name=PLAINTEXT",
-                "log.dirs=" + dir.resolve("data"),
-                "num.partitions=3",
-                "offsets.topic.replication.factor=1",
-                "offsets.topic.num.partitions=3",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                "auto.create.topics.enable=false", ""), StandardCharsets.UTF_8);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", "1");
+        config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("log.dirs", dir.resolve("data").toString());
+        config.put("num.partitions", "3");
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("offsets.topic.num.partitions", "3");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("auto.create.topics.enable", "false");
+        config.putAll(overrides);
+        StringBuilder text = new StringBuilder();
+        config.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Files.writeString(dir.resolve("server.properties"), text.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The broker's {@code server.properties} (for {@link KafkaInJvm}, which runs the same broker in this JVM). */
+    public Path serverProperties() {
+        return dir.resolve("server.properties");
     }
 
     /** The bootstrap servers of this broker. */
@@ -131,11 +149,6 @@ public final class KafkaProcess implements BrokerProcess {
     }
 
     private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return LocalServers.listening(port);
     }
 }

@@ -50,6 +50,11 @@ public final class KafkaTestCluster {
     private KafkaTestCluster() {
     }
 
+    /** Makes sure Kafka's exit and halt cannot end this JVM (this class's static set-up has run). */
+    static void guardExit() {
+        // the static initializer did it
+    }
+
     /** The bootstrap servers of the shared cluster, starting it on first call. */
     public static synchronized String bootstrapServers() {
         if (cluster == null) {

@@ -11,6 +11,8 @@ import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.Capability;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -176,16 +178,43 @@ class KafkaSettingsTest {
     }
 
     @Test
-    void saslNeedsJaasConfigAndSecretsNeverShow() {
+    void tlsStoresAreCheckedInOneReport() throws Exception {
+        Path trust = Files.createTempFile("kafka-settings-trust", ".p12");
+        try {
+            assertThatThrownBy(() -> settings(Map.of("security-protocol", "SSL", "ssl-truststore-location",
+                    "/nonexistent/ts.p12", "ssl-keystore-location", trust.toString(), "ssl-truststore-password", "tspass")))
+                    .hasMessageContaining(P + "ssl-truststore-location: file '/nonexistent/ts.p12' is not readable")
+                    .hasMessageContaining(P + "ssl-keystore-password: required with ssl-keystore-location")
+                    .hasMessageNotContaining("tspass");
+            assertThatThrownBy(() -> settings(Map.of("ssl-truststore-location", trust.toString())))
+                    .hasMessageContaining(P + "ssl-truststore-location: set, but security-protocol is PLAINTEXT");
+            assertThat(settings(Map.of("security-protocol", "SSL", "ssl-truststore-location", trust.toString()))
+                    .commonClientProperties()).containsEntry("ssl.truststore.location", trust.toString());
+        } finally {
+            Files.delete(trust);
+        }
+    }
+
+    @Test
+    void saslNeedsJaasConfigAndSecretsNeverShow() throws Exception {
+        Path ts = Files.createTempFile("kafka-settings-ts", ".p12");
+        try {
+            saslNeedsJaasConfigAndSecretsNeverShow(ts.toString());
+        } finally {
+            Files.delete(ts);
+        }
+    }
+
+    private void saslNeedsJaasConfigAndSecretsNeverShow(String ts) {
         assertThatThrownBy(() -> settings(Map.of("security-protocol", "SASL_SSL")))
                 .hasMessageContaining("sasl-jaas-config: required");
         String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"s3cret\";";
         Map<String, String> raw = Map.of("security-protocol", "SASL_SSL", "sasl-mechanism", "PLAIN",
-                "sasl-jaas-config", jaas, "ssl-truststore-location", "/etc/ts.p12", "ssl-truststore-password", "tspass",
+                "sasl-jaas-config", jaas, "ssl-truststore-location", ts, "ssl-truststore-password", "tspass",
                 "ssl-key-password", "keypass", "client.ssl.keystore.password", "kspass");
         KafkaSettings s = settings(raw);
         assertThat(s.commonClientProperties()).containsEntry("sasl.mechanism", "PLAIN")
-                .containsEntry("sasl.jaas.config", jaas).containsEntry("ssl.truststore.location", "/etc/ts.p12")
+                .containsEntry("sasl.jaas.config", jaas).containsEntry("ssl.truststore.location", ts)
                 .containsEntry("ssl.endpoint.identification.algorithm", "https");
         assertThat(s.toString()).doesNotContain("s3cret", "tspass", "kspass", "keypass").contains("sasl-jaas-config=****");
         Map<String, String> bad = new HashMap<>(raw);

@@ -24,8 +24,8 @@ class RedisStoreSettingsTest {
                 "eventrail.idempotency.redis.url", "redis://user:hunter2@h:6379",
                 "eventrail.idempotency.redis.key-prefx", "x:", "eventrail.idempotency.lease", "soon"))) {
             assertThatThrownBy(() -> Eventrail.of(context)).isInstanceOf(EventrailConfigurationException.class)
-                    .hasMessageContaining("eventrail.idempotency.redis.url: put the password in "
-                            + "eventrail.idempotency.redis.password, not in the URL")
+                    .hasMessageContaining("eventrail.idempotency.redis.url: put the user and password in "
+                            + "eventrail.idempotency.redis.user and .password, not in the URL")
                     .hasMessageContaining("did you mean 'eventrail.idempotency.redis.key-prefix'?")
                     .hasMessageContaining("eventrail.idempotency.lease")
                     .hasMessageNotContaining("hunter2");
@@ -39,6 +39,36 @@ class RedisStoreSettingsTest {
                 "eventrail.idempotency.redis.url", "http://h:6379/x"))) {
             assertThatThrownBy(() -> Eventrail.of(context))
                     .hasMessageContaining("eventrail.idempotency.redis.url: expected redis://host:port[/database]");
+        }
+    }
+
+    @Test
+    @DisplayName("TLS problems come in one report with the others, naming each key and never a password")
+    void tlsProblemsInOneReport() throws Exception {
+        try (DefaultCamelContext context = context(Map.of("eventrail.idempotency.store", "redis",
+                "eventrail.idempotency.redis.url", "rediss://h:6380",
+                "eventrail.idempotency.redis.user", "app",
+                "eventrail.idempotency.redis.tls-trust-store", "/nonexistent/trust.p12",
+                "eventrail.idempotency.redis.tls-key-store", "/nonexistent/key.p12",
+                "eventrail.idempotency.redis.tls-trust-store-password", "hunter2"))) {
+            assertThatThrownBy(() -> Eventrail.of(context)).isInstanceOf(EventrailConfigurationException.class)
+                    .hasMessageContaining("eventrail.idempotency.redis.password: required with eventrail.idempotency.redis.user")
+                    .hasMessageContaining("eventrail.idempotency.redis.tls-trust-store: file '/nonexistent/trust.p12' is not readable")
+                    .hasMessageContaining("eventrail.idempotency.redis.tls-key-store-password is required with tls-key-store")
+                    .hasMessageNotContaining("hunter2");
+        }
+    }
+
+    @Test
+    @DisplayName("a TLS server that is unreachable fails start-up naming the rediss:// server and the user, never the password")
+    void unreachableTls() throws Exception {
+        try (DefaultCamelContext context = context(Map.of("eventrail.idempotency.store", "redis",
+                "eventrail.idempotency.redis.url", "rediss://127.0.0.1:1/2", "eventrail.idempotency.redis.timeout", "500ms",
+                "eventrail.idempotency.redis.user", "app", "eventrail.idempotency.redis.password", "hunter2"))) {
+            assertThatThrownBy(() -> Eventrail.of(context)).isInstanceOf(EventrailConfigurationException.class)
+                    .hasMessageContaining("eventrail.idempotency.store=redis: the store cannot be opened: "
+                            + "Redis at rediss://127.0.0.1:1/2 as user 'app':")
+                    .hasMessageNotContaining("hunter2");
         }
     }
 

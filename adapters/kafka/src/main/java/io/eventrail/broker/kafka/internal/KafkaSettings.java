@@ -4,6 +4,8 @@ import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.CamelOptions;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.OptionSpec.Kind;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,6 +103,7 @@ public record KafkaSettings(String name, KafkaConfiguration configuration, Topic
         if (protocol.startsWith("SASL") && c.getSaslJaasConfig() == null && !o.client().containsKey("sasl.jaas.config")) {
             problems.add(p + "sasl-jaas-config: required with security-protocol=" + protocol);
         }
+        checkStores(c, o, p, protocol, problems);
         if (c.getHeartbeatIntervalMs() >= 1 && c.getSessionTimeoutMs() >= 1 && c.getHeartbeatIntervalMs() >= c.getSessionTimeoutMs()) {
             problems.add(p + "heartbeat-interval-ms: must be shorter than session-timeout-ms (a third of it or less)");
         }
@@ -112,6 +115,36 @@ public record KafkaSettings(String name, KafkaConfiguration configuration, Topic
         if (c.getPollTimeoutMs() >= 1 && c.getMaxPollIntervalMs() >= 1 && c.getPollTimeoutMs() >= c.getMaxPollIntervalMs()) {
             problems.add(p + "poll-timeout-ms: must be shorter than max-poll-interval-ms");
         }
+    }
+
+    /**
+     * The TLS stores: each set one readable, a key store with its password, and none set while the protocol has no
+     * TLS (a PLAINTEXT connection would silently ignore them). Paths are shown, passwords never.
+     */
+    private static void checkStores(KafkaConfiguration c, BrokerOptions o, String p, String protocol, List<String> problems) {
+        Map<String, String> stores = new java.util.LinkedHashMap<>();
+        stores.put("ssl-truststore-location", first(c.getSslTruststoreLocation(), o.client().get("ssl.truststore.location")));
+        stores.put("ssl-keystore-location", first(c.getSslKeystoreLocation(), o.client().get("ssl.keystore.location")));
+        boolean tls = protocol.endsWith("SSL");
+        stores.forEach((key, path) -> {
+            if (path == null) {
+                return;
+            }
+            if (!tls) {
+                problems.add(p + key + ": set, but security-protocol is " + protocol
+                        + ", which does not use TLS; set security-protocol=SSL or SASL_SSL");
+            } else if (!Files.isReadable(Path.of(path))) {
+                problems.add(p + key + ": file '" + path + "' is not readable");
+            }
+        });
+        if (stores.get("ssl-keystore-location") != null && c.getSslKeystorePassword() == null
+                && !o.client().containsKey("ssl.keystore.password")) {
+            problems.add(p + "ssl-keystore-password: required with ssl-keystore-location");
+        }
+    }
+
+    private static String first(String a, String b) {
+        return a != null && !a.isBlank() ? a : b;
     }
 
     /**

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.eventrail.EventrailConfigurationException;
+import io.eventrail.StoreException;
 import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.OptionSpec.Kind;
@@ -102,8 +103,15 @@ public final class JdbcSection {
         config.setMinimumIdle(1);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(context.meterRegistry()));
-        HikariDataSource pool = new HikariDataSource(config);
-        return new Source(pool, pool);
+        try {
+            HikariDataSource pool = new HikariDataSource(config);
+            return new Source(pool, pool);
+        } catch (RuntimeException e) {
+            // HikariCP's "Failed to initialize pool: <the driver's reason>": say which database and user it was
+            throw new StoreException("the database at " + Sanitize.forMessage(Jdbc.redactUrl(url))
+                    + (o.isSet("user") ? " as user '" + Sanitize.forMessage(o.string("user")) + "'" : "") + " refused or "
+                    + "could not be reached: " + Sanitize.redactSecrets(String.valueOf(e.getMessage())), e);
+        }
     }
 
     /**
