@@ -147,14 +147,26 @@ public final class FaultHarness implements AutoCloseable {
      */
     public Process startConsumer(Map<String, String> properties, String destination, String group, int concurrency,
                                  String label) throws Exception {
-        Path log = log(label);
+        Process p = launch(FaultConsumerMain.class, List.of(JDBC, suffix, destination, group,
+                Integer.toString(concurrency)), properties, log(label), label);
+        processes.add(p);
+        return p;
+    }
+
+    /**
+     * Starts {@code main} in a JVM of its own (this JVM's class path) with {@code args} followed by the
+     * {@code key=value} {@code properties}, its output in {@code log}, and waits until it prints {@code READY pid=};
+     * the JVM is killed at this JVM's exit unless {@link #killAll} killed it before.
+     */
+    static Process launch(Class<?> main, List<String> args, Map<String, String> properties, Path log, String label)
+            throws Exception {
         Files.createDirectories(log.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                FaultConsumerMain.class.getName(), JDBC, suffix, destination, group, Integer.toString(concurrency)));
+                main.getName()));
+        command.addAll(args);
         properties.forEach((k, v) -> command.add(k + "=" + v));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
         LIVE.add(p);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.readString(log).contains("READY pid=")) {
@@ -164,6 +176,21 @@ public final class FaultHarness implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         return p;
+    }
+
+    /** Kills every one of {@code processes} with SIGKILL; fails naming those that survived 20 s. */
+    static void killAll(List<Process> processes) throws InterruptedException {
+        List<Long> survivors = new ArrayList<>();
+        for (Process p : processes) {
+            if (!p.destroyForcibly().waitFor(20, TimeUnit.SECONDS)) {
+                survivors.add(p.pid());
+            } else {
+                LIVE.remove(p);
+            }
+        }
+        if (!survivors.isEmpty()) {
+            throw new AssertionError("consumer JVMs " + survivors + " survived SIGKILL for 20 s");
+        }
     }
 
     /** Prints one {@code FAULT-RESULT} line and appends it to {@code target/fault-results.txt}. */
@@ -283,21 +310,14 @@ public final class FaultHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        List<Long> survivors = new ArrayList<>();
-        for (Process p : processes) {
-            if (!p.destroyForcibly().waitFor(20, TimeUnit.SECONDS)) {
-                survivors.add(p.pid());
-            } else {
-                LIVE.remove(p);
+        try {
+            killAll(processes);
+        } finally {
+            try (db; Statement s = db.createStatement()) {
+                s.execute("drop table if exists " + EFFECTS + suffix);
+                s.execute("drop table if exists " + DELIVERIES + suffix);
+                s.execute("drop table if exists " + IDEMPOTENCY + suffix);
             }
-        }
-        try (db; Statement s = db.createStatement()) {
-            s.execute("drop table if exists " + EFFECTS + suffix);
-            s.execute("drop table if exists " + DELIVERIES + suffix);
-            s.execute("drop table if exists " + IDEMPOTENCY + suffix);
-        }
-        if (!survivors.isEmpty()) {
-            throw new AssertionError("consumer JVMs " + survivors + " survived SIGKILL for 20 s");
         }
     }
 }
