@@ -147,14 +147,26 @@ public final class FaultHarness implements AutoCloseable {
      */
     public Process startConsumer(Map<String, String> properties, String destination, String group, int concurrency,
                                  String label) throws Exception {
-        Path log = log(label);
+        Process p = launch(FaultConsumerMain.class, List.of(JDBC, suffix, destination, group,
+                Integer.toString(concurrency)), properties, log(label), label);
+        processes.add(p);
+        return p;
+    }
+
+    /**
+     * Starts {@code main} in a JVM of its own (this JVM's class path) with {@code args} followed by the
+     * {@code key=value} {@code properties}, its output in {@code log}, and waits until it prints {@code READY pid=};
+     * the JVM is killed at this JVM's exit unless {@link #killAll} killed it before.
+     */
+    static Process launch(Class<?> main, List<String> args, Map<String, String> properties, Path log, String label)
+            throws Exception {
         Files.createDirectories(log.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                FaultConsumerMain.class.getName(), JDBC, suffix, destination, group, Integer.toString(concurrency)));
+                main.getName()));
+        command.addAll(args);
         properties.forEach((k, v) -> command.add(k + "=" + v));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
         LIVE.add(p);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.readString(log).contains("READY pid=")) {
@@ -164,6 +176,61 @@ public final class FaultHarness implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         return p;
+    }
+
+    /** Kills every one of {@code processes} with SIGKILL; fails naming those that survived 20 s. */
+    static void killAll(List<Process> processes) throws InterruptedException {
+        List<Long> survivors = new ArrayList<>();
+        for (Process p : processes) {
+            if (!p.destroyForcibly().waitFor(20, TimeUnit.SECONDS)) {
+                survivors.add(p.pid());
+            } else {
+                LIVE.remove(p);
+            }
+        }
+        if (!survivors.isEmpty()) {
+            throw new AssertionError("consumer JVMs " + survivors + " survived SIGKILL for 20 s");
+        }
+    }
+
+    /**
+     * The Eventrail properties every JVM of a fault run shares: broker instance {@code broker} ({@code brokerProperties}
+     * its {@code eventrail.brokers.<name>.*}) as the default, 3 attempts with a short back-off, no store for later
+     * (every event has a handler and a consumer exists before publishing; the default one, in memory per JVM, would
+     * not be shared by the consumer JVMs).
+     */
+    static Map<String, String> commonProperties(String broker, Map<String, String> brokerProperties) {
+        Map<String, String> p = new java.util.LinkedHashMap<>(brokerProperties);
+        p.put("eventrail.broker", broker);
+        p.put("eventrail.retry.max-attempts", "3");
+        p.put("eventrail.store.type", "none");
+        p.put("eventrail.retry.initial-backoff", "10ms");
+        p.put("eventrail.retry.max-backoff", "50ms");
+        return p;
+    }
+
+    /**
+     * A consumer JVM's properties: {@code common} with the shortened {@code tuning}, or with {@link #DEFAULTS} without
+     * the fixture's shortened visibility timeout and poll settings (the framework's own).
+     */
+    static Map<String, String> consumerProperties(Map<String, String> common, Map<String, String> tuning) {
+        Map<String, String> p = new java.util.LinkedHashMap<>(common);
+        if (DEFAULTS) {
+            p.keySet().removeIf(k -> k.endsWith(".visibility-timeout") || k.endsWith(".wait-time"));
+        } else {
+            p.putAll(tuning);
+        }
+        return p;
+    }
+
+    /** The {@code key=value} arguments of a consumer JVM's command line from index {@code from} on, in order. */
+    static Map<String, String> properties(String[] args, int from) {
+        Map<String, String> props = new java.util.LinkedHashMap<>();
+        for (int i = from; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            props.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        return props;
     }
 
     /** Prints one {@code FAULT-RESULT} line and appends it to {@code target/fault-results.txt}. */
@@ -283,21 +350,14 @@ public final class FaultHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        List<Long> survivors = new ArrayList<>();
-        for (Process p : processes) {
-            if (!p.destroyForcibly().waitFor(20, TimeUnit.SECONDS)) {
-                survivors.add(p.pid());
-            } else {
-                LIVE.remove(p);
+        try {
+            killAll(processes);
+        } finally {
+            try (db; Statement s = db.createStatement()) {
+                s.execute("drop table if exists " + EFFECTS + suffix);
+                s.execute("drop table if exists " + DELIVERIES + suffix);
+                s.execute("drop table if exists " + IDEMPOTENCY + suffix);
             }
-        }
-        try (db; Statement s = db.createStatement()) {
-            s.execute("drop table if exists " + EFFECTS + suffix);
-            s.execute("drop table if exists " + DELIVERIES + suffix);
-            s.execute("drop table if exists " + IDEMPOTENCY + suffix);
-        }
-        if (!survivors.isEmpty()) {
-            throw new AssertionError("consumer JVMs " + survivors + " survived SIGKILL for 20 s");
         }
     }
 }
