@@ -19,6 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -62,9 +65,17 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     private final String snsComponent;
     private final Map<String, Long> subscribedUntil = new ConcurrentHashMap<>();
     private final AwsOperations operations;
+    private final CamelContext camel;
+    /** The threads that send the publish batches of every queue and topic (at most batch-max-in-flight). */
+    private final ExecutorService sendThreads;
+    /** Ends the linger of partial batches. */
+    private final ScheduledExecutorService lingerTimer;
+    /** Bytes of publishes queued by every batcher of this instance. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final SendBatcher.Counters sent = new SendBatcher.Counters();
 
     private AwsBroker(String name, Mode mode, AwsSettings settings, AwsClients clients, Set<Capability> capabilities,
-                      String component) {
+                      String component, CamelContext camel) {
         super(name, mode.name().toLowerCase(Locale.ROOT), capabilities, new AwsEventCodec());
         this.mode = mode;
         this.settings = settings;
@@ -75,6 +86,12 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         this.sqsComponent = component + "-sqs";
         this.snsComponent = component + "-sns";
         this.operations = new AwsOperations(this);
+        this.camel = camel;
+        // threads start on first use: an application that only consumes has none
+        this.sendThreads = camel.getExecutorServiceManager().newFixedThreadPool(this, "eventrail-" + type() + "-send-"
+                + name, settings.batchMaxInFlight());
+        this.lingerTimer = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "eventrail-"
+                + type() + "-linger-" + name);
     }
 
     /**
@@ -101,7 +118,8 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
             capabilities.add(Capability.ORDERED_PER_KEY);
         }
         AwsClients clients = AwsClients.create(context.name(), settings);
-        AwsBroker broker = new AwsBroker(context.name(), mode, settings, clients, capabilities, component);
+        AwsBroker broker = new AwsBroker(context.name(), mode, settings, clients, capabilities, component,
+                camel);
         sqsComponent.getConfiguration().setAmazonSQSClient(clients.sqs());
         camel.addComponent(broker.sqsComponent, sqsComponent);
         snsComponent.getConfiguration().setAmazonSNSClient(clients.sns());
@@ -123,6 +141,21 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     /** The clients of this instance (for tests and tools). */
     public AwsClients clients() {
         return clients;
+    }
+
+    /** How many send requests this instance's publishers made, the messages those carried, and how many carried more than one. */
+    public record SendStatistics(long requests, long messages, long batchRequests) {
+    }
+
+    /** The send requests made so far by the publishers of this instance (for tests and tools). */
+    public SendStatistics sendStatistics() {
+        return new SendStatistics(sent.requests().sum(), sent.messages().sum(), sent.batched().sum());
+    }
+
+    /** A batcher of the publishes to {@code target}, sent by {@code transport} on this instance's send threads. */
+    <T> SendBatcher<T> batcher(String target, SendBatcher.Transport<T> transport) {
+        return new SendBatcher<>(target, transport, sendThreads, lingerTimer, settings.batchLinger(),
+                settings.batchMaxInFlight(), queuedBytes, settings.batchBufferBytes(), sent);
     }
 
     /** The queue and topic names of this instance. */
@@ -322,6 +355,8 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
 
     @Override
     public void close() {
+        camel.getExecutorServiceManager().shutdown(lingerTimer);
+        camel.getExecutorServiceManager().shutdown(sendThreads);
         clients.close();
     }
 
