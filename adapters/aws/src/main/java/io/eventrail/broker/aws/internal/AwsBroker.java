@@ -31,6 +31,7 @@ import org.apache.camel.component.aws2.sns.Sns2Endpoint;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -88,8 +89,13 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         this.operations = new AwsOperations(this);
         this.camel = camel;
         // threads start on first use: an application that only consumes has none
-        this.sendThreads = camel.getExecutorServiceManager().newFixedThreadPool(this, "eventrail-" + type() + "-send-"
-                + name, settings.batchMaxInFlight());
+        // its queue holds at most batch-max-in-flight requests per queue or topic published to (the batchers' bound)
+        ThreadPoolProfile sending = new ThreadPoolProfile("eventrail-" + type() + "-send-" + name);
+        sending.setPoolSize(settings.batchMaxInFlight());
+        sending.setMaxPoolSize(settings.batchMaxInFlight());
+        sending.setKeepAliveTime(0L);
+        sending.setMaxQueueSize(-1);
+        this.sendThreads = camel.getExecutorServiceManager().newThreadPool(this, sending.getId(), sending);
         this.lingerTimer = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "eventrail-"
                 + type() + "-linger-" + name);
     }

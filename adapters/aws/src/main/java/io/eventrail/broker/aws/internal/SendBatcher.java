@@ -239,7 +239,7 @@ final class SendBatcher<T> {
             try {
                 executor.execute(() -> send(batch));
             } catch (RejectedExecutionException e) {
-                finish(batch, null, e);
+                finish(batch, null, e, false); // the instance is closing: takes no further batch (no recursion)
             }
         }
     }
@@ -258,10 +258,11 @@ final class SendBatcher<T> {
         } catch (RuntimeException | Error e) {
             whole = e;
         }
-        finish(batch, results, whole);
+        finish(batch, results, whole, true);
     }
 
-    private void finish(List<Entry> batch, List<Throwable> results, Throwable whole) {
+    /** Ends {@code batch}'s request: frees its slot and groups, sends what may leave now, then completes its messages. */
+    private void finish(List<Entry> batch, List<Throwable> results, Throwable whole, boolean takeMore) {
         counters.requests().increment();
         counters.messages().add(batch.size());
         if (batch.size() > 1) {
@@ -272,19 +273,20 @@ final class SendBatcher<T> {
             inFlightRequests--;
             inFlightMessages -= batch.size();
             batch.forEach(e -> busy.remove(e.group));
-            toSend = takeReady(false);
+            toSend = takeMore ? takeReady(false) : List.of();
             if (closed && inFlightRequests == 0 && queuedCount == 0) {
                 notifyAll();
             }
         }
         long bytes = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            Entry e = batch.get(i);
+        for (Entry e : batch) {
             bytes += e.bytes;
-            e.done.accept(whole != null ? whole : results.get(i));
         }
         budget.addAndGet(-bytes);
-        dispatch(toSend);
+        dispatch(toSend); // before the completions, which may run the rest of a caller's route on this thread
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done.accept(whole != null ? whole : results.get(i));
+        }
     }
 
     /**
