@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
@@ -93,7 +94,9 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         ThreadPoolProfile sending = new ThreadPoolProfile("eventrail-" + type() + "-send-" + name);
         sending.setPoolSize(settings.batchMaxInFlight());
         sending.setMaxPoolSize(settings.batchMaxInFlight());
-        sending.setKeepAliveTime(0L);
+        sending.setKeepAliveTime(60L); // idle threads end: an instance that stopped publishing keeps none
+        sending.setTimeUnit(TimeUnit.SECONDS);
+        sending.setAllowCoreThreadTimeOut(true);
         sending.setMaxQueueSize(-1);
         this.sendThreads = camel.getExecutorServiceManager().newThreadPool(this, sending.getId(), sending);
         this.lingerTimer = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "eventrail-"
