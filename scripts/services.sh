@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts (and installs, where missing) the real services the tests need, and stops only what it started.
-#   scripts/services.sh up     PostgreSQL 5432, Redis 6379, RabbitMQ 5672 on 127.0.0.1
+#   scripts/services.sh up     PostgreSQL 5432, MariaDB 3306, Redis 6379, RabbitMQ 5672 on 127.0.0.1
 #   scripts/services.sh down   stops what 'up' started (listed in .run/started)
 # Kafka runs in-process in the tests (KafkaClusterTestKit); the SNS/SQS emulator is started by the AWS tests.
 set -euo pipefail
@@ -42,6 +42,17 @@ up_redis() {
   echo redis >> "$STARTED"
 }
 
+up_mariadb() {
+  listening 3306 && return 0
+  command -v mariadbd >/dev/null || apt_install mariadb-server
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  wait_port 3306 60 MariaDB
+  echo mariadb >> "$STARTED"
+  # the tests use database 'test' as root with an empty password over TCP (as on this kind of machine)
+  mariadb -uroot -e "CREATE DATABASE IF NOT EXISTS test" >/dev/null 2>&1 || true
+}
+
 up_rabbitmq() {
   listening 5672 && return 0
   command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
@@ -57,13 +68,15 @@ down() {
       postgres) pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main stop || true ;;
       redis) redis-cli -h 127.0.0.1 -p 6379 shutdown nosave >/dev/null 2>&1 || true ;;
       rabbitmq) rabbitmqctl stop >/dev/null 2>&1 || true ;;
+      mariadb) mariadb-admin -uroot shutdown >/dev/null 2>&1 || true ;;
     esac
   done < "$STARTED"
   : > "$STARTED"
 }
 
 case "${1:-up}" in
-  up) up_postgres; up_redis; up_rabbitmq; echo "services: PostgreSQL, Redis and RabbitMQ are up on 127.0.0.1" ;;
+  up) up_postgres; up_mariadb; up_redis; up_rabbitmq
+      echo "services: PostgreSQL, MariaDB, Redis and RabbitMQ are up on 127.0.0.1" ;;
   down) down ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

@@ -8,10 +8,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -100,8 +103,23 @@ public final class Fauxqs implements BeforeAllCallback {
                     + "integration-tests module)");
         }
         Path work = module.resolve("target").resolve(setup);
+        // scripts/test.sh runs two test JVMs at once: the lock keeps them from copying and running npm ci together
+        synchronized (Fauxqs.class) {
+            try {
+                Files.createDirectories(work);
+                try (FileChannel lockFile = FileChannel.open(work.resolveSibling(setup + ".lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock ignored = lockFile.lock()) {
+                    return installLocked(source, work);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot set up fauxqs in " + work + ": " + e, e);
+            }
+        }
+    }
+
+    private static Path installLocked(Path source, Path work) {
         try {
-            Files.createDirectories(work);
             for (String f : List.of("package.json", "package-lock.json")) {
                 Files.copy(source.resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
             }

@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,7 +74,9 @@ class SqsVisibilityIT {
                 await(Duration.ofSeconds(10L * visibilitySeconds + 60), "10 events handled",
                         () -> runs.values().stream().mapToInt(AtomicInteger::get).sum() >= 10 && runs.size() == 10);
                 await(Duration.ofSeconds(30), "the queue to be empty", () -> publisher.messagesIn(dest) == 0);
-                Thread.sleep(visibilitySeconds == 30 ? 2000 : visibilitySeconds * 1000L + 1000); // quiet period
+                // quiet period: no message reappears and runs a second time
+                quietFor(Duration.ofMillis(visibilitySeconds == 30 ? 2000 : visibilitySeconds * 1000L + 1000),
+                        () -> runs.values().stream().mapToInt(AtomicInteger::get).sum() == 10);
             }
         }
         assertThat(runs).hasSize(10);
@@ -105,7 +109,7 @@ class SqsVisibilityIT {
                     handled.add(n);
                 }).start();
                 await(Duration.ofSeconds(120), "6 events handled", () -> handled.size() >= 6);
-                Thread.sleep(1000); // nothing more may arrive
+                quietFor(Duration.ofSeconds(1), () -> handled.size() == 6); // nothing more may arrive
             }
         }
         assertThat(crashes.get()).isEqualTo(2);
@@ -131,8 +135,7 @@ class SqsVisibilityIT {
             rig.eventrail().publisher().publish(event);
             await(Duration.ofSeconds(60), "the event handled after the lease", () -> runs.get() == 1);
             assertThat(Duration.ofNanos(System.nanoTime() - published)).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
-            Thread.sleep(2000);
-            assertThat(runs.get()).isEqualTo(1);
+            quietFor(Duration.ofSeconds(2), () -> runs.get() == 1);
             String dlq = ((AwsBroker) rig.broker()).names().deadLetterQueue(Destination.of(dest), new Subscription("g", 1));
             assertThat(rig.messagesIn(dlq.substring(rig.fixture.prefix().length()))).as("messages in the dead-letter queue")
                     .isZero();
@@ -152,6 +155,12 @@ class SqsVisibilityIT {
             rig.pipeline("R", other, "g", e -> { }).start();
             assertThat(retention(rig, other)).isEqualTo("172800");
         }
+    }
+
+    /** Asserts {@code stillTrue} holds for the whole of {@code quiet}, checked every 100 ms. */
+    private static void quietFor(Duration quiet, Callable<Boolean> stillTrue) {
+        Awaitility.await().during(quiet).atMost(quiet.plusSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(stillTrue);
     }
 
     private static String retention(AwsRig rig, String queue) {
