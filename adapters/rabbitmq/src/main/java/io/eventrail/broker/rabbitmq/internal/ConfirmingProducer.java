@@ -167,7 +167,7 @@ final class ConfirmingProducer extends DefaultAsyncProducer {
         AMQP.BasicProperties props = properties(exchange);
         String routingKey = routingKey(in);
         long deadline = System.nanoTime() + c.confirmTimeoutNanos();
-        PublishLane lane = c.lane(endpoint.getExchangeName(), exchange.getProperty(PublisherChannels.ORDER_KEY));
+        PublishLane lane = c.lane(endpoint.getExchangeName(), exchange.getProperty(PublisherChannels.ORDER_KEY), deadline);
         return new Publish(lane, routingKey, props, body, new ConfirmLedger.ReturnKey(PublishLane.eventId(props),
                 endpoint.getExchangeName(), routingKey), deadline);
     }

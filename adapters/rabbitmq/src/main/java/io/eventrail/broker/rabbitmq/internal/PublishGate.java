@@ -33,6 +33,11 @@ final class PublishGate implements BlockedListener, ShutdownListener {
         handleUnblocked();
     }
 
+    /** Whether the broker blocks publishing on the connection now. */
+    boolean isBlocked() {
+        return blocked;
+    }
+
     /**
      * Waits until publishing is not blocked, at most until {@code deadlineNanos} ({@link System#nanoTime()}).
      *

@@ -148,9 +148,19 @@ final class PublishLane implements ConfirmListener, ReturnListener, ShutdownList
         return ledger.size();
     }
 
-    /** Closes the channel; every publish still awaited fails with {@code cause}. */
+    /**
+     * Closes the channel; every publish still awaited fails with {@code cause}. While the broker blocks the
+     * connection the channel is left to the connection's close: closing it would wait for the broker's answer, which
+     * does not come before the alarm clears (up to the client's {@code channel-rpc-timeout}).
+     */
     void close(Throwable cause) {
-        failAll(cause);
+        if (closedBy == null) {
+            closedBy = cause;
+        }
+        settle(ledger.closeAll(cause));
+        if (!gate.isBlocked()) {
+            abort();
+        }
     }
 
     @Override

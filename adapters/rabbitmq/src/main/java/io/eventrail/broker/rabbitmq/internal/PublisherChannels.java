@@ -93,11 +93,14 @@ final class PublisherChannels {
     }
 
     /**
-     * The open channel a publish to {@code exchange} with order key {@code orderKey} (null: none) takes.
+     * The open channel a publish to {@code exchange} with order key {@code orderKey} (null: none) takes. A channel is
+     * not opened while the broker blocks the connection (it would not answer until the alarm clears): that waits
+     * until {@code deadlineNanos}.
      *
-     * @throws PublishNotConfirmedException when no channel can be opened (the broker is unreachable)
+     * @throws PublishNotConfirmedException when no channel can be opened (the broker is unreachable, or blocks
+     *                                      publishing until the deadline)
      */
-    PublishLane lane(String exchange, Object orderKey) {
+    PublishLane lane(String exchange, Object orderKey, long deadlineNanos) {
         PublishLane[] ofExchange = lanes.computeIfAbsent(exchange, e -> new PublishLane[channelsPerExchange]);
         int i = channelsPerExchange == 1 ? 0 : Math.floorMod(orderKey != null ? orderKey.hashCode()
                 : Long.hashCode(Thread.currentThread().getId()) * 0x9E3779B9, channelsPerExchange);
@@ -111,6 +114,7 @@ final class PublisherChannels {
                 if (lane != null) {
                     lane.close(new IOException("its channel closed"));
                 }
+                awaitUnblocked(deadlineNanos);
                 lane = open();
                 ofExchange[i] = lane;
             }
@@ -176,6 +180,29 @@ final class PublisherChannels {
                     lane.expire(now);
                 }
             }
+        }
+    }
+
+    private void awaitUnblocked(long deadlineNanos) {
+        PublishGate g;
+        synchronized (connecting) {
+            g = gate;
+        }
+        if (g == null) {
+            return;
+        }
+        String blocked;
+        try {
+            blocked = g.awaitOpen(deadlineNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishNotConfirmedException("interrupted while waiting to open a publisher channel to RabbitMQ"
+                    + " broker '" + broker + "'", e);
+        }
+        if (blocked != null) {
+            throw new PublishNotConfirmedException("the publish was not sent within "
+                    + TimeUnit.NANOSECONDS.toMillis(confirmTimeoutNanos) + " ms (confirm-timeout): RabbitMQ broker '"
+                    + broker + "' blocks publishing on the connection (" + blocked + "), and no channel was open for it");
         }
     }
 
