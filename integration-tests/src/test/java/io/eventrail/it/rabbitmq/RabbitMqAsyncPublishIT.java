@@ -153,6 +153,32 @@ class RabbitMqAsyncPublishIT extends RabbitIntegrationTest {
     }
 
     @Test
+    @DisplayName("max-unconfirmed bounds what is in flight: with one channel and a bound of 20, 3,000 async publishes from one thread are held back, each confirmed once")
+    void boundedUnconfirmed() throws Exception {
+        String dest = RabbitSupport.unique("async-bound");
+        int total = 3_000;
+        try (CamelContext ctx = RabbitSupport.started("rmqbound", PORT,
+                Map.of("publisher-channels", "1", "max-unconfirmed", "20"), TYPE, dest, null, e -> { })) {
+            Broker broker = Eventrail.of(ctx).broker("rmqbound");
+            broker.provision(Destination.of(dest), new Subscription("g", 1));
+            ProducerTemplate template = asyncTemplate(ctx);
+            Endpoint endpoint = ctx.getEndpoint(broker.producerUri(Destination.of(dest)));
+            Outcomes outcomes = new Outcomes();
+            for (int i = 0; i < total; i++) {
+                outcomes.publish(template, endpoint, broker, event("b-" + i, TYPE, "{}"), null);
+            }
+            assertThat(outcomes.awaitDone(total, Duration.ofSeconds(60))).isTrue();
+            outcomes.assertEachOnce(total);
+            assertThat(outcomes.failures).isEmpty();
+            // in flight = sent and not yet called back: the 20 unconfirmed plus callbacks queued behind the reader
+            assertThat(outcomes.peak.get()).as("publishes in flight at once (peak)").isBetween(2, 200);
+            assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> readyNow(dest + ".g") == total)).isTrue();
+        } finally {
+            cleanUp(dest, "g");
+        }
+    }
+
+    @Test
     @DisplayName("unroutable events among routable ones on the same exchange and channels: only those fail, each with its own NoConsumerException")
     void unroutableAmongRoutable() throws Exception {
         String dest = RabbitSupport.unique("async-mixed");
