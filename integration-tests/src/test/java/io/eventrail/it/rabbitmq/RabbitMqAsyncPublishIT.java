@@ -89,11 +89,28 @@ class RabbitMqAsyncPublishIT extends RabbitIntegrationTest {
         }
     }
 
-    /** A template whose {@code asyncSend} runs the producer in the calling thread (no thread pool in between). */
-    private static ProducerTemplate asyncTemplate(CamelContext ctx) {
-        ProducerTemplate template = ctx.createProducerTemplate();
-        template.setThreadedAsyncMode(false);
-        return template;
+    /**
+     * A started context of broker instance {@code name} whose events of {@code TYPE} go to {@code dest} (group
+     * {@code g} provisioned when {@code group}), with a template whose {@code asyncSend} runs the producer in the
+     * calling thread (no thread pool in between) and the destination's producer endpoint.
+     */
+    private record Rig(CamelContext ctx, Broker broker, ProducerTemplate template, Endpoint endpoint)
+            implements AutoCloseable {
+        static Rig open(String name, int port, Map<String, String> options, String dest, boolean group) throws Exception {
+            CamelContext ctx = RabbitSupport.started(name, port, options, TYPE, dest, null, e -> { });
+            Broker broker = Eventrail.of(ctx).broker(name);
+            if (group) {
+                broker.provision(Destination.of(dest), new Subscription("g", 1));
+            }
+            ProducerTemplate template = ctx.createProducerTemplate();
+            template.setThreadedAsyncMode(false);
+            return new Rig(ctx, broker, template, ctx.getEndpoint(broker.producerUri(Destination.of(dest))));
+        }
+
+        @Override
+        public void close() throws Exception {
+            ctx.close();
+        }
     }
 
     private static CloudEvent event(String id, String type, String body) {
@@ -108,11 +125,10 @@ class RabbitMqAsyncPublishIT extends RabbitIntegrationTest {
         int threads = 4;
         int perThread = 3_000;
         int total = threads * perThread;
-        try (CamelContext ctx = RabbitSupport.started("rmqasync", PORT, Map.of(), TYPE, dest, null, e -> { })) {
-            Broker broker = Eventrail.of(ctx).broker("rmqasync");
-            broker.provision(Destination.of(dest), new Subscription("g", 1));
-            ProducerTemplate template = asyncTemplate(ctx);
-            Endpoint endpoint = ctx.getEndpoint(broker.producerUri(Destination.of(dest)));
+        try (Rig rig = Rig.open("rmqasync", PORT, Map.of(), dest, true)) {
+            Broker broker = rig.broker();
+            ProducerTemplate template = rig.template();
+            Endpoint endpoint = rig.endpoint();
             Outcomes outcomes = new Outcomes();
             List<Thread> workers = new ArrayList<>();
             CountDownLatch start = new CountDownLatch(1);
@@ -157,12 +173,10 @@ class RabbitMqAsyncPublishIT extends RabbitIntegrationTest {
     void boundedUnconfirmed() throws Exception {
         String dest = RabbitSupport.unique("async-bound");
         int total = 3_000;
-        try (CamelContext ctx = RabbitSupport.started("rmqbound", PORT,
-                Map.of("publisher-channels", "1", "max-unconfirmed", "20"), TYPE, dest, null, e -> { })) {
-            Broker broker = Eventrail.of(ctx).broker("rmqbound");
-            broker.provision(Destination.of(dest), new Subscription("g", 1));
-            ProducerTemplate template = asyncTemplate(ctx);
-            Endpoint endpoint = ctx.getEndpoint(broker.producerUri(Destination.of(dest)));
+        try (Rig rig = Rig.open("rmqbound", PORT, Map.of("publisher-channels", "1", "max-unconfirmed", "20"), dest, true)) {
+            Broker broker = rig.broker();
+            ProducerTemplate template = rig.template();
+            Endpoint endpoint = rig.endpoint();
             Outcomes outcomes = new Outcomes();
             for (int i = 0; i < total; i++) {
                 outcomes.publish(template, endpoint, broker, event("b-" + i, TYPE, "{}"), null);
@@ -185,14 +199,14 @@ class RabbitMqAsyncPublishIT extends RabbitIntegrationTest {
         String queue = dest + ".only-ok";
         int threads = 4;
         int perThread = 1_000;
-        try (CamelContext ctx = RabbitSupport.started("rmqmixed", PORT, Map.of(), TYPE, dest, null, e -> { })) {
-            Broker broker = Eventrail.of(ctx).broker("rmqmixed");
+        try (Rig rig = Rig.open("rmqmixed", PORT, Map.of(), dest, false)) {
             try (Channel ch = inspector.createChannel()) { // only TYPE is routed; LOST events are returned
                 ch.queueDeclare(queue, false, false, false, null);
                 ch.queueBind(queue, dest, TYPE);
             }
-            ProducerTemplate template = asyncTemplate(ctx);
-            Endpoint endpoint = ctx.getEndpoint(broker.producerUri(Destination.of(dest)));
+            Broker broker = rig.broker();
+            ProducerTemplate template = rig.template();
+            Endpoint endpoint = rig.endpoint();
             Outcomes outcomes = new Outcomes();
             Set<String> lost = ConcurrentHashMap.newKeySet();
             List<Thread> workers = new ArrayList<>();
@@ -237,11 +251,10 @@ class RabbitMqAsyncPublishIT extends RabbitIntegrationTest {
         int keys = 16;
         int total = 4_000;
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (CamelContext ctx = RabbitSupport.started("rmqorder", PORT, Map.of(), TYPE, dest, null, e -> { })) {
-            Broker broker = Eventrail.of(ctx).broker("rmqorder");
-            broker.provision(Destination.of(dest), new Subscription("g", 1));
-            ProducerTemplate template = asyncTemplate(ctx);
-            Endpoint endpoint = ctx.getEndpoint(broker.producerUri(Destination.of(dest)));
+        try (Rig rig = Rig.open("rmqorder", PORT, Map.of(), dest, true)) {
+            Broker broker = rig.broker();
+            ProducerTemplate template = rig.template();
+            Endpoint endpoint = rig.endpoint();
             Outcomes outcomes = new Outcomes();
             int[] next = new int[keys];
             for (int i = 0; i < total; i++) {
@@ -282,11 +295,10 @@ class RabbitMqAsyncPublishIT extends RabbitIntegrationTest {
     void connectionKilledFailsEveryUnconfirmedPublish() throws Exception {
         String dest = RabbitSupport.unique("async-kill");
         try (TcpProxy proxy = new TcpProxy(PORT);
-             CamelContext ctx = RabbitSupport.started("rmqkill", proxy.port(), Map.of(), TYPE, dest, null, e -> { })) {
-            Broker broker = Eventrail.of(ctx).broker("rmqkill");
-            broker.provision(Destination.of(dest), new Subscription("g", 1));
-            ProducerTemplate template = asyncTemplate(ctx);
-            Endpoint endpoint = ctx.getEndpoint(broker.producerUri(Destination.of(dest)));
+             Rig rig = Rig.open("rmqkill", proxy.port(), Map.of(), dest, true)) {
+            Broker broker = rig.broker();
+            ProducerTemplate template = rig.template();
+            Endpoint endpoint = rig.endpoint();
             Outcomes outcomes = new Outcomes();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger sent = new AtomicInteger();
