@@ -169,18 +169,18 @@ final class ConfirmLedger {
 
     /**
      * Fails every publish still awaited with {@link Outcome#TIMEOUT} (its own deadline passed) or
-     * {@link Outcome#EARLIER_TIMEOUT} once the oldest one's deadline is at or before {@code nowNanos}; they stay as
+     * {@link Outcome#EARLIER_TIMEOUT} once one's deadline is at or before {@code nowNanos}; they stay as
      * timed-out entries until their late confirm or the channel's close. Nothing when no deadline passed.
      */
     synchronized Settled expire(long nowNanos) {
-        Entry oldest = null;
-        for (Entry e : byTag.values()) {
-            if (!e.timedOut) {
-                oldest = e;
+        boolean due = false;
+        for (Entry e : byTag.values()) { // deadlines are set before the tag is taken: not in tag order
+            if (!e.timedOut && e.deadlineNanos - nowNanos <= 0) {
+                due = true;
                 break;
             }
         }
-        if (oldest == null || oldest.deadlineNanos - nowNanos > 0) {
+        if (!due) {
             return Settled.NONE;
         }
         List<Entry> failed = new ArrayList<>(live);

@@ -183,6 +183,16 @@ class ConfirmLedgerTest {
     }
 
     @Test
+    @DisplayName("a deadline is met even when a later tag has an earlier deadline (it waited for a slot before writing)")
+    void deadlinesNotInTagOrder() {
+        add(1, "a", 500);
+        add(2, "b", 100);
+        deliver(ledger.expire(150));
+        assertThat(only(1)).isEqualTo(Outcome.EARLIER_TIMEOUT);
+        assertThat(only(2)).isEqualTo(Outcome.TIMEOUT);
+    }
+
+    @Test
     @DisplayName("the channel's close fails every awaited publish with its cause, once, and frees every slot")
     void close() {
         add(1, "a", 100);
