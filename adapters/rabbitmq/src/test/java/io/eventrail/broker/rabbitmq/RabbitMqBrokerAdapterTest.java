@@ -71,6 +71,11 @@ class RabbitMqBrokerAdapterTest {
         assertThat(component.getShutdownTimeout()).isEqualTo(10_000L);
         assertThat(s.exchangeType()).isEqualTo("topic");
         assertThat(s.queueType()).isEqualTo("classic");
+        assertThat(s.publisherChannels()).isEqualTo(4);
+        assertThat(s.maxUnconfirmed()).isEqualTo(1000);
+        RabbitSettings tuned = settings(Map.of("publisher-channels", "1", "max-unconfirmed", "20"));
+        assertThat(tuned.publisherChannels()).isEqualTo(1);
+        assertThat(tuned.maxUnconfirmed()).isEqualTo(20);
         settings(Map.of("tls", "true", "host", "rabbit.example"));
         assertThat(cf.getHost()).isEqualTo("rabbit.example");
         assertThat(cf.getPort()).isEqualTo(5671);
@@ -118,6 +123,8 @@ class RabbitMqBrokerAdapterTest {
                 "queue-type", "stream", "confirm-timeout", "0s", "client.ssl.enabled", "true",
                 "client.conection.timeout", "5", "channel-cache-size", "lots", "addresses", "a:b:c"));
         raw.put("heartbeat", "soon");
+        raw.put("publisher-channels", "0");
+        raw.put("max-unconfirmed", "0");
         assertThatThrownBy(() -> settings(raw))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(P + "port: must be 1 to 65535")
@@ -128,7 +135,9 @@ class RabbitMqBrokerAdapterTest {
                 .hasMessageContaining(P + "client.ssl.enabled: not allowed, use tls")
                 .hasMessageContaining("did you mean '" + P + "client.connection.timeout'")
                 .hasMessageContaining(P + "channel-cache-size: cannot set 'lots'")
-                .hasMessageContaining(P + "heartbeat: expected a number or a duration");
+                .hasMessageContaining(P + "heartbeat: expected a number or a duration")
+                .hasMessageContaining(P + "publisher-channels")
+                .hasMessageContaining(P + "max-unconfirmed");
     }
 
     @Test
