@@ -514,7 +514,7 @@ public final class ControlPlane {
             return b.codec().decode(m);
         } catch (MalformedEventException e) {
             throw new IllegalStateException("dead letter " + broker + ":" + d.id() + " holds no readable event: "
-                    + e.getMessage(), e);
+                    + Sanitize.describe(e), e);
         }
     }
 

@@ -8,7 +8,15 @@ import io.eventrail.internal.Metrics;
 import io.eventrail.management.ControlPlane.Entry;
 import io.eventrail.management.ControlPlane.Result;
 import io.eventrail.management.ControlPlane.Selection;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.Subscription;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import org.apache.camel.support.DefaultMessage;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,6 +56,43 @@ class ControlPlaneTest {
             r.consumer("payments-manual").group("manual")
                     .on(TYPE, e -> manual.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet());
         }).start();
+    }
+
+    @Test
+    void aReplayGoesToTheDeadLetterQueuesOwnOriginNotToWhatItsHeadersSay() throws Exception {
+        try (OpsApp app = app()) {
+            ControlPlane cp = app.context().hasService(ManagementServer.class).controlPlane();
+            Broker broker = app.eventrail().broker(app.broker);
+            CloudEvent event = CloudEventBuilder.v1().withId("forged-1").withSource(URI.create("urn:test"))
+                    .withType(TYPE).withData("application/json", "{\"order\":\"o-9\"}".getBytes(StandardCharsets.UTF_8))
+                    .build();
+            DefaultMessage m = new DefaultMessage(app.context());
+            broker.codec().encode(event, m);
+            // a message put straight into the dead-letter queue of group "payments", its headers naming another
+            // destination and group
+            Map<String, Object> headers = new LinkedHashMap<>(m.getHeaders());
+            headers.put(DeadLetterHeaders.ORIGINAL_DESTINATION, "payments-manual");
+            headers.put(DeadLetterHeaders.CONSUMER_GROUP, "manual");
+            headers.put(DeadLetterHeaders.REASON, "failed");
+            app.context().createProducerTemplate().sendBodyAndHeaders(
+                    broker.deadLetterUri(Destination.of("payments"), new Subscription("payments", 1)), m.getBody(), headers);
+
+            OpsApp.await("the dead letter listed", () -> cp.deadLetters(null, DeadLetterQuery.all()).size() == 1);
+            Entry listed = cp.deadLetters(null, DeadLetterQuery.all()).get(0);
+            assertThat(listed.letter().destination()).as("the queue's origin is shown").isEqualTo("payments");
+            assertThat(listed.letter().group()).isEqualTo("payments");
+            assertThat(listed.letter().headers()).containsEntry(DeadLetterHeaders.CONSUMER_GROUP, "payments");
+            assertThat(list(cp, new DeadLetterQuery(null, "manual", null, null, null, null, 100))).isEmpty();
+
+            failing.set(false);
+            Result r = cp.replay(Selection.ids(List.of(listed.id())), null, false, 100, "test");
+            assertThat(r.done()).isEqualTo(1);
+            OpsApp.await("payments to handle the replayed event", () -> payments.containsKey("forged-1"));
+            assertThat(payments.get("forged-1")).hasValue(1);
+            Thread.sleep(300);
+            assertThat(manual).as("nothing reached the group the headers named").isEmpty();
+            assertThat(ledger).as("nor the destination's other group").isEmpty();
+        }
     }
 
     @Test

@@ -97,11 +97,11 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
                 error(ctx, 400, e.getMessage());
             } catch (Exception e) {
                 LOG.warn("Management request {} {} failed: {}", request.method(), Sanitize.forMessage(request.path()),
-                        Sanitize.forMessage(Sanitize.redactSecrets(e.toString())));
-                error(ctx, 500, "request failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                        Sanitize.describe(e));
+                error(ctx, 500, "request failed: " + Sanitize.describe(e));
             }
         } catch (RuntimeException e) {
-            LOG.debug("Management response could not be written: {}", e.toString());
+            LOG.debug("Management response could not be written: {}", Sanitize.describe(e));
         }
     }
 
