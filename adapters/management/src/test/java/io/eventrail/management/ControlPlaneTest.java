@@ -12,6 +12,8 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.ops.DeadLetterControl;
+import io.eventrail.spi.ops.DeadLetterSignature;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.Subscription;
 import java.net.URI;
@@ -41,7 +43,11 @@ class ControlPlaneTest {
     private final Map<String, AtomicInteger> manual = new ConcurrentHashMap<>();
 
     private OpsApp app() throws Exception {
-        OpsApp app = new OpsApp().with("eventrail.management.enabled", "true").with("eventrail.management.port", "0")
+        return started(new OpsApp());
+    }
+
+    private OpsApp started(OpsApp app) throws Exception {
+        app.with("eventrail.management.enabled", "true").with("eventrail.management.port", "0")
                 .with("eventrail.management.audit-file", dir.resolve("audit/audit.jsonl").toString());
         return app.routes(r -> {
             r.type(TYPE).destination("payments");
@@ -56,6 +62,46 @@ class ControlPlaneTest {
             r.consumer("payments-manual").group("manual")
                     .on(TYPE, e -> manual.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet());
         }).start();
+    }
+
+    @Test
+    void aSignedDeadLetterWhosePayloadWasChangedIsRefusedAtReplayAndNothingIsSent() throws Exception {
+        String secret = "k".repeat(40);
+        OpsApp configured = new OpsApp().with("eventrail.dead-letter.signing-secret", secret);
+        try (OpsApp app = started(configured)) {
+            ControlPlane cp = app.context().hasService(ManagementServer.class).controlPlane();
+            String intact = app.publisher().publish(TYPE, Map.of("order", "o-1"));
+            String changed = app.publisher().publish(TYPE, Map.of("order", "o-2"));
+            OpsApp.await("2 dead letters", () -> cp.deadLetters(null, DeadLetterQuery.all()).size() == 2);
+            Entry original = byEvent(cp, changed);
+            assertThat(original.letter().headers()).containsKey(DeadLetterSignature.HEADER);
+            assertThat(original.letter().headers().toString()).doesNotContain(secret);
+
+            // someone with access to the broker swaps the payload and keeps every header, the signature included
+            Broker broker = app.eventrail().broker(app.broker);
+            ((DeadLetterControl) broker).removeDeadLetter(original.id().substring(original.id().indexOf(':') + 1));
+            app.context().createProducerTemplate().sendBodyAndHeaders(
+                    broker.deadLetterUri(Destination.of("payments"), new Subscription("payments", 1)),
+                    "{\"order\":\"o-2\",\"refundTo\":\"attacker\"}".getBytes(StandardCharsets.UTF_8),
+                    new LinkedHashMap<String, Object>(original.letter().headers()));
+            OpsApp.await("the swapped dead letter listed", () -> cp.deadLetters(null, DeadLetterQuery.all()).size() == 2);
+            Entry tampered = byEvent(cp, changed);
+
+            failing.set(false);
+            Result dry = cp.replay(Selection.ids(List.of(tampered.id())), null, true, 100, "test");
+            assertThat(dry.outcomes()).extracting(ControlPlane.Outcome::outcome).containsExactly("refused");
+            Result r = cp.replay(Selection.matching(DeadLetterQuery.all()), null, false, 100, "test");
+            assertThat(r.outcomes()).filteredOn(o -> o.eventId().equals(changed)).singleElement().satisfies(o -> {
+                assertThat(o.outcome()).isEqualTo("refused");
+                assertThat(o.error()).contains("signature does not match").doesNotContain(secret);
+            });
+            assertThat(r.done()).isEqualTo(1);
+            assertThat(r.failed()).isEqualTo(1);
+            OpsApp.await("the intact one handled", () -> payments.containsKey(intact));
+            Thread.sleep(300);
+            assertThat(payments).as("the tampered one was not sent").doesNotContainKey(changed);
+            assertThat(cp.deadLetter(tampered.id())).as("and stays in the dead letter").isPresent();
+        }
     }
 
     @Test
