@@ -102,6 +102,11 @@ public final class ManagementExtension implements EventrailExtension {
             keepPlatformHttpOnMainServer(context);
         } else {
             checkSameAddress(server, options, settings);
+            if (options.isSet("tls-key-store")) {
+                throw new EventrailConfigurationException(List.of(ManagementSettings.PREFIX + "tls-key-store applies to"
+                        + " the server this module creates; camel.management.* already configures Camel's management"
+                        + " server, so give it TLS there (camel.management.useGlobalSslContextParameters)"));
+            }
             server.setHealthCheckEnabled(true);
             server.setMetricsEnabled(true);
         }
