@@ -1,5 +1,6 @@
 package io.eventrail.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.EventrailConfigurationException;
 import io.eventrail.EventrailSettings;
 import io.eventrail.spi.Broker;
@@ -94,7 +95,7 @@ public final class Brokers {
             try {
                 b.close();
             } catch (Exception e) {
-                LOG.warn("Closing broker {} failed: {}", b.name(), e.toString());
+                LOG.warn("Closing broker {} failed: {}", b.name(), Sanitize.describe(e));
             }
         }
         open.clear();

@@ -18,6 +18,7 @@ import io.eventrail.spi.MalformedEventException;
 import io.eventrail.spi.PollListener;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.spi.ops.DeadLetterSignature;
 import io.eventrail.spi.internal.OutageReport;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -28,6 +29,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
@@ -75,7 +77,7 @@ public final class ConsumerPipeline {
     public record Spec(String id, Destination destination, Subscription subscription, Broker broker,
                        Map<String, EventHandler> handlers, RetryPolicy retry, Function<Event, String> idempotencyKey,
                        boolean idempotent, Duration lease, Duration claimMaxBackoff,
-                       EventrailSettings.Outage outage) {
+                       EventrailSettings.Outage outage, DeadLetterSignature signature) {
     }
 
     private final Spec spec;
@@ -680,11 +682,30 @@ public final class ConsumerPipeline {
         deadLetter(exchange, DeadLetterHeaders.REASON_INVALID, why, 0, now, now, type);
     }
 
+    /**
+     * The event in the dead letter about to be written, as a replay will read it back (the broker's codec on the raw
+     * payload and the headers), or null when it is not a readable event: what its signature covers.
+     */
+    private CloudEvent readable(Exchange exchange, byte[] raw, Map<String, Object> headers) {
+        DefaultMessage m = new DefaultMessage(exchange.getContext());
+        m.setBody(raw == null ? new byte[0] : raw);
+        if (headers != null) {
+            m.getHeaders().putAll(headers);
+        }
+        try {
+            return spec.broker().codec().decode(m);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Sends the original payload, byte for byte, with the standard headers to the group's dead letter; then stops the route. */
     private void deadLetter(Exchange exchange, String reason, Throwable failure, int attempts, Instant first,
                             Instant last, String type) {
         byte[] raw = exchange.getProperty(RAW, byte[].class);
         Map<String, Object> headers = headers(exchange);
+        String signature = spec.signature() == null ? null : spec.signature().sign(spec.destination().name(),
+                spec.subscription().group(), reason, raw == null ? new byte[0] : raw, readable(exchange, raw, headers));
         Exchange result = template.send(deadLetterUri, dl -> {
             dl.getMessage().setBody(raw);
             dl.getMessage().getHeaders().putAll(headers);
@@ -698,6 +719,10 @@ public final class ConsumerPipeline {
             dl.getMessage().setHeader(DeadLetterHeaders.ATTEMPTS, Integer.toString(attempts));
             dl.getMessage().setHeader(DeadLetterHeaders.FIRST_FAILURE_TIME, first.toString());
             dl.getMessage().setHeader(DeadLetterHeaders.LAST_FAILURE_TIME, last.toString());
+            dl.getMessage().removeHeader(DeadLetterSignature.HEADER); // never one a producer put on the event
+            if (signature != null) {
+                dl.getMessage().setHeader(DeadLetterSignature.HEADER, signature);
+            }
         });
         if (result.getException() != null) {
             writeFailed(deadLetterOutage, result.getException());

@@ -356,7 +356,7 @@ public final class PollBatches {
                 LOG.warn("Could not complete {} idempotency claim(s) of group {} (they expire after their lease): {}",
                         batch.size(), group, Sanitize.forMessage(Sanitize.redactSecrets(e.toString())));
             } catch (Error e) {
-                LOG.error("Completing idempotency claims of group {} failed", group, e);
+                LOG.error("Completing idempotency claims of group {} failed: {}", group, Sanitize.describe(e));
             }
         }
     }

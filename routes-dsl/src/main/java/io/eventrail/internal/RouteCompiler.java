@@ -129,7 +129,7 @@ public final class RouteCompiler {
         Broker broker = brokers.get(brokerName);
         ConsumerPipeline pipeline = new ConsumerPipeline(new ConsumerPipeline.Spec(c.id(), d, s, broker, c.handlers(),
                 retry, c.idempotencyKey(), c.idempotent(), settings.idempotency().lease(),
-                settings.idempotency().maxBackoff(), settings.outage()), catalog, stores.idempotency(), metrics, template,
+                settings.idempotency().maxBackoff(), settings.outage(), SettingsLoader.deadLetterSignature(settings)), catalog, stores.idempotency(), metrics, template,
                 storeForLater.noHandlerPolicy(broker, d.name(), s.group()), tracing, pipelines.leaseRenewals());
         checkTiming(broker, d, s, new ConsumerTiming(c.id(), c.idempotent(), settings.idempotency().lease(),
                 retry.maxAttempts(), retry.maxTotalBackoff(), settings.idempotency().maxBackoff()));

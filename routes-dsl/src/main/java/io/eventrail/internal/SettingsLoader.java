@@ -11,6 +11,8 @@ import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.OptionSpec.Kind;
 import io.eventrail.spi.Suggestions;
+import io.eventrail.spi.ops.DeadLetterSignature;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +41,15 @@ public final class SettingsLoader {
      * type ({@code idempotency.<type>.*}, {@code store.<type>.*}) are declared by its provider and validated by
      * {@link Stores}.
      */
+    /** The key of the dead-letter signing secret (see {@link #deadLetterSignature}). */
+    public static final String SIGNING_SECRET = "eventrail.dead-letter.signing-secret";
+
+    /** The signature of dead letters {@code settings} configure, or null when {@code dead-letter.signing-secret} is unset. */
+    public static DeadLetterSignature deadLetterSignature(EventrailSettings settings) {
+        String secret = settings.raw().get(SIGNING_SECRET);
+        return secret == null || secret.isEmpty() ? null : new DeadLetterSignature(secret);
+    }
+
     public static final List<OptionSpec> GLOBAL = List.of(
             OptionSpec.of("broker", Kind.STRING, "memory", "The broker instance every pipeline uses unless it names another."),
             OptionSpec.of("source", Kind.STRING, null, "The CloudEvents source of published events (default urn:eventrail:<camel context name>)."),
@@ -64,6 +75,10 @@ public final class SettingsLoader {
             OptionSpec.of("publish.when-full", Kind.STRING, "wait", "What a publish beyond publish.max-in-flight does: wait (up to publish.wait-timeout) or fail (at once, PublishBackpressureException).").oneOf("wait", "fail"),
             OptionSpec.of("publish.wait-timeout", Kind.DURATION, "30s", "Longest wait of a publish for room under publish.max-in-flight before it fails with PublishBackpressureException.").range(1, Integer.MAX_VALUE),
             OptionSpec.of("publish.completion-threads", Kind.INT, "2", "Threads that complete the futures of publishAsync (user callbacks without an executor run there, never on the broker client's I/O thread).").range(1, 64),
+            new OptionSpec("dead-letter.signing-secret", Kind.STRING, null, false, true,
+                    "Key of the HMAC-SHA256 signature every dead letter gets (payload, attributes, reason, destination and group); a replay refuses one whose signature does not match or is missing. At least 32 bytes; unset: dead letters are not signed.")
+                    .rule(v -> v.toString().getBytes(StandardCharsets.UTF_8).length >= DeadLetterSignature.MIN_KEY_BYTES,
+                            "must be at least 32 bytes"),
             OptionSpec.of("store.type", Kind.STRING, Stores.MEMORY, "The store for later: memory (this process only, lost on restart), jdbc (module eventrail-store-jdbc), or none (an event without consumer fails its publish, one without handler is dead-lettered)."),
             OptionSpec.of("store.retention", Kind.DURATION, "30d", "How long kept events wait for a replay; one that reaches it is deleted with a WARN line naming its id."),
             OptionSpec.of("store.replay-on-start", Kind.BOOLEAN, "true", "Whether a starting pipeline replays the kept events it can now take."),

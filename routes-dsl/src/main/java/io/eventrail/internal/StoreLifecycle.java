@@ -1,5 +1,6 @@
 package io.eventrail.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.EventrailSettings;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.spi.ops.HealthProbe;
@@ -93,7 +94,7 @@ public final class StoreLifecycle {
         try {
             c.close();
         } catch (Exception e) {
-            LOG.warn("Closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            LOG.warn("Closing {} failed: {}", c.getClass().getSimpleName(), Sanitize.describe(e));
         }
     }
 }

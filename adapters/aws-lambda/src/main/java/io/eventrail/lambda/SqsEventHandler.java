@@ -1,5 +1,6 @@
 package io.eventrail.lambda;
 
+import io.eventrail.spi.codec.Sanitize;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -68,13 +69,13 @@ public class SqsEventHandler implements RequestHandler<SQSEvent, SQSBatchRespons
             DeliveryOutcome outcome = c.deliver(message);
             if (outcome.mustRedeliver()) {
                 LOG.info("SQS message {} is reported in batchItemFailures: {}", m.getMessageId(),
-                        outcome.failure().toString());
+                        Sanitize.describe(outcome.failure()));
                 return false;
             }
             return true;
         } catch (RuntimeException e) {
             LOG.warn("SQS message {} could not be processed and is reported in batchItemFailures: {}",
-                    m.getMessageId(), e.toString());
+                    m.getMessageId(), Sanitize.describe(e));
             return false;
         }
     }

@@ -15,6 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -149,6 +152,57 @@ class HttpIngestModuleTest {
         Thread.sleep(200);
         assertThat(handled).extracting(Event::id).as("the refused events were never published").hasSize(3)
                 .contains("ce-7", "ce-b9").doesNotContain("ce-8", "ce-b8");
+    }
+
+    @Test
+    void eachTokenMayClaimOnlyItsOwnSources() throws Exception {
+        int port = freePort();
+        start(Map.of("eventrail.http.enabled", "true", "eventrail.http.port", String.valueOf(port),
+                "eventrail.http.token", "main-secret", "eventrail.http.allowed-sources", "urn:main",
+                "eventrail.http.callers", "billing-secret=urn:billing|urn:billing:eu, shop-secret=urn:shop"));
+        String ce = "{\"specversion\":\"1.0\",\"id\":\"%s\",\"source\":\"%s\",\"type\":\"ORDER_PLACED\","
+                + "\"datacontenttype\":\"application/json\",\"data\":{\"orderId\":\"o-2\"}}";
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        String[][] cases = {
+            {"billing-secret", "urn:billing", "202"}, {"billing-secret", "urn:billing:eu", "202"},
+            {"billing-secret", "urn:shop", "403"}, {"billing-secret", "urn:main", "403"},
+            {"shop-secret", "urn:shop", "202"}, {"shop-secret", "urn:billing", "403"},
+            {"main-secret", "urn:main", "202"}, {"main-secret", "urn:shop", "403"},
+            {"unknown-secret", "urn:shop", "401"}};
+        int n = 0;
+        for (String[] c : cases) {
+            String id = "pt-" + n++;
+            HttpResponse<String> r = send(port, "/events", ce.formatted(id, c[1]), Map.of("Content-Type",
+                    "application/cloudevents+json", "Authorization", "Bearer " + c[0],
+                    "Eventrail-Ingest-Caller", "caller-1"));   // a claimed caller header is ignored
+            assertThat(r.statusCode()).as(c[0] + " claiming " + c[1]).isEqualTo(Integer.parseInt(c[2]));
+            assertThat(r.body()).doesNotContain("secret");
+            expected.put(id, r.statusCode());
+        }
+        long accepted = expected.values().stream().filter(v -> v == 202).count();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (handled.size() < accepted && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        assertThat(handled).extracting(Event::id).as("only the accepted events were published")
+                .containsExactlyInAnyOrderElementsOf(expected.entrySet().stream().filter(e -> e.getValue() == 202)
+                        .map(Map.Entry::getKey).toList());
+    }
+
+    @Test
+    void aMalformedCallersEntryFailsStartUpWithoutShowingTheToken() throws Exception {
+        int port = freePort();
+        assertThatThrownBy(() -> start(Map.of("eventrail.http.enabled", "true", "eventrail.http.port",
+                String.valueOf(port), "eventrail.http.callers", "lonely-secret-value")))
+                .hasStackTraceContaining("eventrail.http.callers: entry 1 must be <token>=<source>")
+                .satisfies(e -> assertThat(stackTraceOf(e)).doesNotContain("lonely-secret-value"));
+    }
+
+    private static String stackTraceOf(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        return w.toString();
     }
 
     private HttpResponse<String> send(int port, String path, String body, Map<String, String> headers) throws Exception {

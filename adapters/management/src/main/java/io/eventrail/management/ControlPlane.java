@@ -8,7 +8,9 @@ import io.eventrail.spi.Broker;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.MalformedEventException;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.internal.SettingsLoader;
 import io.eventrail.spi.ops.DeadLetter;
+import io.eventrail.spi.ops.DeadLetterSignature;
 import io.eventrail.spi.ops.DeadLetterControl;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.store.EventStore;
@@ -51,16 +53,20 @@ public final class ControlPlane {
 
     private static final String REPLAYED = "replayed";
     private static final String FAILED = "failed";
+    /** The outcome of a dead letter whose signature does not match (or is missing while signing is on): nothing sent. */
+    private static final String REFUSED = "refused";
 
     private final Eventrail eventrail;
     private final CamelContext context;
     private final AuditLog audit;
+    private final DeadLetterSignature signature;
 
     /** A control plane over the broker instances of {@code eventrail}, recording to {@code audit}. */
     public ControlPlane(Eventrail eventrail, CamelContext context, AuditLog audit) {
         this.eventrail = Objects.requireNonNull(eventrail, "eventrail");
         this.context = Objects.requireNonNull(context, "context");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.signature = SettingsLoader.deadLetterSignature(eventrail.settings());
     }
 
     /** One dead letter as the control plane shows it: where it is, why, and the event read from it (null fields when unreadable). */
@@ -170,13 +176,22 @@ public final class ControlPlane {
         List<Item> items = new ArrayList<>();
         for (Entry e : select(selection)) {
             items.add(new Item(e.id(), e.eventId(), e.letter().destination(), to -> {
+                String refused = signatureProblem(e);
+                if (refused != null) {
+                    return new Step(REFUSED, refused);
+                }
                 CloudEvent event = decode(e.broker(), e.letter());
                 String group = e.letter().group();
                 replays.deadLetter(event, e.broker(), to, target == null && !group.isEmpty() ? group : null, e.id());
                 ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e));
                 return new Step(REPLAYED, null);
             }, () -> ((DeadLetterControl) eventrail.broker(e.broker())).removeDeadLetter(localId(e)), () -> {
-                // the replay's first step: a dead letter holding no readable event fails
+                // the replay's first steps: a tampered or unsigned (with signing on) dead letter is refused, one
+                // holding no readable event fails
+                String refused = signatureProblem(e);
+                if (refused != null) {
+                    return new Step(REFUSED, refused);
+                }
                 decode(e.broker(), e.letter());
                 return new Step(REPLAYED, null);
             }));
@@ -355,7 +370,7 @@ public final class ControlPlane {
                 Step check = dryRunCheck(e);
                 boolean would = REPLAYED.equals(check.outcome());
                 outcomes.add(new Outcome(e.id(), e.eventId(), to, would ? "would-replay" : check.outcome(), check.error()));
-                failed += FAILED.equals(check.outcome()) ? 1 : 0;
+                failed += FAILED.equals(check.outcome()) || REFUSED.equals(check.outcome()) ? 1 : 0;
                 continue;
             }
             pace(pace);
@@ -368,7 +383,7 @@ public final class ControlPlane {
             outcomes.add(new Outcome(e.id(), e.eventId(), to, step.outcome(), step.error()));
             if (REPLAYED.equals(step.outcome())) {
                 done++;
-            } else if (FAILED.equals(step.outcome())) {
+            } else if (FAILED.equals(step.outcome()) || REFUSED.equals(step.outcome())) {
                 failed++;
             }
         }
@@ -505,6 +520,23 @@ public final class ControlPlane {
                 event == null ? null : event.getSubject());
     }
 
+    /**
+     * Why dead letter {@code e} must not be replayed because of its signature, or null (signing off, or it matches).
+     * The signature covers the event read from it, or none when it holds no readable event.
+     */
+    private String signatureProblem(Entry e) {
+        if (signature == null) {
+            return null;
+        }
+        CloudEvent event;
+        try {
+            event = decode(e.broker(), e.letter());
+        } catch (IllegalStateException unreadable) {
+            event = null;
+        }
+        return signature.problem(e.letter(), event);
+    }
+
     private CloudEvent decode(String broker, DeadLetter d) {
         Broker b = eventrail.broker(broker);
         DefaultMessage m = new DefaultMessage(context);
@@ -514,7 +546,7 @@ public final class ControlPlane {
             return b.codec().decode(m);
         } catch (MalformedEventException e) {
             throw new IllegalStateException("dead letter " + broker + ":" + d.id() + " holds no readable event: "
-                    + e.getMessage(), e);
+                    + Sanitize.describe(e), e);
         }
     }
 

@@ -6,6 +6,11 @@ import io.eventrail.extension.EventrailExtension;
 import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.OptionSpec;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.camel.support.jsse.KeyManagersParameters;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.prometheus.MicrometerPrometheus;
 import org.apache.camel.component.platform.http.main.DefaultMainHttpServerFactory;
@@ -38,6 +43,37 @@ public final class ManagementExtension implements EventrailExtension {
         errors.addAll(ManagementSettings.problems(settings.string("host"), settings.integer("port"),
                 settings.decimal("replay-rate"), settings.isSet("token") ? settings.string("token") : null,
                 settings.isSet("read-token") ? settings.string("read-token") : null));
+        if (settings.isSet("tls-key-store")) {
+            if (!settings.isSet("tls-key-store-password")) {
+                errors.add(ManagementSettings.PREFIX + "tls-key-store-password: needed with tls-key-store");
+            }
+            if (!Files.isReadable(Path.of(settings.string("tls-key-store")))) {
+                errors.add(ManagementSettings.PREFIX + "tls-key-store: " + settings.string("tls-key-store")
+                        + " is not a readable file");
+            }
+        } else if (settings.isSet("tls-key-store-password")) {
+            errors.add(ManagementSettings.PREFIX + "tls-key-store-password: set without tls-key-store");
+        }
+    }
+
+    /** Camel's TLS parameters of the key store the options name, or null for plain HTTP. */
+    private static SSLContextParameters tls(CamelContext context, BrokerOptions options) {
+        if (!options.isSet("tls-key-store")) {
+            return null;
+        }
+        KeyStoreParameters store = new KeyStoreParameters();
+        store.setCamelContext(context);
+        store.setResource("file:" + Path.of(options.string("tls-key-store")).toAbsolutePath());
+        store.setPassword(options.string("tls-key-store-password"));
+        store.setType(options.string("tls-key-store-type"));
+        KeyManagersParameters keys = new KeyManagersParameters();
+        keys.setCamelContext(context);
+        keys.setKeyStore(store);
+        keys.setKeyPassword(options.string("tls-key-store-password"));
+        SSLContextParameters tls = new SSLContextParameters();
+        tls.setCamelContext(context);
+        tls.setKeyManagers(keys);
+        return tls;
     }
 
     /**
@@ -57,11 +93,20 @@ public final class ManagementExtension implements EventrailExtension {
                     .withEnabled(true).withHost(settings.host()).withPort(settings.port())
                     .withHealthCheckEnabled(true).withMetricsEnabled(true);
             server = (ManagementHttpServer) new DefaultMainHttpServerFactory().newHttpManagementServer(context, camel);
+            SSLContextParameters tls = tls(context, options);
+            if (tls != null) {
+                server.setSslContextParameters(tls);
+            }
             // the metrics service below looks the server up when it starts: the server goes first
             context.addService(server, true, true);
             keepPlatformHttpOnMainServer(context);
         } else {
             checkSameAddress(server, options, settings);
+            if (options.isSet("tls-key-store")) {
+                throw new EventrailConfigurationException(List.of(ManagementSettings.PREFIX + "tls-key-store applies to"
+                        + " the server this module creates; camel.management.* already configures Camel's management"
+                        + " server, so give it TLS there (camel.management.useGlobalSslContextParameters)"));
+            }
             server.setHealthCheckEnabled(true);
             server.setMetricsEnabled(true);
         }

@@ -6,10 +6,13 @@ import io.eventrail.management.internal.AsyncApiHandler;
 import io.eventrail.management.internal.ControlPlaneHandler;
 import io.eventrail.management.internal.HostGuard;
 import io.eventrail.management.internal.LoopbackOnlyDetails;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -42,6 +45,10 @@ public final class ManagementServer extends ServiceSupport {
     private volatile ControlPlane controlPlane;
     private volatile VertxPlatformHttpRouter router;
     private volatile AccessTokens tokens;
+    private volatile WorkerExecutor controlPlaneWorkers;
+    private final List<ControlPlaneHandler> handlers = new CopyOnWriteArrayList<>();
+    /** Worker threads of the control plane, apart from the server's: replays and broker reads never take Camel's. */
+    static final int CONTROL_PLANE_THREADS = 4;
 
     /** The control plane of {@code eventrail} in {@code context} with {@code settings}; mounted on start. */
     public ManagementServer(CamelContext context, Eventrail eventrail, ManagementSettings settings) {
@@ -96,8 +103,12 @@ public final class ManagementServer extends ServiceSupport {
         }
         AccessTokens t = AccessTokens.of(settings, r.getServer().getPort());
         tokens = t;
-        mount(r, ControlPlaneHandler.deadLetters(this::controlPlane, settings, t));
-        mount(r, ControlPlaneHandler.storedEvents(this::controlPlane, settings, t));
+        // the control plane's own worker threads: a slow broker read or a request waiting for its replay never
+        // occupies the threads Camel's health, liveness and metrics answer on
+        WorkerExecutor workers = r.vertx().createSharedWorkerExecutor("eventrail-control-plane", CONTROL_PLANE_THREADS);
+        controlPlaneWorkers = workers;
+        mount(r, workers, ControlPlaneHandler.deadLetters(this::controlPlane, settings, t));
+        mount(r, workers, ControlPlaneHandler.storedEvents(this::controlPlane, settings, t));
         AsyncApiHandler asyncApi = new AsyncApiHandler(eventrail, t);
         r.route(AsyncApiHandler.PATH).handler(asyncApi::authorizeFirst);
         r.route(AsyncApiHandler.PATH).blockingHandler(asyncApi, false);
@@ -111,13 +122,17 @@ public final class ManagementServer extends ServiceSupport {
     }
 
     /** Routes {@code path} and everything below it to {@code handler}, on a worker thread (it blocks on brokers). */
-    private void mount(Router r, ControlPlaneHandler handler) {
+    private void mount(Router r, WorkerExecutor workers, ControlPlaneHandler handler) {
         String path = handler.path();
+        handlers.add(handler);
         // the token first, on its own route (Vert.x wants a body handler before any other on one route)
         r.route(path + "*").handler(handler::authorizeFirst);
         r.route(path + "*")
                 .handler(BodyHandler.create(false).setBodyLimit(ControlPlaneHandler.MAX_BODY))
-                .blockingHandler(handler, false)
+                .handler(ctx -> workers.executeBlocking(() -> {
+                    handler.handle(ctx);
+                    return null;
+                }, false))
                 .failureHandler(handler::failure);
         PlatformHttpComponent http = context.getComponent("platform-http", PlatformHttpComponent.class);
         if (http != null) {
@@ -130,6 +145,13 @@ public final class ManagementServer extends ServiceSupport {
     protected void doStop() {
         // the routes live on Camel's router, which Camel's management server owns and closes
         router = null;
+        handlers.forEach(ControlPlaneHandler::close);
+        handlers.clear();
+        WorkerExecutor w = controlPlaneWorkers;
+        controlPlaneWorkers = null;
+        if (w != null) {
+            w.close();
+        }
         AccessTokens t = tokens;
         if (t != null) {
             t.deleteGeneratedFile();

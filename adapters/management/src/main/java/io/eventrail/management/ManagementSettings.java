@@ -47,7 +47,10 @@ public record ManagementSettings(boolean enabled, String host, int port, Path au
             OptionSpec.secret("read-token", "Bearer token that may only list and show dead letters and stored events (replay and purge answer 403); none when unset."),
             OptionSpec.of("allowed-hosts", Kind.LIST, null, "Host names (comma-separated) that requests may name in their Host header besides localhost, the bind host and IP literals; any other name is refused with 421 (DNS rebinding)."),
             OptionSpec.of("expose-to-network", Kind.BOOLEAN, "false", "When the server binds a non-loopback host: also serve metrics and health details to network clients (by default they get only the health status, 200 UP or 503 DOWN; loopback clients get everything)."),
-            OptionSpec.of("token-file", Kind.STRING, null, "Where the generated token is written, readable by its owner only (POSIX 0600); default ${user.home}/.eventrail/management-<port>.token, the file the eventrail CLI reads."));
+            OptionSpec.of("token-file", Kind.STRING, null, "Where the generated token is written, readable by its owner only (POSIX 0600); default ${user.home}/.eventrail/management-<port>.token, the file the eventrail CLI reads."),
+            OptionSpec.of("tls-key-store", Kind.STRING, null, "Key store (file) with the server's certificate and key: the management server then speaks HTTPS only; plain HTTP when unset."),
+            OptionSpec.secret("tls-key-store-password", "Password of tls-key-store (and of its key)."),
+            OptionSpec.of("tls-key-store-type", Kind.STRING, "PKCS12", "Type of tls-key-store: PKCS12 or JKS.").oneOf("PKCS12", "JKS"));
 
     public ManagementSettings {
         List<String> problems = problems(host, port, replayRate, token, readToken);

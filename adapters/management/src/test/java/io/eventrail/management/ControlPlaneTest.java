@@ -8,7 +8,17 @@ import io.eventrail.internal.Metrics;
 import io.eventrail.management.ControlPlane.Entry;
 import io.eventrail.management.ControlPlane.Result;
 import io.eventrail.management.ControlPlane.Selection;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
+import io.eventrail.spi.ops.DeadLetterControl;
+import io.eventrail.spi.ops.DeadLetterSignature;
+import io.eventrail.spi.Destination;
+import io.eventrail.spi.Subscription;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import org.apache.camel.support.DefaultMessage;
 import io.eventrail.spi.ops.DeadLetterQuery;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,7 +43,11 @@ class ControlPlaneTest {
     private final Map<String, AtomicInteger> manual = new ConcurrentHashMap<>();
 
     private OpsApp app() throws Exception {
-        OpsApp app = new OpsApp().with("eventrail.management.enabled", "true").with("eventrail.management.port", "0")
+        return started(new OpsApp());
+    }
+
+    private OpsApp started(OpsApp app) throws Exception {
+        app.with("eventrail.management.enabled", "true").with("eventrail.management.port", "0")
                 .with("eventrail.management.audit-file", dir.resolve("audit/audit.jsonl").toString());
         return app.routes(r -> {
             r.type(TYPE).destination("payments");
@@ -48,6 +62,83 @@ class ControlPlaneTest {
             r.consumer("payments-manual").group("manual")
                     .on(TYPE, e -> manual.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet());
         }).start();
+    }
+
+    @Test
+    void aSignedDeadLetterWhosePayloadWasChangedIsRefusedAtReplayAndNothingIsSent() throws Exception {
+        String secret = "k".repeat(40);
+        OpsApp configured = new OpsApp().with("eventrail.dead-letter.signing-secret", secret);
+        try (OpsApp app = started(configured)) {
+            ControlPlane cp = app.context().hasService(ManagementServer.class).controlPlane();
+            String intact = app.publisher().publish(TYPE, Map.of("order", "o-1"));
+            String changed = app.publisher().publish(TYPE, Map.of("order", "o-2"));
+            OpsApp.await("2 dead letters", () -> cp.deadLetters(null, DeadLetterQuery.all()).size() == 2);
+            Entry original = byEvent(cp, changed);
+            assertThat(original.letter().headers()).containsKey(DeadLetterSignature.HEADER);
+            assertThat(original.letter().headers().toString()).doesNotContain(secret);
+
+            // someone with access to the broker swaps the payload and keeps every header, the signature included
+            Broker broker = app.eventrail().broker(app.broker);
+            ((DeadLetterControl) broker).removeDeadLetter(original.id().substring(original.id().indexOf(':') + 1));
+            app.context().createProducerTemplate().sendBodyAndHeaders(
+                    broker.deadLetterUri(Destination.of("payments"), new Subscription("payments", 1)),
+                    "{\"order\":\"o-2\",\"refundTo\":\"attacker\"}".getBytes(StandardCharsets.UTF_8),
+                    new LinkedHashMap<String, Object>(original.letter().headers()));
+            OpsApp.await("the swapped dead letter listed", () -> cp.deadLetters(null, DeadLetterQuery.all()).size() == 2);
+            Entry tampered = byEvent(cp, changed);
+
+            failing.set(false);
+            Result dry = cp.replay(Selection.ids(List.of(tampered.id())), null, true, 100, "test");
+            assertThat(dry.outcomes()).extracting(ControlPlane.Outcome::outcome).containsExactly("refused");
+            Result r = cp.replay(Selection.matching(DeadLetterQuery.all()), null, false, 100, "test");
+            assertThat(r.outcomes()).filteredOn(o -> o.eventId().equals(changed)).singleElement().satisfies(o -> {
+                assertThat(o.outcome()).isEqualTo("refused");
+                assertThat(o.error()).contains("signature does not match").doesNotContain(secret);
+            });
+            assertThat(r.done()).isEqualTo(1);
+            assertThat(r.failed()).isEqualTo(1);
+            OpsApp.await("the intact one handled", () -> payments.containsKey(intact));
+            Thread.sleep(300);
+            assertThat(payments).as("the tampered one was not sent").doesNotContainKey(changed);
+            assertThat(cp.deadLetter(tampered.id())).as("and stays in the dead letter").isPresent();
+        }
+    }
+
+    @Test
+    void aReplayGoesToTheDeadLetterQueuesOwnOriginNotToWhatItsHeadersSay() throws Exception {
+        try (OpsApp app = app()) {
+            ControlPlane cp = app.context().hasService(ManagementServer.class).controlPlane();
+            Broker broker = app.eventrail().broker(app.broker);
+            CloudEvent event = CloudEventBuilder.v1().withId("forged-1").withSource(URI.create("urn:test"))
+                    .withType(TYPE).withData("application/json", "{\"order\":\"o-9\"}".getBytes(StandardCharsets.UTF_8))
+                    .build();
+            DefaultMessage m = new DefaultMessage(app.context());
+            broker.codec().encode(event, m);
+            // a message put straight into the dead-letter queue of group "payments", its headers naming another
+            // destination and group
+            Map<String, Object> headers = new LinkedHashMap<>(m.getHeaders());
+            headers.put(DeadLetterHeaders.ORIGINAL_DESTINATION, "payments-manual");
+            headers.put(DeadLetterHeaders.CONSUMER_GROUP, "manual");
+            headers.put(DeadLetterHeaders.REASON, "failed");
+            app.context().createProducerTemplate().sendBodyAndHeaders(
+                    broker.deadLetterUri(Destination.of("payments"), new Subscription("payments", 1)), m.getBody(), headers);
+
+            OpsApp.await("the dead letter listed", () -> cp.deadLetters(null, DeadLetterQuery.all()).size() == 1);
+            Entry listed = cp.deadLetters(null, DeadLetterQuery.all()).get(0);
+            assertThat(listed.letter().destination()).as("the queue's origin is shown").isEqualTo("payments");
+            assertThat(listed.letter().group()).isEqualTo("payments");
+            assertThat(listed.letter().headers()).containsEntry(DeadLetterHeaders.CONSUMER_GROUP, "payments");
+            assertThat(list(cp, new DeadLetterQuery(null, "manual", null, null, null, null, 100))).isEmpty();
+
+            failing.set(false);
+            Result r = cp.replay(Selection.ids(List.of(listed.id())), null, false, 100, "test");
+            assertThat(r.done()).isEqualTo(1);
+            OpsApp.await("payments to handle the replayed event", () -> payments.containsKey("forged-1"));
+            assertThat(payments.get("forged-1")).hasValue(1);
+            Thread.sleep(300);
+            assertThat(manual).as("nothing reached the group the headers named").isEmpty();
+            assertThat(ledger).as("nor the destination's other group").isEmpty();
+        }
     }
 
     @Test

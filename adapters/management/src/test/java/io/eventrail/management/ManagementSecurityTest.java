@@ -273,6 +273,22 @@ class ManagementSecurityTest {
         return raw(null, port, request);
     }
 
+    @Test
+    void exceptionTextInAnAnswerIsSanitized() throws Exception {
+        // the audit file's folder is a file, so the audit entry cannot be written: the 500 answer quotes the
+        // exception, whose text holds a secret-shaped path segment and a control character
+        Path blocker = dir.resolve("password=hunter2\u001b[31m");
+        Files.writeString(blocker, "in the way");
+        try (OpsApp app = app().with("eventrail.management.token", "admin-secret-1")
+                .with("eventrail.management.audit-file", blocker.resolve("audit.jsonl").toString())) {
+            app.routes(r -> r.type("a.b").destination("ab")).start();
+            HttpResponse<String> failed = send(app, "DELETE", "/dead-letters?all=true", null, "admin-secret-1", Map.of());
+            assertThat(failed.statusCode()).as(failed.body()).isEqualTo(500);
+            assertThat(failed.body()).contains("password=****").doesNotContain("hunter2").doesNotContain("\u001b[")
+                    .doesNotContain("admin-secret-1");
+        }
+    }
+
     private static OpsApp app() {
         return new OpsApp().with("eventrail.management.enabled", "true").with("eventrail.management.port", "0");
     }

@@ -150,10 +150,30 @@ public abstract class BadInputSuite {
                 "CR/LF and ANSI escapes in the event type", "credential-shaped values");
     }
 
+    /**
+     * Attribute-level cases (issue 19 item 5) on brokers carrying binary-mode headers (memory, Kafka, RabbitMQ): the
+     * header names and counts a foreign producer chooses. Structured-mode brokers (SQS, SNS) carry the attributes in
+     * the JSON envelope instead, so these header cases do not apply there as they are.
+     */
+    Stream<String> attributeCases() {
+        return structured ? Stream.of("id at the 255-character limit", "id one over the limit")
+                : Stream.of("extension name upper-case", "extension name empty", "extension name over 20 characters",
+                "extension name with an underscore", "id at the 255-character limit", "id one over the limit",
+                "source at the 1024-character limit", "source one over the limit", "2,000 extra headers",
+                "mixed-case Camel header names", "spoofed eventrail_dlq_* headers on an incoming event");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attributeCases")
+    void attributeLevelInputEndsWhereTheDesignSays(String name) {
+        badInputEndsWhereTheDesignSays(name);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void badInputEndsWhereTheDesignSays(String name) {
-        String id = Names.fresh("bad");
+        String fresh = Names.fresh("bad");
+        String id = name.startsWith("id at the 255") ? fresh + "x".repeat(255 - fresh.length()) : fresh;
         Wire wire = wire(name, id);
         Outcome expected = expected(name, wire);
         int dlBefore = deadLetters.received().size();
@@ -161,7 +181,7 @@ public abstract class BadInputSuite {
         int mark = LogCapture.mark();
 
         Exchange sent = null;
-        if (name.equals("header injection")) {
+        if (name.equals("header injection") || name.equals("mixed-case Camel header names")) {
             sendWithTransportHeaders(node, destination, wire);
         } else {
             sent = send(node, destination, wire);
@@ -198,7 +218,7 @@ public abstract class BadInputSuite {
                 assertThat(dl.body()).as("original payload byte for byte").isEqualTo(wire.body());
             }
             case HANDLED -> {
-                assertThat(sent.getException()).as("foreign send").isNull();
+                assertThat(sent == null ? null : sent.getException()).as("foreign send").isNull();
                 eventually("event " + id + " handled")
                         .until(() -> handled.ids().contains(id));
             }
@@ -210,7 +230,7 @@ public abstract class BadInputSuite {
             pause(Duration.ofMillis(300));
             assertThat(deadLetters.received()).as("nothing dead-lettered").hasSize(dlBefore);
         }
-        if (name.equals("header injection")) {
+        if (name.equals("header injection") || name.equals("mixed-case Camel header names")) {
             pause(Duration.ofMillis(500));
             assertThat(hijacked.ids()).as("nothing reached the destination a header named").isEmpty();
             assertThat(hijackDeadLetters.received()).as("nothing reached the dead letter a header named").isEmpty();
@@ -241,8 +261,10 @@ public abstract class BadInputSuite {
 
     private Outcome expected(String name, Wire wire) {
         return switch (name) {
-            case "byte-order mark", "escaped lone surrogate and NUL in a string", "lone surrogate as raw UTF-8 bytes" ->
-                    Outcome.HANDLED;
+            case "byte-order mark", "escaped lone surrogate and NUL in a string", "lone surrogate as raw UTF-8 bytes",
+                    "extension name upper-case", "id at the 255-character limit", "source at the 1024-character limit",
+                    "2,000 extra headers", "mixed-case Camel header names",
+                    "spoofed eventrail_dlq_* headers on an incoming event" -> Outcome.HANDLED;
             case "type no handler knows" -> Outcome.NO_HANDLER_STORED;
             // CloudEvents text attributes allow no control characters (AttributeLimits): refused, not kept
             case "CR/LF and ANSI escapes in the event type" -> Outcome.INVALID;
@@ -298,8 +320,47 @@ public abstract class BadInputSuite {
             case "credential-shaped values" -> with(with(event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":1,"
                     + "\"status\":\"NEW\",\"password\":\"" + SECRET + "\"}")), "id", "password=" + SECRET),
                     "subject", "authorization: Bearer " + SECRET);
+            case "extension name upper-case" -> withHeader(event(id, TYPE, utf8(GOOD)), prefix + "TenantZone", "eu");
+            case "extension name empty" -> withHeader(event(id, TYPE, utf8(GOOD)), prefix, "x");
+            case "extension name over 20 characters" -> withHeader(event(id, TYPE, utf8(GOOD)), prefix + "a".repeat(21), "x");
+            case "extension name with an underscore" -> withHeader(event(id, TYPE, utf8(GOOD)), prefix + "tenant_zone", "x");
+            case "id at the 255-character limit" -> event(id, TYPE, utf8(GOOD));
+            case "id one over the limit" -> with(event(id, TYPE, utf8(GOOD)), "id", id + "x".repeat(256 - id.length()));
+            case "source at the 1024-character limit" ->
+                    with(event(id, TYPE, utf8(GOOD)), "source", "urn:" + "s".repeat(1020));
+            case "source one over the limit" -> with(event(id, TYPE, utf8(GOOD)), "source", "urn:" + "s".repeat(1021));
+            case "2,000 extra headers" -> {
+                Wire w = event(id, TYPE, utf8(GOOD));
+                for (int i = 0; i < 2000; i++) {
+                    w.headers().put("x-pad-" + i, "v" + i);
+                }
+                yield w;
+            }
+            case "mixed-case Camel header names" -> mixedCaseInjected(event(id, TYPE, utf8(GOOD)));
+            case "spoofed eventrail_dlq_* headers on an incoming event" -> {
+                Wire w = event(id, TYPE, utf8(GOOD));
+                w.headers().put(DeadLetterHeaders.ORIGINAL_DESTINATION, hijackDestination);
+                w.headers().put(DeadLetterHeaders.CONSUMER_GROUP, "hijack");
+                w.headers().put(DeadLetterHeaders.REASON, DeadLetterHeaders.REASON_FAILED);
+                yield w;
+            }
             default -> throw new AssertionError("unknown case " + name);
         };
+    }
+
+    private static Wire withHeader(Wire w, String name, String value) {
+        w.headers().put(name, value);
+        return w;
+    }
+
+    /** Camel-internal header names in odd case: a producer that filtered only exact-case names would act on them. */
+    private Wire mixedCaseInjected(Wire w) {
+        String hijackTopic = topicOf(node.broker().producerUri(Destination.of(hijackDestination)));
+        w.headers().put("cAmElHttpUri", "http://127.0.0.1:9/hijack");
+        w.headers().put("CAMELOVERRIDEENDPOINTURI", node.broker().producerUri(Destination.of(hijackDestination)));
+        w.headers().put("camelKafkaOverrideTopic", hijackTopic);
+        w.headers().put("camelspringrabbitmqexchangeoverridename", hijackTopic);
+        return w;
     }
 
     /**

@@ -75,6 +75,47 @@ class RabbitMqConsumeIT extends RabbitIntegrationTest {
     }
 
     @Test
+    @DisplayName("a message above the consumer's max-message-size, sent by a raw client, is dead-lettered with reason=invalid"
+            + " naming the limit, byte for byte, and the next event is handled (no stall)")
+    void oversizeMessageIsDeadLetteredNotStalled() throws Exception {
+        String dest = RabbitSupport.unique("oversize");
+        List<Message> deadLetters = new CopyOnWriteArrayList<>();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        byte[] big = ("{\"pad\":\"" + "x".repeat(4096) + "\"}").getBytes(StandardCharsets.UTF_8);
+        try (CamelContext ctx = RabbitSupport.context(RabbitSupport.brokerProperties("rmq", PORT,
+                Map.of("max-message-size", "1024")))) {
+            ctx.addRoutes(new EventRoutes() {
+                @Override
+                protected void configureEvents() {
+                    eventType(TYPE).destination(dest);
+                    consume(dest).group("g").on(TYPE, e -> handled.add(e.id()));
+                }
+            });
+            ctx.start();
+            ctx.addRoutes(deadLetterReader(Eventrail.of(ctx).broker("rmq"), dest, "g", deadLetters));
+            Map<String, Object> headers = Map.of("cloudEvents_id", "big-1", "cloudEvents_source", "urn:raw",
+                    "cloudEvents_type", TYPE, "cloudEvents_specversion", "1.0");
+            try (Channel ch = inspector.createChannel()) {
+                ch.basicPublish(dest, TYPE, new AMQP.BasicProperties.Builder().deliveryMode(2).headers(headers)
+                        .contentType("application/json").build(), big);
+            }
+            assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> deadLetters.size() == 1)).isTrue();
+            Message dl = deadLetters.get(0);
+            assertThat(dl.getBody(byte[].class)).isEqualTo(big);
+            assertThat(dl.getHeader(DeadLetterHeaders.REASON, String.class)).isEqualTo(DeadLetterHeaders.REASON_INVALID);
+            assertThat(dl.getHeader(DeadLetterHeaders.ATTEMPTS, String.class)).isEqualTo("0");
+            assertThat(dl.getHeader(DeadLetterHeaders.EXCEPTION_MESSAGE, String.class))
+                    .contains(big.length + " bytes").contains("max-message-size 1024");
+            String good = Eventrail.of(ctx).publisher().publish(TYPE, "{\"n\":1}");
+            assertThat(RabbitSupport.await(Duration.ofSeconds(20), () -> handled.contains(good))).isTrue();
+            assertThat(handled).doesNotContain("big-1");
+            assertThat(RabbitSupport.ready(inspector, dest + ".g")).isZero();
+        } finally {
+            cleanUp(dest, "g");
+        }
+    }
+
+    @Test
     @DisplayName("bytes that are not an event are dead-lettered with reason=invalid, byte for byte, never retried")
     void unreadableMessageIsDeadLetteredAsInvalid() throws Exception {
         String dest = RabbitSupport.unique("invalid");

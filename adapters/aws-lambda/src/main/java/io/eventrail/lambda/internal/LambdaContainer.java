@@ -1,5 +1,6 @@
 package io.eventrail.lambda.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.DeliveryOutcome;
 import io.eventrail.EventRoutes;
 import io.eventrail.Eventrail;
@@ -173,7 +174,7 @@ public final class LambdaContainer implements AutoCloseable {
         try {
             main.stop();
         } catch (Exception e) {
-            LOG.warn("Stopping the Eventrail application failed: {}", e.toString());
+            LOG.warn("Stopping the Eventrail application failed: {}", Sanitize.describe(e));
         }
     }
 

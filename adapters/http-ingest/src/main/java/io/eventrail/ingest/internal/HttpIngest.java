@@ -63,19 +63,19 @@ public final class HttpIngest implements Processor {
     private final ObjectReader dataReader;
     private final ObjectReader envelopeReader;
     private final EventFormat format;
-    private final Set<String> allowedSources;
+    private final Callers callers;
 
     /** Publishes through {@code publisher}; bodies are bounded by {@code limits} (the envelope may nest one level deeper). */
     public HttpIngest(EventPublisher publisher, ValidationLimits limits) {
-        this(publisher, limits, Set.of());
+        this(publisher, limits, Callers.of(null, Set.of(), List.of(), new ArrayList<>()));
     }
 
     /**
      * As {@link #HttpIngest(EventPublisher, ValidationLimits)}, and a structured or binary event may claim only a
-     * {@code source} of {@code allowedSources} (empty: any); another answers 403 and is not published.
+     * {@code source} its caller (named by {@link IngestGuard}) may claim; another answers 403 and is not published.
      */
-    public HttpIngest(EventPublisher publisher, ValidationLimits limits, Set<String> allowedSources) {
-        this.allowedSources = Set.copyOf(allowedSources);
+    HttpIngest(EventPublisher publisher, ValidationLimits limits, Callers callers) {
+        this.callers = callers;
         this.publisher = publisher;
         this.maxBytes = limits.maxBytes();
         this.dataReader = reader(limits, limits.maxDepth());
@@ -145,7 +145,7 @@ public final class HttpIngest implements Processor {
                         + "send one event per request"));
             }
             if (mediaType.equals(STRUCTURED)) {
-                return structured(body);
+                return structured(request, body);
             }
             if (request.header("ce-id") != null || request.header("ce-specversion") != null
                     || request.header("ce-source") != null) {
@@ -189,7 +189,7 @@ public final class HttpIngest implements Processor {
         return accepted(id, type);
     }
 
-    private Answer structured(byte[] body) {
+    private Answer structured(Request request, byte[] body) {
         try {
             envelopeReader.readTree(body);
         } catch (IOException e) {
@@ -201,7 +201,7 @@ public final class HttpIngest implements Processor {
         } catch (RuntimeException e) {
             return new Answer(400, error("malformed CloudEvent", Sanitize.forMessage(Causes.rootMessage(e), 300)));
         }
-        Answer foreign = foreignSource(event.getSource());
+        Answer foreign = foreignSource(event.getSource(), request);
         return foreign != null ? foreign : accepted(publisher.publish(event), event.getType());
     }
 
@@ -209,14 +209,17 @@ public final class HttpIngest implements Processor {
      * 403 when {@code source} is not one this caller may claim: a squatted {@code source}+{@code id} would make the
      * real event be skipped as a duplicate. Null when it may.
      */
-    private Answer foreignSource(URI source) {
+    private Answer foreignSource(URI source, Request request) {
+        String caller = request.header(IngestGuard.CALLER);
+        Set<String> allowedSources = callers.sources(caller == null ? Callers.ANONYMOUS : caller);
         if (allowedSources.isEmpty() || source != null && allowedSources.contains(source.toString())) {
             return null;
         }
-        LOG.info("HTTP event refused: source {} is not in eventrail.http.allowed-sources",
-                Sanitize.forMessage(String.valueOf(source), 200));
+        LOG.info("HTTP event refused: source {} is not one caller {} may claim (eventrail.http.allowed-sources,"
+                + " eventrail.http.callers)", Sanitize.forMessage(String.valueOf(source), 200),
+                Sanitize.forMessage(String.valueOf(caller)));
         return new Answer(403, error("source not allowed", "this caller may not send events with source '"
-                + Sanitize.forMessage(String.valueOf(source), 200) + "' (eventrail.http.allowed-sources)"));
+                + Sanitize.forMessage(String.valueOf(source), 200) + "' (eventrail.http.allowed-sources, eventrail.http.callers)"));
     }
 
     private Answer binary(Request request, byte[] body, String mediaType) {
@@ -272,7 +275,7 @@ public final class HttpIngest implements Processor {
         }
         b.withData(mediaType.isEmpty() ? "application/json" : request.header("Content-Type"), body);
         CloudEvent event = b.build();
-        Answer foreign = foreignSource(event.getSource());
+        Answer foreign = foreignSource(event.getSource(), request);
         return foreign != null ? foreign : accepted(publisher.publish(event), type);
     }
 

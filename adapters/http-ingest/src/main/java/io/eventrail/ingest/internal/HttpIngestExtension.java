@@ -5,6 +5,7 @@ import io.eventrail.extension.EventrailExtension;
 import io.eventrail.spi.BrokerOptions;
 import io.eventrail.spi.OptionSpec;
 import io.eventrail.spi.OptionSpec.Kind;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.camel.CamelContext;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpIngestExtension implements EventrailExtension {
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngestExtension.class);
-    private static final String PREFIX = "eventrail.http.";
+    static final String PREFIX = "eventrail.http.";
 
     /** Every option, relative to {@code eventrail.http.}. */
     static final List<OptionSpec> OPTIONS = List.of(
@@ -28,7 +29,8 @@ public final class HttpIngestExtension implements EventrailExtension {
             OptionSpec.of("host", Kind.STRING, "127.0.0.1", "Address of the HTTP server this module starts when camel.server.enabled is not set (loopback unless you open it)."),
             OptionSpec.of("port", Kind.INT, "8080", "Port of that server (0 picks a free port)."),
             OptionSpec.secret("token", "Bearer token every ingest request must carry ('Authorization: Bearer <token>', 401 otherwise); none when unset."),
-            OptionSpec.of("allowed-sources", Kind.LIST, null, "CloudEvents source values a caller may claim in a structured or binary event (403 for any other); any when unset. Plain-JSON events get the application's own source."));
+            OptionSpec.of("allowed-sources", Kind.LIST, null, "CloudEvents source values a caller may claim in a structured or binary event (403 for any other); any when unset. Plain-JSON events get the application's own source."),
+            new OptionSpec("callers", Kind.LIST, null, false, true, "More callers, each with a token of its own and the sources it may claim: <token>=<source>|<source>,... (secret: the tokens are never shown). A request with one of these tokens may claim only that token's sources (403 for any other)."));
 
     @Override
     public String section() {
@@ -56,6 +58,14 @@ public final class HttpIngestExtension implements EventrailExtension {
         if (settings.isSet("token") && settings.string("token").isBlank()) {
             errors.add(PREFIX + "token: empty; set a token or leave it unset");
         }
+        callers(settings, errors);
+    }
+
+    private static Callers callers(BrokerOptions settings, List<String> errors) {
+        String token = settings.isSet("token") ? settings.string("token") : null;
+        Set<String> sources = settings.isSet("allowed-sources") ? Set.copyOf(settings.list("allowed-sources")) : Set.of();
+        return Callers.of(token == null || token.isBlank() ? null : token, sources,
+                settings.isSet("callers") ? settings.list("callers") : List.of(), errors);
     }
 
     private static boolean isLoopback(String host) {
@@ -89,12 +99,15 @@ public final class HttpIngestExtension implements EventrailExtension {
             LOG.info("HTTP ingest: POST {} on camel-main's HTTP server {}:{}", settings.string("path"),
                     server.getHost(), server.getPort());
         }
-        String token = settings.isSet("token") ? settings.string("token") : null;
-        Set<String> sources = settings.isSet("allowed-sources") ? Set.copyOf(settings.list("allowed-sources")) : Set.of();
-        if (token == null && !isLoopback(context.hasService(MainHttpServer.class).getHost())) {
+        List<String> problems = new ArrayList<>();
+        Callers callers = callers(settings, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        if (!callers.authenticated() && !isLoopback(context.hasService(MainHttpServer.class).getHost())) {
             LOG.warn("HTTP ingest on a network address without eventrail.http.token: anyone who reaches it can"
                     + " publish events; set a token");
         }
-        context.addRoutes(new IngestRoutes(eventrail, settings.string("path"), token, sources));
+        context.addRoutes(new IngestRoutes(eventrail, settings.string("path"), callers));
     }
 }

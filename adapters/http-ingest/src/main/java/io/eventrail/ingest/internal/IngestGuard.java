@@ -3,8 +3,6 @@ package io.eventrail.ingest.internal;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 
 /**
@@ -14,22 +12,26 @@ import java.util.Locale;
  * carries {@code ce-*} headers and any content type. Answers are JSON without a stack trace. Immutable.
  */
 final class IngestGuard implements Handler<RoutingContext> {
-    private final byte[] bearer;
+    /** The header naming the authenticated caller to {@link HttpIngest}; one a client sends is removed first. */
+    static final String CALLER = "Eventrail-Ingest-Caller";
 
-    /** A guard requiring {@code token} (null: no authentication). */
-    IngestGuard(String token) {
-        this.bearer = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    private final Callers callers;
+
+    /** A guard requiring one of the tokens of {@code callers} (none configured: no authentication). */
+    IngestGuard(Callers callers) {
+        this.callers = callers;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        if (bearer != null) {
-            String given = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-            if (given == null || !MessageDigest.isEqual(bearer, given.getBytes(StandardCharsets.UTF_8))) {
-                answer(ctx, 401, HttpIngest.error("unauthorized", "send 'Authorization: Bearer <eventrail.http.token>'"));
-                return;
-            }
+        ctx.request().headers().remove(CALLER);
+        String caller = callers.caller(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        if (caller == null) {
+            answer(ctx, 401, HttpIngest.error("unauthorized", "send 'Authorization: Bearer <token>' with"
+                    + " eventrail.http.token or a token of eventrail.http.callers"));
+            return;
         }
+        ctx.request().headers().set(CALLER, caller);
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         boolean binary = ctx.request().headers().contains("ce-id") || ctx.request().headers().contains("ce-specversion")

@@ -1,7 +1,6 @@
 package io.eventrail.ingest.internal;
 
 import io.eventrail.Eventrail;
-import java.util.Set;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -12,21 +11,19 @@ import org.apache.camel.builder.RouteBuilder;
 final class IngestRoutes extends RouteBuilder {
     private final Eventrail eventrail;
     private final String path;
-    private final String token;
-    private final Set<String> allowedSources;
+    private final Callers callers;
 
-    IngestRoutes(Eventrail eventrail, String path, String token, Set<String> allowedSources) {
+    IngestRoutes(Eventrail eventrail, String path, Callers callers) {
         this.eventrail = eventrail;
         this.path = path;
-        this.token = token;
-        this.allowedSources = allowedSources;
+        this.callers = callers;
     }
 
     @Override
     public void configure() throws Exception {
         int maxBytes = eventrail.settings().limits().maxBytes();
-        HttpIngest ingest = new HttpIngest(eventrail.publisher(), eventrail.settings().limits(), allowedSources);
-        getContext().addStartupListener(new VertxHooks(path, maxBytes, new IngestGuard(token)));
+        HttpIngest ingest = new HttpIngest(eventrail.publisher(), eventrail.settings().limits(), callers);
+        getContext().addStartupListener(new VertxHooks(path, maxBytes, new IngestGuard(callers)));
         from("platform-http:" + path + "?httpMethodRestrict=POST&muteException=true")
                 .routeId("eventrail-http-ingest" + path.replace('/', '-').replaceAll("-+$", ""))
                 .process(ingest).id("ingest");

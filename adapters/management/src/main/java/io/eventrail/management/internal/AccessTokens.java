@@ -1,5 +1,6 @@
 package io.eventrail.management.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.management.ManagementSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,7 +107,7 @@ public final class AccessTokens {
                 Files.deleteIfExists(generatedFile);
             }
         } catch (IOException e) {
-            LOG.debug("Generated management token file {} not removed: {}", generatedFile, e.toString());
+            LOG.debug("Generated management token file {} not removed: {}", generatedFile, Sanitize.describe(e));
         }
     }
 

@@ -61,11 +61,13 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
     private final Resource resource;
     private final ManagementSettings settings;
     private final AccessTokens tokens;
+    private final ReplayJobs jobs;
 
     private ControlPlaneHandler(Resource resource, ManagementSettings settings, AccessTokens tokens) {
         this.resource = resource;
         this.settings = settings;
         this.tokens = tokens;
+        this.jobs = new ReplayJobs(resource.noun().replace(' ', '-'));
     }
 
     /** The handler of {@code /dead-letters}. */
@@ -97,11 +99,11 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
                 error(ctx, 400, e.getMessage());
             } catch (Exception e) {
                 LOG.warn("Management request {} {} failed: {}", request.method(), Sanitize.forMessage(request.path()),
-                        Sanitize.forMessage(Sanitize.redactSecrets(e.toString())));
-                error(ctx, 500, "request failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                        Sanitize.describe(e));
+                error(ctx, 500, "request failed: " + Sanitize.describe(e));
             }
         } catch (RuntimeException e) {
-            LOG.debug("Management response could not be written: {}", e.toString());
+            LOG.debug("Management response could not be written: {}", Sanitize.describe(e));
         }
     }
 
@@ -164,6 +166,8 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
             json(ctx, 200, body);
         } else if ("replay".equals(rest) && "POST".equals(m)) {
             replay(ctx, role);
+        } else if (rest.startsWith("replay/jobs/") && rest.indexOf('/', "replay/jobs/".length()) < 0 && "GET".equals(m)) {
+            job(ctx, rest.substring("replay/jobs/".length()));
         } else if (rest.isEmpty() && "DELETE".equals(m)) {
             boolean all = bool(query, "all");
             if (!all && query.keySet().stream().noneMatch(k -> FILTER_KEYS.contains(k) && !"limit".equals(k))) {
@@ -230,8 +234,48 @@ public final class ControlPlaneHandler implements Handler<RoutingContext> {
             }
             dryRun = req.get("dryRun").asBoolean();
         }
-        ControlPlane.Result r = resource.replay(selection, target, dryRun, rate, actor(ctx, role));
-        json(ctx, r.failed() > 0 ? 207 : 200, JSON.valueToTree(r));
+        String actor = actor(ctx, role);
+        String to = target;
+        double pace = rate;
+        boolean dry = dryRun;
+        ReplayJobs.Job job = jobs.start(() -> resource.replay(selection, to, dry, pace, actor));
+        Optional<ControlPlane.Result> done = ReplayJobs.await(job, ReplayJobs.WAIT);
+        if (done.isPresent()) {
+            ControlPlane.Result r = done.get();
+            json(ctx, r.failed() > 0 ? 207 : 200, JSON.valueToTree(r));
+            return;
+        }
+        String poll = resource.path() + "/replay/jobs/" + job.id();
+        ObjectNode accepted = JSON.createObjectNode();
+        accepted.put("jobId", job.id());
+        accepted.put("status", job.status());
+        accepted.put("started", job.started().toString());
+        accepted.put("poll", poll);
+        ctx.response().putHeader("Location", poll);
+        json(ctx, 202, accepted);
+    }
+
+    /** {@code GET <path>/replay/jobs/{id}}: a replay job's status, and its result once it finished. */
+    private void job(RoutingContext ctx, String id) {
+        ReplayJobs.Job job = jobs.job(id).orElseThrow(() -> new HttpError(404, "no replay job '"
+                + Sanitize.forMessage(id) + "' (the last " + ReplayJobs.KEPT + " are kept)"));
+        ObjectNode body = JSON.createObjectNode();
+        body.put("jobId", job.id());
+        body.put("status", job.status());
+        body.put("started", job.started().toString());
+        if (job.result().isDone()) {
+            try {
+                body.set("result", JSON.valueToTree(job.result().join()));
+            } catch (RuntimeException e) {
+                body.put("error", Sanitize.describe(e.getCause() != null ? e.getCause() : e));
+            }
+        }
+        json(ctx, 200, body);
+    }
+
+    /** Stops the replay jobs' threads (the server stops). */
+    public void close() {
+        jobs.close();
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

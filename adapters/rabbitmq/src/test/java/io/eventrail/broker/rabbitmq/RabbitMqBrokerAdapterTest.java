@@ -67,6 +67,8 @@ class RabbitMqBrokerAdapterTest {
         assertThat(cf.getRabbitConnectionFactory().getRequestedHeartbeat()).isEqualTo(30);
         assertThat(cf.getRabbitConnectionFactory().getConnectionTimeout()).isEqualTo(10_000);
         assertThat(cf.getRabbitConnectionFactory().isAutomaticRecoveryEnabled()).isFalse();
+        assertThat(cf.getRabbitConnectionFactory()).as("reads any message RabbitMQ can hold (the client has no getter)")
+                .extracting("maxInboundMessageBodySize").isEqualTo(536_870_912);
         assertThat(component.getPrefetchCount()).isEqualTo(50);
         assertThat(component.getShutdownTimeout()).isEqualTo(10_000L);
         assertThat(s.exchangeType()).isEqualTo("topic");
@@ -188,7 +190,7 @@ class RabbitMqBrokerAdapterTest {
             assertThat(broker.consumerUri(d, s))
                     .isEqualTo("eventrail-rabbitmq-orders-eu:ev.orders?queue=q.orders.billing&concurrency=3");
             assertThat(broker.deadLetterUri(d, s)).isEqualTo("eventrail-rabbitmq-orders-eu:ev.orders.billing.dlx"
-                    + "?destination=ev.orders.billing.dlx&routingKey=q.orders.billing");
+                    + "?destination=ev.orders.billing.dlx&routingKey=q.orders.billing&deadLetter=true");
             assertThat(ctx.hasComponent("eventrail-rabbitmq-orders-eu")).isNotNull();
             Destination longName = Destination.of("d".repeat(200));
             assertThatThrownBy(() -> broker.queue(longName, new Subscription("g".repeat(60), 1)))

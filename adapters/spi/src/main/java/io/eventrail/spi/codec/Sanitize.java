@@ -92,6 +92,17 @@ public final class Sanitize {
     }
 
     /**
+     * {@code t} as text for a log line or an answer: its class and message ({@link Throwable#toString()}),
+     * secret-looking values masked, control characters escaped, bounded to 500 characters; "null" for null. Every
+     * exception text that leaves Eventrail (logs, dead-letter headers, control-plane answers) goes through this or
+     * {@link #rootCause}, never {@code getMessage()} as it is: a driver's or broker client's message may quote a
+     * connection string, a header or a payload.
+     */
+    public static String describe(Throwable t) {
+        return forMessage(redactSecrets(String.valueOf(t)), 500);
+    }
+
+    /**
      * The innermost cause of {@code t} as text for an error message: its class and message, secret-looking
      * values masked, control characters escaped, bounded to {@link #MAX} characters.
      */

@@ -65,6 +65,26 @@ public record DeadLetter(String id, String destination, String group, String rea
                 payload, text);
     }
 
+    /**
+     * This dead letter with its origin from the broker's own records of the dead-letter queue (topic) it was read
+     * from, never from the message's headers: a producer can put any {@code eventrail_dlq_*} header on a message, and
+     * a replay follows {@link #destination()} and {@link #group()}. The two headers are set to the same values, so
+     * what is shown is what a replay uses.
+     *
+     * @param destination the destination whose group's dead-letter queue this was read from
+     * @param group       that group, or null when the queue serves several groups and the broker keeps no record of
+     *                    which one dead-lettered it (the header's value is kept then)
+     */
+    public DeadLetter withOrigin(String destination, String group) {
+        Objects.requireNonNull(destination, "destination");
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        h.put(DeadLetterHeaders.ORIGINAL_DESTINATION, destination);
+        String g = group == null ? this.group : group;
+        h.put(DeadLetterHeaders.CONSUMER_GROUP, g);
+        return new DeadLetter(id, destination, g, reason, attempts, exceptionClass, exceptionMessage, firstFailure,
+                lastFailure, payload, h);
+    }
+
     /** The headers without the dead-letter ones: what the event carried when it was consumed. */
     public Map<String, String> eventHeaders() {
         Map<String, String> m = new LinkedHashMap<>(headers);

@@ -33,4 +33,16 @@ class SanitizeTest {
         }
         assertThat(Sanitize.redactSecrets(null)).isNull();
     }
+
+    @Test
+    @DisplayName("an exception as text: class and message, secrets masked, control characters escaped, bounded")
+    void describesExceptions() {
+        String text = Sanitize.describe(new IllegalStateException("connect failed: password=hunter2\r\nFORGED \u001b[31m"
+                + "x".repeat(2000)));
+        assertThat(text).startsWith("java.lang.IllegalStateException: connect failed: password=****")
+                .doesNotContain("hunter2").doesNotContain("\r").doesNotContain("\n").doesNotContain("\u001b")
+                .contains("\\u000d\\u000a").contains("chars)");
+        assertThat(text.length()).isLessThan(600);
+        assertThat(Sanitize.describe(null)).isEqualTo("null");
+    }
 }

@@ -273,7 +273,39 @@ public final class ControlCommands {
                 body.put("ratePerSecond", rate);
             }
             body.put("dryRun", dryRun);
-            return report(spec, connection, connection.send("POST", kind().path + "/replay", body.toString()));
+            return report(spec, connection, finished(spec, connection,
+                    connection.send("POST", kind().path + "/replay", body.toString())));
+        }
+    }
+
+    /**
+     * The answer of a replay once it finished: a replay the server did not finish within its wait answers 202 with
+     * a job, which this polls every second (the server keeps running it whether or not anybody polls).
+     */
+    static Connection.Answer finished(CommandLine.Model.CommandSpec spec, Connection connection, Connection.Answer a) {
+        if (a.status() != 202) {
+            return a;
+        }
+        String poll = a.body().path("poll").asText();
+        spec.commandLine().getErr().println(Terminal.safe("replay running as job " + a.body().path("jobId").asText()
+                + "; waiting for it (Ctrl-C leaves it running; GET " + poll + " tells how it ended)"));
+        while (true) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliException(EventrailCli.FAILED, "interrupted; the replay goes on as job "
+                        + a.body().path("jobId").asText());
+            }
+            Connection.Answer job = connection.get(poll);
+            String status = job.body().path("status").asText();
+            if ("completed".equals(status)) {
+                JsonNode result = job.body().path("result");
+                return new Connection.Answer(result.path("failed").asInt() > 0 ? 207 : 200, result);
+            }
+            if (!"running".equals(status)) {
+                throw new CliException(EventrailCli.FAILED, "the replay job failed: " + job.body().path("error").asText(status));
+            }
         }
     }
 

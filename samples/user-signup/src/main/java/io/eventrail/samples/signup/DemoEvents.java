@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * two valid signups, one invalid event (rejected with its violations, never sent), one CloudEvent
  * published twice (the consumer skips the second as a duplicate and counts it), one event whose handler
  * always fails (retried, then dead-lettered with its reason) and one event of a type the consumer group
- * has no handler for (kept in the store for later, replayed by {@code POST /replay} or on a start with
+ * has no handler for (kept in the store for later, replayed through the management plane ({@code eventrail stored-events replay}) or on a start with
  * the handler). Off with {@code signup.demo.enabled=false}.
  * A failure is logged, never fatal.
  */
@@ -74,7 +74,7 @@ public class DemoEvents extends RouteBuilder {
                     SignupRoutes.FAILING_TYPE, failing);
             String profile = publisher.publish(SignupRoutes.PROFILE_TYPE, "{\"userId\":\"12345\",\"plan\":\"gold\"}");
             LOG.info("Demo: published {} id={}; without a handler (--{}=true) it is kept in the store for later and "
-                    + "replayed by POST /replay or on a start with the handler", SignupRoutes.PROFILE_TYPE, profile,
+                    + "replayed through the management plane (eventrail stored-events replay) or on a start with the handler", SignupRoutes.PROFILE_TYPE, profile,
                     SignupRoutes.PROFILE_UPDATES);
         } catch (RuntimeException e) {
             LOG.warn("Demo events could not be published: {}", e.toString());

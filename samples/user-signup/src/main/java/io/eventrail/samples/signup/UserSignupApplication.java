@@ -2,7 +2,6 @@ package io.eventrail.samples.signup;
 
 import io.eventrail.Event;
 import io.eventrail.EventrailMain;
-import io.eventrail.samples.signup.http.ReplayRoutes;
 import java.util.function.Consumer;
 import org.apache.camel.main.Main;
 import org.apache.logging.log4j.LogManager;
@@ -29,7 +28,6 @@ public final class UserSignupApplication {
     public static Main create(Consumer<Event> onSignup) {
         Main main = new Main();
         main.configure().addRoutesBuilder(new SignupRoutes(onSignup));
-        main.configure().addRoutesBuilder(new ReplayRoutes());
         main.configure().addRoutesBuilder(new DemoEvents());
         return main;
     }

@@ -6,13 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eventrail.Event;
 import io.eventrail.Eventrail;
 import io.eventrail.EventrailMain;
+import io.eventrail.management.ManagementServer;
 import io.eventrail.store.EventStore;
 import io.eventrail.store.MemoryEventStore;
 import io.micrometer.core.instrument.Counter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.camel.main.Main;
@@ -47,16 +53,26 @@ class StartupTest {
     }
 
     @Test
-    @DisplayName("an event kept for lack of a handler is replayed when a start brings the handler, and on POST /replay")
+    @DisplayName("an event kept for lack of a handler is replayed when a start brings the handler, and on demand through"
+            + " the management plane (token, rights, audit)")
     void keptEventReplayed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         String type = "--eventrail.store.type=jdbc";
         String store = "--eventrail.store.jdbc.url=jdbc:h2:file:" + dir.resolve("store").toAbsolutePath();
-        try (TestApp first = TestApp.start(type, store)) {
+        Path audit = dir.resolve("audit.jsonl");
+        try (TestApp first = TestApp.start(type, store, "--eventrail.management.enabled=true",
+                "--eventrail.management.port=0", "--eventrail.management.token=signup-admin-token",
+                "--eventrail.management.read-token=signup-read-token", "--eventrail.management.audit-file=" + audit)) {
             EventStore kept = Eventrail.of(first.context()).eventStore().orElseThrow();
             assertThat(TestApp.await(() -> kept.count(EventStore.Query.all()) == 1)).isTrue();
-            var asked = first.postTo("/replay", "");
-            assertThat(asked.statusCode()).isEqualTo(200);
-            assertThat(asked.body()).contains("\"replayed\":0").contains("\"stillWaiting\":1");
+            assertThat(first.postTo("/replay", "").statusCode()).as("the sample's own /replay is gone").isEqualTo(404);
+            int port = first.context().hasService(ManagementServer.class).port();
+            String body = "{\"filter\":{\"type\":\"" + SignupRoutes.PROFILE_TYPE + "\"}}";
+            assertThat(replay(port, body, null).statusCode()).as("no token").isEqualTo(401);
+            assertThat(replay(port, body, "signup-read-token").statusCode()).as("the read token").isEqualTo(403);
+            HttpResponse<String> asked = replay(port, body, "signup-admin-token");
+            assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+            assertThat(asked.body()).contains("\"outcome\":\"waiting\"").contains("\"selected\":1");
+            assertThat(Files.readString(audit)).contains("\"actor\":\"rest:admin@");
         }
         try (TestApp second = TestApp.start(type, store, "--signup.demo.enabled=false", "--" + SignupRoutes.PROFILE_UPDATES + "=true")) {
             assertThat(TestApp.await(() -> second.processed.stream().anyMatch(e -> e.type().equals(SignupRoutes.PROFILE_TYPE))))
@@ -64,6 +80,16 @@ class StartupTest {
             assertThat(TestApp.await(() -> Eventrail.of(second.context()).eventStore().orElseThrow()
                     .count(EventStore.Query.all()) == 0)).isTrue();
         }
+    }
+
+    private static HttpResponse<String> replay(int port, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stored-events/replay"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

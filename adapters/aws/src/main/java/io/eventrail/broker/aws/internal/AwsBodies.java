@@ -1,5 +1,7 @@
 package io.eventrail.broker.aws.internal;
 
+import io.eventrail.spi.codec.Sanitize;
+
 import io.eventrail.spi.DeadLetterHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -120,9 +122,9 @@ public final class AwsBodies {
                     // camel-aws2-sqs rethrows an Error out of its poll, which ends the consumer's polling for
                     // good; failing the exchange instead leaves the message undeleted, so SQS delivers it again
                     LOG.error("Processing of SQS message {} crashed; it is not deleted and SQS delivers it again"
-                            + " after its visibility timeout", exchange.getMessage().getHeader("CamelAwsSqsMessageId"),
-                            crash);
-                    exchange.setException(new IllegalStateException("processing crashed: " + crash, crash));
+                            + " after its visibility timeout: {}", exchange.getMessage().getHeader("CamelAwsSqsMessageId"),
+                            Sanitize.describe(crash));
+                    exchange.setException(new IllegalStateException("processing crashed: " + Sanitize.describe(crash), crash));
                     // the Error skipped the route's unit-of-work completion: complete it, so that the consumer's
                     // on-failure (no delete) and the end of the visibility extension run, and nothing stays in flight
                     UnitOfWork uow = exchange.getUnitOfWork();

@@ -1,5 +1,6 @@
 package io.eventrail.broker.aws.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.spi.AbstractBroker;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.BrokerCatalog;
@@ -295,10 +296,10 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         } catch (SdkException e) {
             if (subscription != null) {
                 throw new IllegalStateException(type() + " broker '" + name() + "' could not provision '" + destination
-                        + "' for group '" + subscription.group() + "': " + e.getMessage(), e);
+                        + "' for group '" + subscription.group() + "': " + Sanitize.describe(e), e);
             }
             LOG.warn("{} broker '{}' could not provision '{}' now; the first publish tries again: {}", type(), name(),
-                    destination, e.toString());
+                    destination, Sanitize.describe(e));
         }
     }
 

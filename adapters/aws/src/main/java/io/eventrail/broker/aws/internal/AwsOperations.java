@@ -351,10 +351,11 @@ final class AwsOperations implements BrokerOperations {
             DeadLetterHeaders.all().forEach(h -> headers.putIfAbsent(h, ""));
         }
         DeadLetter d = DeadLetter.of(queue + "/" + m.messageId(), payload, headers);
-        if (!headers.containsKey(DeadLetterHeaders.ORIGINAL_DESTINATION) && source != null) {
-            d = new DeadLetter(d.id(), source.destination().name(), source.subscription() == null ? ""
-                    : source.subscription().group(), d.reason(), d.attempts(), d.exceptionClass(), d.exceptionMessage(),
-                    d.firstFailure(), d.lastFailure(), payload, d.headers());
+        if (source != null) {
+            // the origin is the dead-letter queue's, never the message's headers (a producer chooses those); an sqs
+            // queue serves every group of its destination, so there the group stays the header's
+            d = d.withOrigin(source.destination().name(), source.subscription() == null ? null
+                    : source.subscription().group());
         }
         String sent = m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
         Instant at = null;

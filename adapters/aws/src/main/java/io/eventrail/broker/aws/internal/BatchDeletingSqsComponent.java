@@ -1,5 +1,7 @@
 package io.eventrail.broker.aws.internal;
 
+import io.eventrail.spi.codec.Sanitize;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -143,8 +145,8 @@ final class BatchDeletingSqsComponent extends Sqs2Component {
             try {
                 active.forEach(p -> delete(p.takeIfOld()));
             } catch (RuntimeException e) {
-                LOG.warn("Deleting handled messages of {} failed; SQS delivers them again after their visibility timeout",
-                        getQueueUrl(), e);
+                LOG.warn("Deleting handled messages of {} failed; SQS delivers them again after their visibility timeout: {}",
+                        getQueueUrl(), Sanitize.describe(e));
             }
         }
 

@@ -1,5 +1,6 @@
 package io.eventrail.broker.aws.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.spi.DeliveryHints;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,7 +176,8 @@ final class ReceiveVisibility {
                 extended.forEach(h -> extendAt.replace(h, next));
             }
         } catch (RuntimeException e) {
-            LOG.warn("Extending the visibility of messages of {} failed; tried again shortly", queueUrl.get(), e);
+            LOG.warn("Extending the visibility of messages of {} failed; tried again shortly: {}", queueUrl.get(),
+                    Sanitize.describe(e));
         }
     }
 
@@ -207,7 +209,7 @@ final class ReceiveVisibility {
                 });
             } catch (SdkException e) {
                 LOG.warn("Changing the visibility of {} message(s) of {} to {} s failed; SQS applies their visibility "
-                        + "timeout: {}", batch.size(), queueUrl.get(), seconds, e.toString());
+                        + "timeout: {}", batch.size(), queueUrl.get(), seconds, Sanitize.describe(e));
             }
         }
         return changed;

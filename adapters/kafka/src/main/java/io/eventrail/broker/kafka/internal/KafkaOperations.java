@@ -322,12 +322,21 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
         }
     }
 
-    private static Found found(Id id, ConsumerRecord<byte[], byte[]> r) {
+    /** The dead letter in {@code r}: its origin is the one of the dead-letter topic it was read from (see {@link DeadLetter#withOrigin}). */
+    private Found found(Id id, ConsumerRecord<byte[], byte[]> r) {
         Map<String, Object> headers = new LinkedHashMap<>();
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
         }
-        return new Found(id, r.timestamp(), DeadLetter.of(id.toString(), r.value(), headers));
+        DeadLetter d = DeadLetter.of(id.toString(), r.value(), headers);
+        for (Map.Entry<String, String> e : deadLetterTopics.entrySet()) {
+            if (e.getValue().equals(id.topic())) {
+                int cut = e.getKey().indexOf('\u0000');
+                d = d.withOrigin(e.getKey().substring(0, cut), e.getKey().substring(cut + 1));
+                break;
+            }
+        }
+        return new Found(id, r.timestamp(), d);
     }
 
     /** The removed ids recorded for {@code deadLetterTopic} (empty when nothing was ever removed). */

@@ -1,5 +1,6 @@
 package io.eventrail.broker.kafka.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import io.eventrail.spi.PollListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class PollReportingConsumer extends KafkaConsumer<Object, Object> {
             listener.polled(messages);
         } catch (RuntimeException e) {
             // the listener only prepares work; the records are processed one by one whatever it did
-            LOG.debug("Poll listener failed; the records are processed one by one", e);
+            LOG.debug("Poll listener failed; the records are processed one by one: {}", Sanitize.describe(e));
         }
         return records;
     }
@@ -126,7 +127,7 @@ final class PollReportingConsumer extends KafkaConsumer<Object, Object> {
         try {
             listener.stopped();
         } catch (RuntimeException e) {
-            LOG.warn("Poll listener failed at close: {}", e.toString());
+            LOG.warn("Poll listener failed at close: {}", Sanitize.describe(e));
         }
     }
 }

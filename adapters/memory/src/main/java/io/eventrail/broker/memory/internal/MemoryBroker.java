@@ -19,10 +19,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One open memory broker instance: a Camel component over a JVM-wide {@link MemoryQueues} of its name.
@@ -32,6 +34,9 @@ import java.util.concurrent.BlockingQueue;
 public final class MemoryBroker extends AbstractBroker implements BacklogProbe, DeadLetterControl {
     /** The group whose queue holds a destination's dead letters until they are read. */
     static final String DEAD_LETTER_GROUP = "dead-letters";
+
+    /** Destination and group of every dead-letter destination this instance provisioned. */
+    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
 
     private final String component;
     private final MemoryQueues queues;
@@ -84,7 +89,9 @@ public final class MemoryBroker extends AbstractBroker implements BacklogProbe, 
     public void provision(Destination destination, Subscription subscription) {
         if (subscription != null) {
             queues.subscribe(destination.name(), subscription.group());
-            queues.subscribe(deadLetterDestination(destination, subscription), DEAD_LETTER_GROUP);
+            String dlq = deadLetterDestination(destination, subscription);
+            queues.subscribe(dlq, DEAD_LETTER_GROUP);
+            origins.put(dlq, new Origin(destination.name(), subscription.group()));
         }
     }
 
@@ -182,8 +189,19 @@ public final class MemoryBroker extends AbstractBroker implements BacklogProbe, 
         return id.substring(0, id.lastIndexOf('/'));
     }
 
-    private static DeadLetter toDeadLetter(String deadLetterDestination, MemoryQueues.StoredMessage m) {
-        return DeadLetter.of(deadLetterDestination + "/" + m.id(), m.body(), m.headers());
+    /**
+     * The dead letter in {@code m}, its origin from the record of the dead-letter destination it was read from
+     * (never from its headers, which a producer chooses); the headers' origin only for a destination this instance
+     * did not provision.
+     */
+    private DeadLetter toDeadLetter(String deadLetterDestination, MemoryQueues.StoredMessage m) {
+        DeadLetter d = DeadLetter.of(deadLetterDestination + "/" + m.id(), m.body(), m.headers());
+        Origin origin = origins.get(deadLetterDestination);
+        return origin == null ? d : d.withOrigin(origin.destination(), origin.group());
+    }
+
+    /** The destination and group a dead-letter destination belongs to. */
+    private record Origin(String destination, String group) {
     }
 
     private BlockingQueue<MemoryQueues.StoredMessage> deadLetters(Destination destination, Subscription subscription) {

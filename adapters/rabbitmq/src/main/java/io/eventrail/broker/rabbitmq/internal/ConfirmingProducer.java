@@ -160,7 +160,7 @@ final class ConfirmingProducer extends DefaultAsyncProducer {
             body = new byte[0];
         }
         int max = endpoint.settings().maxMessageSize();
-        if (body.length > max) {
+        if (body.length > max && !endpoint.deadLetter()) {
             throw new UnsendableEventException("event data is " + body.length + " bytes, more than max-message-size "
                     + max + " of RabbitMQ broker '" + endpoint.settings().name() + "'");
         }

@@ -10,7 +10,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 
 /**
  * The {@code camel-spring-rabbitmq} component of one broker instance, bound to that instance's own
- * connection factory. Endpoints: {@code <component>:<exchange>?destination=<d>[&routingKey=<k>]}
+ * connection factory. Endpoints: {@code <component>:<exchange>?destination=<d>[&routingKey=<k>][&deadLetter=true]}
  * publishes with {@link ConfirmingProducer} on the component's {@link PublisherChannels} (exchange
  * {@value #DEFAULT_EXCHANGE} is the default exchange, which routes to the queue named by the routing key);
  * {@code <component>:<exchange>?queue=<q>&concurrency=<n>}
@@ -58,8 +58,9 @@ final class RabbitComponent extends SpringRabbitMQComponent {
         String routingKey = getAndRemoveParameter(parameters, "routingKey", String.class);
         String queue = getAndRemoveParameter(parameters, "queue", String.class);
         int concurrency = getAndRemoveParameter(parameters, "concurrency", Integer.class, 1);
+        boolean deadLetter = getAndRemoveParameter(parameters, "deadLetter", Boolean.class, false);
         RabbitEndpoint endpoint = new RabbitEndpoint(uri, this, DEFAULT_EXCHANGE.equals(remaining) ? "" : remaining,
-                destination, routingKey, settings);
+                destination, routingKey, deadLetter, settings);
         endpoint.setConnectionFactory(connectionFactory);
         endpoint.setMessageConverter(getMessageConverter());
         getMessagePropertiesConverter().setHeaderFilterStrategy(getHeaderFilterStrategy());

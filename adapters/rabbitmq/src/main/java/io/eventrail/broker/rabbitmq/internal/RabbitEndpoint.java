@@ -13,13 +13,15 @@ import org.apache.camel.component.springrabbit.SpringRabbitMQEndpoint;
 final class RabbitEndpoint extends SpringRabbitMQEndpoint {
     private final String destination;
     private final String fixedRoutingKey;
+    private final boolean deadLetter;
     private final RabbitSettings settings;
 
     RabbitEndpoint(String uri, RabbitComponent component, String exchangeName, String destination,
-                   String fixedRoutingKey, RabbitSettings settings) {
+                   String fixedRoutingKey, boolean deadLetter, RabbitSettings settings) {
         super(uri, component, exchangeName);
         this.destination = destination;
         this.fixedRoutingKey = fixedRoutingKey;
+        this.deadLetter = deadLetter;
         this.settings = settings;
     }
 
@@ -49,6 +51,15 @@ final class RabbitEndpoint extends SpringRabbitMQEndpoint {
     /** The routing key every publish uses, or null to route by the event type. */
     String fixedRoutingKey() {
         return fixedRoutingKey;
+    }
+
+    /**
+     * Whether this endpoint publishes dead letters: they keep the received body byte for byte, so
+     * {@code max-message-size} (which a received message may exceed: that is why it is dead-lettered) does not apply;
+     * the broker's own limit still does, and the message already met it once.
+     */
+    boolean deadLetter() {
+        return deadLetter;
     }
 
     RabbitSettings settings() {

@@ -2,6 +2,7 @@ package io.eventrail.broker.rabbitmq.internal;
 
 import io.cloudevents.CloudEvent;
 import io.eventrail.spi.EventCodec;
+import io.eventrail.spi.MalformedEventException;
 import io.eventrail.spi.codec.BinaryHeaderCodec;
 import io.eventrail.spi.codec.StructuredJsonCodec;
 import java.util.List;
@@ -38,10 +39,11 @@ final class RabbitEventCodec implements EventCodec {
     private final BinaryHeaderCodec preferred = new BinaryHeaderCodec(PREFIX, EventPropertiesConverter.CONTENT_TYPE);
     private final BinaryHeaderCodec legacy = new BinaryHeaderCodec(LEGACY_PREFIX, EventPropertiesConverter.CONTENT_TYPE);
     private final StructuredJsonCodec structured;
+    private final int maxMessageBytes;
 
     /**
      * @param writePrefix     the prefix of the headers written, {@value #PREFIX} or {@value #LEGACY_PREFIX}
-     * @param maxMessageBytes the largest structured body read
+     * @param maxMessageBytes the largest body read, in either mode ({@code max-message-size})
      */
     RabbitEventCodec(String writePrefix, int maxMessageBytes) {
         Objects.requireNonNull(writePrefix, "writePrefix");
@@ -50,6 +52,7 @@ final class RabbitEventCodec implements EventCodec {
         }
         this.writer = writePrefix.equals(PREFIX) ? preferred : legacy;
         this.structured = new StructuredJsonCodec(maxMessageBytes);
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /** The prefix of the headers this codec writes. */
@@ -78,8 +81,17 @@ final class RabbitEventCodec implements EventCodec {
         }
     }
 
+    /**
+     * Refuses a body above {@code max-message-size} in either mode, before any parsing ({@link MalformedEventException}:
+     * the pipeline dead-letters it with {@code reason=invalid}, the body kept byte for byte).
+     */
     @Override
     public CloudEvent decode(Message source) {
+        byte[] body = source.getBody(byte[].class);
+        if (body != null && body.length > maxMessageBytes) {
+            throw new MalformedEventException("message body is " + body.length + " bytes, more than max-message-size "
+                    + maxMessageBytes + " of this RabbitMQ broker instance");
+        }
         if (isStructuredJson(source.getHeader(EventPropertiesConverter.CONTENT_TYPE))) {
             return structured.decode(source);
         }

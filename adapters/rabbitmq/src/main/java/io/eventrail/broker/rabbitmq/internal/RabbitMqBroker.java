@@ -1,5 +1,6 @@
 package io.eventrail.broker.rabbitmq.internal;
 
+import io.eventrail.spi.codec.Sanitize;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -94,7 +95,7 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
             // a declaration that meets an operator's entity closes its channel with 406; Topology reports it once
             if (t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
                     && c.getReplyCode() == AMQP.PRECONDITION_FAILED) {
-                logger.debug(message + ": " + s.getMessage());
+                logger.debug(message + ": " + Sanitize.describe(s));
             } else {
                 standard.log(logger, message, t);
             }
@@ -135,7 +136,8 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
     @Override
     public String deadLetterUri(Destination destination, Subscription subscription) {
         String dlx = deadLetterExchange(destination, subscription);
-        return component + ":" + dlx + "?destination=" + dlx + "&routingKey=" + queue(destination, subscription);
+        return component + ":" + dlx + "?destination=" + dlx + "&routingKey=" + queue(destination, subscription)
+                + "&deadLetter=true";
     }
 
     @Override
@@ -166,7 +168,7 @@ public final class RabbitMqBroker extends AbstractBroker implements DelegatingBr
         topology.bind(dlq, dlx, "");
         topology.queue(queue, version -> QueueArguments.group(queueType, dlx));
         topology.bind(queue, exchange, "topic".equals(settings.exchangeType()) ? "#" : "");
-        operations.provisioned(queue, dlq);
+        operations.provisioned(queue, dlq, destination.name(), subscription.group());
         LOG.info("RabbitMQ broker '{}': group '{}' of '{}' reads queue '{}' bound to exchange '{}'; dead letters go to"
                 + " exchange '{}' and queue '{}'", name(), subscription.group(), destination.name(), queue, exchange, dlx, dlq);
     }

@@ -80,6 +80,8 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
     private final String broker;
     /** Group queue by dead-letter queue of every provisioned group, in provisioning order. */
     private final Map<String, String> deadLetterQueues = new ConcurrentHashMap<>();
+    /** Destination and group by dead-letter queue: a dead letter's origin, never read from its headers. */
+    private final Map<String, String[]> origins = new ConcurrentHashMap<>();
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
     private final Map<String, Head> heads = new ConcurrentHashMap<>();
     private final ExecutorService executor;
@@ -95,10 +97,11 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
         });
     }
 
-    /** Remembers a provisioned group queue and its dead-letter queue. */
-    void provisioned(String queue, String deadLetterQueue) {
+    /** Remembers a provisioned group queue and its dead-letter queue, and whose they are. */
+    void provisioned(String queue, String deadLetterQueue, String destination, String group) {
         queues.add(queue);
         deadLetterQueues.put(deadLetterQueue, queue);
+        origins.put(deadLetterQueue, new String[] {destination, group});
     }
 
     @Override
@@ -272,7 +275,14 @@ final class RabbitOperations implements BrokerOperations, AutoCloseable {
         });
     }
 
-    private static DeadLetter letter(String queue, GetResponse r) {
+    /** The dead letter in {@code r}, read from {@code queue}: its origin is the queue's (see {@link DeadLetter#withOrigin}). */
+    private DeadLetter letter(String queue, GetResponse r) {
+        DeadLetter d = read(queue, r);
+        String[] origin = origins.get(queue);
+        return origin == null ? d : d.withOrigin(origin[0], origin[1]);
+    }
+
+    private static DeadLetter read(String queue, GetResponse r) {
         Map<String, Object> headers = new LinkedHashMap<>();
         Map<String, Object> amqp = r.getProps().getHeaders();
         if (amqp != null) {
