@@ -11,6 +11,7 @@ import io.eventrail.internal.Extensions;
 import io.eventrail.internal.Housekeeping;
 import io.eventrail.internal.Metrics;
 import io.eventrail.internal.Pipelines;
+import io.eventrail.internal.PublishPermits;
 import io.eventrail.internal.RouteCompiler;
 import io.eventrail.internal.SettingsLoader;
 import io.eventrail.internal.StoreForLater;
@@ -31,11 +32,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
 import org.apache.camel.VetoCamelContextStartException;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +68,8 @@ public final class Eventrail extends ServiceSupport {
     private final StoreForLater storeForLater;
     private final Housekeeping housekeeping;
     private final ProducerTemplate template;
+    /** Completes the futures of publishAsync (see {@link EventPublisher}); its queue is bounded by the permits. */
+    private final ExecutorService publishCompletion;
     private final DefaultEventPublisher publisher;
     private final Pipelines pipelines;
     private final RouteCompiler compiler;
@@ -105,8 +111,12 @@ public final class Eventrail extends ServiceSupport {
         this.brokers = new Brokers(context, settings, adapters);
         this.stores = new StoreLifecycle(context, settings, storeTypes, metrics.registry());
         this.template = context.createProducerTemplate();
+        // an asynchronous send starts in the caller's thread (Camel's default hands it to a pool of its own first)
+        template.setThreadedAsyncMode(false);
+        this.publishCompletion = completionPool(context, settings.publish());
         URI source = URI.create(settings.source() != null ? settings.source() : "urn:eventrail:" + context.getName());
-        this.publisher = new DefaultEventPublisher(catalog, brokers::get, template, source, metrics, tracing);
+        this.publisher = new DefaultEventPublisher(catalog, brokers::get, template, source, metrics, tracing,
+                new PublishPermits(settings.publish()), publishCompletion);
         this.pipelines = new Pipelines(context);
         this.storeForLater = new StoreForLater(context, settings, stores, pipelines, publisher, metrics);
         this.housekeeping = new Housekeeping(context, settings, stores, metrics);
@@ -300,6 +310,21 @@ public final class Eventrail extends ServiceSupport {
         return declarations;
     }
 
+    /**
+     * The threads that complete publishAsync's futures: a fixed pool whose queue holds at most one task per unconfirmed
+     * event (so it is bounded by {@code max-in-flight} per broker instance); a task submitted after it stopped is
+     * refused, and the publisher then runs it itself.
+     */
+    private ExecutorService completionPool(CamelContext context, EventrailSettings.Publish publish) {
+        ThreadPoolProfile profile = new ThreadPoolProfile("EventrailPublishCompletion");
+        profile.setPoolSize(publish.completionThreads());
+        profile.setMaxPoolSize(publish.completionThreads());
+        profile.setMaxQueueSize(Integer.MAX_VALUE); // Camel reads 0 and below as no queue at all
+        profile.setAllowCoreThreadTimeOut(false);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        return context.getExecutorServiceManager().newThreadPool(this, "EventrailPublishCompletion", profile);
+    }
+
     private static MeterRegistry meterRegistry(CamelContext context) {
         MeterRegistry bound = context.getRegistry().findSingleByType(MeterRegistry.class);
         return bound != null ? bound : new SimpleMeterRegistry();
@@ -329,5 +354,6 @@ public final class Eventrail extends ServiceSupport {
         housekeeping.stop();
         stores.close();
         template.stop();
+        context.getExecutorServiceManager().shutdownGraceful(publishCompletion);
     }
 }

@@ -19,12 +19,15 @@ import java.util.TreeMap;
  * @param store         the store for later ({@code eventrail.store.*})
  * @param outage        the pause before an event whose dead letter or store-for-later write failed goes back to the
  *                      broker ({@code eventrail.outage.*})
+ * @param publish       the bound on unconfirmed publishes and the threads that complete asynchronous ones
+ *                      ({@code eventrail.publish.*})
  * @param brokers       every broker instance by name ({@code eventrail.brokers.<name>.*})
  * @param pipelines     per-pipeline overrides by pipeline id ({@code eventrail.pipelines.<id>.*})
  * @param raw           every {@code eventrail.*} key with its value, for components that read their own section
  */
 public record EventrailSettings(String defaultBroker, String source, RetryPolicy retry, ValidationLimits limits,
-                                Idempotency idempotency, Store store, Outage outage, Map<String, BrokerSettings> brokers,
+                                Idempotency idempotency, Store store, Outage outage, Publish publish,
+                                Map<String, BrokerSettings> brokers,
                                 Map<String, PipelineOverrides> pipelines, Map<String, String> raw) {
 
     public EventrailSettings {
@@ -91,6 +94,25 @@ public record EventrailSettings(String defaultBroker, String source, RetryPolicy
      * @param jitter         the random spread of each pause, 0.0 to 1.0
      */
     public record Outage(Duration initialBackoff, Duration maxBackoff, double jitter) {
+    }
+
+    /**
+     * How publishes are bounded ({@code eventrail.publish.*}): each broker instance has at most {@code maxInFlight}
+     * events sent and not yet confirmed, counting {@link EventPublisher#publish} and
+     * {@link EventPublisher#publishAsync} alike; a publish beyond the bound waits up to {@code waitTimeout} for a
+     * confirmation to make room, or, with {@code failFast}, fails at once with {@link PublishBackpressureException}.
+     *
+     * @param maxInFlight       most unconfirmed events per broker instance, at least 1
+     * @param failFast          whether a publish beyond the bound fails at once instead of waiting
+     * @param waitTimeout       longest wait for room under the bound before the publish fails
+     * @param completionThreads the threads that complete the futures of {@link EventPublisher#publishAsync} (never the
+     *                          broker client's I/O thread)
+     */
+    public record Publish(int maxInFlight, boolean failFast, Duration waitTimeout, int completionThreads) {
+        /** The defaults: 1,000 in flight per broker instance, waiting up to 30 s, 2 completion threads. */
+        public static Publish defaults() {
+            return new Publish(1000, false, Duration.ofSeconds(30), 2);
+        }
     }
 
     /**

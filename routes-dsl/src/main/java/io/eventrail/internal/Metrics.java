@@ -30,7 +30,7 @@ public final class Metrics {
     public static final String PROCESS_DURATION = Semconv.PROCESS_DURATION;
     /** Events a handler processed successfully. */
     public static final String PROCESSED = "eventrail.events.processed";
-    /** Events refused (tag {@link #REASON}: invalid, unknown-type, unsendable). */
+    /** Events refused (tag {@link #REASON}: invalid, unknown-type, unsendable, backpressure). */
     public static final String REJECTED = "eventrail.events.rejected";
     /** Events skipped because their group already had their effect. */
     public static final String DUPLICATES = "eventrail.events.duplicates";

@@ -60,6 +60,10 @@ public final class SettingsLoader {
             OptionSpec.of("outage.initial-backoff", Kind.DURATION, "200ms", "Pause after a first failed dead-letter or store-for-later write before the event goes back to the broker; doubles with each consecutive failure."),
             OptionSpec.of("outage.max-backoff", Kind.DURATION, "30s", "Longest such pause (keep it well below Kafka's max-poll-interval-ms)."),
             OptionSpec.of("outage.jitter", Kind.DOUBLE, "0.2", "Random spread of each such pause, 0.0 to 1.0."),
+            OptionSpec.of("publish.max-in-flight", Kind.INT, "1000", "Most events sent to one broker instance and not yet confirmed (publish and publishAsync alike); beyond it a publish waits or fails (publish.when-full).").range(1, 1_000_000),
+            OptionSpec.of("publish.when-full", Kind.STRING, "wait", "What a publish beyond publish.max-in-flight does: wait (up to publish.wait-timeout) or fail (at once, PublishBackpressureException).").oneOf("wait", "fail"),
+            OptionSpec.of("publish.wait-timeout", Kind.DURATION, "30s", "Longest wait of a publish for room under publish.max-in-flight before it fails with PublishBackpressureException.").range(1, Integer.MAX_VALUE),
+            OptionSpec.of("publish.completion-threads", Kind.INT, "2", "Threads that complete the futures of publishAsync (user callbacks without an executor run there, never on the broker client's I/O thread).").range(1, 64),
             OptionSpec.of("store.type", Kind.STRING, Stores.MEMORY, "The store for later: memory (this process only, lost on restart), jdbc (module eventrail-store-jdbc), or none (an event without consumer fails its publish, one without handler is dead-lettered)."),
             OptionSpec.of("store.retention", Kind.DURATION, "30d", "How long kept events wait for a replay; one that reaches it is deleted with a WARN line naming its id."),
             OptionSpec.of("store.replay-on-start", Kind.BOOLEAN, "true", "Whether a starting pipeline replays the kept events it can now take."),
@@ -142,6 +146,7 @@ public final class SettingsLoader {
         globalKeys.add("brokers.<name>.<option>");
         globalKeys.add("pipelines.<id>.<option>");
         BrokerOptions g = BrokerOptions.parse(GLOBAL, global, PREFIX, errors, false);
+        g.check(PREFIX, errors); // the options' own rules (ranges, allowed values)
 
         Map<String, BrokerSettings> brokerSettings = new TreeMap<>();
         for (Map.Entry<String, Map<String, String>> b : brokers.entrySet()) {
@@ -261,8 +266,11 @@ public final class SettingsLoader {
         EventrailSettings.Store store = new EventrailSettings.Store(g.string("store.type"), g.duration("store.retention"),
                 g.bool("store.replay-on-start"), replayRate, recheck);
         EventrailSettings.Outage outage = new EventrailSettings.Outage(outageInitial, outageMax, outageJitter);
+        EventrailSettings.Publish publish = new EventrailSettings.Publish(g.integer("publish.max-in-flight"),
+                "fail".equalsIgnoreCase(g.string("publish.when-full")), g.duration("publish.wait-timeout"),
+                g.integer("publish.completion-threads"));
         return new EventrailSettings(defaultBroker, g.isSet("source") ? g.string("source") : null, retry, limits,
-                idempotency, store, outage, brokerSettings, pipelineSettings, raw);
+                idempotency, store, outage, publish, brokerSettings, pipelineSettings, raw);
     }
 
     /** The value of {@code name}, or null when it could not be read (its problem is already reported). */

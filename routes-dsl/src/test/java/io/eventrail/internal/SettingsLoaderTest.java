@@ -52,6 +52,22 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void thePublishBoundHasDefaultsAndIsValidatedAtStartUpEveryProblemAtOnce() {
+        EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "kafka"), ADAPTERS);
+        assertThat(s.publish()).isEqualTo(EventrailSettings.Publish.defaults());
+        EventrailSettings set = SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.publish.max-in-flight", "5", "eventrail.publish.when-full", "FAIL",
+                "eventrail.publish.wait-timeout", "2s", "eventrail.publish.completion-threads", "4"), ADAPTERS);
+        assertThat(set.publish()).isEqualTo(new EventrailSettings.Publish(5, true, Duration.ofSeconds(2), 4));
+        assertThatThrownBy(() -> SettingsLoader.parse(Map.of("eventrail.broker", "kafka",
+                "eventrail.publish.max-in-flight", "0", "eventrail.publish.when-full", "drop",
+                "eventrail.publish.wait-timeout", "0s", "eventrail.publish.completion-threads", "100"), ADAPTERS))
+                .hasMessageContaining("eventrail.publish.max-in-flight").hasMessageContaining("eventrail.publish.when-full")
+                .hasMessageContaining("eventrail.publish.wait-timeout")
+                .hasMessageContaining("eventrail.publish.completion-threads");
+    }
+
+    @Test
     void theOutageBackoffHasDefaultsAndIsValidatedAtStartUp() {
         EventrailSettings s = SettingsLoader.parse(Map.of("eventrail.broker", "kafka"), ADAPTERS);
         assertThat(s.outage()).isEqualTo(new EventrailSettings.Outage(java.time.Duration.ofMillis(200),

@@ -40,6 +40,7 @@ import io.eventrail.tck.internal.DeadLetters;
 import io.eventrail.tck.internal.DeadLetters.DeadLetter;
 import io.eventrail.tck.internal.Names;
 import io.eventrail.tck.internal.Node;
+import io.eventrail.tck.internal.Publishing;
 import io.eventrail.tck.internal.Recorder;
 import java.io.IOException;
 import java.net.URI;
@@ -87,6 +88,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The broker conformance kit: every contract the Eventrail pipeline relies on, proved against one broker
@@ -189,14 +192,15 @@ public abstract class BrokerConformanceKit {
     @DisplayName("Publish and subscribe: what is published is delivered")
     class PublishSubscribe {
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("publish returns the event id after the broker confirmed, and a subscriber receives that event")
-        void publishReturnsIdAndSubscriberReceivesEvent() {
+        void publishReturnsIdAndSubscriberReceivesEvent(Publishing mode) {
             String dest = Names.fresh("pubsub");
             Recorder rec = new Recorder();
             Node n = pipeline("pubsub", dest, Names.fresh("g"), rec).start();
 
-            String id = n.publisher().publish(TYPE, "{\"userId\":\"12345\"}", "user-12345");
+            String id = mode.publish(n.publisher(), TYPE, "{\"userId\":\"12345\"}", "user-12345");
 
             assertThat(id).as("publish returns the event id").isNotBlank();
             Event got = rec.await(1, timeout()).get(0);
@@ -206,17 +210,15 @@ public abstract class BrokerConformanceKit {
             assertThat(got.field("userId")).isEqualTo("12345");
         }
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("many events published in a row all arrive, each exactly once, with distinct generated ids")
-        void manyEventsAllArriveExactlyOnce() {
+        void manyEventsAllArriveExactlyOnce(Publishing mode) {
             String dest = Names.fresh("many");
             Recorder rec = new Recorder();
             Node n = pipeline("many", dest, Names.fresh("g"), rec).start();
 
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                ids.add(n.publisher().publish(TYPE, "{\"seq\":" + i + "}"));
-            }
+            List<String> ids = mode.publishMany(n.publisher(), TYPE, 100, i -> null);
 
             assertThat(new HashSet<>(ids)).as("generated ids are distinct").hasSize(100);
             assertReceivedExactly(rec, ids);
@@ -471,9 +473,10 @@ public abstract class BrokerConformanceKit {
             assertReceivedExactly(rec, ids);
         }
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("a publish the broker cannot confirm raises PublishException within the delivery timeout")
-        void unconfirmedPublishRaises() {
+        void unconfirmedPublishRaises(Publishing mode) {
             String dest = Names.fresh("unreachable");
             Node n = new Node(Names.fresh("unreachable"), UNREACHABLE,
                     properties(fixture.unreachableBrokerProperties(UNREACHABLE), UNREACHABLE, Map.of()), timeout());
@@ -482,7 +485,7 @@ public abstract class BrokerConformanceKit {
 
             Throwable thrown = assertTimeoutPreemptively(timeout(), () -> {
                 try {
-                    n.publisher().publish(TYPE, "{\"n\":1}");
+                    mode.publish(n.publisher(), TYPE, "{\"n\":1}");
                     return null;
                 } catch (RuntimeException e) {
                     return e;
@@ -495,14 +498,15 @@ public abstract class BrokerConformanceKit {
                     .as("an unreachable broker is not a missing consumer").isNull();
         }
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("without a store for later, a publish to a destination no consumer group receives raises PublishException caused by NoConsumerException")
-        void publishWithoutConsumerRaises() {
+        void publishWithoutConsumerRaises(Publishing mode) {
             requires(Capability.DETECTS_NO_CONSUMER);
             String dest = Names.fresh("nobody");
             Node n = node("nobody", Map.of("eventrail.store.type", "none")).routes(r -> r.type(TYPE).destination(dest)).start();
 
-            assertNoConsumerOutcome(dest, () -> n.publisher().publish(TYPE, "{\"n\":1}"));
+            assertNoConsumerOutcome(dest, () -> mode.publish(n.publisher(), TYPE, "{\"n\":1}"));
         }
 
         @Test
@@ -531,9 +535,10 @@ public abstract class BrokerConformanceKit {
     @DisplayName("Validation: an invalid event is refused to its publisher and dead-lettered by its consumer, never handled")
     class Validation {
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("an invalid event is refused with InvalidEventException listing every violation, and is never delivered")
-        void invalidEventIsRefusedWithEveryViolation() {
+        void invalidEventIsRefusedWithEveryViolation(Publishing mode) {
             String dest = Names.fresh("invalid");
             Recorder rec = new Recorder();
             Node n = node("invalid").routes(r -> {
@@ -541,27 +546,28 @@ public abstract class BrokerConformanceKit {
                 r.consumer(dest).group(Names.fresh("g")).on(TYPE, rec);
             }).start();
 
-            assertThatThrownBy(() -> n.publisher().publish(TYPE, "{\"name\":\"x\"}"))
+            assertThatThrownBy(() -> mode.publish(n.publisher(), TYPE, "{\"name\":\"x\"}"))
                     .isInstanceOfSatisfying(InvalidEventException.class, e -> {
                         assertThat(e.violations()).hasSizeGreaterThanOrEqualTo(2);
                         assertThat(e.violations()).anyMatch(v -> v.contains("userId"));
                         assertThat(e.violations()).anyMatch(v -> v.contains("email"));
                         assertThat(e.getMessage()).contains("userId").contains("email");
                     });
-            String valid = n.publisher().publish(TYPE, "{\"userId\":\"1\",\"email\":\"a@example.com\"}");
+            String valid = mode.publish(n.publisher(), TYPE, "{\"userId\":\"1\",\"email\":\"a@example.com\"}");
 
             rec.await(1, timeout());
             quiet();
             assertThat(rec.ids()).as("only the valid event is delivered").containsExactly(valid);
         }
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("an event violating its JSON Schema is refused listing every schema violation")
-        void schemaViolationsAreAllListed() {
+        void schemaViolationsAreAllListed(Publishing mode) {
             String dest = Names.fresh("schema");
             Node n = node("schema").routes(r -> r.type(TYPE).destination(dest).schema(SCHEMA)).start();
 
-            assertThatThrownBy(() -> n.publisher().publish(TYPE, "{\"userId\":12345}"))
+            assertThatThrownBy(() -> mode.publish(n.publisher(), TYPE, "{\"userId\":12345}"))
                     .isInstanceOfSatisfying(InvalidEventException.class, e -> {
                         assertThat(e.violations()).hasSizeGreaterThanOrEqualTo(2);
                         assertThat(e.violations()).anyMatch(v -> v.contains("userId"));
@@ -569,24 +575,26 @@ public abstract class BrokerConformanceKit {
                     });
         }
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("a publish of an undeclared event type is refused naming the type")
-        void undeclaredTypeIsRefused() {
+        void undeclaredTypeIsRefused(Publishing mode) {
             String dest = Names.fresh("undeclared");
             Node n = node("undeclared").routes(r -> r.type(TYPE).destination(dest)).start();
 
-            assertThatThrownBy(() -> n.publisher().publish("io.eventrail.tck.undeclared", "{}"))
+            assertThatThrownBy(() -> mode.publish(n.publisher(), "io.eventrail.tck.undeclared", "{}"))
                     .isInstanceOf(InvalidEventException.class).hasMessageContaining("io.eventrail.tck.undeclared");
         }
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("hostile data (10,000 levels of nesting) is refused with a clear violation, not a crash")
-        void deeplyNestedDataIsRefused() {
+        void deeplyNestedDataIsRefused(Publishing mode) {
             String dest = Names.fresh("hostile");
             Node n = node("hostile").routes(r -> r.type(TYPE).destination(dest)).start();
             String nested = "[".repeat(10_000) + "]".repeat(10_000);
 
-            assertThatThrownBy(() -> n.publisher().publish(TYPE, nested))
+            assertThatThrownBy(() -> mode.publish(n.publisher(), TYPE, nested))
                     .isInstanceOfSatisfying(InvalidEventException.class,
                             e -> assertThat(e.violations()).isNotEmpty());
         }
@@ -1360,25 +1368,24 @@ public abstract class BrokerConformanceKit {
     @DisplayName("Ordering: events with the same partition key reach a group in publish order")
     class Ordering {
 
-        @Test
+        @ParameterizedTest(name = "{0}")
+        @EnumSource(Publishing.class)
         @DisplayName("events of three keys, interleaved, arrive in publish order per key")
-        void orderedPerKey() {
+        void orderedPerKey(Publishing mode) {
             requires(Capability.ORDERED_PER_KEY);
             String dest = Names.fresh("ordered");
             Recorder rec = new Recorder();
             Node n = pipeline("ordered", dest, Names.fresh("g"), rec).start();
             List<String> keys = List.of("key-a", "key-b", "key-c");
 
-            for (int seq = 0; seq < 20; seq++) {
-                for (String key : keys) {
-                    n.publisher().publish(TYPE, "{\"seq\":" + seq + "}", key);
-                }
-            }
+            // seq i goes to key i % 3 with payload seq i / 3: with ASYNC all 60 are in flight together
+            List<String> ids = mode.publishMany(n.publisher(), TYPE, 60, i -> keys.get(i % keys.size()));
+            assertThat(ids).hasSize(60);
 
             rec.await(60, timeout());
             for (String key : keys) {
                 List<Integer> seqs = rec.events().stream().filter(e -> key.equals(e.subject()))
-                        .map(e -> e.json().path("seq").asInt()).toList();
+                        .map(e -> e.json().path("seq").asInt() / keys.size()).toList();
                 assertThat(seqs).as("order of %s", key).containsExactlyElementsOf(
                         IntStream.range(0, 20).boxed().toList());
             }

@@ -58,6 +58,26 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void publishesAreBatchedByLingerWithinThePublishTimeoutAndKeepOrderPerKey() {
+        KafkaSettings s = settings(Map.of());
+        assertThat(s.configuration().getLingerMs()).as("default linger-ms").isEqualTo(5);
+        assertThat(s.configuration().getRequestTimeoutMs() + s.configuration().getLingerMs())
+                .as("Kafka refuses linger + request timeout above the delivery timeout")
+                .isLessThanOrEqualTo(s.configuration().getDeliveryTimeoutMs());
+        KafkaSettings short3s = settings(Map.of("publish-timeout", "3s", "linger-ms", "20"));
+        assertThat(short3s.configuration().getLingerMs()).isEqualTo(20);
+        assertThat(short3s.configuration().getRequestTimeoutMs()).isEqualTo(2980);
+        assertThat(settings(Map.of("linger-ms", "0")).configuration().getRequestTimeoutMs()).isEqualTo(30_000);
+        assertThatThrownBy(() -> settings(Map.of("max-in-flight-request", "6")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(P + "max-in-flight-request");
+        assertThatThrownBy(() -> settings(Map.of("client.max.in.flight.requests.per.connection", "10")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max.in.flight.requests.per.connection");
+        assertThatThrownBy(() -> settings(Map.of("linger-ms", "-1"))).hasMessageContaining(P + "linger-ms");
+        assertThatThrownBy(() -> settings(Map.of("publish-timeout", "3s", "linger-ms", "100",
+                "request-timeout-ms", "3000"))).hasMessageContaining(P + "linger-ms");
+    }
+
+    @Test
     void reconnectAttemptsBackOffToTenSecondsAtMostHalfThePublishTimeout() {
         assertThat(settings(Map.of()).configuration().getReconnectBackoffMaxMs()).isEqualTo(10_000);
         assertThat(settings(Map.of("publish-timeout", "5s")).configuration().getReconnectBackoffMaxMs())

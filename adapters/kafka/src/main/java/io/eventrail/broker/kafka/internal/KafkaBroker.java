@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One open Kafka broker instance: a camel-kafka {@link KafkaComponent} of its own, configured so that
- * publishes are synchronous and acknowledged by all in-sync replicas, and consumers commit each partition's
+ * publishes are acknowledged by all in-sync replicas of an idempotent producer, which batches them ({@code linger-ms});
+ * the producer endpoint is camel-kafka's asynchronous one ({@code send} with a callback, no {@code get()} per record),
+ * so {@code publishAsync} keeps many records in flight and {@code publish} waits for its own; consumers commit each partition's
  * offset synchronously only after the records before it completed (see the module README for the details).
  * Health, backlog and dead-letter control are delegated to {@link KafkaOperations}.
  */
@@ -80,7 +82,7 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
 
     @Override
     public String producerUri(Destination destination) {
-        return component + ":" + settings.topics().topic(destination.name()) + "?synchronous=true";
+        return component + ":" + settings.topics().topic(destination.name());
     }
 
     /** The group's consumer skips (and commits) a record replayed for another group: see {@link #groupProducerUri}. */
@@ -103,7 +105,7 @@ public final class KafkaBroker extends AbstractBroker implements DelegatingBroke
             throw new UnsupportedOperationException("Kafka broker '" + name() + "' uses a Kafka component of the Camel"
                     + " context, not its own, so it cannot deliver to consumer group '" + group + "' alone");
         }
-        return producerUri(destination) + "&" + CrashSafeKafkaComponent.REPLAY_GROUP + "=" + group;
+        return producerUri(destination) + "?" + CrashSafeKafkaComponent.REPLAY_GROUP + "=" + group;
     }
 
     /** With {@code listeners}, the endpoint's consuming threads report their polls and commits to them. */

@@ -74,6 +74,10 @@ public record KafkaSettings(String name, KafkaConfiguration configuration, Topic
         c.setReconnectBackoffMaxMs((int) Math.max(1000, Math.min(MAX_RECONNECT_BACKOFF_MS, publishMs / 2)));
         component.setConfiguration(c);
         CAMEL.bind("kafka", component.getCamelContext(), component, o, p, problems);
+        if (!o.isSet("request-timeout-ms") && c.getLingerMs() != null && c.getLingerMs() > 0) {
+            // Kafka refuses a delivery timeout below linger + request timeout: the request timeout gives way to linger
+            c.setRequestTimeoutMs((int) Math.max(1, Math.min(30_000L, (long) c.getDeliveryTimeoutMs() - c.getLingerMs())));
+        }
         CAMEL.checkClient(o.client(), p, problems);
         Map<String, Object> extra = new HashMap<>(o.client());
         if (List.of("none", "false").contains(String.valueOf(c.getSslEndpointAlgorithm()).toLowerCase(Locale.ROOT))) {
@@ -99,6 +103,11 @@ public record KafkaSettings(String name, KafkaConfiguration configuration, Topic
         }
         if (c.getHeartbeatIntervalMs() >= 1 && c.getSessionTimeoutMs() >= 1 && c.getHeartbeatIntervalMs() >= c.getSessionTimeoutMs()) {
             problems.add(p + "heartbeat-interval-ms: must be shorter than session-timeout-ms (a third of it or less)");
+        }
+        if (c.getLingerMs() != null && c.getDeliveryTimeoutMs() != null && c.getRequestTimeoutMs() != null
+                && (long) c.getLingerMs() + c.getRequestTimeoutMs() > c.getDeliveryTimeoutMs()) {
+            problems.add(p + "linger-ms: linger-ms (" + c.getLingerMs() + ") + request-timeout-ms (" + c.getRequestTimeoutMs()
+                    + ") must not exceed delivery-timeout-ms (" + c.getDeliveryTimeoutMs() + ", default publish-timeout)");
         }
         if (c.getPollTimeoutMs() >= 1 && c.getMaxPollIntervalMs() >= 1 && c.getPollTimeoutMs() >= c.getMaxPollIntervalMs()) {
             problems.add(p + "poll-timeout-ms: must be shorter than max-poll-interval-ms");

@@ -71,6 +71,18 @@ public final class MemoryQueues {
      */
     public void publish(String destination, String group, StoredMessage message, long timeoutMillis)
             throws InterruptedException {
+        awaitRoom(destination, offer(destination, group, message), message, timeoutMillis);
+    }
+
+    /**
+     * Puts {@code message} without waiting in the queues of {@code destination} that have room (as
+     * {@link #publish(String, String, StoredMessage, long)}, stopping at the first full one); returns the queues it
+     * still has to go to, empty when it is in all of them.
+     *
+     * @throws NoConsumerException when no group (or not {@code group}) subscribes to the destination
+     */
+    public List<Map.Entry<String, BlockingQueue<StoredMessage>>> offer(String destination, String group,
+                                                                       StoredMessage message) {
         Map<String, BlockingQueue<StoredMessage>> all = destinations.get(destination);
         Map<String, BlockingQueue<StoredMessage>> groups = group == null || all == null ? all
                 : all.containsKey(group) ? Map.of(group, all.get(group)) : Map.of();
@@ -79,7 +91,24 @@ public final class MemoryQueues {
                     ? "no consumer group has subscribed on the memory broker"
                     : "consumer group '" + group + "' has not subscribed on the memory broker");
         }
-        for (Map.Entry<String, BlockingQueue<StoredMessage>> g : groups.entrySet()) {
+        List<Map.Entry<String, BlockingQueue<StoredMessage>>> queues = List.copyOf(groups.entrySet());
+        for (int i = 0; i < queues.size(); i++) {
+            if (!queues.get(i).getValue().offer(message)) {
+                return queues.subList(i, queues.size());
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * Puts {@code message} in {@code remaining} (what {@link #offer} returned), waiting up to {@code timeoutMillis} for
+     * room in each.
+     *
+     * @throws IllegalStateException when a queue stays full for {@code timeoutMillis}
+     */
+    public void awaitRoom(String destination, List<Map.Entry<String, BlockingQueue<StoredMessage>>> remaining,
+                          StoredMessage message, long timeoutMillis) throws InterruptedException {
+        for (Map.Entry<String, BlockingQueue<StoredMessage>> g : remaining) {
             if (!g.getValue().offer(message, timeoutMillis, TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("memory broker queue of group '" + g.getKey() + "' on '" + destination
                         + "' is full (" + maxQueueSize + " events; eventrail.brokers.<name>.max-queue-size)");
