@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
@@ -57,11 +58,10 @@ final class Sides {
     static final int RABBIT_PREFETCH = 50;
     /** Publisher threads of a volume round (raw and Eventrail alike; SQS/SNS: each sends batches of 10). */
     static final int VOLUME_PUBLISHERS = Integer.getInteger("bench.volume.publishers", 8);
-    /** Threads of Eventrail's synchronous publish in a volume round (as in issue 18's measurement), until publishAsync. */
-    static final int VOLUME_SYNC_PUBLISHERS = Integer.getInteger("bench.volume.sync-publishers", 64);
     /** How the Eventrail side publishes in a volume round, for the report. */
-    static final String EVENTRAIL_VOLUME_PUBLISH = "`publish` (synchronous, each waits for its confirmation) from "
-            + VOLUME_SYNC_PUBLISHERS + " threads";
+    static final String EVENTRAIL_VOLUME_PUBLISH = "`publishAsync` from the same " + VOLUME_PUBLISHERS
+            + " threads (the framework's defaults: eventrail.publish.max-in-flight bounds the unconfirmed events), "
+            + "each round waiting until every future completed";
     /** Unconfirmed publishes per RabbitMQ channel of the raw streaming publisher. */
     static final int RABBIT_CONFIRM_WINDOW = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -185,11 +185,24 @@ final class Sides {
 
             @Override
             public void publishAll(long first, int n, String pad) throws Exception {
-                inThreads(VOLUME_SYNC_PUBLISHERS, first, n, (from, to) -> {
-                    for (long t = from; t < to; t++) {
-                        publisher.publish(TYPE, data(t, pad), key(t));
+                AtomicReference<Throwable> failed = new AtomicReference<>();
+                CountDownLatch confirmed = new CountDownLatch(n);
+                inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> {
+                    for (long t = from; t < to && failed.get() == null; t++) {
+                        publisher.publishAsync(TYPE, data(t, pad), key(t)).whenComplete((id, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            }
+                            confirmed.countDown();
+                        });
                     }
                 });
+                if (failed.get() == null && !confirmed.await(10, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException(confirmed.getCount() + " of " + n + " publishes unconfirmed after 10 min");
+                }
+                if (failed.get() != null) {
+                    throw new IllegalStateException("publishAsync failed: " + failed.get(), failed.get());
+                }
             }
 
             @Override
