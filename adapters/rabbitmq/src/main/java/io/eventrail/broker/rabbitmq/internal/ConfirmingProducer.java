@@ -4,40 +4,47 @@ import com.rabbitmq.client.AMQP;
 import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.UnsendableEventException;
 import io.eventrail.spi.codec.Sanitize;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.HeaderFilterStrategy;
-import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
- * Publishes one exchange's messages persistent and {@code mandatory} with a publisher confirm, and
- * completes only when the broker confirmed. A nack, a confirm timeout or a closed channel fail the
- * exchange with {@link PublishNotConfirmedException}; a message the broker returned because no queue is
- * bound fails it with {@link NoConsumerException}.
+ * Publishes one exchange's messages persistent and {@code mandatory} with a publisher confirm, and completes
+ * only when the broker confirmed. A nack, a confirm timeout, a closed channel or a publish that could not be
+ * sent fail the exchange with {@link PublishNotConfirmedException}; a message the broker returned because no
+ * queue is bound fails it with {@link NoConsumerException}.
  *
- * <p>Publishes with the raw amqp-client on a confirm channel checked out of the broker instance's
- * {@link PublisherChannels} for the publish and given back after it: one unconfirmed publish per channel,
- * so a {@code basic.return} is tied to its message by order alone ({@link ConfirmChannel} explains why).
- * Why not {@code camel-spring-rabbitmq}'s producer: it waits with {@code waitForConfirms} and never
- * publishes {@code mandatory}. Why not spring-rabbit's {@code RabbitTemplate} with correlated confirms
- * (what this class used before): per event it checked a channel proxy out of the cache, made a
- * {@code CorrelationData} with a {@code SecureRandom} UUID, added two correlation headers and mapped
- * Spring's {@code MessageProperties}; that was most of the 2.5× the raw client's CPU per event measured
- * in docs/BENCHMARKS.md.
+ * <p>An asynchronous Camel producer: {@link #process(Exchange, AsyncCallback)} writes the message on a confirm
+ * channel of the broker instance's {@link PublisherChannels} and returns at once; the callback runs when the
+ * broker answered that message's delivery tag (or it timed out, or its channel closed), on the completion
+ * executor, never on the connection's reader thread. It waits only for a free slot of the channel's bound
+ * ({@code max-unconfirmed}) or while the broker blocks publishing, at most {@code confirm-timeout}.
+ * {@link #process(Exchange)} publishes the same way and waits in the calling thread, woken by the reader thread
+ * directly. Many publishes are unconfirmed on a channel at once, so a {@code basic.return} is tied to its
+ * publish by the message ({@link ConfirmLedger} explains how). Why not {@code camel-spring-rabbitmq}'s producer:
+ * it waits with {@code waitForConfirms} and never publishes {@code mandatory}. Why not spring-rabbit's
+ * {@code RabbitTemplate} with correlated confirms (what this class used before): per event it checked a channel
+ * proxy out of the cache, made a {@code CorrelationData} with a {@code SecureRandom} UUID, added two correlation
+ * headers and mapped Spring's {@code MessageProperties}; that was most of the 2.5× the raw client's CPU per event
+ * measured in docs/BENCHMARKS.md.
  *
  * <p>On the wire, as before: delivery mode 2 (persistent), priority 0, {@code message-id} = the event id,
  * {@code timestamp} = now, {@code content-type} from header {@value EventPropertiesConverter#CONTENT_TYPE},
  * every other Camel header the component's {@link HeaderFilterStrategy} lets through as an AMQP header
  * (values AMQP cannot carry as they are go as their {@code toString()}). Thread-safe.
  */
-final class ConfirmingProducer extends DefaultProducer {
+final class ConfirmingProducer extends DefaultAsyncProducer {
     /** The most bytes of a routing key (an AMQP short string). */
     static final int MAX_ROUTING_KEY_BYTES = 255;
     private static final int PERSISTENT = 2;
@@ -45,6 +52,11 @@ final class ConfirmingProducer extends DefaultProducer {
 
     private final RabbitEndpoint endpoint;
     private volatile PublisherChannels channels;
+
+    /** One message ready to be written, and the channel it takes. */
+    private record Publish(PublishLane lane, String routingKey, AMQP.BasicProperties props, byte[] body,
+                           ConfirmLedger.ReturnKey key, long deadlineNanos) {
+    }
 
     ConfirmingProducer(RabbitEndpoint endpoint) {
         super(endpoint);
@@ -70,7 +82,73 @@ final class ConfirmingProducer extends DefaultProducer {
     }
 
     @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        ConfirmLedger.Result now;
+        try {
+            Publish p = prepare(exchange);
+            now = p.lane().publish(endpoint.getExchangeName(), p.routingKey(), p.props(), p.body(), p.key(),
+                    p.deadlineNanos(), result -> {
+                        try {
+                            fail(exchange, result);
+                        } finally {
+                            callback.done(false);
+                        }
+                    }, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            now = interrupted(e);
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        if (now == null) {
+            return false; // the callback runs when the broker answered
+        }
+        fail(exchange, now);
+        callback.done(true);
+        return true;
+    }
+
+    @Override
     public void process(Exchange exchange) throws Exception {
+        Publish p = prepare(exchange);
+        CompletableFuture<ConfirmLedger.Result> answer = new CompletableFuture<>();
+        ConfirmLedger.Result result;
+        try {
+            result = p.lane().publish(endpoint.getExchangeName(), p.routingKey(), p.props(), p.body(), p.key(),
+                    p.deadlineNanos(), answer::complete, true);
+            if (result == null) {
+                result = await(answer, p);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = interrupted(e);
+        }
+        Exception failure = failure(result);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Waits for the broker's answer until the deadline, then fails what timed out on the channel (this one too). */
+    private static ConfirmLedger.Result await(CompletableFuture<ConfirmLedger.Result> answer, Publish p)
+            throws InterruptedException {
+        long left;
+        while ((left = p.deadlineNanos() - System.nanoTime()) > 0) {
+            try {
+                return answer.get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                break;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause()); // never: only complete() is called
+            }
+        }
+        p.lane().expire(System.nanoTime());
+        return answer.join();
+    }
+
+    private Publish prepare(Exchange exchange) {
         PublisherChannels c = channels;
         if (c == null || endpoint.getComponent().isClosed()) {
             throw new IllegalStateException("producer of exchange '" + endpoint.getExchangeName() + "' of RabbitMQ broker '"
@@ -88,45 +166,53 @@ final class ConfirmingProducer extends DefaultProducer {
         }
         AMQP.BasicProperties props = properties(exchange);
         String routingKey = routingKey(in);
-        long timeout = endpoint.settings().confirmTimeout().toMillis();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-        ConfirmChannel channel = c.acquire();
-        ConfirmChannel.Result result;
-        try {
-            result = channel.publish(endpoint.getExchangeName(), routingKey, props, body, deadline);
-        } catch (IOException | RuntimeException e) {
-            throw new PublishNotConfirmedException("publish to exchange '" + endpoint.getExchangeName()
-                    + "' failed before it was confirmed: " + Sanitize.rootCause(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishNotConfirmedException("interrupted while waiting for the confirm of a publish to '"
-                    + endpoint.getExchangeName() + "'", e);
-        } finally {
-            c.release(channel);
+        long deadline = System.nanoTime() + c.confirmTimeoutNanos();
+        PublishLane lane = c.lane(endpoint.getExchangeName(), exchange.getProperty(PublisherChannels.ORDER_KEY), deadline);
+        return new Publish(lane, routingKey, props, body, new ConfirmLedger.ReturnKey(PublishLane.eventId(props),
+                endpoint.getExchangeName(), routingKey), deadline);
+    }
+
+    private ConfirmLedger.Result interrupted(InterruptedException e) {
+        return new ConfirmLedger.Result(ConfirmLedger.Outcome.FAILED, null, e, "interrupted while waiting to publish");
+    }
+
+    private void fail(Exchange exchange, ConfirmLedger.Result result) {
+        Exception failure = failure(result);
+        if (failure != null) {
+            exchange.setException(failure);
         }
-        switch (result.outcome()) {
-            case ACK -> {
-                // confirmed and routed
-            }
-            case TIMEOUT -> throw new PublishNotConfirmedException("RabbitMQ did not confirm the publish to exchange '"
-                    + endpoint.getExchangeName() + "' within " + timeout + " ms (confirm-timeout)");
-            case EARLIER_UNCONFIRMED -> throw new PublishNotConfirmedException("RabbitMQ did not confirm the publish"
-                    + " to exchange '" + endpoint.getExchangeName() + "' within " + timeout + " ms (confirm-timeout):"
-                    + " its channel still awaited the confirm of an earlier publish, so it was not sent");
-            case NACK -> throw new PublishNotConfirmedException("RabbitMQ refused the publish to exchange '"
-                    + endpoint.getExchangeName() + "' (nack)");
-            case CLOSED -> throw new PublishNotConfirmedException("publish to exchange '" + endpoint.getExchangeName()
+    }
+
+    /** The exception {@code result} fails the exchange with, or null when the publish was confirmed and routed. */
+    private Exception failure(ConfirmLedger.Result result) {
+        String exchangeName = endpoint.getExchangeName();
+        long timeout = TimeUnit.NANOSECONDS.toMillis(endpoint.settings().confirmTimeout().toNanos());
+        return switch (result.outcome()) {
+            case ACK -> null;
+            case TIMEOUT -> new PublishNotConfirmedException("RabbitMQ did not confirm the publish to exchange '"
+                    + exchangeName + "' within " + timeout + " ms (confirm-timeout)");
+            case EARLIER_TIMEOUT -> new PublishNotConfirmedException("RabbitMQ did not confirm the publish to exchange '"
+                    + exchangeName + "': an earlier publish on its channel was not confirmed within " + timeout
+                    + " ms (confirm-timeout), and this one was not confirmed by then either");
+            case NOT_SENT -> new PublishNotConfirmedException("the publish to exchange '" + exchangeName
+                    + "' was not sent within " + timeout + " ms (confirm-timeout): " + result.detail());
+            case NACK -> new PublishNotConfirmedException("RabbitMQ refused the publish to exchange '"
+                    + exchangeName + "' (nack)");
+            case CLOSED -> new PublishNotConfirmedException("publish to exchange '" + exchangeName
                     + "' failed before it was confirmed: the channel closed ("
-                    + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(result.closedBy().getMessage())))
-                    + ")", result.closedBy());
+                    + Sanitize.forMessage(Sanitize.redactSecrets(String.valueOf(result.cause() == null ? null
+                    : result.cause().getMessage()))) + ")", result.cause());
+            case FAILED -> new PublishNotConfirmedException("publish to exchange '" + exchangeName
+                    + "' failed before it was confirmed: " + (result.detail() != null ? result.detail() + ": " : "")
+                    + Sanitize.rootCause(result.cause()), result.cause());
             case RETURNED -> {
-                ConfirmChannel.Returned returned = result.returned();
-                throw new NoConsumerException(endpoint.destination(), "RabbitMQ returned the event: exchange '"
+                ConfirmLedger.Returned returned = result.returned();
+                yield new NoConsumerException(endpoint.destination(), "RabbitMQ returned the event: exchange '"
                         + returned.exchange() + "' has no queue bound for routing key '"
                         + Sanitize.forMessage(returned.routingKey()) + "' (" + returned.replyCode() + " "
                         + returned.replyText() + ")");
             }
-        }
+        };
     }
 
     private AMQP.BasicProperties properties(Exchange exchange) {

@@ -45,8 +45,8 @@ final class RabbitComponent extends SpringRabbitMQComponent {
     /** Takes the instance's settings, once they were bound into this component and its connection factory. */
     void use(RabbitSettings settings) {
         this.settings = settings;
-        this.publisherChannels = new PublisherChannels(connectionFactory.getPublisherConnectionFactory(), name,
-                connectionFactory.getChannelCacheSize());
+        this.publisherChannels = new PublisherChannels(getCamelContext(), connectionFactory.getPublisherConnectionFactory(),
+                name, settings.publisherChannels(), settings.maxUnconfirmed(), settings.confirmTimeout());
         ConnectionOutage outage = new ConnectionOutage(settings);
         connectionFactory.addConnectionListener(outage);
         setListenerContainerFactory(new ContainerFactory(settings, outage));

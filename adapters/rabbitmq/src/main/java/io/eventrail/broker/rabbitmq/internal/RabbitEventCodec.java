@@ -60,10 +60,16 @@ final class RabbitEventCodec implements EventCodec {
     /**
      * Binary mode, except for an event whose {@code datacontenttype} is itself a CloudEvents media type: a receiver
      * takes such a {@code content-type} for structured mode, so that event goes in structured JSON (the attribute
-     * headers are written too, as the binding allows, for the routing key and the message id).
+     * headers are written too, as the binding allows, for the routing key and the message id). The partition key
+     * (header {@value EventCodec#PARTITION_KEY}) is not written: it becomes exchange property
+     * {@value PublisherChannels#ORDER_KEY}, which picks the producer's channel, so events of one key keep their order.
      */
     @Override
     public void encode(CloudEvent event, Message target) {
+        Object orderKey = target.getHeader(PARTITION_KEY);
+        if (orderKey != null && target.getExchange() != null) {
+            target.getExchange().setProperty(PublisherChannels.ORDER_KEY, orderKey); // the producer's channel choice
+        }
         writer.encode(event, target);
         String dataType = event.getDataContentType();
         if (dataType != null && dataType.trim().toLowerCase(Locale.ROOT).startsWith(CLOUDEVENTS_MEDIA_TYPE)) {

@@ -47,6 +47,11 @@ public record RabbitSettings(String name, CachingConnectionFactory connectionFac
     public static final List<OptionSpec> OPTIONS = Stream.of(TlsOptions.SPECS, List.of(
             OptionSpec.of("confirm-timeout", Kind.DURATION, "10s", "How long a publish waits for the broker's confirm.")
                     .rule(v -> !((Duration) v).isZero(), "must be more than 0 (a publish must not wait forever)"),
+            OptionSpec.of("publisher-channels", Kind.INT, "4", "Confirm channels a producer publishes on per exchange;"
+                    + " events with the same partition key (by default the subject) always take the same one, so they keep"
+                    + " their order.").range(1, 64),
+            OptionSpec.of("max-unconfirmed", Kind.INT, "1000", "Most unconfirmed publishes per publisher channel; a"
+                    + " publish beyond it waits for a confirm, at most confirm-timeout.").range(1, 100_000),
             OptionSpec.of("recovery-interval", Kind.DURATION, "2s", "Wait between a consumer's attempts to reconnect.").atLeast(100),
             OptionSpec.of("recovery-max-interval", Kind.DURATION, "30s",
                     "Longest wait between a consumer's attempts to reconnect: the wait doubles from recovery-interval while the broker stays unreachable.")
@@ -100,6 +105,16 @@ public record RabbitSettings(String name, CachingConnectionFactory connectionFac
         return new RabbitSettings(name, cf, o.duration("confirm-timeout"), o.duration("recovery-interval"),
                 o.string("exchange-prefix"), o.string("queue-prefix"), o.string("exchange-type"), o.string("queue-type"),
                 o.integer("max-message-size"), o.string("header-prefix"), o);
+    }
+
+    /** Confirm channels per exchange a producer publishes on ({@code publisher-channels}). */
+    public int publisherChannels() {
+        return options.integer("publisher-channels");
+    }
+
+    /** Most unconfirmed publishes per publisher channel ({@code max-unconfirmed}). */
+    public int maxUnconfirmed() {
+        return options.integer("max-unconfirmed");
     }
 
     /** The longest wait between a consumer's attempts to reconnect ({@code recovery-max-interval}). */
