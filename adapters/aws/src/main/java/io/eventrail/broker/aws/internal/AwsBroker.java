@@ -19,6 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -28,6 +32,7 @@ import org.apache.camel.component.aws2.sns.Sns2Endpoint;
 import org.apache.camel.component.aws2.sqs.Sqs2Component;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -62,9 +67,17 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     private final String snsComponent;
     private final Map<String, Long> subscribedUntil = new ConcurrentHashMap<>();
     private final AwsOperations operations;
+    private final CamelContext camel;
+    /** The threads that send the publish batches of every queue and topic (at most batch-max-in-flight). */
+    private final ExecutorService sendThreads;
+    /** Ends the linger of partial batches. */
+    private final ScheduledExecutorService lingerTimer;
+    /** Bytes of publishes queued by every batcher of this instance. */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final SendBatcher.Counters sent = new SendBatcher.Counters();
 
     private AwsBroker(String name, Mode mode, AwsSettings settings, AwsClients clients, Set<Capability> capabilities,
-                      String component) {
+                      String component, CamelContext camel) {
         super(name, mode.name().toLowerCase(Locale.ROOT), capabilities, new AwsEventCodec());
         this.mode = mode;
         this.settings = settings;
@@ -75,6 +88,19 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
         this.sqsComponent = component + "-sqs";
         this.snsComponent = component + "-sns";
         this.operations = new AwsOperations(this);
+        this.camel = camel;
+        // threads start on first use: an application that only consumes has none
+        // its queue holds at most batch-max-in-flight requests per queue or topic published to (the batchers' bound)
+        ThreadPoolProfile sending = new ThreadPoolProfile("eventrail-" + type() + "-send-" + name);
+        sending.setPoolSize(settings.batchMaxInFlight());
+        sending.setMaxPoolSize(settings.batchMaxInFlight());
+        sending.setKeepAliveTime(60L); // idle threads end: an instance that stopped publishing keeps none
+        sending.setTimeUnit(TimeUnit.SECONDS);
+        sending.setAllowCoreThreadTimeOut(true);
+        sending.setMaxQueueSize(-1);
+        this.sendThreads = camel.getExecutorServiceManager().newThreadPool(this, sending.getId(), sending);
+        this.lingerTimer = camel.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "eventrail-"
+                + type() + "-linger-" + name);
     }
 
     /**
@@ -101,7 +127,8 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
             capabilities.add(Capability.ORDERED_PER_KEY);
         }
         AwsClients clients = AwsClients.create(context.name(), settings);
-        AwsBroker broker = new AwsBroker(context.name(), mode, settings, clients, capabilities, component);
+        AwsBroker broker = new AwsBroker(context.name(), mode, settings, clients, capabilities, component,
+                camel);
         sqsComponent.getConfiguration().setAmazonSQSClient(clients.sqs());
         camel.addComponent(broker.sqsComponent, sqsComponent);
         snsComponent.getConfiguration().setAmazonSNSClient(clients.sns());
@@ -123,6 +150,21 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
     /** The clients of this instance (for tests and tools). */
     public AwsClients clients() {
         return clients;
+    }
+
+    /** How many send requests this instance's publishers made, the messages those carried, and how many carried more than one. */
+    public record SendStatistics(long requests, long messages, long batchRequests) {
+    }
+
+    /** The send requests made so far by the publishers of this instance (for tests and tools). */
+    public SendStatistics sendStatistics() {
+        return new SendStatistics(sent.requests().sum(), sent.messages().sum(), sent.batched().sum());
+    }
+
+    /** A batcher of the publishes to {@code target}, sent by {@code transport} on this instance's send threads. */
+    <T> SendBatcher<T> batcher(String target, SendBatcher.Transport<T> transport) {
+        return new SendBatcher<>(target, transport, sendThreads, lingerTimer, settings.batchLinger(),
+                settings.batchMaxInFlight(), queuedBytes, settings.batchBufferBytes(), sent);
     }
 
     /** The queue and topic names of this instance. */
@@ -322,6 +364,8 @@ public final class AwsBroker extends AbstractBroker implements DelegatingBrokerO
 
     @Override
     public void close() {
+        camel.getExecutorServiceManager().shutdown(lingerTimer);
+        camel.getExecutorServiceManager().shutdown(sendThreads);
         clients.close();
     }
 

@@ -9,6 +9,11 @@ final class AwsLimits {
     /** SQS's raised message limit: 1 MiB. */
     static final int SQS_MAX_MESSAGE_BYTES = 1_048_576;
 
+    /** SendMessageBatch and PublishBatch: at most 10 entries per request. */
+    static final int MAX_BATCH_ENTRIES = 10;
+    /** SendMessageBatch and PublishBatch: at most 256 KiB of messages (bodies plus attributes) per request. */
+    static final int MAX_BATCH_BYTES = 262_144;
+
     private AwsLimits() {
     }
 

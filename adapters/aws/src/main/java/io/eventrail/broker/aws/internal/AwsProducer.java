@@ -1,5 +1,6 @@
 package io.eventrail.broker.aws.internal;
 
+import io.eventrail.broker.aws.internal.AwsBatchTransport.Outgoing;
 import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.spi.Destination;
 import io.eventrail.spi.NoConsumerException;
@@ -11,25 +12,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategyAware;
-import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks a message against the SQS/SNS limits (at most 10 message attributes, at most max-message-bytes
- * of body plus attributes) and, for an SNS topic, that a subscription exists; then sends it through the
- * camel-aws2-sqs or camel-aws2-sns producer of the queue or topic, which is created on first use. A
- * publish over a limit fails with {@link UnsendableEventException} before anything is sent; a dead letter
- * keeps the standard headers first and shortens the exception message to fit.
+ * of body plus attributes) and, for an SNS topic, that a subscription exists; then queues a publish for the
+ * {@link SendBatcher} of the queue or topic (created on first use with the camel-aws2-sqs or camel-aws2-sns
+ * producer it sends lone messages with), which completes the exchange asynchronously after its own entry's result.
+ * Dead letters and replays to one group are sent at once through the camel-aws2 producer. A publish over a limit
+ * fails with {@link UnsendableEventException} before anything is queued; a dead letter keeps the standard headers
+ * first and shortens the exception message to fit.
  */
-final class AwsProducer extends DefaultProducer {
+final class AwsProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(AwsProducer.class);
     /** The exchange property the FIFO deduplication strategies read. */
     static final String DEDUP_PROPERTY = "EventrailAwsDeduplicationId";
@@ -41,8 +45,9 @@ final class AwsProducer extends DefaultProducer {
     private final Subscription toGroup;
     private volatile Target target;
 
+    /** Where the messages go: the camel-aws2 endpoint and producer, and for a publish target its batcher (else null). */
     private record Target(String name, Endpoint endpoint, Producer producer, HeaderFilterStrategy filter,
-                          String topicArn, String groupProperty) {
+                          String topicArn, String groupProperty, SendBatcher<Outgoing> batcher) {
     }
 
     AwsProducer(Endpoint endpoint, AwsBroker broker, Destination destination, Subscription deadLetterOf,
@@ -54,9 +59,35 @@ final class AwsProducer extends DefaultProducer {
         this.toGroup = toGroup;
     }
 
+    /**
+     * Checks {@code exchange} and, on a publish target, queues it for the batcher and returns false: the callback
+     * fires after its own entry's result. A dead letter or a group replay is sent at once, in this thread.
+     */
     @Override
-    public void process(Exchange exchange) throws Exception {
-        Target t = target();
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        try {
+            Target t = target();
+            Outgoing o = prepare(exchange, t);
+            if (t.batcher() == null) {
+                t.producer().process(exchange);
+            } else {
+                t.batcher().offer(o, o.groupId(), size(o.body(), o.attributes()), failure -> {
+                    if (failure != null) {
+                        exchange.setException(failure);
+                    }
+                    callback.done(false);
+                });
+                return false;
+            }
+        } catch (Exception e) {
+            exchange.setException(e);
+        }
+        callback.done(true);
+        return true;
+    }
+
+    /** The message of {@code exchange} checked against the limits, its FIFO ids set as camel-aws2 reads them. */
+    private Outgoing prepare(Exchange exchange, Target t) {
         Message m = exchange.getMessage();
         Object group = m.removeHeader(AwsEventCodec.GROUP_HEADER);
         Object dedup = m.removeHeader(AwsEventCodec.DEDUP_HEADER);
@@ -76,14 +107,16 @@ final class AwsProducer extends DefaultProducer {
                 throw new NoConsumerException(destination.name(), "SNS topic " + t.name() + " has no subscription");
             }
         }
+        String groupId = null;
+        String dedupId = null;
         if (broker.settings().fifo()) {
             // a message not written by the codec: one group, deduplicated by content
-            exchange.setProperty(t.groupProperty(), AwsEventCodec.fifoId(group == null ? AwsEventCodec.DEFAULT_GROUP
-                    : group.toString()));
-            exchange.setProperty(DEDUP_PROPERTY, dedup == null ? AwsNames.sha256(body)
-                    : AwsEventCodec.fifoId(dedup.toString()));
+            groupId = AwsEventCodec.fifoId(group == null ? AwsEventCodec.DEFAULT_GROUP : group.toString());
+            dedupId = dedup == null ? AwsNames.sha256(body) : AwsEventCodec.fifoId(dedup.toString());
+            exchange.setProperty(t.groupProperty(), groupId);
+            exchange.setProperty(DEDUP_PROPERTY, dedupId);
         }
-        t.producer().process(exchange);
+        return new Outgoing(exchange, body, attributes, groupId, dedupId);
     }
 
     /** The headers that will become message attributes (those camel-aws2 does not filter), empty ones dropped. */
@@ -210,14 +243,20 @@ final class AwsProducer extends DefaultProducer {
         ServiceHelper.initService(endpoint);
         Producer producer = endpoint.createProducer();
         ServiceHelper.startService(producer);
+        // publishes are batched; a dead letter or a replay to one group is rare and sent on its own
+        SendBatcher<Outgoing> batcher = deadLetterOf == null && toGroup == null
+                ? broker.batcher(s.name(), new AwsBatchTransport(endpoint, producer)) : null;
         return new Target(s.name(), endpoint, producer, ((HeaderFilterStrategyAware) endpoint).getHeaderFilterStrategy(),
-                s.topicArn(), s.groupProperty());
+                s.topicArn(), s.groupProperty(), batcher);
     }
 
     @Override
     protected void doStop() throws Exception {
         Target t = target;
         if (t != null) {
+            if (t.batcher() != null && !t.batcher().close(broker.settings().apiCallTimeout().plusSeconds(1))) {
+                LOG.warn("Publisher of {} stopped before every queued publish was answered; those were failed", t.name());
+            }
             ServiceHelper.stopService(t.producer());
         }
         target = null;

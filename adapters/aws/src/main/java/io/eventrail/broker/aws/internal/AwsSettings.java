@@ -27,7 +27,8 @@ import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
 public record AwsSettings(Sqs2Configuration sqs, URI endpointOverride, String namePrefix, int maxMessagesPerPoll,
                           boolean fifo, int maxReceiveCount, Duration messageRetention, int maxMessageBytes,
                           Duration subscriptionCheckCache,
-                          Duration apiCallTimeout, Map<String, String> consumerOptions, BrokerOptions options) {
+                          Duration apiCallTimeout, Duration batchLinger, int batchMaxInFlight, long batchBufferBytes,
+                          Map<String, String> consumerOptions, BrokerOptions options) {
     static final String SQS = "aws2-sqs";
     static final String SNS = "aws2-sns";
     /** SQS's longest message retention. */
@@ -47,7 +48,10 @@ public record AwsSettings(Sqs2Configuration sqs, URI endpointOverride, String na
             OptionSpec.of("message-retention", Kind.DURATION, "14d", "How long SQS keeps a message of a queue Eventrail creates (MessageRetentionPeriod, also of its dead-letter queue), 1m to 14d.").atLeast(60_000),
             OptionSpec.of("max-message-bytes", Kind.INT, Integer.toString(AwsLimits.SNS_MAX_MESSAGE_BYTES), "Largest message (body plus attributes) sent; at most 262144 for sns, 1048576 for sqs."),
             OptionSpec.of("subscription-check-cache", Kind.DURATION, "5s", "sns: how long a topic found to have a subscription is not asked again."),
-            OptionSpec.of("api-call-timeout", Kind.DURATION, "30s", "The longest one SQS or SNS call may take, retries included.").atLeast(100)),
+            OptionSpec.of("api-call-timeout", Kind.DURATION, "30s", "The longest one SQS or SNS call may take, retries included.").atLeast(100),
+            OptionSpec.of("batch-linger", Kind.DURATION, "5ms", "How long a partial SendMessageBatch/PublishBatch may wait for more publishes while at least 10 are outstanding; 0 sends what is queued at once.").range(0, 1000),
+            OptionSpec.of("batch-max-in-flight", Kind.INT, "16", "Send requests in flight at a time per queue or topic (and threads sending them per instance), 1 to 256.").range(1, 256),
+            OptionSpec.of("batch-buffer-bytes", Kind.INT, "16777216", "Bytes of publishes queued for sending per instance at most; beyond it a publish fails at once.").range(262_144, Integer.MAX_VALUE)),
             CAMEL.specs().stream()).toList();
 
     /**
@@ -87,6 +91,7 @@ public record AwsSettings(Sqs2Configuration sqs, URI endpointOverride, String na
         return new AwsSettings(c, c.getUriEndpointOverride() == null ? null : URI.create(c.getUriEndpointOverride().trim()),
                 o.string("name-prefix"), o.integer("max-messages-per-poll"), o.bool("fifo"), o.integer("max-receive-count"),
                 o.duration("message-retention"), o.integer("max-message-bytes"), o.duration("subscription-check-cache"), o.duration("api-call-timeout"),
+                o.duration("batch-linger"), o.integer("batch-max-in-flight"), o.integer("batch-buffer-bytes"),
                 o.client(), o);
     }
 
