@@ -612,6 +612,30 @@ final class Sides {
         }
     }
 
+    /** Sends one batch of message bodies; returns the entries that failed (empty: all sent). */
+    interface BatchSend {
+        List<?> send(List<String> bodies);
+    }
+
+    /**
+     * Publishes events {@code [first, first + n)} in batches of 10 (the SQS/SNS maximum) from the publisher threads;
+     * a batch with a failed entry fails the round.
+     */
+    private static void inBatchesOf10(long first, int n, String pad, BatchSend send) throws Exception {
+        inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> {
+            for (long t = from; t < to; t += 10) {
+                List<String> bodies = new ArrayList<>(10);
+                for (long u = t; u < Math.min(t + 10, to); u++) {
+                    bodies.add(new String(rawEncode(data(u, pad)), StandardCharsets.UTF_8));
+                }
+                List<?> failed = send.send(bodies);
+                if (!failed.isEmpty()) {
+                    throw new IllegalStateException(failed.size() + " of a batch failed: " + failed.get(0));
+                }
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- SQS (AWS SDK v2): receive and delete in batches of 10
 
     private static SqsClient sqsClient(URI endpoint) {
@@ -661,18 +685,13 @@ final class Sides {
 
             @Override
             public void publishAll(long first, int n, String pad) throws Exception {
-                inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> {
-                    for (long t = from; t < to; t += 10) {
-                        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(10);
-                        for (long u = t; u < Math.min(t + 10, to); u++) {
-                            entries.add(SendMessageBatchRequestEntry.builder().id(Long.toString(u - t))
-                                    .messageBody(new String(rawEncode(data(u, pad)), StandardCharsets.UTF_8)).build());
-                        }
-                        var failed = sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).failed();
-                        if (!failed.isEmpty()) {
-                            throw new IllegalStateException(failed.size() + " of a batch failed: " + failed.get(0));
-                        }
+                inBatchesOf10(first, n, pad, bodies -> {
+                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(bodies.size());
+                    for (String body : bodies) {
+                        entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+                                .messageBody(body).build());
                     }
+                    return sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).failed();
                 });
             }
 
@@ -708,18 +727,13 @@ final class Sides {
 
             @Override
             public void publishAll(long first, int n, String pad) throws Exception {
-                inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> {
-                    for (long t = from; t < to; t += 10) {
-                        List<PublishBatchRequestEntry> entries = new ArrayList<>(10);
-                        for (long u = t; u < Math.min(t + 10, to); u++) {
-                            entries.add(PublishBatchRequestEntry.builder().id(Long.toString(u - t))
-                                    .message(new String(rawEncode(data(u, pad)), StandardCharsets.UTF_8)).build());
-                        }
-                        var failed = sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries)).failed();
-                        if (!failed.isEmpty()) {
-                            throw new IllegalStateException(failed.size() + " of a batch failed: " + failed.get(0));
-                        }
+                inBatchesOf10(first, n, pad, bodies -> {
+                    List<PublishBatchRequestEntry> entries = new ArrayList<>(bodies.size());
+                    for (String body : bodies) {
+                        entries.add(PublishBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+                                .message(body).build());
                     }
+                    return sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries)).failed();
                 });
             }
 
