@@ -4,6 +4,11 @@
 #                                         and kafka-pg (Kafka with the PostgreSQL idempotency store); prints the report,
 #                                         writes integration-tests/target/bench-report.md
 #   BENCH_BROKERS=memory scripts/bench.sh one pair only (comma-separated list: memory,kafka,rabbitmq,sqs,sns,kafka-pg)
+#   BENCH_REGIMES=volume scripts/bench.sh one regime only: bound (each publish waits for its acknowledgement, plus
+#                                         latency, footprint and start-up) or volume (publish for volume, then drain
+#                                         the pre-filled destination); both by default, volume first
+#   BENCH_ARGS="-Dbench.volume.events.kafka=20000 -Dbench.volume.rounds=1 -Dbench.skip-footprint=true" scripts/bench.sh
+#                                         more settings for the benchmark JVM (docs/BENCHMARKS.md lists them)
 #   BENCH_JVM_ARGS="-Xmx1g -XX:+FlightRecorder -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" scripts/bench.sh
 #                                         with a JFR profile of the client JVM (jfr print --events jdk.ExecutionSample /tmp/bench.jfr)
 # Starts what is not running and stops only what it started: a separate Kafka 3.9.1 process (scripts/kafka.sh,
@@ -33,4 +38,6 @@ if [[ $BROKERS == *-pg* ]]; then
 fi
 mvn -B -q -Pbench -pl samples/user-signup,integration-tests -am verify -DskipTests \
   -Dbench.brokers="$BROKERS" -Dbench.kafka.bootstrap="127.0.0.1:$KAFKA_PORT" \
-  -Dbench.kafka.pid="$kafka_pid" -Dbench.rabbitmq.pid="$rabbit_pid" -Dbench.jvm.args="${BENCH_JVM_ARGS:--Xmx1g}"
+  -Dbench.kafka.pid="$kafka_pid" -Dbench.rabbitmq.pid="$rabbit_pid" -Dbench.jvm.args="${BENCH_JVM_ARGS:--Xmx1g}" \
+  -Dbench.regimes="${BENCH_REGIMES:-bound,volume}" -Dbench.args="${BENCH_ARGS:-}" \
+  -Dbench.commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo +changes)"

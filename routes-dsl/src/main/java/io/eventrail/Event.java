@@ -19,7 +19,17 @@ public final class Event {
     private volatile JsonNode json;
 
     public Event(CloudEvent cloudEvent) {
+        this(cloudEvent, null);
+    }
+
+    /**
+     * An event whose data has already been parsed into {@code json} (the consumer pipeline passes the tree its
+     * validation read, so the data is not parsed a second time for the handler); {@code json} null: parsed on first
+     * use, as with {@link #Event(CloudEvent)}. {@code json} must be the tree of this event's data.
+     */
+    public Event(CloudEvent cloudEvent, JsonNode json) {
         this.cloudEvent = Objects.requireNonNull(cloudEvent, "cloudEvent");
+        this.json = json;
     }
 
     /** The underlying CloudEvent. */

@@ -48,7 +48,7 @@ public final class Bench {
     /** Events per side run before the measured rounds. */
     static final int WARM_UP = 10_000;
     static final String ALL_PAIRS = "memory,kafka,rabbitmq,sqs,sns,kafka-pg";
-    /** The pair suffix: Eventrail with {@code eventrail.idempotency.store=jdbc} on PostgreSQL, raw + a batched INSERT. */
+    /** The pair suffix: Eventrail with {@code eventrail.idempotency.store=jdbc} on PostgreSQL, raw with the same claim/complete per poll. */
     static final String PG = "-pg";
 
     private Bench() {
@@ -60,8 +60,27 @@ public final class Bench {
             return;
         }
         List<String> brokers = Arrays.asList(System.getProperty("bench.brokers", ALL_PAIRS).split(","));
+        List<String> regimes = Arrays.asList(System.getProperty("bench.regimes", "bound,volume").split(","));
         Instant started = Instant.now();
         line("# Eventrail benchmark run " + started);
+        line("");
+        line("Commit " + System.getProperty("bench.commit", "unknown") + "; load average at start "
+                + loadAverage() + ".");
+        line("");
+        if (regimes.contains("volume")) {
+            Volume volume = new Volume();
+            for (String broker : brokers) {
+                for (int size : new int[] {100, 4096}) {
+                    volume.pair(broker.trim(), size);
+                }
+            }
+            volume.report(Sides.EVENTRAIL_VOLUME_PUBLISH);
+        }
+        if (!regimes.contains("bound")) {
+            finish(started);
+            return;
+        }
+        line("## Latency-bound regime");
         line("");
         line("Java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                 + " CPUs, " + PUBLISHERS + " publisher threads (each publish waits for the broker's acknowledgement),"
@@ -88,15 +107,33 @@ public final class Bench {
         line("|---|---|---|---|---|---|---|---|---|---|");
         latency.forEach(r -> line("| " + String.join(" | ", r) + " |"));
         line("");
-        Footprint.report(brokers.stream().map(String::trim).filter(b -> !b.endsWith(PG)).toList());
-        startup();
+        if (!Boolean.getBoolean("bench.skip-footprint")) {
+            Footprint.report(brokers.stream().map(String::trim).filter(b -> !b.endsWith(PG)).toList());
+            startup();
+        }
+        finish(started);
+    }
+
+    /** Ends the report with the run time, writes it and exits. */
+    private static void finish(Instant started) throws Exception {
         line("");
-        line("Total run time " + Duration.between(started, Instant.now()).toSeconds() + " s.");
+        line("Total run time " + Duration.between(started, Instant.now()).toSeconds() + " s; load average at the end "
+                + loadAverage() + ".");
         Path out = Path.of(System.getProperty("bench.report", "target/bench-report.md"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, REPORT.toString());
         System.out.println("\nreport written to " + out.toAbsolutePath());
         System.exit(0);
+    }
+
+    /** The 1, 5 and 15-minute load averages of the machine (/proc/loadavg). */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
     }
 
     static void line(String s) {
@@ -135,12 +172,7 @@ public final class Bench {
         Counter erSink = new Counter();
         CpuMeter cpu = new CpuMeter(brokerPid(Brokers.base(broker)));
         System.out.println("\n== " + broker + " " + size + " B: setting up (run " + run + ")");
-        if (broker.endsWith(PG)) {
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection(Brokers.postgresUrl(), Brokers.POSTGRES_USER, "");
-                 java.sql.Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + Brokers.ER_IDEMPOTENCY_TABLE);
-            }
-        }
+        dropErIdempotencyTable(broker);
         try (Side raw = rawSide(broker, "bench-raw-" + run, rawSink);
              Side er = Sides.eventrail(Brokers.properties(broker), "bench-er-" + run, "bench-er-" + run, erSink)) {
             String pad = "x".repeat(Math.max(1, size - 40));
@@ -187,7 +219,17 @@ public final class Bench {
 
     static final List<String[]> cpuRows = new ArrayList<>();
 
-    private static Side rawSide(String broker, String destination, Counter sink) throws Exception {
+    /** For a PostgreSQL pair: drops Eventrail's idempotency table, so a pair starts from an empty store. */
+    static void dropErIdempotencyTable(String pair) throws Exception {
+        if (pair.endsWith(PG)) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(Brokers.postgresUrl(), Brokers.POSTGRES_USER, "");
+                 java.sql.Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + Brokers.ER_IDEMPOTENCY_TABLE);
+            }
+        }
+    }
+
+    static Side rawSide(String broker, String destination, Sides.Sink sink) throws Exception {
         return switch (broker) {
             case "memory" -> Sides.rawMemory(sink);
             case "kafka" -> Sides.rawKafka(Brokers.kafkaBootstrap(), destination, destination, sink);
@@ -195,7 +237,7 @@ public final class Bench {
             case "sqs" -> Sides.rawSqs(io.eventrail.it.aws.Fauxqs.endpoint(), destination, sink);
             case "sns" -> Sides.rawSns(io.eventrail.it.aws.Fauxqs.endpoint(), destination, sink);
             case "kafka-pg" -> Sides.rawKafka(Brokers.kafkaBootstrap(), destination, destination, sink,
-                    Sides.postgresBatch(Brokers.postgresUrl(), Brokers.POSTGRES_USER, destination.replace('-', '_')));
+                    Sides.postgresPollWork(Brokers.postgresUrl(), Brokers.POSTGRES_USER, destination.replace('-', '_')));
             default -> throw new IllegalArgumentException("unknown pair '" + broker + "': " + ALL_PAIRS);
         };
     }
@@ -385,6 +427,14 @@ public final class Bench {
         }
 
         record Sample(long wallNanos, long clientNanos, long brokerNanos, long machineNanos) {
+            double wallSeconds(Sample later) {
+                return (later.wallNanos - wallNanos) / 1e9;
+            }
+
+            double clientMicrosPerEvent(Sample later, int events) {
+                return (later.clientNanos - clientNanos) / 1e3 / events;
+            }
+
             String until(Sample later, int events) {
                 double wall = (later.wallNanos - wallNanos) / 1e9;
                 double client = (later.clientNanos - clientNanos) / 1e9;

@@ -20,8 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -43,13 +47,23 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The two sides of each benchmark pair: the raw broker client and Eventrail over the same broker. */
 final class Sides {
     static final String TYPE = "BENCH_EVENT";
     static final int RABBIT_PREFETCH = 50;
+    /** Publisher threads of a volume round (raw and Eventrail alike; SQS/SNS: each sends batches of 10). */
+    static final int VOLUME_PUBLISHERS = Integer.getInteger("bench.volume.publishers", 8);
+    /** How the Eventrail side publishes in a volume round, for the report. */
+    static final String EVENTRAIL_VOLUME_PUBLISH = "`publishAsync` from the same " + VOLUME_PUBLISHERS
+            + " threads (the framework's defaults: eventrail.publish.max-in-flight bounds the unconfirmed events), "
+            + "each round waiting until every future completed";
+    /** Unconfirmed publishes per RabbitMQ channel of the raw streaming publisher. */
+    static final int RABBIT_CONFIRM_WINDOW = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Sides() {
@@ -59,6 +73,13 @@ final class Sides {
     interface Side extends AutoCloseable {
         /** Publishes one event whose data is {@code data} ({@code t} and {@code pad}) with partition key {@code key}. */
         void publish(Map<String, String> data, String key) throws Exception;
+
+        /**
+         * The volume regime: publishes the {@code n} events whose {@code t} is {@code first} .. {@code first + n - 1}
+         * (padded with {@code pad}, keys {@code k0..k15}) the way this side publishes for volume, and returns once the
+         * broker confirmed every one of them; throws when one failed.
+         */
+        void publishAll(long first, int n, String pad) throws Exception;
 
         @Override
         void close() throws Exception;
@@ -94,6 +115,49 @@ final class Sides {
         }
     }
 
+    /** The data of volume event {@code t}: its number (counted by the sink as its distinct id) and the padding. */
+    static Map<String, String> data(long t, String pad) {
+        return Map.of("t", Long.toString(t), "pad", pad);
+    }
+
+    /** The partition key of event number {@code t}: 16 keys, as in the latency-bound regime. */
+    static String key(long t) {
+        return "k" + (t % 16);
+    }
+
+    /** Publishes one slice {@code [from, to)} of a volume round on one publisher thread. */
+    interface Slice {
+        void publish(long from, long to) throws Exception;
+    }
+
+    /**
+     * Splits {@code [first, first + n)} into {@code threads} contiguous slices, publishes each on its own thread and
+     * waits for all; rethrows the first failure.
+     */
+    static void inThreads(int threads, long first, int n, Slice slice) throws Exception {
+        List<Thread> started = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int k = 0; k < threads; k++) {
+            long from = first + (long) n * k / threads;
+            long to = first + (long) n * (k + 1) / threads;
+            Thread t = new Thread(() -> {
+                try {
+                    slice.publish(from, to);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "bench-volume-publisher-" + k);
+            t.start();
+            started.add(t);
+        }
+        for (Thread t : started) {
+            t.join(TimeUnit.MINUTES.toMillis(10));
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("volume publishing failed: " + failure.get(), failure.get());
+        }
+    }
+
     // ---------------------------------------------------------------- Eventrail (any broker)
 
     /** Eventrail with validation (JSON Schema), in-memory idempotency unless {@code properties} name a store, one pipeline. */
@@ -117,6 +181,28 @@ final class Sides {
             @Override
             public void publish(Map<String, String> data, String key) {
                 publisher.publish(TYPE, data, key);
+            }
+
+            @Override
+            public void publishAll(long first, int n, String pad) throws Exception {
+                AtomicReference<Throwable> failed = new AtomicReference<>();
+                CountDownLatch confirmed = new CountDownLatch(n);
+                inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> {
+                    for (long t = from; t < to && failed.get() == null; t++) {
+                        publisher.publishAsync(TYPE, data(t, pad), key(t)).whenComplete((id, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            }
+                            confirmed.countDown();
+                        });
+                    }
+                });
+                if (failed.get() == null && !confirmed.await(10, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException(confirmed.getCount() + " of " + n + " publishes unconfirmed after 10 min");
+                }
+                if (failed.get() != null) {
+                    throw new IllegalStateException("publishAsync failed: " + failed.get(), failed.get());
+                }
             }
 
             @Override
@@ -146,6 +232,15 @@ final class Sides {
             }
 
             @Override
+            public void publishAll(long first, int n, String pad) throws Exception {
+                inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> {
+                    for (long t = from; t < to; t++) {
+                        queue.put(rawEncode(data(t, pad)));
+                    }
+                });
+            }
+
+            @Override
             public void close() throws InterruptedException {
                 consumer.interrupt();
                 consumer.join(5000);
@@ -155,9 +250,16 @@ final class Sides {
 
     // ---------------------------------------------------------------- Kafka: acks=all, commitSync after processing
 
-    /** What the raw consumer does with the ids of one poll's records after handling them, before committing. */
-    interface BatchWriter extends AutoCloseable {
-        void write(List<String> ids) throws Exception;
+    /**
+     * The idempotency work of the raw consumer per poll, as Eventrail's batched path does it: claims the poll's ids
+     * before any is handled, completes the handled ones after, before the offsets are committed.
+     */
+    interface PollWork extends AutoCloseable {
+        /** Claims {@code ids} in one transaction; returns those acquired (the others are duplicates, skipped). */
+        java.util.Set<String> claim(List<String> ids) throws Exception;
+
+        /** Marks {@code ids} completed in one transaction. */
+        void complete(List<String> ids) throws Exception;
 
         @Override
         void close() throws Exception;
@@ -167,8 +269,11 @@ final class Sides {
         return rawKafka(bootstrap, topic, group, sink, null);
     }
 
-    /** Raw Kafka; with {@code writer}, each poll's record ids (topic-partition-offset) are written before the commit. */
-    static Side rawKafka(String bootstrap, String topic, String group, Sink sink, BatchWriter writer) throws Exception {
+    /**
+     * Raw Kafka; with {@code writer}, each poll's record ids (topic-partition-offset) are claimed before the first is
+     * handled and completed after the last, before the commit.
+     */
+    static Side rawKafka(String bootstrap, String topic, String group, Sink sink, PollWork writer) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
@@ -177,6 +282,11 @@ final class Sides {
         pc.put(ProducerConfig.ACKS_CONFIG, "all");
         pc.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pc, new StringSerializer(), new ByteArraySerializer());
+        // the volume producer: the client's batching (linger 5 ms, Kafka 4's default; batches of up to 256 KiB, so a
+        // 4 KiB event does not fill the default 16 KiB batch at 4 records), sends not awaited one by one
+        pc.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        pc.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
+        KafkaProducer<String, byte[]> volume = new KafkaProducer<>(pc, new StringSerializer(), new ByteArraySerializer());
         Map<String, Object> cc = new LinkedHashMap<>();
         cc.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cc.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -188,19 +298,31 @@ final class Sides {
                 consumer.subscribe(List.of(topic));
                 while (!Thread.currentThread().isInterrupted()) {
                     var records = consumer.poll(Duration.ofMillis(100));
-                    List<String> ids = writer == null ? null : new ArrayList<>(records.count());
-                    for (ConsumerRecord<String, byte[]> r : records) {
-                        rawHandle(r.value(), sink);
-                        if (ids != null) {
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    if (writer == null) {
+                        for (ConsumerRecord<String, byte[]> r : records) {
+                            rawHandle(r.value(), sink);
+                        }
+                    } else {
+                        List<String> ids = new ArrayList<>(records.count());
+                        for (ConsumerRecord<String, byte[]> r : records) {
                             ids.add(r.topic() + "-" + r.partition() + "-" + r.offset());
                         }
-                    }
-                    if (!records.isEmpty()) {
-                        if (writer != null) {
-                            writer.write(ids);
+                        var claimed = writer.claim(ids);
+                        List<String> done = new ArrayList<>(claimed.size());
+                        int i = 0;
+                        for (ConsumerRecord<String, byte[]> r : records) {
+                            String id = ids.get(i++);
+                            if (claimed.contains(id)) {
+                                rawHandle(r.value(), sink);
+                                done.add(id);
+                            }
                         }
-                        consumer.commitSync();
+                        writer.complete(done);
                     }
+                    consumer.commitSync();
                 }
             } catch (WakeupException stop) {
                 // closing
@@ -217,10 +339,32 @@ final class Sides {
             }
 
             @Override
+            public void publishAll(long first, int n, String pad) throws Exception {
+                AtomicReference<Exception> failed = new AtomicReference<>();
+                java.util.concurrent.atomic.AtomicLong confirmed = new java.util.concurrent.atomic.AtomicLong();
+                inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> {
+                    for (long t = from; t < to && failed.get() == null; t++) {
+                        volume.send(new ProducerRecord<>(topic, key(t), rawEncode(data(t, pad))), (meta, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            } else {
+                                confirmed.incrementAndGet();
+                            }
+                        });
+                    }
+                });
+                volume.flush();
+                if (failed.get() != null || confirmed.get() != n) {
+                    throw new IllegalStateException(confirmed.get() + " of " + n + " sends confirmed", failed.get());
+                }
+            }
+
+            @Override
             public void close() throws Exception {
                 consumer.wakeup();
                 thread.join(10_000);
                 producer.close(Duration.ofSeconds(5));
+                volume.close(Duration.ofSeconds(5));
                 if (writer != null) {
                     writer.close();
                 }
@@ -228,13 +372,16 @@ final class Sides {
         };
     }
 
-    // ---------------------------------------------------------------- PostgreSQL: one batched INSERT per poll
+    // ---------------------------------------------------------------- PostgreSQL: claim before, complete after, per poll
 
     /**
-     * Writes each batch of ids to {@code table} (created with the columns of Eventrail's idempotency table, dropped
-     * on close) in one transaction: one batched {@code INSERT ... ON CONFLICT DO NOTHING}, then commit.
+     * The idempotency work of Eventrail's JDBC store batched per poll, on table {@code table} (created with the
+     * columns of Eventrail's idempotency table, dropped on close): one transaction claiming a poll's ids
+     * ({@code INSERT ... SELECT unnest ... ON CONFLICT DO NOTHING RETURNING}, the statement of
+     * {@code JdbcIdempotencyStore.claimAll}) before they are handled, one transaction completing them (single-row
+     * {@code UPDATE}s by key and owner in one JDBC batch, as {@code completeAll}) after.
      */
-    static BatchWriter postgresBatch(String url, String user, String table) throws Exception {
+    static PollWork postgresPollWork(String url, String user, String table) throws Exception {
         java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, "");
         try (java.sql.Statement s = c.createStatement()) {
             for (String ddl : io.eventrail.store.jdbc.JdbcIdempotencyStore.ddl(table)) {
@@ -242,27 +389,48 @@ final class Sides {
             }
         }
         c.setAutoCommit(false);
-        java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                + " (consumer_group, idem_key, owner_token, completed, expires_at) VALUES (?, ?, ?, TRUE, ?)"
-                + " ON CONFLICT DO NOTHING");
-        return new BatchWriter() {
+        String group = "bench";
+        String owner = "raw";
+        java.sql.PreparedStatement claim = c.prepareStatement("INSERT INTO " + table
+                + " (consumer_group, idem_key, owner_token, completed, expires_at)"
+                + " SELECT ?, k, ?, FALSE, ? FROM unnest(?) AS k ON CONFLICT DO NOTHING RETURNING idem_key");
+        java.sql.PreparedStatement complete = c.prepareStatement("UPDATE " + table
+                + " SET completed = TRUE, expires_at = ? WHERE consumer_group = ? AND idem_key = ? AND owner_token = ?");
+        return new PollWork() {
             @Override
-            public void write(List<String> ids) throws Exception {
+            public java.util.Set<String> claim(List<String> ids) throws Exception {
+                java.util.Set<String> acquired = new java.util.HashSet<>();
+                claim.setString(1, group);
+                claim.setString(2, owner);
+                claim.setLong(3, System.currentTimeMillis() + Duration.ofMinutes(5).toMillis());
+                claim.setArray(4, c.createArrayOf("varchar", ids.toArray()));
+                try (java.sql.ResultSet r = claim.executeQuery()) {
+                    while (r.next()) {
+                        acquired.add(r.getString(1));
+                    }
+                }
+                c.commit();
+                return acquired;
+            }
+
+            @Override
+            public void complete(List<String> ids) throws Exception {
                 long expires = System.currentTimeMillis() + Duration.ofDays(7).toMillis();
                 for (String id : ids) {
-                    insert.setString(1, "bench");
-                    insert.setString(2, id);
-                    insert.setString(3, "raw");
-                    insert.setLong(4, expires);
-                    insert.addBatch();
+                    complete.setLong(1, expires);
+                    complete.setString(2, group);
+                    complete.setString(3, id);
+                    complete.setString(4, owner);
+                    complete.addBatch();
                 }
-                insert.executeBatch();
+                complete.executeBatch();
                 c.commit();
             }
 
             @Override
             public void close() throws Exception {
-                insert.close();
+                claim.close();
+                complete.close();
                 try (java.sql.Statement s = c.createStatement()) {
                     s.execute("DROP TABLE IF EXISTS " + table);
                 }
@@ -286,12 +454,13 @@ final class Sides {
         admin.queueDeclare(queue, true, false, false, null);
         Channel consumerChannel = consuming.createChannel();
         consumerChannel.basicQos(RABBIT_PREFETCH);
+        BatchAcks acks = new BatchAcks(consumerChannel);
         consumerChannel.basicConsume(queue, false, new DefaultConsumer(consumerChannel) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body)
                     throws IOException {
                 rawHandle(body, sink);
-                consumerChannel.basicAck(envelope.getDeliveryTag(), false);
+                acks.handled(envelope.getDeliveryTag());
             }
         });
         ThreadLocal<Channel> channels = ThreadLocal.withInitial(() -> {
@@ -335,12 +504,136 @@ final class Sides {
             }
 
             @Override
+            public void publishAll(long first, int n, String pad) throws Exception {
+                inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> streamConfirmed(publishing, queue, persistent, from, to, pad));
+            }
+
+            @Override
             public void close() throws Exception {
+                acks.close();
                 admin.queueDelete(queue);
                 publishing.close();
                 consuming.close();
             }
         };
+    }
+
+    /**
+     * Publishes events {@code [from, to)} to {@code queue} on a channel of its own with streaming publisher confirms:
+     * up to {@link #RABBIT_CONFIRM_WINDOW} unconfirmed at a time, confirms tracked by delivery tag (multiple acks),
+     * an unroutable return or a nack fails the round; returns once every publish is confirmed.
+     */
+    private static void streamConfirmed(Connection connection, String queue, AMQP.BasicProperties props, long from,
+                                        long to, String pad) throws Exception {
+        Channel c = connection.createChannel();
+        try {
+            c.confirmSelect();
+            Semaphore window = new Semaphore(RABBIT_CONFIRM_WINDOW);
+            ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
+            AtomicReference<String> failure = new AtomicReference<>();
+            c.addReturnListener(r -> failure.compareAndSet(null, "returned: " + r.getReplyText()));
+            c.addConfirmListener((tag, multiple) -> settle(unconfirmed, window, tag, multiple),
+                    (tag, multiple) -> {
+                        failure.compareAndSet(null, "nacked: " + tag);
+                        settle(unconfirmed, window, tag, multiple);
+                    });
+            for (long t = from; t < to && failure.get() == null; t++) {
+                if (!window.tryAcquire(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no confirm for 30 s");
+                }
+                unconfirmed.add(c.getNextPublishSeqNo());
+                c.basicPublish("", queue, true, props, rawEncode(data(t, pad)));
+            }
+            c.waitForConfirmsOrDie(30_000);
+            if (failure.get() != null) {
+                throw new IllegalStateException(failure.get());
+            }
+        } finally {
+            c.close();
+        }
+    }
+
+    /** Removes the confirmed tags ({@code tag}, or every tag up to it when {@code multiple}) and frees their room. */
+    private static void settle(ConcurrentSkipListSet<Long> unconfirmed, Semaphore window, long tag, boolean multiple) {
+        if (multiple) {
+            var done = unconfirmed.headSet(tag, true);
+            int k = done.size();
+            done.clear();
+            window.release(k);
+        } else if (unconfirmed.remove(tag)) {
+            window.release();
+        }
+    }
+
+    /**
+     * The raw RabbitMQ consumer's acknowledgements per batch: one {@code basicAck(tag, multiple=true)} for every
+     * half prefetch handled, and for the rest after at most {@link #ACK_LINGER_MS} ms (so a drained queue's last
+     * batch is acknowledged too).
+     */
+    static final class BatchAcks implements AutoCloseable {
+        static final long ACK_LINGER_MS = 20;
+        private final Channel channel;
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "raw-rabbit-acks");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private long handled;
+        private long acked;
+
+        BatchAcks(Channel channel) {
+            this.channel = channel;
+            timer.scheduleWithFixedDelay(this::flush, ACK_LINGER_MS, ACK_LINGER_MS, TimeUnit.MILLISECONDS);
+        }
+
+        synchronized void handled(long tag) throws IOException {
+            handled = tag;
+            if (handled - acked >= RABBIT_PREFETCH / 2) {
+                channel.basicAck(handled, true);
+                acked = handled;
+            }
+        }
+
+        private synchronized void flush() {
+            if (handled > acked && channel.isOpen()) {
+                try {
+                    channel.basicAck(handled, true);
+                    acked = handled;
+                } catch (IOException | RuntimeException e) {
+                    System.err.println("raw RabbitMQ ack: " + e);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
+    /** Sends one batch of message bodies; returns the entries that failed (empty: all sent). */
+    interface BatchSend {
+        List<?> send(List<String> bodies);
+    }
+
+    /**
+     * Publishes events {@code [first, first + n)} in batches of 10 (the SQS/SNS maximum) from the publisher threads;
+     * a batch with a failed entry fails the round.
+     */
+    private static void inBatchesOf10(long first, int n, String pad, BatchSend send) throws Exception {
+        inThreads(VOLUME_PUBLISHERS, first, n, (from, to) -> {
+            for (long t = from; t < to; t += 10) {
+                List<String> bodies = new ArrayList<>(10);
+                for (long u = t; u < Math.min(t + 10, to); u++) {
+                    bodies.add(new String(rawEncode(data(u, pad)), StandardCharsets.UTF_8));
+                }
+                List<?> failed = send.send(bodies);
+                if (!failed.isEmpty()) {
+                    throw new IllegalStateException(failed.size() + " of a batch failed: " + failed.get(0));
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- SQS (AWS SDK v2): receive and delete in batches of 10
@@ -391,6 +684,18 @@ final class Sides {
             }
 
             @Override
+            public void publishAll(long first, int n, String pad) throws Exception {
+                inBatchesOf10(first, n, pad, bodies -> {
+                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(bodies.size());
+                    for (String body : bodies) {
+                        entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+                                .messageBody(body).build());
+                    }
+                    return sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).failed();
+                });
+            }
+
+            @Override
             public void close() throws InterruptedException {
                 consumer.interrupt();
                 consumer.join(5000);
@@ -418,6 +723,18 @@ final class Sides {
             @Override
             public void publish(Map<String, String> data, String key) {
                 sns.publish(b -> b.topicArn(topic).message(new String(rawEncode(data), StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void publishAll(long first, int n, String pad) throws Exception {
+                inBatchesOf10(first, n, pad, bodies -> {
+                    List<PublishBatchRequestEntry> entries = new ArrayList<>(bodies.size());
+                    for (String body : bodies) {
+                        entries.add(PublishBatchRequestEntry.builder().id(Integer.toString(entries.size()))
+                                .message(body).build());
+                    }
+                    return sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(entries)).failed();
+                });
             }
 
             @Override

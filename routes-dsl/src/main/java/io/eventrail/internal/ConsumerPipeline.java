@@ -1,5 +1,6 @@
 package io.eventrail.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.eventrail.DeliveryOutcome;
 import io.eventrail.Event;
@@ -25,14 +26,17 @@ import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
+import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.util.ObjectHelper;
@@ -40,7 +44,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer side of one pipeline as three Camel processors: {@link #validate()} (read and validate;
+ * The consumer side of one pipeline as three Camel processors (the first two run as one route step,
+ * {@link #receive()}): {@link #validate()} (read and validate;
  * invalid → dead letter, never retried), {@link #deduplicate()} (claim in the idempotent repository;
  * duplicate → skipped and counted; a key the store cannot hold, a permanent {@link StoreException} → dead letter with
  * {@code reason=invalid}) and {@link #handle()} (dispatch by type, one attempt per call; a retryable
@@ -59,6 +64,8 @@ public final class ConsumerPipeline {
     static final String RAW = "eventrail.raw";
     static final String HEADERS = "eventrail.headers";
     static final String EVENT = "eventrail.event";
+    /** The event's data as validation parsed it (a JSON tree), handed to the handler so it is not parsed again. */
+    static final String DATA = "eventrail.data";
     static final String CLAIM = "eventrail.claim";
     static final String RENEWAL = "eventrail.claim-renewal";
     static final String SPAN = "eventrail.span";
@@ -97,6 +104,10 @@ public final class ConsumerPipeline {
     private final PollBatches batches;
     private final CrashCounter crashes = new CrashCounter(CrashCounter.DEFAULT_CAPACITY);
     private final LeaseRenewals renewals;
+    /** The meters of each event type this pipeline met ({@link #meters}). */
+    private final Map<String, Metrics.ConsumerMeters> resolved = new ConcurrentHashMap<>();
+    /** The most event types whose meters a pipeline keeps resolved: the types a stream carries are few. */
+    private static final int MAX_RESOLVED_TYPES = 256;
 
     /** What happens to an event no handler of the pipeline knows. */
     @FunctionalInterface
@@ -127,9 +138,21 @@ public final class ConsumerPipeline {
         this.storeOutage = new OutageReport(LOG, "store for later of pipeline '" + spec.id() + "' (group '"
                 + spec.subscription().group() + "')");
         this.batches = spec.idempotent() && store.batches()
-                ? new PollBatches(store, spec.subscription().group(), spec.lease(),
-                        m -> key(spec.broker().codec().decode(m)), this::release)
+                ? new PollBatches(store, spec.subscription().group(), spec.lease(), this::pollKey, this::release)
                 : null;
+    }
+
+    /**
+     * The idempotency key of a polled message (decoded here once: the event is kept in the poll's session, and
+     * {@link #validate()} takes it instead of decoding the message again).
+     */
+    private String pollKey(Message m) {
+        CloudEvent event = spec.broker().codec().decode(m);
+        PollBatches.Session session = batches.session();
+        if (session != null) {
+            session.decoded(m.getBody(), event);
+        }
+        return key(event);
     }
 
     /**
@@ -201,6 +224,22 @@ public final class ConsumerPipeline {
         return Redelivery.errorHandler(spec.retry());
     }
 
+    /**
+     * {@link #validate()} then, unless that ended the exchange (dead letter), {@link #deduplicate()}: one route step,
+     * since neither is redelivered in place and Camel copies the exchange before every step of a route whose error
+     * handler redelivers.
+     */
+    public Processor receive() {
+        Processor validate = validate();
+        Processor deduplicate = deduplicate();
+        return exchange -> {
+            validate.process(exchange);
+            if (!exchange.isRouteStop() && exchange.getException() == null) {
+                deduplicate.process(exchange);
+            }
+        };
+    }
+
     /** Reads the event and validates it; an unreadable or invalid event is dead-lettered with {@code reason=invalid}. */
     public Processor validate() {
         return exchange -> {
@@ -211,21 +250,27 @@ public final class ConsumerPipeline {
             Map<String, Object> headers = HeaderSnapshot.of(exchange.getMessage().getHeaders());
             exchange.setProperty(RAW, raw);
             exchange.setProperty(HEADERS, headers);
-            CloudEvent event;
+            PollBatches.Session session = batches == null ? null : batches.session();
+            CloudEvent event = session == null || raw.length == 0 ? null : session.takeDecoded(raw);
             try {
-                event = spec.broker().codec().decode(exchange.getMessage());
+                if (event == null) {
+                    event = spec.broker().codec().decode(exchange.getMessage());
+                }
             } catch (MalformedEventException e) {
                 reject(exchange, null, e);
                 return;
             }
             trace(exchange, event);
-            var violations = catalog.validate(event);
-            metrics.count(Metrics.CONSUMED, where(event.getType()));
-            if (!violations.isEmpty()) {
-                reject(exchange, event, new InvalidEventException(event.getType(), violations));
+            DataValidation.Checked checked = catalog.check(event);
+            meters(event.getType()).consumed().increment();
+            if (!checked.violations().isEmpty()) {
+                reject(exchange, event, new InvalidEventException(event.getType(), checked.violations()));
                 return;
             }
             exchange.setProperty(EVENT, event);
+            if (checked.tree() != null) {
+                exchange.setProperty(DATA, checked.tree());
+            }
         };
     }
 
@@ -486,13 +531,17 @@ public final class ConsumerPipeline {
         Span span = exchange.getProperty(SPAN, Span.class);
         long start = System.nanoTime();
         try (Scope ignored = span == null ? null : span.makeCurrent()) {
+            // a fresh tree for every attempt but the first, which takes validation's: a handler may change its tree
+            JsonNode tree = attempt == 1 ? (JsonNode) exchange.removeProperty(DATA) : null;
+            Event handled = new Event(event, tree);
             if (handler instanceof InboxHandler inbox) {
-                runInTransaction(exchange, event, inbox);
+                runInTransaction(exchange, handled, inbox);
             } else {
-                handler.handle(new Event(event));
+                handler.handle(handled);
             }
-            metrics.time(Duration.ofNanos(System.nanoTime() - start), null, where(event.getType()));
-            metrics.count(Metrics.PROCESSED, where(event.getType()));
+            Metrics.ConsumerMeters meters = meters(event.getType());
+            meters.succeeded().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            meters.processed().increment();
             return true;
         } catch (ClaimLost lost) {
             throw lost;
@@ -549,12 +598,11 @@ public final class ConsumerPipeline {
      * transaction fails after that, renewal resumes for the next attempt. A claim found lost at completion rolls the
      * attempt back and throws {@link ClaimLost}.
      */
-    private void runInTransaction(Exchange exchange, CloudEvent event, InboxHandler inbox) throws Exception {
+    private void runInTransaction(Exchange exchange, Event e, InboxHandler inbox) throws Exception {
         IdempotencyStore.Claim claim = exchange.getProperty(CLAIM, IdempotencyStore.Claim.class);
         if (claim == null) { // checked at start-up (RouteCompiler.checkInbox): an idempotent pipeline always claims
             throw new IllegalStateException("pipeline '" + spec.id() + "': a transactional handler needs the event's claim");
         }
-        Event e = new Event(event);
         boolean committed;
         try {
             committed = ((InboxTransactions) store).runAndComplete(claim, connection -> {
@@ -773,6 +821,24 @@ public final class ConsumerPipeline {
     private Metrics.Where where(String type) {
         return new Metrics.Where(spec.broker().type(), spec.broker().name(), spec.destination().name(),
                 spec.subscription().group(), type);
+    }
+
+    /**
+     * The meters every event of {@code type} touches, resolved once per type of this pipeline (up to
+     * {@link #MAX_RESOLVED_TYPES} types; beyond, looked up per event as before), not per event.
+     */
+    private Metrics.ConsumerMeters meters(String type) {
+        if (type == null) {
+            return metrics.consumer(where(null));
+        }
+        Metrics.ConsumerMeters m = resolved.get(type);
+        if (m == null) {
+            m = metrics.consumer(where(type));
+            if (resolved.size() < MAX_RESOLVED_TYPES) {
+                resolved.putIfAbsent(type, m);
+            }
+        }
+        return m;
     }
 
     /**

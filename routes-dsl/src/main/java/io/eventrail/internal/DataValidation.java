@@ -37,13 +37,25 @@ public final class DataValidation {
 
     /** Every violation of {@code event} against {@code schema} (may be null) and {@code validators}. */
     public List<String> validate(CloudEvent event, JsonSchema schema, List<EventValidator> validators) {
+        return check(event, schema, validators).violations();
+    }
+
+    /**
+     * What {@link #check} found: every violation, and the data's JSON tree as validation read it (null when the data
+     * is not JSON, missing or unreadable), for the handler to use instead of parsing the data again.
+     */
+    public record Checked(List<String> violations, JsonNode tree) {
+    }
+
+    /** As {@link #validate}, with the data's JSON tree. */
+    public Checked check(CloudEvent event, JsonSchema schema, List<EventValidator> validators) {
         // the attribute rules every consumer and codec apply too: what is published here can be consumed and stored
         List<String> violations = new ArrayList<>(AttributeLimits.violations(event));
         byte[] data = event.getData() == null ? null : event.getData().toBytes();
         JsonNode tree = null;
         if (data != null && data.length > limits.maxBytes()) {
             violations.add("data is " + data.length + " bytes, more than the limit of " + limits.maxBytes());
-            return violations;
+            return new Checked(violations, null);
         }
         if (isJson(event.getDataContentType())) {
             if (data == null || data.length == 0) {
@@ -72,13 +84,13 @@ public final class DataValidation {
                     + "' is not JSON, but the type has a JSON Schema");
         }
         if (!violations.isEmpty()) {
-            return violations;
+            return new Checked(violations, null);
         }
         if (schema != null && tree != null) {
             schema.validate(tree).forEach(m -> violations.add(Sanitize.forMessage(m.getMessage(), 500)));
         }
         if (violations.isEmpty() && !validators.isEmpty()) {
-            Event e = new Event(event);
+            Event e = new Event(event, tree);
             for (EventValidator v : validators) {
                 try {
                     List<String> found = v.validate(e);
@@ -91,7 +103,7 @@ public final class DataValidation {
                 }
             }
         }
-        return violations;
+        return new Checked(violations, tree);
     }
 
     /** Whether a data content type is JSON (null counts as JSON, the Eventrail default). */

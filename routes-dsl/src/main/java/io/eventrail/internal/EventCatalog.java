@@ -44,9 +44,14 @@ public final class EventCatalog {
 
     /** Every violation of {@code event}: envelope, data limits, then the declared type's schema and validators. */
     public List<String> validate(CloudEvent event) {
+        return check(event).violations();
+    }
+
+    /** As {@link #validate}, with the data's JSON tree as validation read it ({@link DataValidation#check}). */
+    public DataValidation.Checked check(CloudEvent event) {
         TypeRoute route = find(event.getType());
-        return route == null ? validation.validate(event, null, List.of())
-                : validation.validate(event, route.schema(), route.validators());
+        return route == null ? validation.check(event, null, List.of())
+                : validation.check(event, route.schema(), route.validators());
     }
 
     public DataValidation validation() {

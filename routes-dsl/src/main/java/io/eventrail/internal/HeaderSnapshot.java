@@ -3,6 +3,7 @@ package io.eventrail.internal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The headers of a received message that belong to the event, without transport and Camel-internal
@@ -28,8 +29,25 @@ public final class HeaderSnapshot {
         return copy;
     }
 
+    /** The most header names whose answer {@link #isEventHeader} keeps: a stream's header names are few. */
+    private static final int MAX_KNOWN = 1024;
+    /** The answer of {@link #isEventHeader} per header name met, so each event does not lower-case and scan again. */
+    private static final Map<String, Boolean> KNOWN = new ConcurrentHashMap<>();
+
     /** Whether {@code name} may travel with the event. */
     public static boolean isEventHeader(String name) {
+        Boolean known = KNOWN.get(name);
+        if (known != null) {
+            return known;
+        }
+        boolean answer = decide(name);
+        if (KNOWN.size() < MAX_KNOWN) {
+            KNOWN.put(name, answer);
+        }
+        return answer;
+    }
+
+    private static boolean decide(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         for (String p : TRANSPORT_PREFIXES) {
             if (n.startsWith(p)) {

@@ -3,10 +3,9 @@ package io.eventrail.internal;
 import io.cloudevents.CloudEvent;
 import io.eventrail.spi.codec.Sanitize;
 import io.opentelemetry.api.trace.Span;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.MDC;
 
 /**
@@ -39,45 +38,68 @@ public final class Mdc {
 
     /** What the thread's MDC held before {@link #open}; closing restores it. */
     public static final class Scope implements AutoCloseable {
-        private final Map<String, String> previous;
+        private final String[] previous;
 
-        private Scope(Map<String, String> previous) {
+        private Scope(String[] previous) {
             this.previous = previous;
         }
 
         @Override
         public void close() {
-            previous.forEach((k, v) -> {
-                if (v == null) {
-                    MDC.remove(k);
-                } else {
-                    MDC.put(k, v);
-                }
-            });
+            for (int i = 0; i < ORDER.length; i++) {
+                set(ORDER[i], previous[i]);
+            }
         }
     }
 
+    /** {@link #KEYS} as an array, the order of a {@link Scope}'s values. */
+    private static final String[] ORDER = KEYS.toArray(new String[0]);
+
     /** Sets the keys of {@code event} (values sanitized; {@code group} may be null) and returns how to restore. */
     public static Scope open(CloudEvent event, String destination, String group, Span span) {
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put(EVENT_ID, Sanitize.forMessage(Sanitize.redactSecrets(event.getId())));
-        values.put(EVENT_TYPE, Sanitize.forMessage(Sanitize.redactSecrets(event.getType())));
-        values.put(EVENT_SOURCE, event.getSource() == null ? null : Sanitize.forMessage(Sanitize.redactSecrets(event.getSource().toString())));
-        values.put(DESTINATION, destination);
-        values.put(GROUP, group);
-        values.put(TRACE_ID, span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null);
-        values.put(SPAN_ID, span != null && span.getSpanContext().isValid() ? span.getSpanContext().getSpanId() : null);
-        Map<String, String> previous = new LinkedHashMap<>();
-        List<String> keys = new ArrayList<>(values.keySet());
-        for (String k : keys) {
-            previous.put(k, MDC.get(k));
-            String v = values.get(k);
-            if (v == null) {
-                MDC.remove(k);
-            } else {
-                MDC.put(k, v);
-            }
+        boolean traced = span != null && span.getSpanContext().isValid();
+        String[] values = {
+            Sanitize.forMessage(Sanitize.redactSecrets(event.getId())),
+            safeRepeated(event.getType()),
+            event.getSource() == null ? null : safeRepeated(event.getSource().toString()),
+            destination,
+            group,
+            traced ? span.getSpanContext().getTraceId() : null,
+            traced ? span.getSpanContext().getSpanId() : null
+        };
+        String[] previous = new String[ORDER.length];
+        for (int i = 0; i < ORDER.length; i++) {
+            previous[i] = MDC.get(ORDER[i]);
+            set(ORDER[i], values[i]);
         }
         return new Scope(previous);
+    }
+
+    /** The most type and source values whose sanitized text {@link #safeRepeated} keeps. */
+    private static final int MAX_KNOWN = 1024;
+    /** Sanitized types and sources: a stream repeats a few of each, so each event does not scan them again. */
+    private static final Map<String, String> KNOWN = new ConcurrentHashMap<>();
+
+    /** {@code value} sanitized for the MDC, remembered: for values that repeat across events (type, source). */
+    private static String safeRepeated(String value) {
+        if (value == null) {
+            return null;
+        }
+        String safe = KNOWN.get(value);
+        if (safe == null) {
+            safe = Sanitize.forMessage(Sanitize.redactSecrets(value));
+            if (KNOWN.size() < MAX_KNOWN) {
+                KNOWN.put(value, safe);
+            }
+        }
+        return safe;
+    }
+
+    private static void set(String key, String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
     }
 }

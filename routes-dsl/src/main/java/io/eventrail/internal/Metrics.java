@@ -149,6 +149,21 @@ public final class Metrics {
         timer(new Key(PROCESS_DURATION, where, ERROR_TYPE, errorType(failure))).record(d);
     }
 
+    /**
+     * The meters every event of one consumer pipeline and type touches, resolved once: {@link #CONSUMED},
+     * {@link #PROCESSED} and a successful attempt's {@link #PROCESS_DURATION} (the same meters {@link #count} and
+     * {@link #time} find).
+     */
+    public record ConsumerMeters(Counter consumed, Counter processed, Timer succeeded) {
+    }
+
+    /** The {@link ConsumerMeters} of events at {@code where}. */
+    public ConsumerMeters consumer(Where where) {
+        return new ConsumerMeters(counter(new Key(CONSUMED, where, null, null)),
+                counter(new Key(PROCESSED, where, null, null)),
+                timer(new Key(PROCESS_DURATION, where, ERROR_TYPE, errorType(null))));
+    }
+
     /** The current value of counter {@code name} summed over all tags matching {@code tags} (key, value pairs). */
     public double total(String name, String... tags) {
         return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();

@@ -1,5 +1,6 @@
 package io.eventrail.internal;
 
+import io.cloudevents.CloudEvent;
 import io.eventrail.idempotency.IdempotencyStore;
 import io.eventrail.idempotency.IdempotencyStore.Claim;
 import io.eventrail.spi.PollListener;
@@ -9,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +100,8 @@ public final class PollBatches {
     public final class Session implements PollListener {
         private final Map<String, Held> claims = new HashMap<>();
         private final Set<String> completedInPoll = new HashSet<>();
+        /** The events decoded for their keys in this poll, by message body (identity), for the pipeline to reuse. */
+        private final Map<Object, CloudEvent> decoded = new IdentityHashMap<>();
         private long lastSubmitted;
 
         private record Held(Claim claim, long at) {
@@ -109,6 +113,7 @@ public final class PollBatches {
             awaitWritten();
             giveBack();
             completedInPoll.clear();
+            decoded.clear();
             if (messages.isEmpty()) {
                 return;
             }
@@ -159,6 +164,21 @@ public final class PollBatches {
                 return null;
             }
             return held.claim();
+        }
+
+        /**
+         * Remembers {@code event}, decoded from the polled message whose body is {@code body}, so that the pipeline
+         * takes it ({@link #takeDecoded}) instead of decoding the message a second time; until the next poll.
+         */
+        public synchronized void decoded(Object body, CloudEvent event) {
+            if (body != null) {
+                decoded.put(body, event);
+            }
+        }
+
+        /** The event decoded in this poll from the message whose body is {@code body} (the same object), or null. */
+        public synchronized CloudEvent takeDecoded(Object body) {
+            return body == null ? null : decoded.remove(body);
         }
 
         /** Hands the completion of an acquired claim to the writer; returns at once. */

@@ -202,12 +202,15 @@ public final class RouteCompiler {
         }
     }
 
-    /** The steps of a pipeline's route, with its error handler: handler retries are Camel redeliveries of {@code handle}. */
+    /**
+     * The steps of a pipeline's route, with its error handler: handler retries are Camel redeliveries of
+     * {@code handle}. Validation and the claim are one step ({@link ConsumerPipeline#receive()}): neither is
+     * redelivered in place, and with redelivery on Camel copies the exchange before every step.
+     */
     private static void pipelineSteps(RouteDefinition route, ConsumerPipeline pipeline, String prefix) {
         String id = pipeline.spec().id();
         route.errorHandler(pipeline.errorHandler())
-                .process(pipeline.validate()).id(prefix + "validate-" + id)
-                .process(pipeline.deduplicate()).id(prefix + "deduplicate-" + id)
+                .process(pipeline.receive()).id(prefix + "receive-" + id)
                 .process(pipeline.handle()).id(prefix + "handle-" + id);
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Message;
 
 /**
@@ -82,17 +83,58 @@ public final class BinaryHeaderCodec implements EventCodec {
 
     @Override
     public CloudEvent decode(Message source) {
+        // the headers are read in one pass (not one case-insensitive lookup per attribute, then a pass for the
+        // extensions); the values are then checked in the fixed order of the attributes
+        Object specH = null;
+        Object idH = null;
+        Object sourceH = null;
+        Object typeH = null;
+        Object timeH = null;
+        Object subjectH = null;
+        Object schemaH = null;
+        Object contentTypeH = null;
+        Object ceContentTypeH = null;
+        List<Extension> extensions = null;
+        int p = prefix.length();
+        for (Map.Entry<String, Object> h : source.getHeaders().entrySet()) {
+            String key = h.getKey();
+            if (key.equalsIgnoreCase(contentTypeHeader)) {
+                contentTypeH = h.getValue();
+            }
+            if (!key.regionMatches(true, 0, prefix, 0, p)) {
+                continue;
+            }
+            String name = key.substring(p).toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "specversion" -> specH = h.getValue();
+                case "id" -> idH = h.getValue();
+                case "source" -> sourceH = h.getValue();
+                case "type" -> typeH = h.getValue();
+                case "time" -> timeH = h.getValue();
+                case "subject" -> subjectH = h.getValue();
+                case "dataschema" -> schemaH = h.getValue();
+                case "datacontenttype" -> ceContentTypeH = h.getValue();
+                default -> {
+                    if (!AttributeLimits.isContextAttribute(name)) {
+                        if (extensions == null) {
+                            extensions = new ArrayList<>(2);
+                        }
+                        extensions.add(new Extension(name, key, h.getValue()));
+                    }
+                }
+            }
+        }
         List<String> problems = new ArrayList<>();
         CloudEventBuilder builder;
-        String spec = text(source, prefix + "specversion");
+        String spec = text(prefix + "specversion", specH);
         try {
             builder = CloudEventBuilder.fromSpecVersion(spec == null ? SpecVersion.V1 : SpecVersion.parse(spec));
         } catch (RuntimeException e) {
             throw new MalformedEventException("unsupported specversion '" + Sanitize.forMessage(spec) + "'");
         }
-        String id = text(source, prefix + "id");
-        String src = text(source, prefix + "source");
-        String type = text(source, prefix + "type");
+        String id = text(prefix + "id", idH);
+        String src = text(prefix + "source", sourceH);
+        String type = text(prefix + "type", typeH);
         if (id == null || id.isBlank()) {
             problems.add("attribute 'id' is missing or empty");
         }
@@ -105,12 +147,12 @@ public final class BinaryHeaderCodec implements EventCodec {
         builder.withId(id).withType(type);
         try {
             if (src != null && !src.isBlank()) {
-                builder.withSource(URI.create(src));
+                builder.withSource(source(src));
             }
         } catch (IllegalArgumentException e) {
             problems.add("attribute 'source' is not a URI reference");
         }
-        String time = text(source, prefix + "time");
+        String time = text(prefix + "time", timeH);
         if (time != null) {
             try {
                 builder.withTime(Rfc3339.parse(time));
@@ -118,11 +160,11 @@ public final class BinaryHeaderCodec implements EventCodec {
                 problems.add("attribute 'time' is not an RFC 3339 timestamp");
             }
         }
-        String subject = text(source, prefix + "subject");
+        String subject = text(prefix + "subject", subjectH);
         if (subject != null) {
             builder.withSubject(subject);
         }
-        String schema = text(source, prefix + "dataschema");
+        String schema = text(prefix + "dataschema", schemaH);
         if (schema != null) {
             try {
                 builder.withDataSchema(URI.create(schema));
@@ -130,28 +172,21 @@ public final class BinaryHeaderCodec implements EventCodec {
                 problems.add("attribute 'dataschema' is not a URI");
             }
         }
-        String contentType = text(source, contentTypeHeader);
+        String contentType = text(contentTypeHeader, contentTypeH);
         if (contentType == null) {
-            contentType = text(source, prefix + "datacontenttype");
+            contentType = text(prefix + "datacontenttype", ceContentTypeH);
         }
-        String lowerPrefix = prefix.toLowerCase(Locale.ROOT);
-        for (Map.Entry<String, Object> h : source.getHeaders().entrySet()) {
-            String key = h.getKey();
-            if (!key.toLowerCase(Locale.ROOT).startsWith(lowerPrefix)) {
-                continue;
-            }
-            String name = key.substring(prefix.length()).toLowerCase(Locale.ROOT);
-            if (AttributeLimits.isContextAttribute(name)) {
-                continue;
-            }
-            String nameProblem = AttributeLimits.extensionNameProblem(name);
-            if (nameProblem != null) {
-                problems.add(nameProblem);
-                continue;
-            }
-            String value = text(source, key);
-            if (value != null) {
-                builder.withExtension(name, value);
+        if (extensions != null) {
+            for (Extension e : extensions) {
+                String nameProblem = AttributeLimits.extensionNameProblem(e.name());
+                if (nameProblem != null) {
+                    problems.add(nameProblem);
+                    continue;
+                }
+                String value = text(e.header(), e.value());
+                if (value != null) {
+                    builder.withExtension(e.name(), value);
+                }
             }
         }
         if (!problems.isEmpty()) {
@@ -166,8 +201,29 @@ public final class BinaryHeaderCodec implements EventCodec {
         return builder.build();
     }
 
-    private static String text(Message m, String header) {
-        Object v = m.getHeader(header);
+    /** The most sources whose parsed URI {@link #source(String)} keeps: a stream's sources are few. */
+    private static final int MAX_KNOWN_SOURCES = 1024;
+    /** Parsed sources (a URI is immutable), so that each event does not parse its source again. */
+    private static final Map<String, URI> SOURCES = new ConcurrentHashMap<>();
+
+    /** {@code text} as a URI ({@link URI#create}, whose {@link IllegalArgumentException} it throws), remembered. */
+    private static URI source(String text) {
+        URI uri = SOURCES.get(text);
+        if (uri == null) {
+            uri = URI.create(text);
+            if (SOURCES.size() < MAX_KNOWN_SOURCES) {
+                SOURCES.put(text, uri);
+            }
+        }
+        return uri;
+    }
+
+    /** An extension attribute header met by {@link #decode}: the attribute name, the header and its value. */
+    private record Extension(String name, String header, Object value) {
+    }
+
+    /** The text of header {@code header} whose value is {@code v} (null when absent). */
+    private static String text(String header, Object v) {
         if (v == null) {
             return null;
         }
