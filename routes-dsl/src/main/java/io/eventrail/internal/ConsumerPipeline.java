@@ -621,9 +621,9 @@ public final class ConsumerPipeline {
         if (!committed) {
             LOG.warn("Idempotency claim of event id={} group={} was lost before its inbox transaction committed (its lease "
                     + "ran out and another owner took it, or it was completed already); rolled back, the broker "
-                    + "redelivers it (raise eventrail.idempotency.lease if this recurs)", safe(event.getId()),
+                    + "redelivers it (raise eventrail.idempotency.lease if this recurs)", safe(e.id()),
                     spec.subscription().group());
-            throw new ClaimLost("event " + safe(event.getId()) + ": idempotency claim of group '"
+            throw new ClaimLost("event " + safe(e.id()) + ": idempotency claim of group '"
                     + spec.subscription().group() + "' lost before the inbox transaction committed; rolled back");
         }
     }
