@@ -101,6 +101,25 @@ public final class DefaultEventPublisher implements EventPublisher {
 
     @Override
     public String publishWithId(String id, String type, Object data, String subject) {
+        return send(build(id, type, data, subject));
+    }
+
+    /**
+     * The event {@link #publishWithId(String, String, Object, String)} would send, validated exactly as it is before
+     * a send (declared type, envelope, limits, schema and validators; a refusal counted as rejected), but not sent:
+     * for a caller that sends it later with {@link #publish(CloudEvent)} (the transactional outbox).
+     *
+     * @throws InvalidEventException with every violation
+     */
+    public CloudEvent validated(String id, String type, Object data, String subject) {
+        CloudEvent event = build(id, type, data, subject);
+        EventCatalog.TypeRoute route = declared(event);
+        check(event, route, new Metrics.Where(broker(route.broker()).type(), route.broker(), route.destination(), null,
+                event.getType()));
+        return event;
+    }
+
+    private CloudEvent build(String id, String type, Object data, String subject) {
         if (type == null || type.isBlank()) {
             throw new InvalidEventException(type, List.of("event type is missing or empty"));
         }
@@ -118,7 +137,7 @@ public final class DefaultEventPublisher implements EventPublisher {
         } else {
             b.withDataContentType("application/json");
         }
-        return send(b.build());
+        return b.build();
     }
 
     @Override
@@ -141,14 +160,29 @@ public final class DefaultEventPublisher implements EventPublisher {
     }
 
     private String send(CloudEvent event) {
+        EventCatalog.TypeRoute route = declared(event);
+        return deliver(event, route, route.broker(), route.destination(), routeUri(route.broker(), route.destination()),
+                noConsumer, null);
+    }
+
+    /** The declared type of {@code event}; an undeclared one is refused (counted as rejected). */
+    private EventCatalog.TypeRoute declared(CloudEvent event) {
         EventCatalog.TypeRoute route = catalog.find(event.getType());
         if (route == null) {
             metrics.count(Metrics.REJECTED, "unknown-type", new Metrics.Where(null, null, null, null, event.getType()));
             throw new InvalidEventException(event.getType(), List.of("event type '" + Sanitize.forMessage(event.getType())
                     + "' is not declared; declare it with eventType(\"...\") in an EventRoutes"));
         }
-        return deliver(event, route, route.broker(), route.destination(), routeUri(route.broker(), route.destination()),
-                noConsumer, null);
+        return route;
+    }
+
+    /** Refuses {@code event} with every violation (counted as rejected at {@code where}). */
+    private void check(CloudEvent event, EventCatalog.TypeRoute route, Metrics.Where where) {
+        List<String> violations = route == null ? List.of() : catalog.validate(event);
+        if (!violations.isEmpty()) {
+            metrics.count(Metrics.REJECTED, "invalid", where);
+            throw new InvalidEventException(event.getType(), violations);
+        }
     }
 
     /**
@@ -212,13 +246,7 @@ public final class DefaultEventPublisher implements EventPublisher {
                            String uri, NoConsumerPolicy whenNoConsumer, String replayOf) {
         Broker broker = brokers.apply(brokerName);
         Metrics.Where where = new Metrics.Where(broker.type(), brokerName, destination, null, original.getType());
-        if (route != null) {
-            List<String> violations = catalog.validate(original);
-            if (!violations.isEmpty()) {
-                metrics.count(Metrics.REJECTED, "invalid", where);
-                throw new InvalidEventException(original.getType(), violations);
-            }
-        }
+        check(original, route, where);
         Span span = tracing.startPublish(original, broker.type(), destination);
         CloudEvent event = Tracing.inject(original, span);
         try (Scope ignored = span.makeCurrent(); Mdc.Scope mdc = Mdc.open(event, destination, null, span)) {
