@@ -147,23 +147,47 @@ public final class FaultHarness implements AutoCloseable {
      */
     public Process startConsumer(Map<String, String> properties, String destination, String group, int concurrency,
                                  String label) throws Exception {
+        return startJvm(FaultConsumerMain.class, List.of(JDBC, suffix, destination, group, Integer.toString(concurrency)),
+                properties, label);
+    }
+
+    /**
+     * Starts {@code main} in a JVM of its own with {@code args} then the {@code key=value} {@code properties}, and waits
+     * until it prints {@code READY pid=}; its output goes to target/. Killed with the harness like a consumer JVM.
+     */
+    public Process startJvm(Class<?> main, List<String> args, Map<String, String> properties, String label)
+            throws Exception {
+        Process p = launch(main, args, properties, label);
+        awaitReady(p, label);
+        return p;
+    }
+
+    /** As {@link #startJvm} without waiting: see {@link #awaitReady}. */
+    public Process launch(Class<?> main, List<String> args, Map<String, String> properties, String label)
+            throws Exception {
         Path log = log(label);
         Files.createDirectories(log.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                FaultConsumerMain.class.getName(), JDBC, suffix, destination, group, Integer.toString(concurrency)));
+                main.getName()));
+        command.addAll(args);
         properties.forEach((k, v) -> command.add(k + "=" + v));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         LIVE.add(p);
+        return p;
+    }
+
+    /** Waits up to 90 s until JVM {@code p} (started as {@code label}) prints {@code READY pid=}. */
+    public void awaitReady(Process p, String label) throws Exception {
+        Path log = log(label);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.readString(log).contains("READY pid=")) {
             if (!p.isAlive() || System.nanoTime() > end) {
-                throw new AssertionError("consumer JVM " + label + " did not start (see " + log + ")");
+                throw new AssertionError("JVM " + label + " did not start (see " + log + ")");
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
-        return p;
     }
 
     /** Prints one {@code FAULT-RESULT} line and appends it to {@code target/fault-results.txt}. */

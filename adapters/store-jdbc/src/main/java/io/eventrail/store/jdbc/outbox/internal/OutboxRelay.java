@@ -37,6 +37,8 @@ public final class OutboxRelay extends ServiceSupport implements StartupListener
     static final Duration FIGURES_INTERVAL = Duration.ofSeconds(1);
     /** The pause of the relay after a failed claim or send. */
     static final Duration BACKOFF = Duration.ofSeconds(1);
+    /** Rows sent before they are marked sent in one statement: the most a killed relay's successor sends again. */
+    static final int MARK_EVERY = 10;
 
     private final Eventrail eventrail;
     private final OutboxSettings settings;
@@ -129,45 +131,75 @@ public final class OutboxRelay extends ServiceSupport implements StartupListener
     }
 
     /**
-     * Publishes {@code rows} in order, each marked after the broker confirmed; stops at a failed send, a lost claim or
-     * half the lease, giving the rest back. Returns false when it stopped early.
+     * Publishes {@code rows} in order, marking them sent in groups of {@link #MARK_EVERY} after the broker confirmed
+     * them; stops at a failed send, a lost claim or half the lease, giving the rest back. Returns false when it
+     * stopped early.
      */
     private boolean send(List<Row> rows, long claimedAt) {
-        DataSource ds = source.dataSource();
         long stopAt = claimedAt + settings.lease().toMillis() / 2;
+        List<Row> confirmed = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
             if (!running || System.currentTimeMillis() > stopAt) {
-                giveBack(rows.subList(i, rows.size()));
-                return false;
+                return stop(confirmed, rows.subList(i, rows.size()));
             }
-            int status;
             try {
                 eventrail.publisher().publish(row.event());
-                status = OutboxTable.SENT;
+                confirmed.add(row);
             } catch (InvalidEventException e) {
                 LOG.error("Outbox row {} (event {}) refused by the publisher, kept with status refused and never sent: {}",
                         row.id(), row.event().getId(), e.getMessage());
-                status = OutboxTable.REFUSED;
+                if (!markAll(List.of(row), OutboxTable.REFUSED)) {
+                    return stop(confirmed, rows.subList(i + 1, rows.size()));
+                }
+                refused.increment();
             } catch (RuntimeException e) {
                 LOG.warn("Outbox relay could not publish event {} (row {}), retrying in {}: {}", row.event().getId(),
                         row.id(), BACKOFF, e.getMessage());
-                giveBack(rows.subList(i, rows.size()));
+                stop(confirmed, rows.subList(i, rows.size()));
                 pause();
                 return false;
             }
-            int s = status;
-            boolean kept = Jdbc.run(ds, "marking outbox row " + row.id(), c -> table.mark(c, row.id(), owner, s,
-                    System.currentTimeMillis()));
-            (s == OutboxTable.SENT ? sent : refused).increment();
-            if (!kept) {
-                LOG.warn("Outbox relay lost its claim on row {} (event {}) after sending it: another relay took it over"
-                        + " after the lease of {}; it may be sent twice", row.id(), row.event().getId(), settings.lease());
-                giveBack(rows.subList(i + 1, rows.size()));
-                return false;
+            if (confirmed.size() >= MARK_EVERY && !markSent(confirmed)) {
+                return stop(List.of(), rows.subList(i + 1, rows.size()));
             }
         }
-        return true;
+        return markSent(confirmed);
+    }
+
+    /** Marks {@code confirmed} sent and gives {@code rest} back; returns false. */
+    private boolean stop(List<Row> confirmed, List<Row> rest) {
+        markSent(confirmed);
+        giveBack(rest);
+        return false;
+    }
+
+    /** Marks {@code confirmed} sent and empties it; false when a claim was lost or the mark failed. */
+    private boolean markSent(List<Row> confirmed) {
+        boolean ok = markAll(confirmed, OutboxTable.SENT);
+        sent.increment(confirmed.size());
+        confirmed.clear();
+        return ok;
+    }
+
+    private boolean markAll(List<Row> rows, int status) {
+        if (rows.isEmpty()) {
+            return true;
+        }
+        try {
+            int kept = Jdbc.run(source.dataSource(), "marking outbox rows",
+                    c -> table.mark(c, rows, owner, status, System.currentTimeMillis()));
+            if (kept < rows.size()) {
+                LOG.warn("Outbox relay lost its claim on {} of {} rows after sending them: another relay took them over"
+                        + " after the lease of {}; they may be sent twice", rows.size() - kept, rows.size(), settings.lease());
+                return false;
+            }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("Outbox relay could not mark {} rows sent; they are sent again after the lease of {}: {}",
+                    rows.size(), settings.lease(), e.getMessage());
+            return false;
+        }
     }
 
     private void giveBack(List<Row> rows) {

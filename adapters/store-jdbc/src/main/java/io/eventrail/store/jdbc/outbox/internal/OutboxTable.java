@@ -200,15 +200,24 @@ public final class OutboxTable {
         return held;
     }
 
-    /** Marks row {@code id} of claim {@code owner} {@code status} at {@code now} (autocommit); false when the claim was lost. */
-    public boolean mark(Connection c, long id, String owner, int status, long now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE " + table
-                + " SET status = ?, done_at = ?, claim_owner = '', claimed_until = 0 WHERE id = ? AND claim_owner = ?")) {
+    /**
+     * Marks {@code rows} of claim {@code owner} {@code status} at {@code now} (autocommit); returns how many were still
+     * this claim's (fewer when another relay took some over after the lease).
+     */
+    public int mark(Connection c, Collection<Row> rows, String owner, int status, long now) throws SQLException {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET status = ?, done_at = ?, claim_owner = '',"
+                + " claimed_until = 0 WHERE claim_owner = ? AND id IN (" + marks(rows.size()) + ")")) {
             s.setInt(1, status);
             s.setLong(2, now);
-            s.setLong(3, id);
-            s.setString(4, owner);
-            return s.executeUpdate() == 1;
+            s.setString(3, owner);
+            int i = 4;
+            for (Row r : rows) {
+                s.setLong(i++, r.id());
+            }
+            return s.executeUpdate();
         }
     }
 
