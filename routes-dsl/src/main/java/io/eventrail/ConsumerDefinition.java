@@ -1,5 +1,6 @@
 package io.eventrail;
 
+import io.eventrail.internal.InboxHandler;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,18 @@ public final class ConsumerDefinition {
                     + type + "'");
         }
         return this;
+    }
+
+    /**
+     * Handles events of {@code type} with {@code handler} inside a database transaction on the JDBC idempotency store's
+     * database (the transactional inbox): the handler's writes through its {@link java.sql.Connection} and the event's
+     * idempotency completion commit together, so the effect happens exactly once per event id and group. Each attempt
+     * is its own transaction, rolled back when the handler throws; after the last attempt the event is dead-lettered.
+     * Needs {@code eventrail.idempotency.store=jdbc} (artifact {@code io.eventrail:eventrail-store-jdbc}) and an
+     * idempotent pipeline; start-up fails otherwise. One handler per type.
+     */
+    public ConsumerDefinition onTransactional(String type, TransactionalHandler handler) {
+        return on(type, new InboxHandler(Objects.requireNonNull(handler, "handler")));
     }
 
     /** What this pipeline does, for the event catalogue (AsyncAPI operation description). */

@@ -9,6 +9,7 @@ import io.eventrail.InvalidEventException;
 import io.eventrail.RetryPolicy;
 import io.eventrail.StoreException;
 import io.eventrail.idempotency.IdempotencyStore;
+import io.eventrail.idempotency.InboxTransactions;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.DeadLetterHeaders;
 import io.eventrail.spi.DeliveryHints;
@@ -339,13 +340,20 @@ public final class ConsumerPipeline {
                     return;
                 }
                 if (attempt(exchange, event, handler)) {
-                    complete(takeClaim(exchange), event);
+                    if (handler instanceof InboxHandler) {
+                        completedInTransaction(takeClaim(exchange));
+                    } else {
+                        complete(takeClaim(exchange), event);
+                    }
                     exchange.setProperty(OUTCOME, DeliveryOutcome.handled());
                 } else {
                     release(takeClaim(exchange));
                 }
             } catch (RetryLater retry) {
                 throw retry.failure;
+            } catch (ClaimLost lost) {
+                takeClaim(exchange); // another owner's now: nothing to release
+                throw lost;
             } catch (Exception e) {
                 release(takeClaim(exchange));
                 if (handler == null && permanent(e)) {
@@ -474,10 +482,16 @@ public final class ConsumerPipeline {
         Span span = exchange.getProperty(SPAN, Span.class);
         long start = System.nanoTime();
         try (Scope ignored = span == null ? null : span.makeCurrent()) {
-            handler.handle(new Event(event));
+            if (handler instanceof InboxHandler inbox) {
+                runInTransaction(exchange, event, inbox);
+            } else {
+                handler.handle(new Event(event));
+            }
             metrics.time(Duration.ofNanos(System.nanoTime() - start), null, where(event.getType()));
             metrics.count(Metrics.PROCESSED, where(event.getType()));
             return true;
+        } catch (ClaimLost lost) {
+            throw lost;
         } catch (Exception failure) {
             metrics.time(Duration.ofNanos(System.nanoTime() - start), failure, where(event.getType()));
             if (span != null) {
@@ -521,6 +535,62 @@ public final class ConsumerPipeline {
                 });
             }
             throw new RetryLater(failure);
+        }
+    }
+
+    /**
+     * One attempt of a transactional handler (the inbox): the handler and the completion of the event's claim run in
+     * one transaction of the idempotency store ({@link InboxTransactions}). The claim's lease is renewed while the
+     * handler runs and no longer once it returned (the completion follows in the same transaction); when the
+     * transaction fails after that, renewal resumes for the next attempt. A claim found lost at completion rolls the
+     * attempt back and throws {@link ClaimLost}.
+     */
+    private void runInTransaction(Exchange exchange, CloudEvent event, InboxHandler inbox) throws Exception {
+        IdempotencyStore.Claim claim = exchange.getProperty(CLAIM, IdempotencyStore.Claim.class);
+        if (claim == null) { // checked at start-up (RouteCompiler.checkInbox): an idempotent pipeline always claims
+            throw new IllegalStateException("pipeline '" + spec.id() + "': a transactional handler needs the event's claim");
+        }
+        Event e = new Event(event);
+        boolean committed;
+        try {
+            committed = ((InboxTransactions) store).runAndComplete(claim, connection -> {
+                inbox.handler().handle(e, connection);
+                LeaseRenewals.Renewal renewal = (LeaseRenewals.Renewal) exchange.removeProperty(RENEWAL);
+                if (renewal != null) {
+                    renewal.stop();
+                }
+            });
+        } catch (Exception | Error failure) {
+            if (exchange.getProperty(RENEWAL) == null && exchange.getProperty(CLAIM) != null) {
+                hold(exchange, claim); // the attempt is rolled back: the claim stays held for the next one
+            }
+            throw failure;
+        }
+        if (!committed) {
+            LOG.warn("Idempotency claim of event id={} group={} was lost before its inbox transaction committed (its lease "
+                    + "ran out and another owner took it, or it was completed already); rolled back, the broker "
+                    + "redelivers it (raise eventrail.idempotency.lease if this recurs)", safe(event.getId()),
+                    spec.subscription().group());
+            throw new ClaimLost("event " + safe(event.getId()) + ": idempotency claim of group '"
+                    + spec.subscription().group() + "' lost before the inbox transaction committed; rolled back");
+        }
+    }
+
+    /** The claim of a transactional handler was lost: its transaction rolled back, the broker redelivers the event. */
+    static final class ClaimLost extends IllegalStateException {
+        ClaimLost(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The inbox transaction completed {@code claim} with the effect; within a batched poll, a further copy of its key
+     * in the poll is a duplicate.
+     */
+    private void completedInTransaction(IdempotencyStore.Claim claim) {
+        PollBatches.Session session = batches == null ? null : batches.session();
+        if (session != null && claim != null) {
+            session.completedInTransaction(claim);
         }
     }
 

@@ -167,6 +167,14 @@ public final class PollBatches {
             lastSubmitted = writer.submit(claim);
         }
 
+        /**
+         * Records that {@code claim} was completed in the handler's own transaction (the transactional inbox), already
+         * durable: nothing to write, and a further copy of its key in this poll is a duplicate.
+         */
+        public synchronized void completedInTransaction(Claim claim) {
+            completedInPoll.add(claim.key());
+        }
+
         @Override
         public synchronized void beforeAcknowledge() {
             awaitWritten();

@@ -6,6 +6,8 @@ import io.eventrail.EventrailConfigurationException;
 import io.eventrail.EventrailSettings;
 import io.eventrail.EventrailSettings.PipelineOverrides;
 import io.eventrail.RetryPolicy;
+import io.eventrail.idempotency.IdempotencyStore;
+import io.eventrail.idempotency.InboxTransactions;
 import io.eventrail.spi.Broker;
 import io.eventrail.spi.ConsumerTiming;
 import io.eventrail.spi.OptionSpec;
@@ -114,6 +116,7 @@ public final class RouteCompiler {
         if (c.handlers().isEmpty()) {
             throw new IllegalArgumentException("pipeline '" + c.id() + "' has no handler: add .on(\"TYPE\", handler)");
         }
+        checkInbox(c, stores.idempotency());
         String brokerName = o != null && o.broker() != null ? o.broker() : c.broker() != null ? c.broker()
                 : settings.defaultBroker();
         int concurrency = o != null && o.concurrency() != null ? o.concurrency() : c.concurrency();
@@ -142,6 +145,38 @@ public final class RouteCompiler {
                 .autoStartup(enabled)
                 // a graceful stop drains what the broker's consumer holds (memory broker), within the shutdown timeout
                 .shutdownRunningTask(ShutdownRunningTask.CompleteAllTasks), pipeline, "");
+    }
+
+    /**
+     * Refuses a pipeline with a transactional handler ({@code onTransactional}) that cannot have its inbox transaction:
+     * one that is not idempotent, or whose idempotency store cannot complete a claim in a transaction
+     * ({@link InboxTransactions}: the JDBC store).
+     *
+     * @throws EventrailConfigurationException naming the setting and the artifact
+     */
+    static void checkInbox(ConsumerDefinition c, IdempotencyStore store) {
+        List<String> types = new ArrayList<>();
+        c.handlers().forEach((type, handler) -> {
+            if (handler instanceof InboxHandler) {
+                types.add(type);
+            }
+        });
+        if (types.isEmpty()) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        if (!c.idempotent()) {
+            problems.add("pipeline '" + c.id() + "': onTransactional(" + types + ") needs an idempotent pipeline; "
+                    + "remove notIdempotent()");
+        }
+        if (!(store instanceof InboxTransactions)) {
+            problems.add("pipeline '" + c.id() + "': onTransactional(" + types + ") needs the JDBC idempotency store "
+                    + "(eventrail.idempotency.store=jdbc, artifact io.eventrail:eventrail-store-jdbc, on the database "
+                    + "the handler writes to); the idempotency store in use is " + store.getClass().getSimpleName());
+        }
+        if (!problems.isEmpty()) {
+            throw new EventrailConfigurationException(problems);
+        }
     }
 
     /**

@@ -147,25 +147,37 @@ public final class FaultHarness implements AutoCloseable {
      */
     public Process startConsumer(Map<String, String> properties, String destination, String group, int concurrency,
                                  String label) throws Exception {
-        return startJvm(FaultConsumerMain.class, List.of(JDBC, suffix, destination, group, Integer.toString(concurrency)),
-                properties, label);
-    }
-
-    /**
-     * Starts {@code main} in a JVM of its own with {@code args} then the {@code key=value} {@code properties}, and waits
-     * until it prints {@code READY pid=}; its output goes to target/. Killed with the harness like a consumer JVM.
-     */
-    public Process startJvm(Class<?> main, List<String> args, Map<String, String> properties, String label)
-            throws Exception {
-        Process p = launch(main, args, properties, label);
-        awaitReady(p, label);
+        Process p = launch(FaultConsumerMain.class, List.of(JDBC, suffix, destination, group,
+                Integer.toString(concurrency)), properties, log(label), label);
+        processes.add(p);
         return p;
     }
 
-    /** As {@link #startJvm} without waiting: see {@link #awaitReady}. */
-    public Process launch(Class<?> main, List<String> args, Map<String, String> properties, String label)
+    /**
+     * Starts {@code main} in a JVM of its own (this JVM's class path) with {@code args} followed by the
+     * {@code key=value} {@code properties}, its output in {@code log}, and waits until it prints {@code READY pid=};
+     * the JVM is killed at this JVM's exit unless {@link #killAll} killed it before.
+     */
+    static Process launch(Class<?> main, List<String> args, Map<String, String> properties, Path log, String label)
             throws Exception {
-        Path log = log(label);
+        Process p = spawn(main, args, properties, log);
+        awaitReady(p, log, label);
+        return p;
+    }
+
+    /**
+     * As {@link #launch(Class, List, Map, Path, String)} without waiting, output in {@link #log}({@code label}), killed
+     * by {@link #close()}: see {@link #awaitReady(Process, String)}.
+     */
+    public Process spawn(Class<?> main, List<String> args, Map<String, String> properties, String label)
+            throws Exception {
+        Process p = spawn(main, args, properties, log(label));
+        processes.add(p);
+        return p;
+    }
+
+    private static Process spawn(Class<?> main, List<String> args, Map<String, String> properties, Path log)
+            throws Exception {
         Files.createDirectories(log.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -173,20 +185,37 @@ public final class FaultHarness implements AutoCloseable {
         command.addAll(args);
         properties.forEach((k, v) -> command.add(k + "=" + v));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
         LIVE.add(p);
         return p;
     }
 
-    /** Waits up to 90 s until JVM {@code p} (started as {@code label}) prints {@code READY pid=}. */
+    /** Waits up to 90 s until JVM {@code p}, {@link #spawn spawned} as {@code label}, prints {@code READY pid=}. */
     public void awaitReady(Process p, String label) throws Exception {
-        Path log = log(label);
+        awaitReady(p, log(label), label);
+    }
+
+    private static void awaitReady(Process p, Path log, String label) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.readString(log).contains("READY pid=")) {
             if (!p.isAlive() || System.nanoTime() > end) {
                 throw new AssertionError("JVM " + label + " did not start (see " + log + ")");
             }
             TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /** Kills every one of {@code processes} with SIGKILL; fails naming those that survived 20 s. */
+    static void killAll(List<Process> processes) throws InterruptedException {
+        List<Long> survivors = new ArrayList<>();
+        for (Process p : processes) {
+            if (!p.destroyForcibly().waitFor(20, TimeUnit.SECONDS)) {
+                survivors.add(p.pid());
+            } else {
+                LIVE.remove(p);
+            }
+        }
+        if (!survivors.isEmpty()) {
+            throw new AssertionError("consumer JVMs " + survivors + " survived SIGKILL for 20 s");
         }
     }
 
@@ -307,21 +336,14 @@ public final class FaultHarness implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        List<Long> survivors = new ArrayList<>();
-        for (Process p : processes) {
-            if (!p.destroyForcibly().waitFor(20, TimeUnit.SECONDS)) {
-                survivors.add(p.pid());
-            } else {
-                LIVE.remove(p);
+        try {
+            killAll(processes);
+        } finally {
+            try (db; Statement s = db.createStatement()) {
+                s.execute("drop table if exists " + EFFECTS + suffix);
+                s.execute("drop table if exists " + DELIVERIES + suffix);
+                s.execute("drop table if exists " + IDEMPOTENCY + suffix);
             }
-        }
-        try (db; Statement s = db.createStatement()) {
-            s.execute("drop table if exists " + EFFECTS + suffix);
-            s.execute("drop table if exists " + DELIVERIES + suffix);
-            s.execute("drop table if exists " + IDEMPOTENCY + suffix);
-        }
-        if (!survivors.isEmpty()) {
-            throw new AssertionError("consumer JVMs " + survivors + " survived SIGKILL for 20 s");
         }
     }
 }

@@ -121,10 +121,10 @@ public abstract class OutboxKillSuite {
             outbox.put("eventrail.outbox.poll-interval", "50ms");
         }
         // the consumer and two relays start together; nothing is written (so nothing relayed) before the consumer runs
-        Process c = harness.launch(FaultConsumerMain.class, List.of(FaultHarness.JDBC, harness.suffix(), dest, "outbox-g",
+        Process c = harness.spawn(FaultConsumerMain.class, List.of(FaultHarness.JDBC, harness.suffix(), dest, "outbox-g",
                 "2"), consumer, "consumer");
-        Process[] relays = {harness.launch(OutboxRelayMain.class, List.of(dest), outbox, "relay-a0"),
-                harness.launch(OutboxRelayMain.class, List.of(dest), outbox, "relay-b0")};
+        Process[] relays = {harness.spawn(OutboxRelayMain.class, List.of(dest), outbox, "relay-a0"),
+                harness.spawn(OutboxRelayMain.class, List.of(dest), outbox, "relay-b0")};
         harness.awaitReady(c, "consumer");
         harness.awaitReady(relays[0], "relay-a0");
         harness.awaitReady(relays[1], "relay-b0");
@@ -154,7 +154,7 @@ public abstract class OutboxKillSuite {
             System.out.printf("kill %d: relay %s SIGKILL after %d effects at %.1f s%n", k + 1, victim == 0 ? "a" : "b",
                     harness.effects(), (System.nanoTime() - started) / 1e9);
             // its successor starts while the other relay goes on (and takes the killed one's rows after the lease)
-            relays[victim] = harness.launch(OutboxRelayMain.class, List.of(dest), outbox,
+            relays[victim] = harness.spawn(OutboxRelayMain.class, List.of(dest), outbox,
                     "relay-" + (victim == 0 ? "a" : "b") + (k + 1));
         }
         written.get(120, TimeUnit.SECONDS);

@@ -1,7 +1,9 @@
 package io.eventrail.store.jdbc;
 
 import io.eventrail.idempotency.IdempotencyStore;
+import io.eventrail.idempotency.InboxTransactions;
 import io.eventrail.spi.ops.HealthProbe;
+import io.eventrail.store.jdbc.inbox.internal.InboxTransaction;
 import io.eventrail.store.jdbc.internal.Jdbc;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,10 +32,11 @@ import javax.sql.DataSource;
  * primary key, so concurrent claims of a key cannot both win; on PostgreSQL a duplicate key is
  * {@code ON CONFLICT DO NOTHING}, never an error that would abort a surrounding transaction. The
  * table is created on construction when missing (DDL in the module README). Times are the JVM
- * clocks' epoch milliseconds, so instances need synchronized clocks (NTP) well within the lease.
- * Thread-safe; a database that cannot be reached raises {@link io.eventrail.StoreException}.
+ * clocks' epoch milliseconds, so instances need synchronized clocks (NTP) well within the lease. It is the
+ * transactional inbox's store too ({@link #runAndComplete}): a handler's effect and the claim's completion in one
+ * transaction on this store's database. Thread-safe; a database that cannot be reached raises {@link io.eventrail.StoreException}.
  */
-public final class JdbcIdempotencyStore implements IdempotencyStore, HealthProbe {
+public final class JdbcIdempotencyStore implements IdempotencyStore, InboxTransactions, HealthProbe {
     /** Keys longer than this are stored as their SHA-256. */
     static final int MAX_KEY = 400;
 
@@ -121,6 +124,33 @@ public final class JdbcIdempotencyStore implements IdempotencyStore, HealthProbe
             long until = clock.millis() + retention.toMillis();
             try (PreparedStatement s = c.prepareStatement("UPDATE " + table
                     + " SET completed = TRUE, expires_at = ? WHERE consumer_group = ? AND idem_key = ? AND owner_token = ?")) {
+                s.setLong(1, until);
+                s.setString(2, claim.group());
+                s.setString(3, k);
+                s.setString(4, claim.owner());
+                if (s.executeUpdate() == 1) {
+                    return true;
+                }
+            }
+            return insert(c, claim.group(), k, claim.owner(), true, until);
+        });
+    }
+
+    /**
+     * The transactional inbox: {@code work} (the handler, on a connection of this store's data source) and the
+     * completion of {@code claim} in one transaction. The completion is one statement guarded by the owner token and
+     * {@code completed = FALSE} (so a second attempt after a commit whose outcome was unknown finds the claim completed
+     * and rolls back instead of repeating the effect); a row that is gone (purged after its lease) is inserted completed
+     * unless another owner took the key. Returns false, rolled back, when the claim was lost.
+     */
+    @Override
+    public boolean runAndComplete(Claim claim, Work work) throws Exception {
+        requireOwner(claim);
+        String k = storedKey(claim.key());
+        return InboxTransaction.run(dataSource, work, c -> {
+            long until = clock.millis() + retention.toMillis();
+            try (PreparedStatement s = c.prepareStatement("UPDATE " + table + " SET completed = TRUE, expires_at = ?"
+                    + " WHERE consumer_group = ? AND idem_key = ? AND owner_token = ? AND completed = FALSE")) {
                 s.setLong(1, until);
                 s.setString(2, claim.group());
                 s.setString(3, k);

@@ -40,9 +40,17 @@ public final class Jdbc {
         try (Connection c = ds.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StoreException(what + " failed: " + Sanitize.redactSecrets(String.valueOf(e.getMessage()))
-                    + " (SQLState " + e.getSQLState() + ")", e, isDataError(e));
+            throw failure(what, e);
         }
+    }
+
+    /**
+     * {@code e} as a {@link StoreException} naming {@code what}, secrets redacted, {@linkplain StoreException#permanent()
+     * permanent} when {@link #isDataError} says every attempt would fail alike.
+     */
+    public static StoreException failure(String what, SQLException e) {
+        return new StoreException(what + " failed: " + Sanitize.redactSecrets(String.valueOf(e.getMessage()))
+                + " (SQLState " + e.getSQLState() + ")", e, isDataError(e));
     }
 
     /**
