@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.eventrail.Eventrail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +65,7 @@ abstract class OutboxContract {
         }
         try (Connection c = db; Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("DROP TABLE IF EXISTS idem_" + suffix);
         }
     }
 
@@ -188,5 +190,38 @@ abstract class OutboxContract {
         System.out.printf("OUTBOX two relays on %s: %d rows, relay A sent %.0f, relay B sent %.0f%n", getClass().getSimpleName(),
                 total, sentA, sentB);
         assertThat(sentA + sentB).isEqualTo(total);
+    }
+
+    @Test
+    @DisplayName("Consume, transform, publish in one transaction: a handler that fails after its outbox write publishes"
+            + " nothing; its retry publishes once, with the inbox's completion")
+    void consumeTransformPublish() throws Exception {
+        String in = "outbox-in-" + suffix;
+        AtomicInteger attempts = new AtomicInteger();
+        Outbox[] outbox = new Outbox[1];
+        Map<String, String> p = new LinkedHashMap<>(Map.of("eventrail.brokers.memory.type", "memory",
+                "eventrail.outbox.enabled", "true", "eventrail.outbox.url", url(), "eventrail.outbox.table", table,
+                "eventrail.outbox.poll-interval", "20ms", "eventrail.idempotency.store", "jdbc",
+                "eventrail.idempotency.jdbc.url", url(), "eventrail.idempotency.jdbc.table", "idem_" + suffix,
+                "eventrail.retry.initial-backoff", "10ms", "eventrail.retry.max-backoff", "20ms"));
+        EventrailApp app = EventrailApp.start(p, r -> {
+            r.type("outbox.in").destination(in);
+            r.type(TYPE).destination(destination);
+            r.consumer(in).group("transform").onTransactional("outbox.in", (event, connection) -> {
+                outbox[0].publish(connection, TYPE, "{\"from\":\"" + event.id() + "\"}", event.subject());
+                if (attempts.incrementAndGet() == 1) {
+                    throw new IllegalStateException("first attempt fails after its outbox write");
+                }
+            });
+        });
+        apps.add(app);
+        outbox[0] = Outbox.of(app.context());
+        String id = app.publisher().publish("outbox.in", "{}", "k");
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 1);
+        Thread.sleep(500); // the rolled-back attempt's event would arrive here
+        assertThat(attempts).hasValue(2);
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).field("from")).isEqualTo(id);
+        assertThat(rows("")).isEqualTo(1);
     }
 }

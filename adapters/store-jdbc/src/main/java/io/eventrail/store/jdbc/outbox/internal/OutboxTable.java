@@ -111,58 +111,51 @@ public final class OutboxTable {
      * @return the claimed rows, oldest first
      */
     public List<Row> claim(Connection c, String owner, long now, long until, int limit) throws SQLException {
+        int isolation = c.getTransactionIsolation();
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED); // MariaDB's default would read a snapshot
+        try {
+            return Jdbc.inTransaction(c, tx -> claimRows(tx, owner, now, until, limit));
+        } finally {
+            c.setTransactionIsolation(isolation);
+        }
+    }
+
+    private List<Row> claimRows(Connection c, String owner, long now, long until, int limit) throws SQLException {
         List<Long> locked = new ArrayList<>();
         Map<Long, String> keys = new HashMap<>();
         Map<Long, String> envelopes = new HashMap<>();
-        int isolation = c.getTransactionIsolation();
-        c.setAutoCommit(false);
-        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-        try {
-            try (PreparedStatement s = c.prepareStatement("SELECT id, order_key, envelope FROM " + table
-                    + " WHERE status = " + PENDING + " AND claimed_until < ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                s.setLong(1, now);
-                s.setInt(2, limit);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        long id = r.getLong(1);
-                        locked.add(id);
-                        keys.put(id, r.getString(2));
-                        envelopes.put(id, r.getString(3));
-                    }
+        try (PreparedStatement s = c.prepareStatement("SELECT id, order_key, envelope FROM " + table
+                + " WHERE status = " + PENDING + " AND claimed_until < ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            s.setLong(1, now);
+            s.setInt(2, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long id = r.getLong(1);
+                    locked.add(id);
+                    keys.put(id, r.getString(2));
+                    envelopes.put(id, r.getString(3));
                 }
             }
-            Set<String> held = heldElsewhere(c, keys);
-            List<Row> rows = new ArrayList<>();
-            for (long id : locked) {
-                if (!held.contains(keys.get(id))) {
-                    rows.add(new Row(id, keys.get(id),
-                            FORMAT.deserialize(envelopes.get(id).getBytes(StandardCharsets.UTF_8))));
-                }
-            }
-            if (!rows.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("UPDATE " + table
-                        + " SET claim_owner = ?, claimed_until = ? WHERE id IN (" + marks(rows.size()) + ")")) {
-                    s.setString(1, owner);
-                    s.setLong(2, until);
-                    for (int i = 0; i < rows.size(); i++) {
-                        s.setLong(3 + i, rows.get(i).id());
-                    }
-                    s.executeUpdate();
-                }
-            }
-            c.commit();
-            return rows;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        } finally {
-            c.setTransactionIsolation(isolation);
-            c.setAutoCommit(true);
         }
+        Set<String> held = heldElsewhere(c, keys);
+        List<Row> rows = new ArrayList<>();
+        for (long id : locked) {
+            if (!held.contains(keys.get(id))) {
+                rows.add(new Row(id, keys.get(id), FORMAT.deserialize(envelopes.get(id).getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        if (!rows.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE " + table
+                    + " SET claim_owner = ?, claimed_until = ? WHERE id IN (" + marks(rows.size()) + ")")) {
+                s.setString(1, owner);
+                s.setLong(2, until);
+                for (int i = 0; i < rows.size(); i++) {
+                    s.setLong(3 + i, rows.get(i).id());
+                }
+                s.executeUpdate();
+            }
+        }
+        return rows;
     }
 
     /**
