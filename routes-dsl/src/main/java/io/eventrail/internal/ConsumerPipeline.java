@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * redelivers. The one exception is a message handed in by {@link #deliver} with a receive count whose attempt failed
  * with attempts left: its exchange completes with the outcome {@code FAILED}, which the caller reports to its source.
  * Every exchange that completes normally carries its {@link DeliveryOutcome} in the property {@value #OUTCOME}.
- * Thread-safe.
+ * A transactional handler ({@link InboxHandler}) runs each attempt and the completion of its claim in one transaction of
+ * the idempotency store ({@link InboxTransactions}); a claim lost before that commit rolls the attempt back and fails
+ * the exchange, so the broker redelivers. Thread-safe.
  */
 public final class ConsumerPipeline {
     static final String RAW = "eventrail.raw";

@@ -17,7 +17,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -364,27 +363,13 @@ public abstract class ConsumerFaultSuite {
     }
 
     private Map<String, String> consumerProperties() {
-        Map<String, String> p = new LinkedHashMap<>(common());
-        if (FaultHarness.DEFAULTS) {
-            // the framework's own visibility timeout and poll settings, not the fixture's shortened ones
-            p.keySet().removeIf(k -> k.endsWith(".visibility-timeout") || k.endsWith(".wait-time"));
-        } else {
-            p.putAll(consumerTuning(BROKER));
-        }
+        Map<String, String> p = FaultHarness.consumerProperties(common(), consumerTuning(BROKER));
         p.putAll(harness.idempotencyProperties(FaultHarness.POSTGRES_PORT));
         return p;
     }
 
     private Map<String, String> common() {
-        Map<String, String> p = new LinkedHashMap<>(brokerProperties(BROKER));
-        p.put("eventrail.broker", BROKER);
-        p.put("eventrail.retry.max-attempts", "3");
-        // every event has a handler and a consumer exists before publishing: no store for later is needed, and the
-        // default one (in memory, per JVM) would not be shared by the consumer JVMs
-        p.put("eventrail.store.type", "none");
-        p.put("eventrail.retry.initial-backoff", "10ms");
-        p.put("eventrail.retry.max-backoff", "50ms");
-        return p;
+        return FaultHarness.commonProperties(BROKER, brokerProperties(BROKER));
     }
 
     /** A publishing (and dead-letter reading) app in this JVM for {@code dest}. */

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -30,11 +29,7 @@ public final class FaultConsumerMain {
         String destination = args[2];
         String group = args[3];
         int concurrency = Integer.parseInt(args[4]);
-        Map<String, String> props = new LinkedHashMap<>();
-        for (int i = 5; i < args.length; i++) {
-            int eq = args[i].indexOf('=');
-            props.put(args[i].substring(0, eq), args[i].substring(eq + 1));
-        }
+        Map<String, String> props = FaultHarness.properties(args, 5);
         String pid = Long.toString(ProcessHandle.current().pid());
         ThreadLocal<Connection> connections = ThreadLocal.withInitial(() -> {
             try {

@@ -219,6 +219,46 @@ public final class FaultHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * The Eventrail properties every JVM of a fault run shares: broker instance {@code broker} ({@code brokerProperties}
+     * its {@code eventrail.brokers.<name>.*}) as the default, 3 attempts with a short back-off, no store for later
+     * (every event has a handler and a consumer exists before publishing; the default one, in memory per JVM, would
+     * not be shared by the consumer JVMs).
+     */
+    static Map<String, String> commonProperties(String broker, Map<String, String> brokerProperties) {
+        Map<String, String> p = new java.util.LinkedHashMap<>(brokerProperties);
+        p.put("eventrail.broker", broker);
+        p.put("eventrail.retry.max-attempts", "3");
+        p.put("eventrail.store.type", "none");
+        p.put("eventrail.retry.initial-backoff", "10ms");
+        p.put("eventrail.retry.max-backoff", "50ms");
+        return p;
+    }
+
+    /**
+     * A consumer JVM's properties: {@code common} with the shortened {@code tuning}, or with {@link #DEFAULTS} without
+     * the fixture's shortened visibility timeout and poll settings (the framework's own).
+     */
+    static Map<String, String> consumerProperties(Map<String, String> common, Map<String, String> tuning) {
+        Map<String, String> p = new java.util.LinkedHashMap<>(common);
+        if (DEFAULTS) {
+            p.keySet().removeIf(k -> k.endsWith(".visibility-timeout") || k.endsWith(".wait-time"));
+        } else {
+            p.putAll(tuning);
+        }
+        return p;
+    }
+
+    /** The {@code key=value} arguments of a consumer JVM's command line from index {@code from} on, in order. */
+    static Map<String, String> properties(String[] args, int from) {
+        Map<String, String> props = new java.util.LinkedHashMap<>();
+        for (int i = from; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            props.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        return props;
+    }
+
     /** Prints one {@code FAULT-RESULT} line and appends it to {@code target/fault-results.txt}. */
     public static void report(String line) {
         System.out.println(line);

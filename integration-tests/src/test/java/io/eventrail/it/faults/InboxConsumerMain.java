@@ -3,7 +3,6 @@ package io.eventrail.it.faults;
 import io.eventrail.it.support.EventrailApp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -27,11 +26,7 @@ public final class InboxConsumerMain {
         String destination = args[2];
         String group = args[3];
         int concurrency = Integer.parseInt(args[4]);
-        Map<String, String> props = new LinkedHashMap<>();
-        for (int i = 5; i < args.length; i++) {
-            int eq = args[i].indexOf('=');
-            props.put(args[i].substring(0, eq), args[i].substring(eq + 1));
-        }
+        Map<String, String> props = FaultHarness.properties(args, 5);
         String pid = Long.toString(ProcessHandle.current().pid());
         ThreadLocal<Connection> calls = ThreadLocal.withInitial(db::connect);
         EventrailApp app = EventrailApp.start(props, r -> r.consumer(destination).group(group).concurrency(concurrency)

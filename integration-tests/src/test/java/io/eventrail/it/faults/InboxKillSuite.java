@@ -7,6 +7,8 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.eventrail.it.support.EventrailApp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -123,11 +124,12 @@ public abstract class InboxKillSuite {
                 int called = tables.count("SELECT COUNT(DISTINCT event_id) FROM " + CALLS + suffix);
                 String line = String.format("INBOX-RESULT broker=%s | database=%s | events=%d | kills=%d | effects=%d"
                                 + " | distinct-effects=%d | counter=%d | lost=%d | handler-calls=%d | rolled-back=%d"
-                                + " | redelivered-events=%d | settings=%s | duration=%ds", brokerLabel(), database.label(),
-                        unique, KILLS, effects, tables.distinctEffects(), tables.counter(),
-                        unique - tables.distinctEffects(), calls, calls - effects, calls - called,
+                                + " | redelivered-events=%d | duplicates-skipped=%d | settings=%s | duration=%ds | run=%s",
+                        brokerLabel(), database.label(), unique, KILLS, effects, tables.distinctEffects(),
+                        tables.counter(), unique - tables.distinctEffects(), calls, calls - effects, calls - called,
+                        duplicatesSkipped(suffix),
                         FaultHarness.DEFAULTS ? "defaults" : "shortened (lease " + LEASE.toSeconds() + " s)",
-                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), suffix);
                 FaultHarness.report(line);
                 assertThat(effects).as("effect rows (a plain INSERT: a second effect would be a second row)")
                         .isEqualTo(unique);
@@ -141,6 +143,23 @@ public abstract class InboxKillSuite {
         }
     }
 
+    /**
+     * Redeliveries the consumer JVMs of run {@code suffix} skipped as duplicates (the completion committed with the
+     * effect was found): effects a handler without the inbox transaction could have applied twice.
+     */
+    private static long duplicatesSkipped(String suffix) throws IOException {
+        long n = 0;
+        try (var files = Files.list(Path.of("target"))) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString()
+                    .startsWith("inbox-consumer-" + suffix + "-"))::iterator) {
+                try (var lines = Files.lines(f, StandardCharsets.ISO_8859_1)) {
+                    n += lines.filter(l -> l.contains("Duplicate event skipped")).count();
+                }
+            }
+        }
+        return n;
+    }
+
     private Process consumer(InboxDatabase database, String suffix, String dest, String group, Map<String, String> props,
                              String label, List<Process> consumers) throws Exception {
         Process p = FaultHarness.launch(InboxConsumerMain.class, List.of(database.name(), suffix, dest, group,
@@ -151,12 +170,8 @@ public abstract class InboxKillSuite {
     }
 
     private Map<String, String> consumerProperties(InboxDatabase database, String suffix) {
-        Map<String, String> p = new LinkedHashMap<>(common());
-        if (FaultHarness.DEFAULTS) {
-            // the framework's own visibility timeout and poll settings, not the fixture's shortened ones
-            p.keySet().removeIf(k -> k.endsWith(".visibility-timeout") || k.endsWith(".wait-time"));
-        } else {
-            p.putAll(consumerTuning(BROKER));
+        Map<String, String> p = FaultHarness.consumerProperties(common(), consumerTuning(BROKER));
+        if (!FaultHarness.DEFAULTS) {
             p.put("eventrail.idempotency.lease", LEASE.toSeconds() + "s");
         }
         p.put("eventrail.idempotency.store", "jdbc");
@@ -168,13 +183,7 @@ public abstract class InboxKillSuite {
     }
 
     private Map<String, String> common() {
-        Map<String, String> p = new LinkedHashMap<>(brokerProperties(BROKER));
-        p.put("eventrail.broker", BROKER);
-        p.put("eventrail.retry.max-attempts", "3");
-        p.put("eventrail.store.type", "none");
-        p.put("eventrail.retry.initial-backoff", "10ms");
-        p.put("eventrail.retry.max-backoff", "50ms");
-        return p;
+        return FaultHarness.commonProperties(BROKER, brokerProperties(BROKER));
     }
 
     /** 180 s plus what {@code events} take at {@link #SLOWEST_RATE}; with the defaults, plus the 5-minute lease. */
