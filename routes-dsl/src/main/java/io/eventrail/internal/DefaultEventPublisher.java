@@ -211,6 +211,20 @@ public final class DefaultEventPublisher implements EventPublisher {
         });
     }
 
+    /**
+     * The event {@link #publishWithId(String, String, Object, String)} would send, validated exactly as it is before
+     * a send (declared type, envelope, limits, schema and validators; a refusal counted as rejected), but not sent:
+     * for a caller that sends it later with {@link #publish(CloudEvent)} (the transactional outbox).
+     *
+     * @throws InvalidEventException with every violation
+     */
+    public CloudEvent validated(String id, String type, Object data, String subject) {
+        CloudEvent event = build(id, type, data, subject);
+        EventCatalog.TypeRoute route = declared(event);
+        check(event, route, brokers.apply(route.broker()), route.broker(), route.destination());
+        return event;
+    }
+
     /** A new event of {@code type} with {@code id} and {@code data}, with this publisher's source and the time now. */
     private CloudEvent build(String id, String type, Object data, String subject) {
         if (type == null || type.isBlank()) {

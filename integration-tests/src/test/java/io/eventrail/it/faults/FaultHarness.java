@@ -160,6 +160,24 @@ public final class FaultHarness implements AutoCloseable {
      */
     static Process launch(Class<?> main, List<String> args, Map<String, String> properties, Path log, String label)
             throws Exception {
+        Process p = spawn(main, args, properties, log);
+        awaitReady(p, log, label);
+        return p;
+    }
+
+    /**
+     * As {@link #launch(Class, List, Map, Path, String)} without waiting, output in {@link #log}({@code label}), killed
+     * by {@link #close()}: see {@link #awaitReady(Process, String)}.
+     */
+    public Process spawn(Class<?> main, List<String> args, Map<String, String> properties, String label)
+            throws Exception {
+        Process p = spawn(main, args, properties, log(label));
+        processes.add(p);
+        return p;
+    }
+
+    private static Process spawn(Class<?> main, List<String> args, Map<String, String> properties, Path log)
+            throws Exception {
         Files.createDirectories(log.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -168,14 +186,22 @@ public final class FaultHarness implements AutoCloseable {
         properties.forEach((k, v) -> command.add(k + "=" + v));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LIVE.add(p);
+        return p;
+    }
+
+    /** Waits up to 90 s until JVM {@code p}, {@link #spawn spawned} as {@code label}, prints {@code READY pid=}. */
+    public void awaitReady(Process p, String label) throws Exception {
+        awaitReady(p, log(label), label);
+    }
+
+    private static void awaitReady(Process p, Path log, String label) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.readString(log).contains("READY pid=")) {
             if (!p.isAlive() || System.nanoTime() > end) {
-                throw new AssertionError("consumer JVM " + label + " did not start (see " + log + ")");
+                throw new AssertionError("JVM " + label + " did not start (see " + log + ")");
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
-        return p;
     }
 
     /** Kills every one of {@code processes} with SIGKILL; fails naming those that survived 20 s. */

@@ -5,11 +5,14 @@ import io.eventrail.Event;
 import io.eventrail.EventRoutes;
 import io.eventrail.samples.orders.OrderLedger.Effect;
 import io.eventrail.spi.codec.Sanitize;
+import io.eventrail.store.jdbc.outbox.Outbox;
+import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * when {@value #SHIPPING_NOTIFICATIONS} is true (a feature not rolled out yet): until then every
  * ORDER_SHIPPED is kept in the store for later with reason {@code no-handler}, to be replayed once a
  * version with the handler runs. Reads {@value #PAYMENT_FAILING} and {@value #SHIPPING_NOTIFICATIONS}.
+ *
+ * <p>Every handler is transactional (the inbox, {@code onTransactional}): its ledger row, the event's idempotency
+ * completion and the events it emits (written to the outbox on the same connection, relayed once the transaction has
+ * committed) commit together or not at all.
  */
 public class OrderRoutes extends EventRoutes {
     /** Property: the payment provider starts with its outage on (default true). */
@@ -50,10 +57,13 @@ public class OrderRoutes extends EventRoutes {
     public static final String PAYMENTS_REQUESTED = "payments-requested";
     /** The destination of ORDER_SHIPPED and ORDER_CANCELLED. */
     public static final String CUSTOMER_UPDATES = "customer-updates";
+    /** Property: the ledger table (default {@code orders_ledger}) in the database of {@code orders.database.url}. */
+    public static final String LEDGER_TABLE = "orders.ledger.table";
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderRoutes.class);
 
     private final OrderServices services;
+    private volatile Outbox outbox;
 
     /** Routes over fresh services ({@link OrderServices#create()}), e.g. for {@code eventrail asyncapi --routes}. */
     public OrderRoutes() {
@@ -66,9 +76,10 @@ public class OrderRoutes extends EventRoutes {
     }
 
     @Override
-    protected void configureEvents() {
+    protected void configureEvents() throws Exception {
         services.payments().failing(property(getContext(), PAYMENT_FAILING, Boolean.class, Boolean.TRUE));
         boolean shippingNotifications = property(getContext(), SHIPPING_NOTIFICATIONS, Boolean.class, Boolean.FALSE);
+        openLedger();
 
         eventType(ORDER_PLACED).destination("orders-placed").schema("schemas/order-placed.json")
                 .description("A customer placed an order.");
@@ -83,65 +94,97 @@ public class OrderRoutes extends EventRoutes {
         eventType(ORDER_CANCELLED).destination(CUSTOMER_UPDATES).schema("schemas/order-cancelled.json")
                 .description("The order was cancelled (its payment was declined).");
 
-        consume("orders-placed").group("payment-requests").on(ORDER_PLACED, this::requestPayment);
-        consume(PAYMENTS_REQUESTED).group(PAYMENTS_GROUP).on(PAYMENT_REQUESTED, this::capturePayment);
-        consume("payments-captured").group("shipping").on(PAYMENT_CAPTURED, this::ship);
-        consume("payments-failed").group("order-cancellation").on(PAYMENT_FAILED, this::cancel);
+        consume("orders-placed").group("payment-requests").onTransactional(ORDER_PLACED, this::requestPayment);
+        consume(PAYMENTS_REQUESTED).group(PAYMENTS_GROUP).onTransactional(PAYMENT_REQUESTED, this::capturePayment);
+        consume("payments-captured").group("shipping").onTransactional(PAYMENT_CAPTURED, this::ship);
+        consume("payments-failed").group("order-cancellation").onTransactional(PAYMENT_FAILED, this::cancel);
         ConsumerDefinition notifications = consume(CUSTOMER_UPDATES).group(NOTIFICATIONS_GROUP)
-                .on(ORDER_CANCELLED, this::notifyCancelled);
+                .onTransactional(ORDER_CANCELLED, this::notifyCancelled);
         if (shippingNotifications) {
-            notifications.on(ORDER_SHIPPED, this::notifyShipped);
+            notifications.onTransactional(ORDER_SHIPPED, this::notifyShipped);
         }
     }
 
-    private void requestPayment(Event event) {
+    /** Opens the ledger on the sample's database when the Camel context starts, and closes it with the context. */
+    private void openLedger() throws Exception {
+        CamelContext context = getContext();
+        OrderLedger ledger = services.ledger();
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() throws Exception {
+                ledger.open(context.resolvePropertyPlaceholders("{{orders.database.url}}"),
+                        context.resolvePropertyPlaceholders("{{orders.database.user}}"),
+                        context.getPropertiesComponent().resolveProperty("orders.database.password").orElse(""),
+                        property(context, LEDGER_TABLE, String.class, "orders_ledger"));
+            }
+
+            @Override
+            protected void doStop() {
+                ledger.close();
+            }
+        }, true, false);
+    }
+
+    /** The outbox the handlers emit their events through, on their inbox connection. */
+    private Outbox outbox() {
+        Outbox o = outbox;
+        if (o == null) {
+            o = Outbox.of(getContext());
+            outbox = o;
+        }
+        return o;
+    }
+
+    private void requestPayment(Event event, Connection connection) {
         String orderId = event.field("orderId");
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("orderId", orderId);
         request.put("amountCents", event.json().get("amountCents").asLong());
         request.put("currency", event.field("currency"));
-        publisher().publish(PAYMENT_REQUESTED, request, orderId);
+        outbox().publish(connection, PAYMENT_REQUESTED, request, orderId);
     }
 
-    private void capturePayment(Event event) throws PaymentProvider.Unavailable {
+    private void capturePayment(Event event, Connection connection) throws Exception {
         String orderId = event.field("orderId");
         long amount = event.json().get("amountCents").asLong();
         try {
             String paymentId = services.payments().capture(orderId, amount);
-            services.ledger().record(orderId, Effect.CHARGED);
+            services.ledger().record(connection, orderId, Effect.CHARGED, event.id());
             LOG.info("Payment captured: {} {} for {}", paymentId, amount, Sanitize.forMessage(orderId));
-            publisher().publish(PAYMENT_CAPTURED, Map.of("orderId", orderId, "paymentId", paymentId,
+            outbox().publish(connection, PAYMENT_CAPTURED, Map.of("orderId", orderId, "paymentId", paymentId,
                     "amountCents", amount), orderId);
         } catch (PaymentProvider.Declined declined) {
             LOG.info("Payment declined for {}: {}", Sanitize.forMessage(orderId), declined.getMessage());
-            publisher().publish(PAYMENT_FAILED, Map.of("orderId", orderId, "reason", declined.getMessage()), orderId);
+            outbox().publish(connection, PAYMENT_FAILED, Map.of("orderId", orderId, "reason", declined.getMessage()),
+                    orderId);
         }
     }
 
-    private void ship(Event event) {
+    private void ship(Event event, Connection connection) throws Exception {
         String orderId = event.field("orderId");
-        services.ledger().record(orderId, Effect.SHIPPED);
+        services.ledger().record(connection, orderId, Effect.SHIPPED, event.id());
         String tracking = "TRK-" + orderId.substring("order-".length());
         LOG.info("Order shipped: {} tracking {}", Sanitize.forMessage(orderId), tracking);
-        publisher().publish(ORDER_SHIPPED, Map.of("orderId", orderId, "trackingNumber", tracking), orderId);
+        outbox().publish(connection, ORDER_SHIPPED, Map.of("orderId", orderId, "trackingNumber", tracking), orderId);
     }
 
-    private void cancel(Event event) {
+    private void cancel(Event event, Connection connection) throws Exception {
         String orderId = event.field("orderId");
-        services.ledger().record(orderId, Effect.CANCELLED);
+        services.ledger().record(connection, orderId, Effect.CANCELLED, event.id());
         LOG.info("Order cancelled: {} ({})", Sanitize.forMessage(orderId), Sanitize.forMessage(event.field("reason")));
-        publisher().publish(ORDER_CANCELLED, Map.of("orderId", orderId, "reason", event.field("reason")), orderId);
+        outbox().publish(connection, ORDER_CANCELLED, Map.of("orderId", orderId, "reason", event.field("reason")),
+                orderId);
     }
 
-    private void notifyCancelled(Event event) {
+    private void notifyCancelled(Event event, Connection connection) throws Exception {
         String orderId = event.field("orderId");
-        services.ledger().record(orderId, Effect.NOTIFIED);
+        services.ledger().record(connection, orderId, Effect.NOTIFIED, event.id());
         LOG.info("Customer notified: {} was cancelled", Sanitize.forMessage(orderId));
     }
 
-    private void notifyShipped(Event event) {
+    private void notifyShipped(Event event, Connection connection) throws Exception {
         String orderId = event.field("orderId");
-        services.ledger().record(orderId, Effect.NOTIFIED);
+        services.ledger().record(connection, orderId, Effect.NOTIFIED, event.id());
         LOG.info("Customer notified: {} is on its way ({})", Sanitize.forMessage(orderId),
                 Sanitize.forMessage(event.field("trackingNumber")));
     }

@@ -207,7 +207,8 @@ class OrderFulfilmentTest {
             // the same PAYMENT_REQUESTED again, as a broker redelivery after the restart would bring it
             Eventrail.of(v2.context()).publisher().publish(request);
             assertThat(eventually(() -> duplicates(v2, OrderRoutes.PAYMENTS_GROUP) == 1)).as("duplicate skipped").isTrue();
-            assertThat(v2.services.ledger().count("order-2040", CHARGED)).isZero();
+            // charged once, by v1: the ledger is a table of the database, kept across the restart
+            assertThat(v2.services.ledger().count("order-2040", CHARGED)).isEqualTo(1);
         }
     }
 

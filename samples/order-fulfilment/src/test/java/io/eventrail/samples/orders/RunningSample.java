@@ -61,8 +61,12 @@ final class RunningSample implements AutoCloseable {
         String broker = name;
         TABLES.add("idem_" + name);
         TABLES.add("stored_" + name);
+        TABLES.add("outbox_" + name);
+        TABLES.add("ledger_" + name);
         List<String> all = new ArrayList<>(List.of("--eventrail.brokers." + broker + ".type=memory",
                 "--eventrail.idempotency.jdbc.table=idem_" + name, "--eventrail.store.jdbc.table=stored_" + name,
+                "--eventrail.outbox.table=outbox_" + name, "--orders.ledger.table=ledger_" + name,
+                "--eventrail.outbox.poll-interval=20ms",
                 "--eventrail.broker=" + broker, "--camel.server.port=" + app.httpPort,
                 "--eventrail.management.port=0", "--orders.demo.count=0", "--eventrail.retry.initial-backoff=20ms",
                 "--eventrail.retry.jitter=0"));

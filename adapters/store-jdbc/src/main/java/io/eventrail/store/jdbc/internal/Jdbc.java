@@ -76,27 +76,33 @@ public final class Jdbc {
      * when it throws); a failure becomes a {@link StoreException} naming {@code what}.
      */
     public static <T> T inTransaction(DataSource ds, String what, Work<T> work) {
-        return run(ds, what, c -> {
-            c.setAutoCommit(false);
+        return run(ds, what, c -> inTransaction(c, work));
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code c} (committed when it returns, rolled back when it throws), then
+     * puts {@code c} back in autocommit mode.
+     */
+    public static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                try {
-                    c.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // the connection is broken; the pool drops it
-                }
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
             }
-        });
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; the pool drops it
+            }
+        }
     }
 
     /** The dialect of the database behind {@code ds}. */
