@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The Eventrail benchmark (docs/BENCHMARKS.md): raw broker clients against Eventrail, alternating, in one run.
 #   scripts/bench.sh                      every pair: memory, Kafka, RabbitMQ, SQS and SNS (fauxqs, started by the harness),
-#                                         and kafka-pg (Kafka with the PostgreSQL idempotency store); prints the report,
-#                                         writes integration-tests/target/bench-report.md
-#   BENCH_BROKERS=memory scripts/bench.sh one pair only (comma-separated list: memory,kafka,rabbitmq,sqs,sns,kafka-pg)
+#                                         kafka-pg (Kafka with the PostgreSQL idempotency store) and kafka-pg-inbox
+#                                         (the transactional inbox: onTransactional against the same transaction by
+#                                         hand); prints the report, writes integration-tests/target/bench-report.md
+#   BENCH_BROKERS=memory scripts/bench.sh one pair only (comma-separated list:
+#                                         memory,kafka,rabbitmq,sqs,sns,kafka-pg,kafka-pg-inbox)
 #   BENCH_REGIMES=volume scripts/bench.sh one regime only: bound (each publish waits for its acknowledgement, plus
 #                                         latency, footprint and start-up) or volume (publish for volume, then drain
 #                                         the pre-filled destination); both by default, volume first
@@ -12,11 +14,11 @@
 #   BENCH_JVM_ARGS="-Xmx1g -XX:+FlightRecorder -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" scripts/bench.sh
 #                                         with a JFR profile of the client JVM (jfr print --events jdk.ExecutionSample /tmp/bench.jfr)
 # Starts what is not running and stops only what it started: a separate Kafka 3.9.1 process (scripts/kafka.sh,
-# on 127.0.0.1:${KAFKA_PORT:-9192}), RabbitMQ and PostgreSQL (scripts/services.sh; kafka-pg uses the database `test` on
-# 127.0.0.1:5432). Builds the sample jar for the start-up figure.
+# on 127.0.0.1:${KAFKA_PORT:-9192}), RabbitMQ and PostgreSQL (scripts/services.sh; kafka-pg and kafka-pg-inbox use the
+# database `test` on 127.0.0.1:5432). Builds the sample jar for the start-up figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BROKERS=${BENCH_BROKERS:-memory,kafka,rabbitmq,sqs,sns,kafka-pg}
+BROKERS=${BENCH_BROKERS:-memory,kafka,rabbitmq,sqs,sns,kafka-pg,kafka-pg-inbox}
 export KAFKA_PORT=${KAFKA_PORT:-9192}
 export KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9193}
 started_kafka=""

@@ -47,9 +47,14 @@ public final class Bench {
     /** Every pair: a broker, or {@code <broker>-pg} = that broker with the PostgreSQL idempotency store on the Eventrail side. */
     /** Events per side run before the measured rounds. */
     static final int WARM_UP = 10_000;
-    static final String ALL_PAIRS = "memory,kafka,rabbitmq,sqs,sns,kafka-pg";
+    static final String ALL_PAIRS = "memory,kafka,rabbitmq,sqs,sns,kafka-pg,kafka-pg-inbox";
     /** The pair suffix: Eventrail with {@code eventrail.idempotency.store=jdbc} on PostgreSQL, raw with the same claim/complete per poll. */
     static final String PG = "-pg";
+    /**
+     * The pair suffix of the transactional inbox: Eventrail's {@code onTransactional} handler writing {@link Inbox#effect}
+     * (idempotency on PostgreSQL), raw doing the same per event in one transaction by hand ({@link Inbox#byHand}).
+     */
+    static final String PG_INBOX = "-pg-inbox";
 
     private Bench() {
     }
@@ -108,7 +113,7 @@ public final class Bench {
         latency.forEach(r -> line("| " + String.join(" | ", r) + " |"));
         line("");
         if (!Boolean.getBoolean("bench.skip-footprint")) {
-            Footprint.report(brokers.stream().map(String::trim).filter(b -> !b.endsWith(PG)).toList());
+            Footprint.report(brokers.stream().map(String::trim).filter(b -> !Brokers.postgres(b)).toList());
             startup();
         }
         finish(started);
@@ -148,6 +153,7 @@ public final class Bench {
         int base = switch (broker) {
             case "memory" -> 20_000;
             case "kafka", "kafka-pg" -> 6_000;
+            case "kafka-pg-inbox" -> 2_000;
             case "sqs", "sns" -> 3_000;
             default -> 4_000;
         };
@@ -174,7 +180,7 @@ public final class Bench {
         System.out.println("\n== " + broker + " " + size + " B: setting up (run " + run + ")");
         dropErIdempotencyTable(broker);
         try (Side raw = rawSide(broker, "bench-raw-" + run, rawSink);
-             Side er = Sides.eventrail(Brokers.properties(broker), "bench-er-" + run, "bench-er-" + run, erSink)) {
+             Side er = eventrailSide(broker, Brokers.properties(broker), "bench-er-" + run, erSink)) {
             String pad = "x".repeat(Math.max(1, size - 40));
             int warmUpRound = count(broker, size);
             // warm-up, not measured: consumers assigned and the JIT past its compile thresholds (C2 compiles a method
@@ -221,7 +227,7 @@ public final class Bench {
 
     /** For a PostgreSQL pair: drops Eventrail's idempotency table, so a pair starts from an empty store. */
     static void dropErIdempotencyTable(String pair) throws Exception {
-        if (pair.endsWith(PG)) {
+        if (Brokers.postgres(pair)) {
             try (java.sql.Connection c = java.sql.DriverManager.getConnection(Brokers.postgresUrl(), Brokers.POSTGRES_USER, "");
                  java.sql.Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + Brokers.ER_IDEMPOTENCY_TABLE);
@@ -237,9 +243,29 @@ public final class Bench {
             case "sqs" -> Sides.rawSqs(io.eventrail.it.aws.Fauxqs.endpoint(), destination, sink);
             case "sns" -> Sides.rawSns(io.eventrail.it.aws.Fauxqs.endpoint(), destination, sink);
             case "kafka-pg" -> Sides.rawKafka(Brokers.kafkaBootstrap(), destination, destination, sink,
-                    Sides.postgresPollWork(Brokers.postgresUrl(), Brokers.POSTGRES_USER, destination.replace('-', '_')));
+                    Sides.claimedPerPoll(Sides.postgresPollWork(Brokers.postgresUrl(), Brokers.POSTGRES_USER,
+                            destination.replace('-', '_'))));
+            case "kafka-pg-inbox" -> {
+                String prefix = destination.replace('-', '_');
+                Inbox inbox = new Inbox(Brokers.postgresUrl(), Brokers.POSTGRES_USER, prefix);
+                yield inbox.verified(Sides.rawKafka(Brokers.kafkaBootstrap(), destination, destination, sink,
+                        inbox.byHand(Brokers.postgresUrl(), Brokers.POSTGRES_USER, prefix + "_idem")));
+            }
             default -> throw new IllegalArgumentException("unknown pair '" + broker + "': " + ALL_PAIRS);
         };
+    }
+
+    /**
+     * The Eventrail side of pair {@code pair} on {@code destination} (also its group) with {@code properties}; for an
+     * inbox pair with {@code onTransactional} writing the effect, verified on close as the raw side.
+     */
+    static Side eventrailSide(String pair, Map<String, String> properties, String destination, Sides.Sink sink)
+            throws Exception {
+        if (!pair.endsWith(PG_INBOX)) {
+            return Sides.eventrail(properties, destination, destination, sink);
+        }
+        Inbox inbox = new Inbox(Brokers.postgresUrl(), Brokers.POSTGRES_USER, destination.replace('-', '_'));
+        return inbox.verified(Sides.eventrail(properties, destination, destination, sink, inbox));
     }
 
     /** Publishes {@code n} events from the publisher threads as fast as acknowledgements allow; events/s end to end. */
@@ -498,9 +524,19 @@ public final class Bench {
             return System.getProperty("bench.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
         }
 
-        /** The broker of pair {@code pair}: {@code kafka} for {@code kafka-pg}. */
+        /** The broker of pair {@code pair}: {@code kafka} for {@code kafka-pg} and {@code kafka-pg-inbox}. */
         static String base(String pair) {
-            return pair.endsWith(PG) ? pair.substring(0, pair.length() - PG.length()) : pair;
+            for (String suffix : new String[] {PG_INBOX, PG}) {
+                if (pair.endsWith(suffix)) {
+                    return pair.substring(0, pair.length() - suffix.length());
+                }
+            }
+            return pair;
+        }
+
+        /** Whether pair {@code pair} has the PostgreSQL idempotency store on the Eventrail side. */
+        static boolean postgres(String pair) {
+            return pair.endsWith(PG) || pair.endsWith(PG_INBOX);
         }
 
         /** The Eventrail properties of pair {@code pair}: its broker, and for {@code -pg} the PostgreSQL idempotency store. */
@@ -510,7 +546,7 @@ public final class Bench {
             // the store for later only takes events published while a destination has no consumer, which never
             // happens here; off, so the bench measures no store at all
             p.put("eventrail.store.type", "none");
-            if (pair.endsWith(PG)) {
+            if (postgres(pair)) {
                 p.put("eventrail.idempotency.store", "jdbc");
                 p.put("eventrail.idempotency.jdbc.url", postgresUrl());
                 p.put("eventrail.idempotency.jdbc.user", POSTGRES_USER);

@@ -32,6 +32,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -92,8 +93,13 @@ final class Sides {
 
     /** The raw side's share of the handler work: parse the JSON data with Jackson and read {@code t}. */
     static void rawHandle(byte[] body, Sink sink) {
+        sink.accept(rawField(body));
+    }
+
+    /** The raw side's parsing: the JSON data read with Jackson, its {@code t}. */
+    static String rawField(byte[] body) {
         try {
-            sink.accept(JSON.readTree(body).get("t").asText());
+            return JSON.readTree(body).get("t").asText();
         } catch (IOException e) {
             throw new IllegalStateException("unreadable benchmark event: " + e, e);
         }
@@ -162,6 +168,15 @@ final class Sides {
 
     /** Eventrail with validation (JSON Schema), in-memory idempotency unless {@code properties} name a store, one pipeline. */
     static Side eventrail(Map<String, String> properties, String destination, String group, Sink sink) throws Exception {
+        return eventrail(properties, destination, group, sink, null);
+    }
+
+    /**
+     * As {@link #eventrail(Map, String, String, Sink)}; with {@code inbox}, the handler is {@code onTransactional}: it
+     * feeds the sink and writes {@link Inbox#effect} through the inbox transaction's connection.
+     */
+    static Side eventrail(Map<String, String> properties, String destination, String group, Sink sink, Inbox inbox)
+            throws Exception {
         DefaultCamelContext ctx = new DefaultCamelContext();
         Properties p = new Properties();
         p.putAll(properties);
@@ -172,7 +187,15 @@ final class Sides {
             @Override
             protected void configureEvents() {
                 eventType(TYPE).destination(destination).schema("classpath:bench/bench-event.json");
-                consume(destination).group(group).on(TYPE, e -> sink.accept(e.field("t")));
+                if (inbox == null) {
+                    consume(destination).group(group).on(TYPE, e -> sink.accept(e.field("t")));
+                } else {
+                    consume(destination).group(group).onTransactional(TYPE, (e, connection) -> {
+                        String t = e.field("t");
+                        sink.accept(t);
+                        inbox.effect(connection, e.id(), t);
+                    });
+                }
             }
         });
         ctx.start();
@@ -265,15 +288,60 @@ final class Sides {
         void close() throws Exception;
     }
 
-    static Side rawKafka(String bootstrap, String topic, String group, Sink sink) throws Exception {
-        return rawKafka(bootstrap, topic, group, sink, null);
+    /** What the raw Kafka consumer does with one poll's records before it commits their offsets. */
+    interface PollHandler extends AutoCloseable {
+        void handle(ConsumerRecords<String, byte[]> records, Sink sink) throws Exception;
+
+        @Override
+        default void close() throws Exception {
+        }
     }
 
+    /** Each record handled ({@link #rawHandle}), nothing else. */
+    static final PollHandler PLAIN = (records, sink) -> {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            rawHandle(r.value(), sink);
+        }
+    };
+
     /**
-     * Raw Kafka; with {@code writer}, each poll's record ids (topic-partition-offset) are claimed before the first is
-     * handled and completed after the last, before the commit.
+     * Each poll's record ids (topic-partition-offset) claimed by {@code writer} before the first is handled, the
+     * handled ones completed after the last, before the commit.
      */
-    static Side rawKafka(String bootstrap, String topic, String group, Sink sink, PollWork writer) throws Exception {
+    static PollHandler claimedPerPoll(PollWork writer) {
+        return new PollHandler() {
+            @Override
+            public void handle(ConsumerRecords<String, byte[]> records, Sink sink) throws Exception {
+                List<String> ids = new ArrayList<>(records.count());
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    ids.add(r.topic() + "-" + r.partition() + "-" + r.offset());
+                }
+                var claimed = writer.claim(ids);
+                List<String> done = new ArrayList<>(claimed.size());
+                int i = 0;
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    String id = ids.get(i++);
+                    if (claimed.contains(id)) {
+                        rawHandle(r.value(), sink);
+                        done.add(id);
+                    }
+                }
+                writer.complete(done);
+            }
+
+            @Override
+            public void close() throws Exception {
+                writer.close();
+            }
+        };
+    }
+
+    static Side rawKafka(String bootstrap, String topic, String group, Sink sink) throws Exception {
+        return rawKafka(bootstrap, topic, group, sink, PLAIN);
+    }
+
+    /** Raw Kafka: each poll's records given to {@code handler}, then the offsets committed ({@code commitSync}). */
+    static Side rawKafka(String bootstrap, String topic, String group, Sink sink, PollHandler handler) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
@@ -301,27 +369,7 @@ final class Sides {
                     if (records.isEmpty()) {
                         continue;
                     }
-                    if (writer == null) {
-                        for (ConsumerRecord<String, byte[]> r : records) {
-                            rawHandle(r.value(), sink);
-                        }
-                    } else {
-                        List<String> ids = new ArrayList<>(records.count());
-                        for (ConsumerRecord<String, byte[]> r : records) {
-                            ids.add(r.topic() + "-" + r.partition() + "-" + r.offset());
-                        }
-                        var claimed = writer.claim(ids);
-                        List<String> done = new ArrayList<>(claimed.size());
-                        int i = 0;
-                        for (ConsumerRecord<String, byte[]> r : records) {
-                            String id = ids.get(i++);
-                            if (claimed.contains(id)) {
-                                rawHandle(r.value(), sink);
-                                done.add(id);
-                            }
-                        }
-                        writer.complete(done);
-                    }
+                    handler.handle(records, sink);
                     consumer.commitSync();
                 }
             } catch (WakeupException stop) {
@@ -365,9 +413,7 @@ final class Sides {
                 thread.join(10_000);
                 producer.close(Duration.ofSeconds(5));
                 volume.close(Duration.ofSeconds(5));
-                if (writer != null) {
-                    writer.close();
-                }
+                handler.close();
             }
         };
     }
@@ -383,11 +429,7 @@ final class Sides {
      */
     static PollWork postgresPollWork(String url, String user, String table) throws Exception {
         java.sql.Connection c = java.sql.DriverManager.getConnection(url, user, "");
-        try (java.sql.Statement s = c.createStatement()) {
-            for (String ddl : io.eventrail.store.jdbc.JdbcIdempotencyStore.ddl(table)) {
-                s.execute(ddl);
-            }
-        }
+        createIdempotencyTable(c, table);
         c.setAutoCommit(false);
         String group = "bench";
         String owner = "raw";
@@ -431,13 +473,27 @@ final class Sides {
             public void close() throws Exception {
                 claim.close();
                 complete.close();
-                try (java.sql.Statement s = c.createStatement()) {
-                    s.execute("DROP TABLE IF EXISTS " + table);
-                }
-                c.commit();
+                dropTable(c, table);
                 c.close();
             }
         };
+    }
+
+    /** Creates {@code table} with the columns of Eventrail's JDBC idempotency table, on {@code c} (auto-commit on). */
+    static void createIdempotencyTable(java.sql.Connection c, String table) throws java.sql.SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            for (String ddl : io.eventrail.store.jdbc.JdbcIdempotencyStore.ddl(table)) {
+                s.execute(ddl);
+            }
+        }
+    }
+
+    /** Drops {@code table} on {@code c} (auto-commit off: committed). */
+    static void dropTable(java.sql.Connection c, String table) throws java.sql.SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+        }
+        c.commit();
     }
 
     // ---------------------------------------------------------------- RabbitMQ: confirms, persistent, manual acks, same prefetch

@@ -38,18 +38,26 @@ final class Volume {
         int base = switch (pair) {
             case "memory" -> 20_000;
             case "kafka", "kafka-pg" -> 10_000;
+            case "kafka-pg-inbox" -> 2_000;
             default -> 3_000;
         };
         return Integer.getInteger("bench.volume.warm-up." + pair, size > 1000 ? base / 2 : base);
     }
 
-    /** The least events per measured round: 200,000 on Kafka, else what the rates give. */
+    /** The least events per measured round: 200,000 on Kafka (not the inbox pair, see {@link #cap}), else what the rates give. */
     private static int floor(String pair) {
-        return pair.startsWith("kafka") ? 200_000 : 0;
+        return pair.startsWith("kafka") && !pair.endsWith(Bench.PG_INBOX) ? 200_000 : 0;
     }
 
-    /** The most events per measured round: what a pre-filled in-JVM queue may hold in a 1 GiB heap, else 2,000,000. */
+    /**
+     * The most events per measured round: what a pre-filled in-JVM queue may hold in a 1 GiB heap; 20,000 for the
+     * inbox pair, whose drain (a database transaction per event) is about a hundred times slower than the publish
+     * that sizes the rounds; else 2,000,000.
+     */
     private static int cap(String pair, int size) {
+        if (pair.endsWith(Bench.PG_INBOX)) {
+            return 20_000;
+        }
         if (pair.equals("memory")) {
             return size > 1000 ? 60_000 : 400_000;
         }
@@ -80,7 +88,7 @@ final class Volume {
         }
         Bench.dropErIdempotencyTable(pair);
         try (Side raw = Bench.rawSide(pair, "bench-vraw-" + run, rawSink);
-             Side er = Sides.eventrail(properties, "bench-ver-" + run, "bench-ver-" + run, erSink)) {
+             Side er = Bench.eventrailSide(pair, properties, "bench-ver-" + run, erSink)) {
             String pad = "x".repeat(Math.max(1, size - 40));
             long[] next = {0, 0};
             double fastest = 0;
@@ -181,9 +189,12 @@ final class Volume {
         Bench.line("Raw: the broker client parses each event's JSON and commits/acknowledges per batch (Kafka `commitSync` "
                 + "per poll; RabbitMQ `basicAck(multiple)` per " + Sides.RABBIT_PREFETCH / 2 + " (prefetch "
                 + Sides.RABBIT_PREFETCH + "); SQS `DeleteMessageBatch` per receive of 10; kafka-pg: the poll's ids claimed "
-                + "in one transaction before, completed in one after). Eventrail: its pipeline with JSON Schema "
-                + "validation, idempotency (in memory; kafka-pg: PostgreSQL), metrics, tracing and MDC. One consumer per "
-                + "side; events counted by distinct number.");
+                + "in one transaction before, completed in one after; kafka-pg-inbox: per event one transaction claiming the id, "
+                + "writing the effect (INSERT + counter UPDATE) and completing it). Eventrail: its pipeline with JSON "
+                + "Schema validation, idempotency (in memory; kafka-pg: PostgreSQL; kafka-pg-inbox: PostgreSQL and an "
+                + "`onTransactional` handler writing the same effect), metrics, tracing and MDC. One consumer per "
+                + "side; events counted by distinct number; the inbox pair's effects checked against the events "
+                + "published at the end.");
         Bench.line("");
         Bench.line("| broker | size | events/round | raw ev/s | Eventrail ev/s | ratio (per-round range) | client CPU µs/event raw → Eventrail |");
         Bench.line("|---|---|---|---|---|---|---|");
