@@ -15,6 +15,7 @@ import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.UnsendableEventException;
 import io.eventrail.spi.codec.Sanitize;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -410,6 +411,7 @@ public final class DefaultEventPublisher implements EventPublisher {
         Span span = tracing.startPublish(original, broker.type(), destination);
         CloudEvent event = Tracing.inject(original, span);
         Attempt attempt = new Attempt(original, event, broker, brokerName, destination, where, span, whenNoConsumer);
+        Context caller = Context.current();
         try (Scope ignored = span.makeCurrent(); Mdc.Scope mdc = Mdc.open(event, destination, null, span)) {
             String key = route != null ? route.partitionKey().apply(new Event(event)) : event.getSubject();
             attempt.sent = template.asyncSend(endpoint(uri), exchange -> {
@@ -434,8 +436,23 @@ public final class DefaultEventPublisher implements EventPublisher {
             Tracing.fail(span, e);
             span.end();
             throw e;
+        } finally {
+            restore(caller);
         }
         return attempt;
+    }
+
+    /**
+     * Puts the caller's OpenTelemetry context back on this thread. Camel's route tracer (camel-opentelemetry2) makes
+     * the publish route's span current when the route starts and closes that scope when the exchange completes: with
+     * an asynchronous producer that happens on another thread, so the span would stay current on the caller's thread
+     * and every later publish or span of that thread would join a finished trace.
+     */
+    private static void restore(Context caller) {
+        if (Context.current() != caller) {
+            // the returned scope is deliberately not closed: it replaces the one the route tracer left open here
+            caller.makeCurrent();
+        }
     }
 
     /** One event handed to the broker's producer: what {@link #finish} needs once the broker answered. */

@@ -322,19 +322,29 @@ final class KafkaOperations implements BrokerOperations, AutoCloseable {
         }
     }
 
-    /** The dead letter in {@code r}: its origin is the one of the dead-letter topic it was read from (see {@link DeadLetter#withOrigin}). */
+    /**
+     * The dead letter in {@code r}: its destination is the one of the dead-letter topic it was read from (see
+     * {@link DeadLetter#withOrigin}), and so is its group when only one group writes that topic. A dead-letter topic
+     * shared by the groups of a destination (the default naming, {@code <topic>.dlq}) cannot tell the group: it comes
+     * from the record's header, as on SQS.
+     */
     private Found found(Id id, ConsumerRecord<byte[], byte[]> r) {
         Map<String, Object> headers = new LinkedHashMap<>();
         for (Header h : r.headers()) {
             headers.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
         }
         DeadLetter d = DeadLetter.of(id.toString(), r.value(), headers);
+        String destination = null;
+        Set<String> groups = new TreeSet<>();
         for (Map.Entry<String, String> e : deadLetterTopics.entrySet()) {
             if (e.getValue().equals(id.topic())) {
                 int cut = e.getKey().indexOf('\u0000');
-                d = d.withOrigin(e.getKey().substring(0, cut), e.getKey().substring(cut + 1));
-                break;
+                destination = e.getKey().substring(0, cut);
+                groups.add(e.getKey().substring(cut + 1));
             }
+        }
+        if (destination != null) {
+            d = d.withOrigin(destination, groups.size() == 1 ? groups.iterator().next() : null);
         }
         return new Found(id, r.timestamp(), d);
     }
