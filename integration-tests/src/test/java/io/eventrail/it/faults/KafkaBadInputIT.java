@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The bad-input suite on the in-process Kafka cluster. Camel's Kafka producer filters {@code Camel*} and
- * {@code kafka.*} headers, so header injection is sent with the raw Kafka client, which passes every header.
+ * {@code kafka.*} headers, so header injection is sent with the raw Kafka client, which passes every header; so is
+ * an id header sent twice (record headers are a list).
  */
 class KafkaBadInputIT extends BadInputSuite {
     @Override
@@ -40,6 +41,21 @@ class KafkaBadInputIT extends BadInputSuite {
 
     @Override
     protected void sendWithTransportHeaders(Node n, String dest, Wire wire) {
+        sendRaw(n, dest, wire, null, null);
+    }
+
+    @Override
+    protected boolean duplicateHeadersPossible() {
+        return true;
+    }
+
+    @Override
+    protected void sendWithDuplicateHeader(Node n, String dest, Wire wire, String idHeader, String secondId) {
+        sendRaw(n, dest, wire, idHeader, secondId);
+    }
+
+    /** Sends {@code wire} with the raw producer, header {@code again} added a second time with {@code value} (when not null). */
+    private static void sendRaw(Node n, String dest, Wire wire, String again, String value) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestCluster.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -47,6 +63,9 @@ class KafkaBadInputIT extends BadInputSuite {
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topicOf(n.broker().producerUri(Destination.of(dest))),
                     null, wire.body());
             wire.headers().forEach((k, v) -> record.headers().add(k, v.toString().getBytes(StandardCharsets.UTF_8)));
+            if (again != null) {
+                record.headers().add(again, value.getBytes(StandardCharsets.UTF_8));
+            }
             assertThat(producer.send(record).get(30, TimeUnit.SECONDS)).isNotNull();
         } catch (Exception e) {
             throw new AssertionError("raw Kafka send failed", e);
