@@ -40,11 +40,12 @@ final class AwsProducer extends DefaultAsyncProducer {
     /** The exchange property the FIFO deduplication strategies read. */
     static final String DEDUP_PROPERTY = "EventrailAwsDeduplicationId";
     /**
-     * The headers a dead letter keeps first when it has more than SQS's 10 message attributes: the standard ones and
-     * the signature (9, so they always fit); the event's own message attributes fill what is left.
+     * The headers a dead letter keeps first when it has more than SQS's 10 message attributes: the standard ones, the
+     * signature and the body-encoding marker (10 at most, so they always fit; without the marker a base64 body would
+     * read as another payload); the event's own message attributes fill what is left.
      */
     private static final List<String> KEPT_FIRST = Stream.concat(DeadLetterHeaders.all().stream(),
-            Stream.of(DeadLetterSignature.HEADER)).toList();
+            Stream.of(DeadLetterSignature.HEADER, AwsBodies.ENCODING)).toList();
 
     private final AwsBroker broker;
     private final Destination destination;
