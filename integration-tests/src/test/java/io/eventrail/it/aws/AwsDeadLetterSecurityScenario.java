@@ -14,6 +14,7 @@ import io.eventrail.spi.ops.DeadLetterQuery;
 import io.eventrail.spi.ops.DeadLetterSignature;
 import java.net.URI;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Message;
@@ -58,16 +59,7 @@ abstract class AwsDeadLetterSecurityScenario extends DeadLetterSecurityScenario 
         String dest = unique("dlten");
         AtomicBoolean failing = new AtomicBoolean(true);
         Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
-        DefaultCamelContext ctx = BrokerOperationsScenario.start(
-                properties(Map.of("eventrail.dead-letter.signing-secret", SECRET)), r -> {
-                    r.type(TYPE).destination(dest);
-                    r.consumer(dest).group("g").on(TYPE, e -> {
-                        if (failing.get()) {
-                            throw new IllegalStateException("downstream unavailable");
-                        }
-                        effects.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet();
-                    });
-                });
+        DefaultCamelContext ctx = startSigning(dest, failing, effects, new CopyOnWriteArrayList<>());
         try {
             Eventrail er = Eventrail.of(ctx);
             AwsBroker aws = (AwsBroker) er.broker(BROKER);

@@ -52,7 +52,7 @@ public abstract class DeadLetterSecurityScenario {
     protected static final String TYPE = "it.dlsec";
     protected static final String BROKER = "dlsec";
     private static final ObjectMapper JSON = new ObjectMapper();
-    protected static final String SECRET = "dead-letter-signing-" + "x".repeat(24);
+    private static final String SECRET = "dead-letter-signing-" + "x".repeat(24);
 
     @TempDir
     protected Path dir;
@@ -105,6 +105,24 @@ public abstract class DeadLetterSecurityScenario {
         return p;
     }
 
+    /**
+     * Starts an application that signs dead letters, its group {@code g} on {@code dest} failing while {@code failing}
+     * holds, else counting each event in {@code effects} and its data in {@code seen}; the caller closes it.
+     */
+    protected DefaultCamelContext startSigning(String dest, AtomicBoolean failing, Map<String, AtomicInteger> effects,
+                                               List<String> seen) throws Exception {
+        return BrokerOperationsScenario.start(properties(Map.of("eventrail.dead-letter.signing-secret", SECRET)), r -> {
+            r.type(TYPE).destination(dest);
+            r.consumer(dest).group("g").on(TYPE, e -> {
+                if (failing.get()) {
+                    throw new IllegalStateException("downstream unavailable");
+                }
+                seen.add(new String(e.data(), StandardCharsets.UTF_8));
+                effects.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet();
+            });
+        });
+    }
+
     @Test
     @DisplayName("a signed dead letter copied back with a swapped payload is refused at replay, naming why; nothing of it is sent")
     void tamperedDeadLetterIsRefused() throws Exception {
@@ -112,17 +130,7 @@ public abstract class DeadLetterSecurityScenario {
         AtomicBoolean failing = new AtomicBoolean(true);
         Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
         List<String> seen = new CopyOnWriteArrayList<>();
-        DefaultCamelContext ctx = BrokerOperationsScenario.start(
-                properties(Map.of("eventrail.dead-letter.signing-secret", SECRET)), r -> {
-                    r.type(TYPE).destination(dest);
-                    r.consumer(dest).group("g").on(TYPE, e -> {
-                        if (failing.get()) {
-                            throw new IllegalStateException("downstream unavailable");
-                        }
-                        seen.add(new String(e.data(), StandardCharsets.UTF_8));
-                        effects.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet();
-                    });
-                });
+        DefaultCamelContext ctx = startSigning(dest, failing, effects, seen);
         try {
             Eventrail er = Eventrail.of(ctx);
             ControlPlane cp = ctx.hasService(ManagementServer.class).controlPlane();
