@@ -9,6 +9,7 @@ import io.eventrail.spi.UnsendableEventException;
 import io.eventrail.spi.ops.DeadLetterSignature;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,10 +165,7 @@ final class AwsProducer extends DefaultAsyncProducer {
 
     private void fitDeadLetter(Message m, Map<String, Object> attributes, String body, Target t) {
         if (attributes.size() > AwsLimits.MAX_ATTRIBUTES) {
-            List<String> keep = new ArrayList<>();
-            KEPT_FIRST.stream().filter(attributes::containsKey).forEach(keep::add);
-            attributes.keySet().stream().filter(k -> !keep.contains(k)).forEach(keep::add);
-            List<String> dropped = new ArrayList<>(keep.subList(AwsLimits.MAX_ATTRIBUTES, keep.size()));
+            List<String> dropped = droppedFromDeadLetter(attributes.keySet());
             dropped.forEach(k -> {
                 m.removeHeader(k);
                 attributes.remove(k);
@@ -190,6 +188,18 @@ final class AwsProducer extends DefaultAsyncProducer {
                     + "' is " + over + " bytes over the " + broker.settings().maxMessageBytes()
                     + "-byte limit; SQS's redrive policy moves the original message to " + t.name() + " instead");
         }
+    }
+
+    /**
+     * The attribute names a dead letter with {@code names} drops to fit SQS's 10: none when they fit; else, with the
+     * standard headers, the signature and the body-encoding marker kept first, the others beyond the tenth in order.
+     */
+    static List<String> droppedFromDeadLetter(Collection<String> names) {
+        List<String> keep = new ArrayList<>();
+        KEPT_FIRST.stream().filter(names::contains).forEach(keep::add);
+        names.stream().filter(k -> !keep.contains(k)).forEach(keep::add);
+        return keep.size() <= AwsLimits.MAX_ATTRIBUTES ? List.of()
+                : List.copyOf(keep.subList(AwsLimits.MAX_ATTRIBUTES, keep.size()));
     }
 
     /** SQS's message size: the body plus, per attribute, its name, data type and value, in UTF-8 bytes. */
