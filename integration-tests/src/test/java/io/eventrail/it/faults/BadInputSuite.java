@@ -276,7 +276,8 @@ public abstract class BadInputSuite {
 
     /** The cases sent with {@link #sendWithTransportHeaders}: header names a Camel producer would filter or act on. */
     private static final java.util.Set<String> RAW_SENT = java.util.Set.of("header injection",
-            "mixed-case Camel header names", "CloudEvents-named message attributes");
+            "mixed-case Camel header names", "CloudEvents-named message attributes",
+            "spoofed eventrail_dlq_* headers on an incoming event");
 
     /** Events of this suite's group kept in the store for later with reason no-handler. */
     private long storedNoHandler() {
