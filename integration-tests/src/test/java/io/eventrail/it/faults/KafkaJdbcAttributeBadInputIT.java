@@ -22,13 +22,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.DefaultMessage;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -159,20 +155,15 @@ class KafkaJdbcAttributeBadInputIT {
                 .withType(type).withData("application/json", "{\"orderId\":\"o-1\"}".getBytes(StandardCharsets.UTF_8))
                 .build(), m);
         String prefix = BinaryHeaderCodec.kafkaBinding().prefix();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestCluster.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(BadInputSuite.topicOf(node.broker()
-                    .producerUri(Destination.of(destination))), null, m.getBody(byte[].class));
-            m.getHeaders().forEach((k, v) -> {
-                if (!k.startsWith("Camel") && !k.equals(prefix + attribute) && v != null) {
-                    record.headers().add(k, v instanceof byte[] b ? b : v.toString().getBytes(StandardCharsets.UTF_8));
-                }
-            });
-            record.headers().add(prefix + attribute, raw);
-            producer.send(record).get(30, TimeUnit.SECONDS);
-        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(BadInputSuite.topicOf(node.broker()
+                .producerUri(Destination.of(destination))), null, m.getBody(byte[].class));
+        m.getHeaders().forEach((k, v) -> {
+            if (!k.startsWith("Camel") && !k.equals(prefix + attribute) && v != null) {
+                record.headers().add(k, v instanceof byte[] b ? b : v.toString().getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        record.headers().add(prefix + attribute, raw);
+        KafkaTestCluster.sendRaw(record);
     }
 
     private static byte[] concat(byte[]... parts) {

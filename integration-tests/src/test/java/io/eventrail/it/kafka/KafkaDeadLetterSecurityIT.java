@@ -5,12 +5,7 @@ import io.eventrail.broker.kafka.internal.KafkaBroker;
 import io.eventrail.it.ops.DeadLetterSecurityScenario;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The dead-letter security scenario on the in-process Kafka cluster: records are appended to a group's dead-letter
@@ -27,13 +22,8 @@ class KafkaDeadLetterSecurityIT extends DeadLetterSecurityScenario {
     protected void putInDeadLetterQueue(Eventrail er, String broker, String dest, String group,
                                         Map<String, String> headers, byte[] body) throws Exception {
         String topic = ((KafkaBroker) er.broker(broker)).settings().topics().deadLetterTopic(dest, group);
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestCluster.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, body);
-            headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-            producer.send(record).get(30, TimeUnit.SECONDS);
-        }
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, body);
+        headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+        KafkaTestCluster.sendRaw(record);
     }
 }
