@@ -31,8 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The dead-letter security scenario on an AWS instance against fauxqs: messages are sent to the dead-letter queue
@@ -70,14 +68,12 @@ abstract class AwsDeadLetterSecurityScenario extends DeadLetterSecurityScenario 
             Message m = new DefaultMessage(ctx);
             aws.codec().encode(CloudEventBuilder.v1().withId(id).withSource(URI.create("urn:raw")).withType(TYPE)
                     .withData("application/json", "{\"n\":1}".getBytes(StandardCharsets.UTF_8)).build(), m);
-            Map<String, MessageAttributeValue> foreign = new LinkedHashMap<>();
+            Map<String, String> foreign = new LinkedHashMap<>();
             for (int i = 1; i <= 4; i++) {
-                foreign.put("aa-foreign-" + i, MessageAttributeValue.builder().dataType("String").stringValue("v" + i).build());
+                foreign.put("aa-foreign-" + i, "v" + i);
             }
-            SqsClient sqs = aws.clients().sqs();
-            String url = sqs.getQueueUrl(b -> b.queueName(aws.names().queue(Destination.of(dest), new Subscription("g", 1))))
-                    .queueUrl();
-            sqs.sendMessage(b -> b.queueUrl(url).messageBody(new String(m.getBody(byte[].class), StandardCharsets.UTF_8)).messageAttributes(foreign));
+            RawSqs.send(aws.clients().sqs(), aws.names().queue(Destination.of(dest), new Subscription("g", 1)),
+                    new String(m.getBody(byte[].class), StandardCharsets.UTF_8), foreign);
 
             DeadLetterQuery mine = new DeadLetterQuery(dest, null, null, null, null, null, 100);
             BrokerOperationsScenario.await("the dead letter", () -> cp.deadLetters(BROKER, mine).size() == 1);
@@ -101,12 +97,7 @@ abstract class AwsDeadLetterSecurityScenario extends DeadLetterSecurityScenario 
     protected void putInDeadLetterQueue(Eventrail er, String broker, String dest, String group,
                                         Map<String, String> headers, byte[] body) {
         AwsBroker aws = (AwsBroker) er.broker(broker);
-        SqsClient sqs = aws.clients().sqs();
-        String queue = aws.names().deadLetterQueue(Destination.of(dest), new Subscription(group, 1));
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        headers.forEach((k, v) -> attributes.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
-        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
-        sqs.sendMessage(b -> b.queueUrl(url).messageBody(new String(body, StandardCharsets.UTF_8))
-                .messageAttributes(attributes));
+        RawSqs.send(aws.clients().sqs(), aws.names().deadLetterQueue(Destination.of(dest), new Subscription(group, 1)),
+                new String(body, StandardCharsets.UTF_8), headers);
     }
 }

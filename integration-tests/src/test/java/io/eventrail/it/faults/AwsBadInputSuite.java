@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventrail.broker.aws.internal.AwsBroker;
 import io.eventrail.it.aws.AwsFixture;
 import io.eventrail.it.aws.Fauxqs;
+import io.eventrail.it.aws.RawSns;
+import io.eventrail.it.aws.RawSqs;
 import io.eventrail.spi.Destination;
 import io.eventrail.tck.internal.Node;
 import java.nio.charset.StandardCharsets;
@@ -42,21 +44,11 @@ abstract class AwsBadInputSuite extends BadInputSuite {
     protected void sendWithTransportHeaders(Node n, String dest, Wire wire) {
         AwsBroker aws = (AwsBroker) n.broker();
         String body = new String(wire.body(), StandardCharsets.UTF_8);
-        if (aws.names().perGroupQueues()) {
-            Map<String, software.amazon.awssdk.services.sns.model.MessageAttributeValue> attributes = new LinkedHashMap<>();
-            wire.headers().forEach((k, v) -> attributes.put(k, software.amazon.awssdk.services.sns.model
-                    .MessageAttributeValue.builder().dataType("String").stringValue(v.toString()).build()));
-            String arn = aws.clients().sns().createTopic(b -> b.name(aws.names().topic(Destination.of(dest)))).topicArn();
-            assertThat(aws.clients().sns().publish(b -> b.topicArn(arn).message(body).messageAttributes(attributes))
-                    .messageId()).as("raw SNS publish").isNotNull();
-        } else {
-            Map<String, software.amazon.awssdk.services.sqs.model.MessageAttributeValue> attributes = new LinkedHashMap<>();
-            wire.headers().forEach((k, v) -> attributes.put(k, software.amazon.awssdk.services.sqs.model
-                    .MessageAttributeValue.builder().dataType("String").stringValue(v.toString()).build()));
-            String url = aws.clients().sqs().getQueueUrl(b -> b.queueName(aws.names().queue(Destination.of(dest), null)))
-                    .queueUrl();
-            assertThat(aws.clients().sqs().sendMessage(b -> b.queueUrl(url).messageBody(body).messageAttributes(attributes))
-                    .messageId()).as("raw SQS send").isNotNull();
-        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        wire.headers().forEach((k, v) -> attributes.put(k, v.toString()));
+        String id = aws.names().perGroupQueues()
+                ? RawSns.publish(aws.clients().sns(), aws.names().topic(Destination.of(dest)), body, attributes)
+                : RawSqs.send(aws.clients().sqs(), aws.names().queue(Destination.of(dest), null), body, attributes);
+        assertThat(id).as("raw send").isNotNull();
     }
 }

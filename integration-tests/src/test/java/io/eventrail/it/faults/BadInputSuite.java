@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
@@ -275,7 +276,7 @@ public abstract class BadInputSuite {
     }
 
     /** The cases sent with {@link #sendWithTransportHeaders}: header names a Camel producer would filter or act on. */
-    private static final java.util.Set<String> RAW_SENT = java.util.Set.of("header injection",
+    private static final Set<String> RAW_SENT = Set.of("header injection",
             "mixed-case Camel header names", "CloudEvents-named message attributes",
             "spoofed eventrail_dlq_* headers on an incoming event");
 
