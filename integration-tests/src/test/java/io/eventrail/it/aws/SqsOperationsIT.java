@@ -41,7 +41,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * SQS operations against the fauxqs emulator. {@code sqs} has no consumer groups (every group of a queue competes
@@ -197,14 +196,8 @@ class SqsOperationsIT {
 
     /** Sends a copy of {@code letter} (its payload and every non-empty header) to dead-letter queue {@code queue}. */
     private static void copy(SqsClient sqs, String queue, DeadLetter letter) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        letter.headers().forEach((k, v) -> {
-            if (!v.isEmpty()) {
-                attributes.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build());
-            }
-        });
-        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
-        sqs.sendMessage(b -> b.queueUrl(url).messageBody(new String(letter.payload(), StandardCharsets.UTF_8))
-                .messageAttributes(attributes));
+        Map<String, String> attributes = new LinkedHashMap<>(letter.headers());
+        attributes.values().removeIf(String::isEmpty);
+        RawSqs.send(sqs, queue, new String(letter.payload(), StandardCharsets.UTF_8), attributes);
     }
 }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.camel.Exchange;
@@ -151,16 +152,35 @@ public abstract class BadInputSuite {
     }
 
     /**
-     * Attribute-level cases (issue 19 item 5) on brokers carrying binary-mode headers (memory, Kafka, RabbitMQ): the
-     * header names and counts a foreign producer chooses. Structured-mode brokers (SQS, SNS) carry the attributes in
-     * the JSON envelope instead, so these header cases do not apply there as they are.
+     * Attribute-level cases (issue 19 item 5). Binary-mode brokers (memory, Kafka, RabbitMQ) carry the attributes in
+     * headers, so the header names and counts a foreign producer chooses; structured-mode brokers (SQS, SNS) carry
+     * them in the JSON envelope, so there the extension and length cases are members of the envelope, and the header
+     * cases are message attributes (at most 10 on SQS and SNS), sent with the raw client where Camel would filter them.
      */
     Stream<String> attributeCases() {
-        return structured ? Stream.of("id at the 255-character limit", "id one over the limit")
-                : Stream.of("extension name upper-case", "extension name empty", "extension name over 20 characters",
-                "extension name with an underscore", "id at the 255-character limit", "id one over the limit",
-                "source at the 1024-character limit", "source one over the limit", "2,000 extra headers",
+        Stream<String> common = Stream.of("extension name upper-case", "extension name empty",
+                "extension name over 20 characters", "extension name with an underscore", "id at the 255-character limit",
+                "id one over the limit", "source at the 1024-character limit", "source one over the limit",
                 "mixed-case Camel header names", "spoofed eventrail_dlq_* headers on an incoming event");
+        Stream<String> more = structured
+                ? Stream.of("2,000 extension attributes in the envelope", "10 message attributes",
+                        "CloudEvents-named message attributes")
+                : Stream.of("2,000 extra headers");
+        Stream<String> all = Stream.concat(common, more);
+        return duplicateHeadersPossible() ? Stream.concat(all, Stream.of("duplicate id headers")) : all;
+    }
+
+    /** Whether the broker's raw client can send one header twice (Kafka's record headers can; a map cannot). */
+    protected boolean duplicateHeadersPossible() {
+        return false;
+    }
+
+    /**
+     * Sends {@code wire} with the raw client, its id attribute header ({@code idHeader}) a second time with
+     * {@code secondId} after the others; only called when {@link #duplicateHeadersPossible()}.
+     */
+    protected void sendWithDuplicateHeader(Node n, String dest, Wire wire, String idHeader, String secondId) {
+        throw new UnsupportedOperationException("this broker's raw client cannot send a header twice");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -181,8 +201,11 @@ public abstract class BadInputSuite {
         int mark = LogCapture.mark();
 
         Exchange sent = null;
-        if (name.equals("header injection") || name.equals("mixed-case Camel header names")) {
+        String secondId = id + "-second";
+        if (RAW_SENT.contains(name)) {
             sendWithTransportHeaders(node, destination, wire);
+        } else if (name.equals("duplicate id headers")) {
+            sendWithDuplicateHeader(node, destination, wire, prefix + "id", secondId);
         } else {
             sent = send(node, destination, wire);
         }
@@ -219,8 +242,13 @@ public abstract class BadInputSuite {
             }
             case HANDLED -> {
                 assertThat(sent == null ? null : sent.getException()).as("foreign send").isNull();
-                eventually("event " + id + " handled")
-                        .until(() -> handled.ids().contains(id));
+                // a header sent twice: the last one is the attribute, as Camel's consumer maps a record's headers
+                String handledId = name.equals("duplicate id headers") ? secondId : id;
+                eventually("event " + handledId + " handled")
+                        .until(() -> handled.ids().contains(handledId));
+                pause(Duration.ofMillis(300));
+                assertThat(handled.ids().stream().filter(h -> h.equals(handledId))).as("handled once").hasSize(1);
+                assertThat(handled.ids()).as("under one id only").doesNotContain(handledId.equals(id) ? secondId : id);
             }
             default -> throw new AssertionError(expected);
         }
@@ -230,7 +258,7 @@ public abstract class BadInputSuite {
             pause(Duration.ofMillis(300));
             assertThat(deadLetters.received()).as("nothing dead-lettered").hasSize(dlBefore);
         }
-        if (name.equals("header injection") || name.equals("mixed-case Camel header names")) {
+        if (RAW_SENT.contains(name)) {
             pause(Duration.ofMillis(500));
             assertThat(hijacked.ids()).as("nothing reached the destination a header named").isEmpty();
             assertThat(hijackDeadLetters.received()).as("nothing reached the dead letter a header named").isEmpty();
@@ -247,6 +275,11 @@ public abstract class BadInputSuite {
         }
     }
 
+    /** The cases sent with {@link #sendWithTransportHeaders}: header names a Camel producer would filter or act on. */
+    private static final Set<String> RAW_SENT = Set.of("header injection",
+            "mixed-case Camel header names", "CloudEvents-named message attributes",
+            "spoofed eventrail_dlq_* headers on an incoming event");
+
     /** Events of this suite's group kept in the store for later with reason no-handler. */
     private long storedNoHandler() {
         EventStore store = node.eventrail().eventStore().orElseThrow(() -> new AssertionError("no store for later"));
@@ -261,10 +294,14 @@ public abstract class BadInputSuite {
 
     private Outcome expected(String name, Wire wire) {
         return switch (name) {
+            // binary mode reads the binding's header names lower-cased; a structured envelope's member names are the
+            // attribute names exactly, and CloudEvents allows no upper case in them
+            case "extension name upper-case" -> structured ? Outcome.INVALID : Outcome.HANDLED;
             case "byte-order mark", "escaped lone surrogate and NUL in a string", "lone surrogate as raw UTF-8 bytes",
-                    "extension name upper-case", "id at the 255-character limit", "source at the 1024-character limit",
+                    "id at the 255-character limit", "source at the 1024-character limit",
                     "2,000 extra headers", "mixed-case Camel header names",
-                    "spoofed eventrail_dlq_* headers on an incoming event" -> Outcome.HANDLED;
+                    "spoofed eventrail_dlq_* headers on an incoming event", "2,000 extension attributes in the envelope",
+                    "10 message attributes", "CloudEvents-named message attributes", "duplicate id headers" -> Outcome.HANDLED;
             case "type no handler knows" -> Outcome.NO_HANDLER_STORED;
             // CloudEvents text attributes allow no control characters (AttributeLimits): refused, not kept
             case "CR/LF and ANSI escapes in the event type" -> Outcome.INVALID;
@@ -320,10 +357,36 @@ public abstract class BadInputSuite {
             case "credential-shaped values" -> with(with(event(id, TYPE, utf8("{\"orderId\":\"o-1\",\"quantity\":1,"
                     + "\"status\":\"NEW\",\"password\":\"" + SECRET + "\"}")), "id", "password=" + SECRET),
                     "subject", "authorization: Bearer " + SECRET);
-            case "extension name upper-case" -> withHeader(event(id, TYPE, utf8(GOOD)), prefix + "TenantZone", "eu");
-            case "extension name empty" -> withHeader(event(id, TYPE, utf8(GOOD)), prefix, "x");
-            case "extension name over 20 characters" -> withHeader(event(id, TYPE, utf8(GOOD)), prefix + "a".repeat(21), "x");
-            case "extension name with an underscore" -> withHeader(event(id, TYPE, utf8(GOOD)), prefix + "tenant_zone", "x");
+            case "extension name upper-case" -> with(event(id, TYPE, utf8(GOOD)), "TenantZone", "eu");
+            case "extension name empty" -> with(event(id, TYPE, utf8(GOOD)), "", "x");
+            case "extension name over 20 characters" -> with(event(id, TYPE, utf8(GOOD)), "a".repeat(21), "x");
+            case "extension name with an underscore" -> with(event(id, TYPE, utf8(GOOD)), "tenant_zone", "x");
+            case "2,000 extension attributes in the envelope" -> {
+                Wire w = event(id, TYPE, utf8(GOOD));
+                for (int i = 0; i < 2000; i++) {
+                    w = with(w, "xpad" + i, "v" + i);
+                }
+                yield w;
+            }
+            case "10 message attributes" -> {
+                Wire w = event(id, TYPE, utf8(GOOD));
+                for (int i = 0; i < 10; i++) {
+                    w.headers().put("x-pad-" + i, "v" + i);
+                }
+                yield w;
+            }
+            case "CloudEvents-named message attributes" -> {
+                Wire w = event(id, TYPE, utf8(GOOD));
+                for (String p : new String[] {"ce_", "cloudEvents_"}) {
+                    w.headers().put(p + "id", "hijack-" + id);
+                    w.headers().put(p + "type", HIJACK_TYPE);
+                    w.headers().put(p + "source", "urn:hijack");
+                    w.headers().put(p + "specversion", "1.0");
+                }
+                w.headers().put("content-type", "text/plain");
+                yield w;
+            }
+            case "duplicate id headers" -> event(id, TYPE, utf8(GOOD));
             case "id at the 255-character limit" -> event(id, TYPE, utf8(GOOD));
             case "id one over the limit" -> with(event(id, TYPE, utf8(GOOD)), "id", id + "x".repeat(256 - id.length()));
             case "source at the 1024-character limit" ->
@@ -346,11 +409,6 @@ public abstract class BadInputSuite {
             }
             default -> throw new AssertionError("unknown case " + name);
         };
-    }
-
-    private static Wire withHeader(Wire w, String name, String value) {
-        w.headers().put(name, value);
-        return w;
     }
 
     /** Camel-internal header names in odd case: a producer that filtered only exact-case names would act on them. */

@@ -1,7 +1,5 @@
 package io.eventrail.it.faults;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.eventrail.it.kafka.KafkaFixture;
 import io.eventrail.it.kafka.KafkaTestCluster;
 import io.eventrail.spi.Destination;
@@ -11,16 +9,12 @@ import io.eventrail.tck.internal.Node;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The bad-input suite on the in-process Kafka cluster. Camel's Kafka producer filters {@code Camel*} and
- * {@code kafka.*} headers, so header injection is sent with the raw Kafka client, which passes every header.
+ * {@code kafka.*} headers, so header injection is sent with the raw Kafka client, which passes every header; so is
+ * an id header sent twice (record headers are a list).
  */
 class KafkaBadInputIT extends BadInputSuite {
     @Override
@@ -40,14 +34,29 @@ class KafkaBadInputIT extends BadInputSuite {
 
     @Override
     protected void sendWithTransportHeaders(Node n, String dest, Wire wire) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestCluster.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topicOf(n.broker().producerUri(Destination.of(dest))),
-                    null, wire.body());
-            wire.headers().forEach((k, v) -> record.headers().add(k, v.toString().getBytes(StandardCharsets.UTF_8)));
-            assertThat(producer.send(record).get(30, TimeUnit.SECONDS)).isNotNull();
+        sendRaw(n, dest, wire, null, null);
+    }
+
+    @Override
+    protected boolean duplicateHeadersPossible() {
+        return true;
+    }
+
+    @Override
+    protected void sendWithDuplicateHeader(Node n, String dest, Wire wire, String idHeader, String secondId) {
+        sendRaw(n, dest, wire, idHeader, secondId);
+    }
+
+    /** Sends {@code wire} with the raw producer, header {@code again} added a second time with {@code value} (when not null). */
+    private static void sendRaw(Node n, String dest, Wire wire, String again, String value) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topicOf(n.broker().producerUri(Destination.of(dest))),
+                null, wire.body());
+        wire.headers().forEach((k, v) -> record.headers().add(k, v.toString().getBytes(StandardCharsets.UTF_8)));
+        if (again != null) {
+            record.headers().add(again, value.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            KafkaTestCluster.sendRaw(record);
         } catch (Exception e) {
             throw new AssertionError("raw Kafka send failed", e);
         }

@@ -14,7 +14,11 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Exit;
 
 /**
@@ -98,6 +102,19 @@ public final class KafkaTestCluster {
     /** Creates {@code topic} with {@code partitions} partitions. */
     public static void createTopic(String topic, int partitions) throws Exception {
         admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Sends {@code record} with a raw Kafka producer (acks=all), as a foreign client would: every header passes,
+     * one name may come twice.
+     */
+    public static void sendRaw(ProducerRecord<byte[], byte[]> record) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** The end offset of every partition of {@code topic}. */

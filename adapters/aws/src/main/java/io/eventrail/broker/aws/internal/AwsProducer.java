@@ -6,12 +6,15 @@ import io.eventrail.spi.Destination;
 import io.eventrail.spi.NoConsumerException;
 import io.eventrail.spi.Subscription;
 import io.eventrail.spi.UnsendableEventException;
+import io.eventrail.spi.ops.DeadLetterSignature;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -31,12 +34,19 @@ import org.slf4j.LoggerFactory;
  * producer it sends lone messages with), which completes the exchange asynchronously after its own entry's result.
  * Dead letters and replays to one group are sent at once through the camel-aws2 producer. A publish over a limit
  * fails with {@link UnsendableEventException} before anything is queued; a dead letter keeps the standard headers
- * first and shortens the exception message to fit.
+ * and its signature first and shortens the exception message to fit.
  */
 final class AwsProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(AwsProducer.class);
     /** The exchange property the FIFO deduplication strategies read. */
     static final String DEDUP_PROPERTY = "EventrailAwsDeduplicationId";
+    /**
+     * The headers a dead letter keeps first when it has more than SQS's 10 message attributes: the standard ones, the
+     * signature and the body-encoding marker (10 at most, so they always fit; without the marker a base64 body would
+     * read as another payload); the event's own message attributes fill what is left.
+     */
+    private static final List<String> KEPT_FIRST = Stream.concat(DeadLetterHeaders.all().stream(),
+            Stream.of(DeadLetterSignature.HEADER, AwsBodies.ENCODING)).toList();
 
     private final AwsBroker broker;
     private final Destination destination;
@@ -155,10 +165,7 @@ final class AwsProducer extends DefaultAsyncProducer {
 
     private void fitDeadLetter(Message m, Map<String, Object> attributes, String body, Target t) {
         if (attributes.size() > AwsLimits.MAX_ATTRIBUTES) {
-            List<String> keep = new ArrayList<>();
-            DeadLetterHeaders.all().stream().filter(attributes::containsKey).forEach(keep::add);
-            attributes.keySet().stream().filter(k -> !keep.contains(k)).forEach(keep::add);
-            List<String> dropped = new ArrayList<>(keep.subList(AwsLimits.MAX_ATTRIBUTES, keep.size()));
+            List<String> dropped = droppedFromDeadLetter(attributes.keySet());
             dropped.forEach(k -> {
                 m.removeHeader(k);
                 attributes.remove(k);
@@ -181,6 +188,18 @@ final class AwsProducer extends DefaultAsyncProducer {
                     + "' is " + over + " bytes over the " + broker.settings().maxMessageBytes()
                     + "-byte limit; SQS's redrive policy moves the original message to " + t.name() + " instead");
         }
+    }
+
+    /**
+     * The attribute names a dead letter with {@code names} drops to fit SQS's 10: none when they fit; else, with the
+     * standard headers, the signature and the body-encoding marker kept first, the others beyond the tenth in order.
+     */
+    static List<String> droppedFromDeadLetter(Collection<String> names) {
+        List<String> keep = new ArrayList<>();
+        KEPT_FIRST.stream().filter(names::contains).forEach(keep::add);
+        names.stream().filter(k -> !keep.contains(k)).forEach(keep::add);
+        return keep.size() <= AwsLimits.MAX_ATTRIBUTES ? List.of()
+                : List.copyOf(keep.subList(AwsLimits.MAX_ATTRIBUTES, keep.size()));
     }
 
     /** SQS's message size: the body plus, per attribute, its name, data type and value, in UTF-8 bytes. */
