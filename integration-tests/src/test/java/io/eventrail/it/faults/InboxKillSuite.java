@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Timeout;
  * (asynchronously) and consume alongside, and each kill takes a random one of those handling events, so the others
  * take over its unacknowledged events (and its claims once their lease ends) without waiting for a JVM to start.
  * Sizes: {@code faults.events} and {@code faults.kills} (2,000 and 3; profile {@code faults-long}: 20,000 and 10).
- * Every broker runs on every database (about 15 to 35 s a variant); {@code -Dfaults.inbox.matrix=cross} runs only the
+ * Every broker runs on every database (about 15 to 40 s a variant); {@code -Dfaults.inbox.matrix=cross} runs only the
  * cross matrix a subclass names ({@link #crossMatrix}), each broker once and each database at least twice. Each run
  * prints one {@code INBOX-RESULT} line, also appended to
  * {@code target/fault-results.txt}.
