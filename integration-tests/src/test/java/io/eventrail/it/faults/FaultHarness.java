@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The shared harness of the fault scenarios: per-run effect and delivery tables in PostgreSQL (the effect table has
@@ -153,6 +155,15 @@ public final class FaultHarness implements AutoCloseable {
         return p;
     }
 
+    /** Starts a consumer JVM as {@link #startConsumer} does without waiting for it to be ready. */
+    public Process spawnConsumer(Map<String, String> properties, String destination, String group, int concurrency,
+                                 String label) throws Exception {
+        Process p = spawn(FaultConsumerMain.class, List.of(JDBC, suffix, destination, group,
+                Integer.toString(concurrency)), properties, log(label));
+        processes.add(p);
+        return p;
+    }
+
     /**
      * Starts {@code main} in a JVM of its own (this JVM's class path) with {@code args} followed by the
      * {@code key=value} {@code properties}, its output in {@code log}, and waits until it prints {@code READY pid=};
@@ -160,9 +171,7 @@ public final class FaultHarness implements AutoCloseable {
      */
     static Process launch(Class<?> main, List<String> args, Map<String, String> properties, Path log, String label)
             throws Exception {
-        Process p = spawn(main, args, properties, log);
-        awaitReady(p, log, label);
-        return p;
+        return awaitReady(spawn(main, args, properties, log), log, label);
     }
 
     /**
@@ -176,12 +185,23 @@ public final class FaultHarness implements AutoCloseable {
         return p;
     }
 
-    private static Process spawn(Class<?> main, List<String> args, Map<String, String> properties, Path log)
-            throws Exception {
+    /**
+     * The JVM options of a child JVM: a small heap and what shortens the start of a short-lived test JVM (the
+     * client compiler only, the serial collector, the JDK's class-data archive); a child handles a few thousand events.
+     */
+    static final List<String> CHILD_JVM_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xshare:auto", "-XX:-UsePerfData");
+
+    /**
+     * Starts {@code main} as {@link #launch} does without waiting for it to be ready: several JVMs started so start
+     * at once, each then awaited with {@link #awaitReady}.
+     */
+    static Process spawn(Class<?> main, List<String> args, Map<String, String> properties, Path log) throws IOException {
         Files.createDirectories(log.getParent());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(CHILD_JVM_OPTIONS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
         properties.forEach((k, v) -> command.add(k + "=" + v));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -190,18 +210,24 @@ public final class FaultHarness implements AutoCloseable {
     }
 
     /** Waits up to 90 s until JVM {@code p}, {@link #spawn spawned} as {@code label}, prints {@code READY pid=}. */
-    public void awaitReady(Process p, String label) throws Exception {
+    public void awaitReady(Process p, String label) {
         awaitReady(p, log(label), label);
     }
 
-    private static void awaitReady(Process p, Path log, String label) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!Files.readString(log).contains("READY pid=")) {
-            if (!p.isAlive() || System.nanoTime() > end) {
-                throw new AssertionError("JVM " + label + " did not start (see " + log + ")");
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
+    /** Waits up to 90 s until {@code p} (output in {@code log}) prints {@code READY pid=}; fails if it exits first. */
+    static Process awaitReady(Process p, Path log, String label) {
+        try {
+            Awaitility.await("consumer JVM " + label + " ready").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(50)).until(() -> {
+                        if (!p.isAlive()) {
+                            throw new AssertionError("consumer JVM " + label + " exited (see " + log + ")");
+                        }
+                        return Files.readString(log, StandardCharsets.ISO_8859_1).contains("READY pid=");
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("consumer JVM " + label + " did not start within 90 s (see " + log + ")", e);
         }
+        return p;
     }
 
     /** Kills every one of {@code processes} with SIGKILL; fails naming those that survived 20 s. */
@@ -334,6 +360,17 @@ public final class FaultHarness implements AutoCloseable {
     /** Handler invocations that reached the database (redeliveries included). */
     public int deliveries() throws SQLException {
         return count("select count(*) from " + DELIVERIES + suffix);
+    }
+
+    /** Handler invocations of consumer JVM {@code pid} that reached the database. */
+    public int deliveriesBy(long pid) throws SQLException {
+        try (var s = db.prepareStatement("select count(*) from " + DELIVERIES + suffix + " where pid = ?")) {
+            s.setString(1, Long.toString(pid));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     /** Distinct event ids delivered. */

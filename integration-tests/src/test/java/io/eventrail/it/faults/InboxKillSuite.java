@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -33,11 +36,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The transactional inbox's kill test, once per broker (a subclass) and database: consumer JVMs
  * ({@link InboxConsumerMain}) with a handler whose effect is not idempotent (a plain {@code INSERT} with no unique key
- * and a counter {@code UPDATE}, in the inbox transaction) are killed with SIGKILL at random points and restarted while
- * events are published; afterwards effect rows = unique events exactly, the counter = unique events, none lost.
+ * and a counter {@code UPDATE}, in the inbox transaction) are killed with SIGKILL at random points while events are in
+ * flight; afterwards effect rows = unique events exactly, the counter = unique events, none lost. The replacements are
+ * warm ({@link WarmConsumers}): the consumer JVMs of the group start together before the events are published
+ * (asynchronously) and consume alongside, and each kill takes a random one of those handling events, so the others
+ * take over its unacknowledged events (and its claims once their lease ends) without waiting for a JVM to start.
  * Sizes: {@code faults.events} and {@code faults.kills} (2,000 and 3; profile {@code faults-long}: 20,000 and 10).
- * The default execution runs the cross matrix a subclass names ({@link #crossMatrix}); {@code -Dfaults.inbox.matrix=full}
- * (profile {@code faults-long}) runs every database. Each run prints one {@code INBOX-RESULT} line, also appended to
+ * Every broker runs on every database (about 15 to 40 s a variant); {@code -Dfaults.inbox.matrix=cross} runs only the
+ * cross matrix a subclass names ({@link #crossMatrix}), each broker once and each database at least twice. Each run
+ * prints one {@code INBOX-RESULT} line, also appended to
  * {@code target/fault-results.txt}.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -49,10 +56,12 @@ public abstract class InboxKillSuite {
     private static final String BROKER = "faults";
     private static final int EVENTS = Integer.getInteger("faults.events", 2000);
     private static final int KILLS = Integer.getInteger("faults.kills", 3);
-    private static final boolean FULL = "full".equals(System.getProperty("faults.inbox.matrix", "cross"));
+    private static final boolean FULL = !"cross".equals(System.getProperty("faults.inbox.matrix", "full"));
     /** The shortened lease: a killed JVM's claims (on Kafka with PostgreSQL: its whole poll) block this long. */
     private static final Duration LEASE = Duration.ofSeconds(4);
     private static final int CONCURRENCY = 2;
+    /** How long the effect rows must stay at the number of unique events once reached (late redeliveries). */
+    private static final Duration SETTLE = Duration.ofSeconds(2);
     /** The slowest consumption any wait tolerates (events per second) before it fails. */
     private static final int SLOWEST_RATE = 25;
 
@@ -67,7 +76,7 @@ public abstract class InboxKillSuite {
         return Map.of();
     }
 
-    /** The databases this broker runs on in the default execution; the others run with {@code faults.inbox.matrix=full}. */
+    /** The databases this broker runs on with {@code faults.inbox.matrix=cross} (the default is every database). */
     protected abstract Set<InboxDatabase> crossMatrix();
 
     @Test
@@ -84,7 +93,7 @@ public abstract class InboxKillSuite {
 
     private void run(InboxDatabase database) throws Exception {
         Assumptions.assumeTrue(FULL || crossMatrix().contains(database), () -> brokerLabel() + " on "
-                + database.label() + " runs in the full matrix (profile faults-long, -Dfaults.inbox.matrix=full)");
+                + database.label() + " is not in the cross matrix (-Dfaults.inbox.matrix=cross); the full one runs it");
         long started = System.nanoTime();
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String dest = "inbox-" + suffix;
@@ -95,39 +104,64 @@ public abstract class InboxKillSuite {
             long seed = Long.getLong("faults.seed", System.nanoTime());
             Random random = new Random(seed);
             System.out.println("inbox kill test: kill points from seed " + seed + " (-Dfaults.seed=" + seed + " repeats them)");
-            Map<String, String> consumerProps = consumerProperties(database, suffix);
-            Process p = consumer(database, suffix, dest, group, consumerProps, "k0", consumers);
+            // the first consumer and the standbys that replace the killed ones start at once and consume alongside
+            // in the group, so no kill waits for a JVM to start; each kill takes one that is handling events
+            Map<String, String> props = consumerProperties(database, suffix);
+            WarmConsumers live = new WarmConsumers(KILLS, label -> {
+                Process p = FaultHarness.spawn(InboxConsumerMain.class, List.of(database.name(), suffix, dest, group,
+                        Integer.toString(CONCURRENCY)), props, log(suffix, label));
+                consumers.add(p);
+                return p;
+            }, label -> log(suffix, label));
+            // the publishing app starts while they do; it publishes once they are ready
             try (EventrailApp app = EventrailApp.start(common(), r -> r.type(FaultHarness.TYPE).destination(dest))) {
-                Future<List<String>> sent = background.submit(() -> {
-                    List<String> ids = new ArrayList<>();
-                    for (int i = 0; i < EVENTS; i++) {
-                        ids.add(app.publisher().publish(event(suffix, i)));
-                    }
-                    return ids;
-                });
+                live.awaitStarted();
+                long ready = System.nanoTime();
+                List<CloudEvent> events = new ArrayList<>();
+                for (int i = 0; i < EVENTS; i++) {
+                    events.add(event(suffix, i));
+                }
+                // asynchronously (up to the publisher's in-flight bound), so that consumption starts at once
+                Future<List<String>> sent = background.submit(() -> app.publisher().publishAll(events)
+                        .get(budget(EVENTS).toSeconds(), TimeUnit.SECONDS));
+                int inFlightAtKills = 0;
                 for (int k = 0; k < KILLS; k++) {
                     int before = tables.effects();
                     int target = Math.min(EVENTS - 1,
                             before + 20 + random.nextInt(Math.max(1, (EVENTS - before) / (KILLS - k + 1))));
-                    tables.awaitEffects(target, budget(target - before), p);
-                    TimeUnit.MILLISECONDS.sleep(random.nextInt(150));
-                    FaultHarness.kill(p);
-                    System.out.printf("kill %d: SIGKILL after %d effects%n", k + 1, tables.effects());
-                    p = consumer(database, suffix, dest, group, consumerProps, "k" + (k + 1), consumers);
+                    tables.awaitEffects(target, budget(target - before), live.live());
+                    TimeUnit.MILLISECONDS.sleep(random.nextInt(50));
+                    Process victim = live.victim(random, tables::callsBy);
+                    FaultHarness.kill(victim);
+                    live.replace();
+                    int victimCalls = tables.callsBy(victim.pid());
+                    int inFlight = victimCalls - tables.effectsBy(victim.pid());
+                    inFlightAtKills += inFlight;
+                    System.out.printf("kill %d at %d s: SIGKILL of consumer JVM %d after %d effects; it had made %d"
+                                    + " handler calls, %d of them without a committed effect%n", k + 1,
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), victim.pid(),
+                            tables.effects(), victimCalls, inFlight);
                 }
                 List<String> ids = sent.get(budget(EVENTS).toSeconds(), TimeUnit.SECONDS);
-                tables.awaitEffects(ids.size(), budget(ids.size() - tables.effects()), p);
-                TimeUnit.SECONDS.sleep(2); // late redeliveries would show up in the counts
                 int unique = ids.size();
+                tables.awaitEffects(unique, budget(unique - tables.effects()), live.live());
+                System.out.printf("every effect at %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+                // late redeliveries would show up in the counts: a second effect fails at once
+                Awaitility.await("effect rows stay at " + unique).during(SETTLE).atMost(SETTLE.plusSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).until(tables::effects, n -> n == unique);
                 int effects = tables.effects();
                 int calls = tables.count("SELECT COUNT(*) FROM " + CALLS + suffix);
                 int called = tables.count("SELECT COUNT(DISTINCT event_id) FROM " + CALLS + suffix);
                 String line = String.format("INBOX-RESULT broker=%s | database=%s | events=%d | kills=%d | effects=%d"
                                 + " | distinct-effects=%d | counter=%d | lost=%d | handler-calls=%d | rolled-back=%d"
-                                + " | redelivered-events=%d | duplicates-skipped=%d | settings=%s | duration=%ds | run=%s",
+                                + " | in-flight-at-kills=%d | redelivered-events=%d | duplicates-skipped=%d"
+                                + " | consumer-jvms=%d (first %d ready after %ds) | settings=%s | duration=%ds"
+                                + " | run=%s",
                         brokerLabel(), database.label(), unique, KILLS, effects, tables.distinctEffects(),
-                        tables.counter(), unique - tables.distinctEffects(), calls, calls - effects, calls - called,
-                        duplicatesSkipped(suffix),
+                        tables.counter(), unique - tables.distinctEffects(), calls, calls - effects, inFlightAtKills,
+                        calls - called, duplicatesSkipped(suffix), consumers.size(),
+                        Math.min(consumers.size(), WarmConsumers.AT_ONCE),
+                        TimeUnit.NANOSECONDS.toSeconds(ready - started),
                         FaultHarness.DEFAULTS ? "defaults" : "shortened (lease " + LEASE.toSeconds() + " s)",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), suffix);
                 FaultHarness.report(line);
@@ -160,13 +194,9 @@ public abstract class InboxKillSuite {
         return n;
     }
 
-    private Process consumer(InboxDatabase database, String suffix, String dest, String group, Map<String, String> props,
-                             String label, List<Process> consumers) throws Exception {
-        Process p = FaultHarness.launch(InboxConsumerMain.class, List.of(database.name(), suffix, dest, group,
-                Integer.toString(CONCURRENCY)), props, Path.of("target", "inbox-consumer-" + suffix + "-" + label + ".log"),
-                label);
-        consumers.add(p);
-        return p;
+    /** The output file of consumer JVM {@code label} of run {@code suffix}. */
+    private static Path log(String suffix, String label) {
+        return Path.of("target", "inbox-consumer-" + suffix + "-" + label + ".log");
     }
 
     private Map<String, String> consumerProperties(InboxDatabase database, String suffix) {
@@ -234,17 +264,31 @@ public abstract class InboxKillSuite {
             }
         }
 
-        /** Waits until at least {@code target} effect rows exist; fails when the time runs out or the consumer died. */
-        void awaitEffects(int target, Duration timeout, Process consumer) throws Exception {
-            long end = System.nanoTime() + timeout.toNanos();
-            while (effects() < target) {
-                if (!consumer.isAlive()) {
-                    throw new AssertionError("the consumer JVM exited; see target/inbox-consumer-" + suffix + "-*.log");
-                }
-                if (System.nanoTime() > end) {
-                    throw new AssertionError("only " + effects() + " of " + target + " effects within " + timeout);
-                }
-                TimeUnit.MILLISECONDS.sleep(10);
+        /** Effect rows and handler calls of consumer JVM {@code pid}. */
+        int effectsBy(long pid) throws SQLException {
+            return count("SELECT COUNT(*) FROM " + EFFECTS + suffix + " WHERE pid = '" + pid + "'");
+        }
+
+        int callsBy(long pid) throws SQLException {
+            return count("SELECT COUNT(*) FROM " + CALLS + suffix + " WHERE pid = '" + pid + "'");
+        }
+
+        /**
+         * Waits until at least {@code target} effect rows exist; fails when the time runs out or every one of the
+         * {@code consumers} died.
+         */
+        void awaitEffects(int target, Duration timeout, Process... consumers) {
+            try {
+                Awaitility.await("at least " + target + " effect rows").atMost(timeout)
+                        .pollInterval(Duration.ofMillis(10)).until(() -> {
+                            if (Arrays.stream(consumers).noneMatch(Process::isAlive)) {
+                                throw new AssertionError("every consumer JVM exited; see target/inbox-consumer-"
+                                        + suffix + "-*.log");
+                            }
+                            return effects() >= target;
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("fewer than " + target + " effects within " + timeout, e);
             }
         }
 

@@ -77,6 +77,8 @@ public final class KafkaTestCluster {
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    // the kill tests evict a killed consumer after a session timeout below the broker's 6 s default
+                    .setConfigProp("group.min.session.timeout.ms", "1000")
                     .setConfigProp("auto.create.topics.enable", "true")
                     .build();
             c.format();
