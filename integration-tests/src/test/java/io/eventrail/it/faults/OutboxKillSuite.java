@@ -40,7 +40,14 @@ import org.junit.jupiter.api.Timeout;
  * transaction is on the broker, read with the broker's raw client ({@link RawObserver}). Sizes:
  * {@code faults.outbox-events} (default 500) and {@code faults.outbox-kills} (default 3; profile {@code faults-long}:
  * 5,000 and 6); the relay's lease is 10 s (a killed relay's claimed rows wait that long), or the default 30 s with
- * {@code -Dfaults.defaults=true}.
+ * {@code -Dfaults.defaults=true}. The result line counts the kills that came mid-stream (rows still being written or
+ * waiting to be relayed): a replacement relay JVM must be ready before the other is killed, and with the default 500
+ * events that start can outlast the stream, so a later kill may find the outbox already drained.
+ *
+ * <p>Where the raw observer would take the consumer's own copy ({@link #observerTakesConsumerCopy()}, SQS) the
+ * consumer JVM starts only once the relays have emptied the outbox and the observer has read the destination without
+ * removing anything; the kills are then timed by what the destination holds ({@link RawObserver#held()}) instead of
+ * the consumer's effects, and the destination and its dead-letter queue must be empty once the consumer is done.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 public abstract class OutboxKillSuite {
@@ -61,6 +68,19 @@ public abstract class OutboxKillSuite {
     protected interface RawObserver extends AutoCloseable {
         /** Every message body and header value that reached {@code destination} since the observer was opened. */
         List<String> messages() throws Exception;
+
+        /**
+         * Messages {@code destination} and its dead-letter queue hold now (queued, in flight or delayed); only for an
+         * observer that {@linkplain #observerTakesConsumerCopy() takes the consumer's copy}.
+         */
+        default int held() throws Exception {
+            throw new UnsupportedOperationException("only an observer that takes the consumer's copy counts what is held");
+        }
+    }
+
+    /** Progress of the run, read from the database or the broker. */
+    private interface Progress {
+        int get() throws Exception;
     }
 
     /** The {@code eventrail.brokers.<name>.*} properties of the broker under test. */
@@ -71,6 +91,14 @@ public abstract class OutboxKillSuite {
 
     /** Opens a raw observer of {@code destination}, once the consumer JVM has provisioned it. */
     protected abstract RawObserver observe(String destination) throws Exception;
+
+    /**
+     * Whether the raw observer reads the consumer's own copy of each message (one queue, competing receivers), so that
+     * it must read everything before the consumer starts and leave it in place ({@link RawObserver#messages()}).
+     */
+    protected boolean observerTakesConsumerCopy() {
+        return false;
+    }
 
     @BeforeEach
     void harness() throws Exception {
@@ -121,16 +149,21 @@ public abstract class OutboxKillSuite {
             outbox.put("eventrail.outbox.poll-interval", "50ms");
         }
         // the consumer and two relays start together; nothing is written (so nothing relayed) before the consumer runs
-        Process c = harness.spawn(FaultConsumerMain.class, List.of(FaultHarness.JDBC, harness.suffix(), dest, "outbox-g",
-                "2"), consumer, "consumer");
+        // (unless the observer takes the consumer's copy: then the consumer starts when everything is relayed)
+        boolean late = observerTakesConsumerCopy();
+        List<String> consumerArgs = List.of(FaultHarness.JDBC, harness.suffix(), dest, "outbox-g", "2");
+        Process c = late ? null : harness.spawn(FaultConsumerMain.class, consumerArgs, consumer, "consumer");
         String[] labels = {"relay-a0", "relay-b0"};
         Process[] relays = {harness.spawn(OutboxRelayMain.class, List.of(dest), outbox, labels[0]),
                 harness.spawn(OutboxRelayMain.class, List.of(dest), outbox, labels[1])};
-        harness.awaitReady(c, "consumer");
+        if (!late) {
+            harness.awaitReady(c, "consumer");
+        }
         harness.awaitReady(relays[0], "relay-a0");
         harness.awaitReady(relays[1], "relay-b0");
         RawObserver raw = observe(dest);
         closing.add(raw);
+        Progress progress = late ? raw::held : harness::effects;
         Map<String, String> writing = new LinkedHashMap<>(outbox);
         writing.put("eventrail.outbox.relay", "false");
         EventrailApp writerApp = EventrailApp.start(writing, r -> r.type(FaultHarness.TYPE).destination(dest));
@@ -141,32 +174,62 @@ public abstract class OutboxKillSuite {
                 s.execute("DROP TABLE IF EXISTS " + table);
             }
         });
+        Connection watch = DriverManager.getConnection(url); // the writer's connection is its thread's alone
+        closing.add(watch);
         Set<String> committed = new HashSet<>();
         Set<String> rolledBack = new HashSet<>();
         Future<?> written = writer.submit(() -> write(Outbox.of(writerApp.context()), db, committed, rolledBack));
         int expected = EVENTS - EVENTS / PER_TRANSACTION / 7 * PER_TRANSACTION; // committed when all is written
+        int midStream = 0; // kills while rows were still being written or waiting to be relayed
         for (int k = 0; k < KILLS; k++) {
-            int before = harness.effects();
+            int before = progress.get();
             int target = Math.min(expected - 1, before + 20 + random.nextInt(Math.max(1, (expected - before) / (KILLS - k + 1))));
-            harness.awaitEffects(target, Duration.ofSeconds(90 + (target - before) / SLOWEST_RATE), relays[0], relays[1], c);
+            Duration timeout = Duration.ofSeconds(90 + (target - before) / SLOWEST_RATE);
+            if (late) {
+                await(progress, target, timeout, "messages on the broker", relays);
+            } else {
+                harness.awaitEffects(target, timeout, relays[0], relays[1], c);
+            }
             TimeUnit.MILLISECONDS.sleep(random.nextInt(100));
             int victim = k % 2;
             harness.awaitReady(relays[1 - victim], labels[1 - victim]); // one relay always runs
+            int waiting = written.isDone() ? pending(watch, table) : -1;
             FaultHarness.kill(relays[victim]);
-            System.out.printf("kill %d: relay %s SIGKILL after %d effects at %.1f s%n", k + 1, victim == 0 ? "a" : "b",
-                    harness.effects(), (System.nanoTime() - started) / 1e9);
+            midStream += waiting != 0 ? 1 : 0;
+            System.out.printf("kill %d: relay %s SIGKILL after %d %s, %s, at %.1f s%n", k + 1, victim == 0 ? "a" : "b",
+                    progress.get(), late ? "messages on the broker" : "effects", waiting < 0 ? "writing"
+                            : waiting + " rows waiting", (System.nanoTime() - started) / 1e9);
             // its successor starts while the other relay goes on (and takes the killed one's rows after the lease)
             labels[victim] = "relay-" + (victim == 0 ? "a" : "b") + (k + 1);
             relays[victim] = harness.spawn(OutboxRelayMain.class, List.of(dest), outbox, labels[victim]);
         }
         written.get(120, TimeUnit.SECONDS);
         assertThat(committed).hasSize(expected);
-        harness.awaitEffects(committed.size(), Duration.ofSeconds(90 + committed.size() / SLOWEST_RATE), relays[0], relays[1], c);
+        Duration relaying = Duration.ofSeconds(90 + committed.size() / SLOWEST_RATE);
+        List<String> observed = null;
+        int leftOnBroker = 0;
+        if (late) {
+            await(() -> committed.size() - pending(db, table), committed.size(), relaying, "outbox rows relayed", relays);
+            TimeUnit.SECONDS.sleep(1); // a late re-send or a rolled-back event would arrive here
+            observed = raw.messages();
+            c = harness.spawn(FaultConsumerMain.class, consumerArgs, consumer, "consumer");
+            harness.awaitReady(c, "consumer");
+        }
+        harness.awaitEffects(committed.size(), relaying, relays[0], relays[1], c);
         TimeUnit.SECONDS.sleep(1); // a late duplicate or a rolled-back event would arrive here
         assertThat(pending(db, table)).as("outbox rows not relayed").isZero();
+        if (late) {
+            // the consumer deletes each message once handled (a re-send once skipped); nothing may stay or dead-letter
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while ((leftOnBroker = raw.held()) > 0 && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        } else {
+            observed = raw.messages();
+        }
 
         Map<String, Integer> onBroker = new HashMap<>();
-        for (String m : raw.messages()) {
+        for (String m : observed) {
             Set<String> ids = new HashSet<>();
             Matcher matcher = UUID.matcher(m);
             while (matcher.find()) {
@@ -179,17 +242,33 @@ public abstract class OutboxKillSuite {
         int copies = committed.stream().mapToInt(id -> onBroker.getOrDefault(id, 0)).sum();
         long missing = committed.stream().filter(id -> !onBroker.containsKey(id)).count();
         double seconds = (System.nanoTime() - started) / 1e9;
-        FaultHarness.report(String.format("FAULT-RESULT outbox relay kill -9 x%d | broker=%s | database=%s | lease=%ds"
+        FaultHarness.report(String.format("FAULT-RESULT outbox relay kill -9 x%d (mid-stream %d) | broker=%s | database=%s | lease=%ds"
                         + " | committed=%d | rolled-back=%d | on-broker=%d (re-sent %d) | missing-on-broker=%d"
-                        + " | rolled-back-on-broker=%d | handled=%d | effects=%d | duplicate-effects=%d | %.1fs",
-                KILLS, brokerLabel(), database, LEASE.toSeconds(), committed.size(), rolledBack.size(), copies,
+                        + " | rolled-back-on-broker=%d | handled=%d | effects=%d | duplicate-effects=%d%s | %.1fs",
+                KILLS, midStream, brokerLabel(), database, LEASE.toSeconds(), committed.size(), rolledBack.size(), copies,
                 copies - committed.size(), missing, rolledBackOnBroker.size(), harness.deliveries(), harness.effects(),
-                harness.duplicateEffectWrites(), seconds));
+                harness.duplicateEffectWrites(), late ? " | left-on-broker=" + leftOnBroker : "", seconds));
         assertThat(missing).as("committed events never published").isZero();
         assertThat(rolledBackOnBroker).as("rolled-back events on the broker").isEmpty();
         assertThat(harness.effectIds()).isEqualTo(committed);
         assertThat(harness.duplicateEffectWrites()).as("second effects").isZero();
         assertThat(harness.deliveries()).as("handler runs (a re-sent event is skipped by its id)").isEqualTo(committed.size());
+        assertThat(leftOnBroker).as("messages left in the queue or dead-lettered after the consumer").isZero();
+    }
+
+    /** Waits until {@code progress} reaches {@code target}; fails when the time runs out or every relay JVM died. */
+    private void await(Progress progress, int target, Duration timeout, String what, Process[] relays)
+            throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (progress.get() < target) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("only " + progress.get() + " of " + target + " " + what + " within " + timeout);
+            }
+            if (!relays[0].isAlive() && !relays[1].isAlive()) {
+                throw new AssertionError("every relay JVM exited; see target/fault-consumer-" + harness.suffix() + "-relay-*.log");
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
     }
 
     /** Writes {@link #EVENTS} events in transactions of 10 over 8 subjects; every 7th transaction is rolled back. */
