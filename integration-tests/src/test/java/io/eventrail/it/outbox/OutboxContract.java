@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,7 +101,7 @@ abstract class OutboxContract {
         db.setAutoCommit(true);
         assertThat(committed).isEqualTo("order-42-shipped");
         await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 2);
-        Thread.sleep(300); // a late third would show here
+        quiet(Duration.ofMillis(300), () -> received.size() == 2); // a late third would show here
         assertThat(received).extracting(Event::id).containsExactly(committed, generated);
         assertThat(received).extracting(Event::id).doesNotContain(rolledBack);
         assertThat(received.get(0).subject()).isEqualTo("k");
@@ -174,7 +175,7 @@ abstract class OutboxContract {
         db.setAutoCommit(true);
         int total = keys * perKey;
         await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= total);
-        Thread.sleep(500); // a duplicate would arrive here
+        quiet(Duration.ofMillis(500), () -> received.size() == total); // a duplicate would arrive here
         Set<String> distinct = ConcurrentHashMap.newKeySet();
         received.forEach(e -> distinct.add(e.id()));
         assertThat(received).hasSize(total);
@@ -218,10 +219,15 @@ abstract class OutboxContract {
         outbox[0] = Outbox.of(app.context());
         String id = app.publisher().publish("outbox.in", "{}", "k");
         await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 1);
-        Thread.sleep(500); // the rolled-back attempt's event would arrive here
+        quiet(Duration.ofMillis(500), () -> received.size() == 1); // the rolled-back attempt's event would arrive here
         assertThat(attempts).hasValue(2);
         assertThat(received).hasSize(1);
         assertThat(received.get(0).field("from")).isEqualTo(id);
         assertThat(rows("")).isEqualTo(1);
+    }
+
+    /** Asserts {@code stillTrue} holds for the whole of {@code period} (nothing more arrives), checked every 50 ms. */
+    private static void quiet(Duration period, Callable<Boolean> stillTrue) {
+        await().during(period).atMost(period.plusSeconds(5)).pollInterval(Duration.ofMillis(50)).until(stillTrue);
     }
 }
