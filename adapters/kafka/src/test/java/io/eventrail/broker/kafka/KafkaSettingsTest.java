@@ -47,7 +47,8 @@ class KafkaSettingsTest {
         KafkaConfiguration c = s.configuration();
         assertThat(s.configuration().getBrokers()).isEqualTo("127.0.0.1:9092");
         assertThat(s.configuration().getAutoOffsetReset()).isEqualTo("earliest");
-        assertThat(c.getMaxPollRecords()).isEqualTo(100);
+        assertThat(c.getMaxPollRecords()).isEqualTo(250);
+        assertThat(c.getProducerBatchSize()).isEqualTo(262_144);
         assertThat(c.getPollTimeoutMs()).isEqualTo(500L);
         assertThat(c.getRequestRequiredAcks()).isEqualTo("all");
         assertThat(c.isEnableIdempotence()).isTrue();
