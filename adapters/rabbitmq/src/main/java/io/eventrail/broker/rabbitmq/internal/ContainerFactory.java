@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the component's listener containers, then fits them to the pipeline: no retry advice (the
- * pipeline retries), a failed delivery is nacked with requeue, header strings up to 64 KiB arrive as
+ * pipeline retries), handled deliveries acknowledged together ({@code messages-per-ack}), a failed delivery is
+ * nacked with requeue, header strings up to 64 KiB arrive as
  * strings (the codec bounds them further) and those that are not valid UTF-8 as bytes
  * ({@link StrictHeadersConverter}), a lost connection is retried from {@code recovery-interval}, doubling up to
  * {@code recovery-max-interval} while the broker stays unreachable ({@link ConnectionOutage}),
@@ -49,6 +50,14 @@ final class ContainerFactory implements ListenerContainerFactory {
         container.setRecoveryInterval(recovery);
         if (container instanceof DirectMessageListenerContainer direct) {
             direct.setMonitorInterval(Math.max(1000, Math.min(10_000, recovery)));
+            // handled deliveries are acknowledged together (basic.ack multiple): the broker's work per delivery
+            // halves; Spring acknowledges the pending ones before any nack, and on a crash they come again, as
+            // every unacknowledged delivery does (the idempotency store recognises them)
+            int perAck = settings.messagesPerAck(endpoint.getPrefetchCount());
+            if (perAck > 1) {
+                direct.setMessagesPerAck(perAck);
+                direct.setAckTimeout(settings.ackTimeout().toMillis());
+            }
         }
         outage.watch(container); // reconnect attempts back off while the broker is unreachable
         return container;

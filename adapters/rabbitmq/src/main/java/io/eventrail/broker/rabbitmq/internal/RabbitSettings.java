@@ -52,6 +52,13 @@ public record RabbitSettings(String name, CachingConnectionFactory connectionFac
                     + " their order.").range(1, 64),
             OptionSpec.of("max-unconfirmed", Kind.INT, "1000", "Most unconfirmed publishes per publisher channel; a"
                     + " publish beyond it waits for a confirm, at most confirm-timeout.").range(1, 100_000),
+            OptionSpec.of("messages-per-ack", Kind.INT, null, "Deliveries a consumer acknowledges together, with one"
+                    + " basic.ack of multiple=true (Spring AMQP's messagesPerAck); unset: half of prefetch-count, at"
+                    + " least 1; 1 acknowledges each delivery on its own. At most prefetch-count.").range(1, 65_535),
+            OptionSpec.of("ack-timeout", Kind.DURATION, "20ms", "Longest wait of a handled delivery for its"
+                    + " acknowledgement while deliveries keep arriving (Spring AMQP's ackTimeout); when they stop, the"
+                    + " rest is acknowledged within the consumer's monitor interval (recovery-interval, 1 s to 10 s)."
+                    + " A nack always sends the pending acknowledgements first.").atLeast(1),
             OptionSpec.of("recovery-interval", Kind.DURATION, "2s", "Wait between a consumer's attempts to reconnect.").atLeast(100),
             OptionSpec.of("recovery-max-interval", Kind.DURATION, "30s",
                     "Longest wait between a consumer's attempts to reconnect: the wait doubles from recovery-interval while the broker stays unreachable.")
@@ -99,6 +106,11 @@ public record RabbitSettings(String name, CachingConnectionFactory connectionFac
         if (errors.isEmpty() && o.duration("recovery-max-interval").compareTo(o.duration("recovery-interval")) < 0) {
             errors.add(p + "recovery-max-interval: must not be shorter than recovery-interval");
         }
+        if (errors.isEmpty() && o.isSet("messages-per-ack") && o.integer("messages-per-ack") > component.getPrefetchCount()) {
+            errors.add(p + "messages-per-ack: must not be more than prefetch-count (" + component.getPrefetchCount()
+                    + "), got " + o.integer("messages-per-ack") + ": the broker sends no more than prefetch-count"
+                    + " unacknowledged deliveries, so more would never be acknowledged together");
+        }
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", errors));
         }
@@ -115,6 +127,16 @@ public record RabbitSettings(String name, CachingConnectionFactory connectionFac
     /** Most unconfirmed publishes per publisher channel ({@code max-unconfirmed}). */
     public int maxUnconfirmed() {
         return options.integer("max-unconfirmed");
+    }
+
+    /** Deliveries a consumer acknowledges together ({@code messages-per-ack}; unset: half of {@code prefetch}, at least 1). */
+    public int messagesPerAck(int prefetch) {
+        return options.isSet("messages-per-ack") ? options.integer("messages-per-ack") : Math.max(1, prefetch / 2);
+    }
+
+    /** The longest wait of a handled delivery for its acknowledgement while deliveries keep arriving ({@code ack-timeout}). */
+    public Duration ackTimeout() {
+        return options.duration("ack-timeout");
     }
 
     /** The longest wait between a consumer's attempts to reconnect ({@code recovery-max-interval}). */
