@@ -78,6 +78,18 @@ class RabbitMqBrokerAdapterTest {
         RabbitSettings tuned = settings(Map.of("publisher-channels", "1", "max-unconfirmed", "20"));
         assertThat(tuned.publisherChannels()).isEqualTo(1);
         assertThat(tuned.maxUnconfirmed()).isEqualTo(20);
+        assertThat(s.messagesPerAck(50)).as("half the prefetch by default").isEqualTo(25);
+        assertThat(s.messagesPerAck(1)).as("at least 1: each delivery acknowledged").isEqualTo(1);
+        assertThat(s.ackTimeout()).isEqualTo(java.time.Duration.ofMillis(20));
+        assertThat(settings(Map.of("messages-per-ack", "10", "ack-timeout", "5ms")).messagesPerAck(50)).isEqualTo(10);
+    }
+
+    @Test
+    void messagesPerAckAbovePrefetchIsRefusedNamingBoth() {
+        assertThatThrownBy(() -> settings(Map.of("prefetch-count", "10", "messages-per-ack", "11")))
+                .hasMessageContaining("eventrail.brokers.main.messages-per-ack: must not be more than prefetch-count (10), got 11");
+        assertThatThrownBy(() -> settings(Map.of("messages-per-ack", "0")))
+                .hasMessageContaining("eventrail.brokers.main.messages-per-ack");
         settings(Map.of("tls", "true", "host", "rabbit.example"));
         assertThat(cf.getHost()).isEqualTo("rabbit.example");
         assertThat(cf.getPort()).isEqualTo(5671);
