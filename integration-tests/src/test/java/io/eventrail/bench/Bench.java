@@ -404,27 +404,60 @@ public final class Bench {
 
     // ---------------------------------------------------------------- start-up of the sample jar
 
+    /** How long the sample idles after its first event before its resident set size is read. */
+    private static final int IDLE_SECONDS = Integer.getInteger("bench.sample-idle-seconds", 10);
+
+    /** {@code VmRSS} of process {@code pid} in KiB, from /proc; -1 when it cannot be read. */
+    private static long residentKib(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+
     private static void startup() throws Exception {
         Path jar = Path.of(System.getProperty("bench.sample-jar", "../samples/user-signup/target/user-signup.jar"));
-        line("## Start-up of the sample jar (memory broker, to the first demo event processed)");
+        line("## Start-up and idle footprint of the sample jar (memory broker, to the first demo event processed)");
         line("");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("sample jar " + jar.toAbsolutePath() + " is missing: build it with "
                     + "'mvn -B -q -pl samples/user-signup -am package -DskipTests' (scripts/bench.sh does)");
         }
-        List<Long> times = new ArrayList<>();
+        List<Long> times = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> rss = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             long start = System.nanoTime();
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", jar.toString(), "--camel.server.port=0", "--camel.server.host=127.0.0.1")
                     .redirectErrorStream(true).start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String l;
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while ((l = r.readLine()) != null && System.nanoTime() < end) {
-                    if (l.contains("Processing event: USER_SIGNUP")) {
-                        times.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                        break;
+            CountDownLatch first = new CountDownLatch(1);
+            Thread drain = new Thread(() -> { // reads the sample's output to the end, so it never blocks on a full pipe
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String l;
+                    while ((l = r.readLine()) != null) {
+                        if (first.getCount() > 0 && l.contains("Processing event: USER_SIGNUP")) {
+                            times.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                            first.countDown();
+                        }
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the process ended
+                }
+            }, "bench-sample-output");
+            drain.setDaemon(true);
+            drain.start();
+            try {
+                if (first.await(60, TimeUnit.SECONDS)) {
+                    Thread.sleep(IDLE_SECONDS * 1000L); // the demo's events are handled; the sample idles
+                    long kib = residentKib(p.pid());
+                    if (kib > 0) {
+                        rss.add(kib / 1024);
                     }
                 }
             } finally {
@@ -432,10 +465,14 @@ public final class Bench {
                 if (!p.waitFor(10, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
+                drain.join(5000);
             }
         }
         line("JVM launch to first event handled, 3 launches: " + times + " ms (median "
                 + times.stream().sorted().skip(times.size() / 2).findFirst().orElse(-1L) + " ms).");
+        line("");
+        line("Resident set size of the sample " + IDLE_SECONDS + " s after its first event (idle; JVM defaults, no -Xmx), 3 launches: "
+                + rss + " MiB (median " + rss.stream().sorted().skip(rss.size() / 2).findFirst().orElse(-1L) + " MiB).");
         line("");
         line("## Where the CPU went (per round; client = this JVM, broker = the broker process, other = rest of the machine)");
         line("");
