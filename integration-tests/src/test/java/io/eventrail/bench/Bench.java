@@ -596,6 +596,9 @@ public final class Bench {
                 case "kafka" -> {
                     p.put(prefix + "bootstrap-servers", kafkaBootstrap());
                     p.put(prefix + "replication-factor", "1");
+                    // the raw producer's batch.size: both sides batch alike, so the ratio measures the framework
+                    // (Eventrail keeps Kafka's 16 KiB by default; see the Kafka README's producer-batch-size)
+                    p.put(prefix + "producer-batch-size", Integer.toString(Sides.KAFKA_BATCH_SIZE));
                 }
                 case "rabbitmq" -> {
                     p.put(prefix + "host", RABBIT_HOST);

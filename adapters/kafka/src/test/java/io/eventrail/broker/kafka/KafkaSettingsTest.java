@@ -48,7 +48,7 @@ class KafkaSettingsTest {
         assertThat(s.configuration().getBrokers()).isEqualTo("127.0.0.1:9092");
         assertThat(s.configuration().getAutoOffsetReset()).isEqualTo("earliest");
         assertThat(c.getMaxPollRecords()).isEqualTo(250);
-        assertThat(c.getProducerBatchSize()).isEqualTo(262_144);
+        assertThat(c.getProducerBatchSize()).as("Kafka's: it also sets how often keyless events change partition").isEqualTo(16_384);
         assertThat(c.getPollTimeoutMs()).isEqualTo(500L);
         assertThat(c.getRequestRequiredAcks()).isEqualTo("all");
         assertThat(c.isEnableIdempotence()).isTrue();
