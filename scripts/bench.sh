@@ -8,10 +8,11 @@
 #                                         memory,kafka,rabbitmq,sqs,sns,kafka-pg,kafka-pg-inbox)
 #   BENCH_REGIMES=volume scripts/bench.sh one regime only: bound (each publish waits for its acknowledgement, plus
 #                                         latency, footprint and start-up) or volume (publish for volume, then drain
-#                                         the pre-filled destination); both by default, volume first
+#                                         the pre-filled destination); both by default, volume first, each in a
+#                                         benchmark JVM of its own (-Xmx2g), one report
 #   BENCH_ARGS="-Dbench.volume.events.kafka=20000 -Dbench.volume.rounds=1 -Dbench.skip-footprint=true" scripts/bench.sh
 #                                         more settings for the benchmark JVM (docs/BENCHMARKS.md lists them)
-#   BENCH_JVM_ARGS="-Xmx1g -XX:+FlightRecorder -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" scripts/bench.sh
+#   BENCH_JVM_ARGS="-Xmx2g -XX:+FlightRecorder -XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" scripts/bench.sh
 #                                         with a JFR profile of the client JVM (jfr print --events jdk.ExecutionSample /tmp/bench.jfr)
 # Starts what is not running and stops only what it started: a separate Kafka 3.9.1 process (scripts/kafka.sh,
 # on 127.0.0.1:${KAFKA_PORT:-9192}), RabbitMQ and PostgreSQL (scripts/services.sh; kafka-pg and kafka-pg-inbox use the
@@ -38,8 +39,16 @@ fi
 if [[ $BROKERS == *-pg* ]]; then
   if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then scripts/services.sh up; fi
 fi
-mvn -B -q -Pbench -pl samples/user-signup,integration-tests -am verify -DskipTests \
-  -Dbench.brokers="$BROKERS" -Dbench.kafka.bootstrap="127.0.0.1:$KAFKA_PORT" \
-  -Dbench.kafka.pid="$kafka_pid" -Dbench.rabbitmq.pid="$rabbit_pid" -Dbench.jvm.args="${BENCH_JVM_ARGS:--Xmx1g}" \
-  -Dbench.regimes="${BENCH_REGIMES:-bound,volume}" -Dbench.args="${BENCH_ARGS:-}" \
-  -Dbench.commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo +changes)"
+# each regime in a JVM of its own (heap, JIT and threads of one do not carry into the other), then one report
+REGIMES=${BENCH_REGIMES:-volume,bound}
+reports=()
+for regime in ${REGIMES//,/ }; do
+  mvn -B -q -Pbench -pl samples/user-signup,integration-tests -am verify -DskipTests \
+    -Dbench.brokers="$BROKERS" -Dbench.kafka.bootstrap="127.0.0.1:$KAFKA_PORT" \
+    -Dbench.kafka.pid="$kafka_pid" -Dbench.rabbitmq.pid="$rabbit_pid" -Dbench.jvm.args="${BENCH_JVM_ARGS:--Xmx2g}" \
+    -Dbench.regimes="$regime" -Dbench.args="${BENCH_ARGS:-} -Dbench.report=target/bench-report-$regime.md" \
+    -Dbench.commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo +changes)"
+  reports+=("integration-tests/target/bench-report-$regime.md")
+done
+cat "${reports[@]}" > integration-tests/target/bench-report.md
+echo "report written to $(pwd)/integration-tests/target/bench-report.md"
