@@ -59,12 +59,14 @@ final class Sides {
     static final int RABBIT_PREFETCH = 50;
     /** The Kafka producers' {@code batch.size} on both sides (the Eventrail side sets {@code producer-batch-size}). */
     static final int KAFKA_BATCH_SIZE = 262_144;
+    /** The Kafka producers' {@code linger.ms} in the volume regime on both sides (Eventrail: {@code linger-ms}). */
+    static final int KAFKA_LINGER_MS = 5;
     /** Publisher threads of a volume round (raw and Eventrail alike; SQS/SNS: each sends batches of 10). */
     static final int VOLUME_PUBLISHERS = Integer.getInteger("bench.volume.publishers", 8);
     /** How the Eventrail side publishes in a volume round, for the report. */
     static final String EVENTRAIL_VOLUME_PUBLISH = "`publishAsync` from the same " + VOLUME_PUBLISHERS
             + " threads (the framework's defaults: eventrail.publish.max-in-flight bounds the unconfirmed events; Kafka: "
-            + "producer-batch-size=" + KAFKA_BATCH_SIZE + ", the raw producer's batch.size), each round waiting until"
+            + "producer-batch-size=" + KAFKA_BATCH_SIZE + " and linger-ms=" + KAFKA_LINGER_MS + ", the raw producer's), each round waiting until"
             + " every future completed";
     /** Unconfirmed publishes per RabbitMQ channel of the raw streaming publisher. */
     static final int RABBIT_CONFIRM_WINDOW = 1000;
@@ -355,7 +357,7 @@ final class Sides {
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pc, new StringSerializer(), new ByteArraySerializer());
         // the volume producer: the client's batching (linger 5 ms, Kafka 4's default; batches of up to 256 KiB, so a
         // 4 KiB event does not fill the default 16 KiB batch at 4 records), sends not awaited one by one
-        pc.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        pc.put(ProducerConfig.LINGER_MS_CONFIG, KAFKA_LINGER_MS);
         pc.put(ProducerConfig.BATCH_SIZE_CONFIG, KAFKA_BATCH_SIZE);
         KafkaProducer<String, byte[]> volume = new KafkaProducer<>(pc, new StringSerializer(), new ByteArraySerializer());
         Map<String, Object> cc = new LinkedHashMap<>();

@@ -50,7 +50,7 @@ final class Volume {
     }
 
     /**
-     * The most events per measured round: what a pre-filled in-JVM queue may hold in a 1 GiB heap; 20,000 for the
+     * The most events per measured round: what a pre-filled in-JVM queue may hold in the benchmark JVM's heap (1 GiB when this was set, 2 GiB since); 20,000 for the
      * inbox pair, whose drain (a database transaction per event) is about a hundred times slower than the publish
      * that sizes the rounds; else 2,000,000.
      */
@@ -85,6 +85,10 @@ final class Volume {
         Map<String, String> properties = new java.util.LinkedHashMap<>(Bench.Brokers.properties(pair));
         if (pair.equals("memory")) {
             properties.put("eventrail.brokers.memory.max-queue-size", MEMORY_QUEUE);
+        }
+        if (Bench.Brokers.base(pair).equals("kafka")) {
+            // the raw producer's linger.ms: both sides batch alike (Eventrail's default is 0, for synchronous publishers)
+            properties.put("eventrail.brokers.kafka.linger-ms", Integer.toString(Sides.KAFKA_LINGER_MS));
         }
         Bench.dropErIdempotencyTable(pair);
         try (Side raw = Bench.rawSide(pair, "bench-vraw-" + run, rawSink);

@@ -63,7 +63,7 @@ class KafkaSettingsTest {
     @Test
     void publishesAreBatchedByLingerWithinThePublishTimeoutAndKeepOrderPerKey() {
         KafkaSettings s = settings(Map.of());
-        assertThat(s.configuration().getLingerMs()).as("default linger-ms").isEqualTo(5);
+        assertThat(s.configuration().getLingerMs()).as("default linger-ms: a lone publish does not wait").isEqualTo(0);
         assertThat(s.configuration().getRequestTimeoutMs() + s.configuration().getLingerMs())
                 .as("Kafka refuses linger + request timeout above the delivery timeout")
                 .isLessThanOrEqualTo(s.configuration().getDeliveryTimeoutMs());
