@@ -82,6 +82,11 @@ class RabbitMqBrokerAdapterTest {
         assertThat(s.messagesPerAck(1)).as("at least 1: each delivery acknowledged").isEqualTo(1);
         assertThat(s.ackTimeout()).isEqualTo(java.time.Duration.ofMillis(20));
         assertThat(settings(Map.of("messages-per-ack", "10", "ack-timeout", "5ms")).messagesPerAck(50)).isEqualTo(10);
+        settings(Map.of("tls", "true", "host", "rabbit.example"));
+        assertThat(cf.getHost()).isEqualTo("rabbit.example");
+        assertThat(cf.getPort()).isEqualTo(5671);
+        settings(Map.of("addresses", "a:5672, b, c:5673")); // Spring's CachingConnectionFactory.setAddresses(String)
+        assertThat(cf.toString()).contains("a:5672");
     }
 
     @Test
@@ -90,11 +95,6 @@ class RabbitMqBrokerAdapterTest {
                 .hasMessageContaining("eventrail.brokers.main.messages-per-ack: must not be more than prefetch-count (10), got 11");
         assertThatThrownBy(() -> settings(Map.of("messages-per-ack", "0")))
                 .hasMessageContaining("eventrail.brokers.main.messages-per-ack");
-        settings(Map.of("tls", "true", "host", "rabbit.example"));
-        assertThat(cf.getHost()).isEqualTo("rabbit.example");
-        assertThat(cf.getPort()).isEqualTo(5671);
-        settings(Map.of("addresses", "a:5672, b, c:5673")); // Spring's CachingConnectionFactory.setAddresses(String)
-        assertThat(cf.toString()).contains("a:5672");
     }
 
     @Test
