@@ -161,13 +161,13 @@ public final class DefaultEventPublisher implements EventPublisher {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return sendAsync(event);
+        return sendAsync(event, false);
     }
 
     @Override
     public CompletableFuture<String> publishAsync(CloudEvent event) {
         try {
-            return sendAsync(complete(event));
+            return sendAsync(complete(event), false);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -188,7 +188,7 @@ public final class DefaultEventPublisher implements EventPublisher {
         }
         List<CompletableFuture<String>> sent = new ArrayList<>(completed.size());
         for (CloudEvent c : completed) {
-            sent.add(sendAsync(c));
+            sent.add(sendAsync(c, true)); // validated above: not again
         }
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
             List<String> ids = new ArrayList<>(sent.size());
@@ -273,11 +273,12 @@ public final class DefaultEventPublisher implements EventPublisher {
                 noConsumer, null);
     }
 
-    private CompletableFuture<String> sendAsync(CloudEvent event) {
+    /** Sends {@code event} without waiting; {@code validated}: its declared type's validation already passed. */
+    private CompletableFuture<String> sendAsync(CloudEvent event, boolean validated) {
         try {
             EventCatalog.TypeRoute route = declared(event);
             Attempt attempt = start(event, route, route.broker(), route.destination(),
-                    routeUri(route.broker(), route.destination()), noConsumer, null);
+                    routeUri(route.broker(), route.destination()), noConsumer, null, validated);
             CompletableFuture<String> result = new CompletableFuture<>();
             attempt.sent.whenComplete((exchange, ignored) -> {
                 long confirmed = System.nanoTime();
@@ -371,7 +372,7 @@ public final class DefaultEventPublisher implements EventPublisher {
     /** Publishes and waits for the confirmation; what follows it runs in the caller's thread. */
     private String deliver(CloudEvent original, EventCatalog.TypeRoute route, String brokerName, String destination,
                            String uri, NoConsumerPolicy whenNoConsumer, String replayOf) {
-        Attempt attempt = start(original, route, brokerName, destination, uri, whenNoConsumer, replayOf);
+        Attempt attempt = start(original, route, brokerName, destination, uri, whenNoConsumer, replayOf, false);
         Exchange exchange = attempt.sent.join(); // completes normally: a failure is the exchange's exception
         return attempt.finish(exchange, System.nanoTime());
     }
@@ -390,7 +391,7 @@ public final class DefaultEventPublisher implements EventPublisher {
     }
 
     /**
-     * Validates {@code original}, takes a permit of its broker instance and hands the event to the broker's producer
+     * Validates {@code original} (unless {@code validated}: the caller did), takes a permit of its broker instance and hands the event to the broker's producer
      * in the caller's thread (under the publish span and the MDC of the event); returns before the confirmation when
      * the producer is asynchronous.
      *
@@ -398,9 +399,11 @@ public final class DefaultEventPublisher implements EventPublisher {
      * @throws PublishException when no permit could be taken (nothing sent)
      */
     private Attempt start(CloudEvent original, EventCatalog.TypeRoute route, String brokerName, String destination,
-                          String uri, NoConsumerPolicy whenNoConsumer, String replayOf) {
+                          String uri, NoConsumerPolicy whenNoConsumer, String replayOf, boolean validated) {
         Broker broker = brokers.apply(brokerName);
-        check(original, route, broker, brokerName, destination);
+        if (!validated) {
+            check(original, route, broker, brokerName, destination);
+        }
         Metrics.Where where = new Metrics.Where(broker.type(), brokerName, destination, null, original.getType());
         try {
             permits.acquire(brokerName, original);

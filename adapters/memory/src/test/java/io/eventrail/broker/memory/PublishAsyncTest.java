@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +44,8 @@ class PublishAsyncTest {
     private final DefaultCamelContext context = new DefaultCamelContext();
     private BlockingQueue<MemoryQueues.StoredMessage> queue;
     private Eventrail rail;
+    /** Calls of the type's Java validator. */
+    private final AtomicInteger validations = new AtomicInteger();
 
     private void start(String... settings) throws Exception {
         Properties p = new Properties();
@@ -56,8 +59,10 @@ class PublishAsyncTest {
         context.addRoutes(new EventRoutes() {
             @Override
             protected void configureEvents() {
-                eventType(TYPE).destination(destination).validator(e -> e.dataAsString().contains("invalid")
-                        ? List.of("data must not say invalid") : List.of());
+                eventType(TYPE).destination(destination).validator(e -> {
+                    validations.incrementAndGet();
+                    return e.dataAsString().contains("invalid") ? List.of("data must not say invalid") : List.of();
+                });
                 // a route that publishes and waits for the confirmation inside its own exchange
                 from("direct:publish-in-route").process(ex -> ex.getMessage().setBody(
                         publisher().publishAsync(TYPE, "{\"in\":\"route\"}").get(10, TimeUnit.SECONDS)));
@@ -248,9 +253,11 @@ class PublishAsyncTest {
                 .withData("application/json", "{\"invalid\":1}".getBytes(StandardCharsets.UTF_8)).build();
         assertThat(catchFailure(rail.publisher().publishAll(List.of(good, bad)))).isInstanceOf(InvalidEventException.class);
         assertThat(queue).as("nothing of the refused batch was sent").isEmpty();
+        assertThat(validations).as("both events of the refused batch validated once").hasValue(2);
         CloudEvent second = CloudEventBuilder.v1(good).withId("c").build();
         assertThat(rail.publisher().publishAll(List.of(good, second)).get(5, TimeUnit.SECONDS)).containsExactly("a", "c");
         assertThat(queue).hasSize(2);
+        assertThat(validations).as("each sent event validated once, not again when it is sent").hasValue(4);
     }
 
     /** Two publishes held back by the full queue (in flight), then a third, and how long that third call took. */
