@@ -3,9 +3,9 @@ package io.eventrail.it.kafka;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.eventrail.it.ops.BrokerOperationsScenario;
+import io.eventrail.it.support.LocalServers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +59,9 @@ class KafkaOperationsIT extends BrokerOperationsScenario {
      * (formatted in this JVM with {@code StorageTool}).
      */
     private static final class KafkaProcess implements AutoCloseable {
-        final int port = freePort();
-        private final int controllerPort = freePort();
+        private final int[] ports = freePorts();
+        final int port = ports[0];
+        private final int controllerPort = ports[1];
         private final Path dir;
         private final Path config;
         private Process process;
@@ -130,9 +131,10 @@ class KafkaOperationsIT extends BrokerOperationsScenario {
             }
         }
 
-        private static int freePort() {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
+        /** The listener's and the controller's ports, distinct (Kafka refuses two listeners on one port). */
+        private static int[] freePorts() {
+            try {
+                return LocalServers.freePorts(2);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -45,8 +45,9 @@ class RabbitMqTlsIT {
     @BeforeAll
     static void startTlsNode() throws Exception {
         LogCapture.install();
-        port = LocalServers.freePort();
-        node = new ThrowawayRabbitNode(port, LocalServers.freePort(), d -> "listeners.tcp = none\n"
+        int[] ports = LocalServers.freePorts(2); // the TLS listener and the node's distribution port, never the same
+        port = ports[0];
+        node = new ThrowawayRabbitNode(port, ports[1], d -> "listeners.tcp = none\n"
                 + "listeners.ssl.default = 127.0.0.1:" + port + "\n"
                 + "ssl_options.cacertfile = " + d.resolve("ca.pem") + "\n"
                 + "ssl_options.certfile = " + d.resolve("server.pem") + "\n"

@@ -63,11 +63,13 @@ class KafkaTlsIT {
         clientKeyStore = files.clientKeyStore();
         Path serverKeyStore = files.ca().issue("localhost", "127.0.0.1", "localhost").writeKeyStore(files.dir().resolve("server.p12"),
                 STORE_PASSWORD);
-        int internal = LocalServers.freePort();
-        int controller = LocalServers.freePort();
-        sslPort = LocalServers.freePort();
-        mtlsPort = LocalServers.freePort();
-        saslPort = LocalServers.freePort();
+        // five listeners: Kafka refuses two on one port, and five freePort() calls in a row may repeat one
+        int[] ports = LocalServers.freePorts(5);
+        int internal = ports[0];
+        int controller = ports[1];
+        sslPort = ports[2];
+        mtlsPort = ports[3];
+        saslPort = ports[4];
         String clients = "SSL://127.0.0.1:" + sslPort + ",MTLS://127.0.0.1:" + mtlsPort + ",SASL_SSL://127.0.0.1:" + saslPort;
         Map<String, String> config = new HashMap<>();
         config.put("listeners", "PLAINTEXT://127.0.0.1:" + internal + "," + clients + ",CONTROLLER://127.0.0.1:" + controller);

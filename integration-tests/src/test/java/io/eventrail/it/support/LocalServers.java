@@ -28,6 +28,28 @@ public final class LocalServers {
         }
     }
 
+    /**
+     * {@code n} distinct ports of 127.0.0.1 that were free a moment ago: all held open until every one is taken, so
+     * the kernel cannot hand the same port out twice (one after the other, {@link #freePort} may).
+     */
+    public static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     /** {@code command} found on the PATH (or {@code command} itself when it is an absolute path that exists). */
     public static Path require(String command, String howToInstall) {
         if (command.startsWith("/") && Files.isExecutable(Path.of(command))) {
