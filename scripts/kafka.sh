@@ -59,8 +59,6 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
-# deleted records (the benchmark deletes each volume round's, docs/BENCHMARKS.md) leave the disk within seconds
-log.retention.check.interval.ms=5000
 PROPS
   cat > "$DIR/log4j.properties" <<L4J
 log4j.rootLogger=INFO, file

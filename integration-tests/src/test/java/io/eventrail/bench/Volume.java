@@ -21,15 +21,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * cancel out.
  */
 final class Volume {
-    private static final int ROUNDS = Integer.getInteger("bench.volume.rounds", 5);
+    private static final int ROUNDS = Integer.getInteger("bench.volume.rounds", 3);
     private static final double ROUND_SECONDS = Double.parseDouble(System.getProperty("bench.volume.round-seconds", "3"));
     private static final String MEMORY_QUEUE = "2000000";
-    /** The least time each side spends in warm-up rounds before the measured ones (the JIT of both clients). */
-    private static final double WARM_UP_SECONDS = Double.parseDouble(System.getProperty("bench.volume.warm-up-seconds", "6"));
 
     /** Published per side, phase and round (publish and drain events/s and client CPU µs/event). */
-    private record Round(double publishRate, double publishCpu, double drainRate, double drainCpu, int duplicates,
-                         double seconds) {
+    private record Round(double publishRate, double publishCpu, double drainRate, double drainCpu, int duplicates) {
     }
 
     private final List<String[]> publishRows = new ArrayList<>();
@@ -95,36 +92,22 @@ final class Volume {
         }
         Bench.dropErIdempotencyTable(pair);
         try (Side raw = Bench.rawSide(pair, "bench-vraw-" + run, rawSink);
-             Side er = Bench.eventrailSide(pair, properties, "bench-ver-" + run, erSink);
-             KafkaLogs logs = Bench.Brokers.base(pair).equals("kafka") ? KafkaLogs.of(Bench.Brokers.kafkaBootstrap(), run) : null) {
+             Side er = Bench.eventrailSide(pair, properties, "bench-ver-" + run, erSink)) {
             String pad = "x".repeat(Math.max(1, size - 40));
             long[] next = {0, 0};
             double fastest = 0;
             int warm = warmUp(pair, size);
-            double[] warmed = {0, 0};
             for (int w = 0; w < 2; w++) {
-                Round r = round(raw, rawSink, next, 0, warm, pad, cpu, logs);
-                Round e = round(er, erSink, next, 1, warm, pad, cpu, logs);
+                Round r = round(raw, rawSink, next, 0, warm, pad, cpu);
+                Round e = round(er, erSink, next, 1, warm, pad, cpu);
                 fastest = Math.max(Math.max(r.publishRate, r.drainRate), Math.max(e.publishRate, e.drainRate));
-                warmed[0] += r.seconds;
-                warmed[1] += e.seconds;
             }
             int n = roundEvents(pair, size, fastest);
-            // two small rounds measure the rates; then, per side, rounds of half the measured size until it has run
-            // WARM_UP_SECONDS (the raw AWS clients were still getting faster in the first measured rounds without)
-            int half = Math.max(warm, n / 2);
-            for (int w = 0; w < 20 && warmed[0] < WARM_UP_SECONDS; w++) {
-                warmed[0] += round(raw, rawSink, next, 0, half, pad, cpu, logs).seconds;
-            }
-            for (int w = 0; w < 20 && warmed[1] < WARM_UP_SECONDS; w++) {
-                warmed[1] += round(er, erSink, next, 1, half, pad, cpu, logs).seconds;
-            }
-            System.out.printf(Locale.ROOT, "   warmed up %.1f s raw / %.1f s eventrail%n", warmed[0], warmed[1]);
             Round[] raws = new Round[ROUNDS];
             Round[] ers = new Round[ROUNDS];
             for (int i = 0; i < ROUNDS; i++) {
-                raws[i] = round(raw, rawSink, next, 0, n, pad, cpu, logs);
-                ers[i] = round(er, erSink, next, 1, n, pad, cpu, logs);
+                raws[i] = round(raw, rawSink, next, 0, n, pad, cpu);
+                ers[i] = round(er, erSink, next, 1, n, pad, cpu);
                 System.out.printf(Locale.ROOT, "   round %d: publish raw %,.0f / eventrail %,.0f ev/s; drain raw %,.0f / "
                         + "eventrail %,.0f ev/s%n", i + 1, raws[i].publishRate, ers[i].publishRate, raws[i].drainRate,
                         ers[i].drainRate);
@@ -141,27 +124,21 @@ final class Volume {
 
     /**
      * One round of one side ({@code which}: 0 raw, 1 Eventrail): its consumer held, {@code n} events published,
-     * then released and timed until it handled every one of them. Untimed: before it, a full collection (the
-     * previous round's events are garbage by then, and no round should pay for another's); after it, on Kafka,
-     * the round's records deleted from the broker's log ({@code logs}, null on other brokers).
+     * then released and timed until it handled every one of them.
      */
-    private static Round round(Side side, Distinct sink, long[] next, int which, int n, String pad, Bench.CpuMeter cpu,
-                               KafkaLogs logs) throws Exception {
+    private static Round round(Side side, Distinct sink, long[] next, int which, int n, String pad, Bench.CpuMeter cpu)
+            throws Exception {
         long first = next[which];
         next[which] += n;
         sink.expect(first, n);
-        System.gc();
         Bench.CpuMeter.Sample a = cpu.sample();
         side.publishAll(first, n, pad);
         Bench.CpuMeter.Sample b = cpu.sample();
         sink.release();
         sink.await(Duration.ofSeconds(Math.max(120, n / 500)));
         Bench.CpuMeter.Sample c = cpu.sample();
-        if (logs != null) {
-            logs.discard();
-        }
         return new Round(n / a.wallSeconds(b), a.clientMicrosPerEvent(b, n), n / b.wallSeconds(c),
-                b.clientMicrosPerEvent(c, n), sink.duplicates(), a.wallSeconds(c));
+                b.clientMicrosPerEvent(c, n), sink.duplicates());
     }
 
     private interface Figure {
