@@ -50,9 +50,9 @@ final class Volume {
     }
 
     /**
-     * The most events per measured round: what a pre-filled in-JVM queue may hold in the benchmark JVM's heap (1 GiB when this was set, 2 GiB since); 20,000 for the
-     * inbox pair, whose drain (a database transaction per event) is about a hundred times slower than the publish
-     * that sizes the rounds; else 2,000,000.
+     * The most events per measured round: what a pre-filled in-JVM queue may hold in the benchmark JVM's heap (set
+     * for 1 GiB, 2 GiB since); 20,000 for the inbox pair, whose drain (a database transaction per event) is about a
+     * hundred times slower than the publish that sizes the rounds; else 2,000,000.
      */
     private static int cap(String pair, int size) {
         if (pair.endsWith(Bench.PG_INBOX)) {

@@ -391,9 +391,9 @@ public final class DefaultEventPublisher implements EventPublisher {
     }
 
     /**
-     * Validates {@code original} (unless {@code validated}: the caller did), takes a permit of its broker instance and hands the event to the broker's producer
-     * in the caller's thread (under the publish span and the MDC of the event); returns before the confirmation when
-     * the producer is asynchronous.
+     * Validates {@code original} (unless {@code validated}: the caller did), takes a permit of its broker instance
+     * and hands the event to the broker's producer in the caller's thread (under the publish span and the MDC of the
+     * event); returns before the confirmation when the producer is asynchronous.
      *
      * @throws InvalidEventException when the event is invalid (nothing sent, no permit taken)
      * @throws PublishException when no permit could be taken (nothing sent)
